@@ -1,0 +1,3 @@
+from worldclass.manage import main
+
+main()

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from worldclass.accounts.models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    filter_horizontal = ["sites"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = [*DjangoUserAdmin.fieldsets, ("Directory", {"fields": ["person"]})]
+    raw_id_fields = ["person"]
+    inlines = [RoleAssignmentInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organization"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "organization"]
+    filter_horizontal = ["sites"]

@@ -1,0 +1,4 @@
+"""Web routes of the accounts app (mounted at the site root by worldclass.urls)."""
+
+app_name = "accounts"
+urlpatterns: list = []

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_scopes import ScopedManager
+
+
+class Level(models.TextChoices):
+    CSR = "csr", "CSR"
+    SUPERVISOR = "supervisor", "Supervisor"
+    SITE = "site", "Site"
+    ORGANIZATION = "organization", "Organization"
+
+
+class SurveyWindow(models.Model):
+    """When a survey counts: minutes after the call, or business days after the call's local date."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", "Minutes after the call"
+        BUSINESS_DAYS = "business_days", "Business days after the call"
+
+    code = models.SlugField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    min_minutes = models.PositiveIntegerField(null=True, blank=True)
+    max_minutes = models.PositiveIntegerField(null=True, blank=True)
+    business_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="survey_window_shape",
+                condition=(
+                    Q(kind="minutes")
+                    & Q(min_minutes__isnull=False)
+                    & Q(max_minutes__isnull=False)
+                    & Q(min_minutes__lte=models.F("max_minutes"))
+                    & Q(business_days__isnull=True)
+                )
+                | (
+                    Q(kind="business_days")
+                    & Q(business_days__isnull=False)
+                    & Q(min_minutes__isnull=True)
+                    & Q(max_minutes__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Edition(models.Model):
+    """One year's published certification rules, as data."""
+
+    class Metric(models.TextChoices):
+        WCC = "wcc", "World Class Call"
+        FCR = "fcr", "First Call Resolution"
+
+    class Comparison(models.TextChoices):
+        GT = "gt", "greater than"
+        GTE = "gte", "at least"
+
+    class OrganizationRule(models.TextChoices):
+        ALL_SITES = "all_sites", "Certified when all its sites are"
+        NONE = "none", "Organizations are not certified"
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    metric = models.CharField(max_length=8, choices=Metric.choices)
+    comparison = models.CharField(max_length=4, choices=Comparison.choices)
+    min_consecutive_months = models.PositiveSmallIntegerField()
+    max_window_months = models.PositiveSmallIntegerField(default=12)
+    validity_months = models.PositiveSmallIntegerField(default=12, help_text="How long a certification lasts.")
+    survey_window = models.ForeignKey(SurveyWindow, on_delete=models.PROTECT, related_name="editions")
+    organization_rule = models.CharField(max_length=16, choices=OrganizationRule.choices)
+    notes = models.TextField(blank=True, help_text="Source and interpretations of this edition's rules.")
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                name="edition_window_bounds",
+                condition=Q(min_consecutive_months__gte=1)
+                & Q(min_consecutive_months__lte=models.F("max_window_months"))
+                & Q(validity_months__gte=1),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LevelRule(models.Model):
+    """An edition's threshold and minimum sample for one level (CSR, supervisor or site)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="level_rules")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    threshold_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    min_surveys = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["edition", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "level"], name="unique_level_rule"),
+            models.CheckConstraint(
+                name="level_rule_threshold_range",
+                condition=Q(threshold_percent__gte=0) & Q(threshold_percent__lte=100),
+            ),
+            models.CheckConstraint(name="level_rule_not_organization", condition=~Q(level="organization")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.level}: {self.threshold_percent}% of >= {self.min_surveys}"
+
+
+class MonthlyRollup(models.Model):
+    """Counts of one entity's surveys in one call month under one survey window; certification reads only these."""
+
+    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    entity_id = models.BigIntegerField(help_text="Person id (CSR, supervisor), site id or organization id.")
+    month = models.DateField(help_text="First day of the call month.")
+    window = models.ForeignKey(SurveyWindow, on_delete=models.CASCADE, related_name="+")
+    eligible = models.PositiveIntegerField(default=0)
+    ineligible = models.PositiveIntegerField(default=0)
+    world_class = models.PositiveIntegerField(default=0)
+    fcr = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    overall_top_box = models.PositiveIntegerField(default=0)
+    csr_top_box = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["level", "entity_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "level", "entity_id", "month"], name="unique_rollup"),
+            models.CheckConstraint(
+                name="rollup_counts_within_eligible",
+                condition=Q(world_class__lte=models.F("eligible"))
+                & Q(fcr__lte=models.F("eligible"))
+                & Q(resolved__lte=models.F("eligible"))
+                & Q(overall_top_box__lte=models.F("eligible"))
+                & Q(csr_top_box__lte=models.F("eligible")),
+            ),
+        ]
+        indexes = [models.Index(fields=["window", "month"], name="rollup_window_month")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.entity_id} {self.month:%Y-%m}"
+
+
+class CertificationRun(models.Model):
+    """One evaluation of an edition through a month: its inputs' checksum and counts, for audit and replay."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="runs")
+    through_month = models.DateField()
+    require_confidence = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    rules_snapshot = models.JSONField(help_text="The edition's rules as they were at the run.")
+    input_sha256 = models.CharField(max_length=64, help_text="Checksum of the rollups read.")
+    result_sha256 = models.CharField(max_length=64, help_text="Checksum of the JSON result.")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} through {self.through_month:%Y-%m} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Certification(models.Model):
+    """An entity certified under an edition from its achievement month, valid for the edition's validity."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="certifications")
+    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    entity_id = models.BigIntegerField()
+    site = models.ForeignKey("directory.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="certifications"
+    )
+    achieved_month = models.DateField(help_text="Certified since (the achievement month).")
+    valid_through_month = models.DateField()
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)
+    surveys = models.PositiveIntegerField(null=True, blank=True)
+    meeting = models.PositiveIntegerField(null=True, blank=True)
+    first_run = models.ForeignKey(CertificationRun, on_delete=models.PROTECT, related_name="certifications")
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["edition", "level", "entity_id", "achieved_month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "level", "entity_id", "achieved_month"], name="unique_certification"
+            ),
+            models.CheckConstraint(
+                name="certification_entity_link",
+                condition=(Q(level__in=["csr", "supervisor"]) & Q(person__isnull=False))
+                | (Q(level="site") & Q(site__isnull=False))
+                | Q(level="organization"),
+            ),
+            models.CheckConstraint(
+                name="certification_valid_after_achieved",
+                condition=Q(valid_through_month__gte=models.F("achieved_month")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.level} {self.entity_id} since {self.achieved_month:%Y-%m}"

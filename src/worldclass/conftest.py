@@ -1,0 +1,91 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django_scopes import scopes_disabled
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Chromium flags for this closed-network machine: no background connections, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOT_DIR = Path(os.environ.get("WORLDCLASS_TEST_OUTPUT", "test-results")) / "screenshots"
+
+
+@pytest.fixture
+def unscoped():
+    """Read across tenants on purpose, as certifier back-office code does."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _isolated_signing_key(tmp_path, settings):
+    settings.WORLDCLASS_SIGNING_KEY_FILE = tmp_path / "signing-key.pem"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread for the whole session; the ORM calls
+    # that tests and the live server make are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class BrowserSession:
+    """A Playwright page against the live test server, saving screenshots under test-results/screenshots."""
+
+    page: object
+    base_url: str
+    test_name: str
+    shots: list[Path] = field(default_factory=list)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def screenshot(self, label: str) -> Path:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        target = SCREENSHOT_DIR / f"{self.test_name}-{len(self.shots) + 1:02d}-{label}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        self.shots.append(target)
+        return target
+
+
+@pytest.fixture
+def browser(_playwright_browser, live_server, request):
+    """A fresh browser context on the live server. Mark the test with @pytest.mark.browser."""
+    context = _playwright_browser.new_context(accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    session = BrowserSession(page=page, base_url=live_server.url, test_name=request.node.name)
+    yield session
+    context.close()

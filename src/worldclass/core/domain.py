@@ -1,0 +1,42 @@
+"""Recording the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from worldclass.core.models import AuditEvent
+
+
+def record_audit_event(
+    *,
+    actor: str,
+    action: str,
+    user=None,
+    organization=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    summary: str = "",
+    input_sha256: str = "",
+    counts: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call inside the transaction of the action it records."""
+    return AuditEvent.objects.create(
+        actor=actor or "system",
+        user=user,
+        action=action,
+        organization=organization,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary,
+        input_sha256=input_sha256,
+        counts=counts or {},
+        details=details or {},
+    )
+
+
+def actor_label(user=None, fallback: str = "system") -> str:
+    """The name recorded for an actor: the user's username, or the process name."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.get_username()
+    return fallback

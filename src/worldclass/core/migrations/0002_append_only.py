@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from worldclass.core.append_only import append_only_triggers
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+
+    operations = [append_only_triggers("core_auditevent")]

@@ -1,0 +1,220 @@
+"""Settings, read from the environment so that one code base serves the demo, CI and production.
+
+Environment variables:
+- DATABASE_URL: defaults to a SQLite file `worldclass.sqlite3` in the working directory; `postgres://…` works too.
+- WORLDCLASS_SECRET_KEY: required when WORLDCLASS_ENV=production.
+- WORLDCLASS_ENV: `development` (default) or `production` (secure cookies, HSTS, no debug).
+- WORLDCLASS_DEBUG: `1` to turn Django's debug pages on.
+- WORLDCLASS_ALLOWED_HOSTS: comma-separated host names.
+- CELERY_BROKER_URL: e.g. `redis://127.0.0.1:6379/0`; without it, tasks run eagerly in-process.
+- WORLDCLASS_EMAIL_BACKEND: a Django email backend path; the console backend by default.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+ENVIRONMENT = os.environ.get("WORLDCLASS_ENV", "development")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+SECRET_KEY = os.environ.get("WORLDCLASS_SECRET_KEY", "")
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise RuntimeError("WORLDCLASS_SECRET_KEY must be set when WORLDCLASS_ENV=production")
+    SECRET_KEY = "development-only-not-secret-worldclass-key-do-not-use-in-production-0123456789"
+
+DEBUG = _env_bool("WORLDCLASS_DEBUG", default=False)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get(
+        "WORLDCLASS_ALLOWED_HOSTS", "" if IS_PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
+    ).split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "django_htmx",
+    "worldclass.core",
+    "worldclass.accounts",
+    "worldclass.directory",
+    "worldclass.surveys",
+    "worldclass.certification",
+    "worldclass.operations",
+    "worldclass.portal",
+    "worldclass.certificates",
+    "worldclass.registry",
+    "worldclass.awards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "worldclass.core.tenancy.TenantScopeMiddleware",
+]
+
+ROOT_URLCONF = "worldclass.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "worldclass.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "sqlite:///" + str(Path.cwd() / "worldclass.sqlite3")),
+        conn_max_age=int(os.environ.get("WORLDCLASS_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent web requests and a running import must not fail with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+SESSION_COOKIE_AGE = int(os.environ.get("WORLDCLASS_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+if IS_PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("WORLDCLASS_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("WORLDCLASS_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("WORLDCLASS_STATIC_ROOT", str(Path.cwd() / "staticfiles")))
+MEDIA_ROOT = Path(os.environ.get("WORLDCLASS_MEDIA_ROOT", str(Path.cwd() / "media")))
+MEDIA_URL = "media/"
+
+EMAIL_BACKEND = os.environ.get("WORLDCLASS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("WORLDCLASS_FROM_EMAIL", "certification@worldclass.example")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("WORLDCLASS_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["WORLDCLASS_CACHE_URL"],
+        }
+    }
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "worldclass.core.api.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "worldclass API",
+    "DESCRIPTION": "World Class certification on customers' judgment, survey operations, CX Best Practice Awards.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# The certifier's Ed25519 signing key for certificates (created on first use when missing).
+WORLDCLASS_SIGNING_KEY_FILE = Path(
+    os.environ.get("WORLDCLASS_SIGNING_KEY_FILE", str(Path.cwd() / "worldclass-signing-key.pem"))
+)
+# Public base URL printed in certificates' QR codes and e-mail links.
+WORLDCLASS_PUBLIC_URL = os.environ.get("WORLDCLASS_PUBLIC_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_scopes import ScopedManager
+
+from worldclass.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone interviewer"
+    IVR = "ivr", "IVR"
+    WEB = "web", "Web"
+
+
+class ImportBatch(models.Model):
+    """One load of a survey-results file: who, when, the file's checksum and what it did."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        NO_OP = "no_op", "Already loaded (no change)"
+        REJECTED = "rejected", "Rejected"
+
+    organization = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    source_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first errors, for the record.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.get_status_display()})"
+
+
+class SurveyResponse(AppendOnlyModel):
+    """A customer's answers about one call, attributed as of the call; append-only."""
+
+    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="survey_responses")
+    supervisor = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+")
+    csr = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="survey_responses")
+    survey_id = models.CharField(max_length=64)
+    call_id = models.CharField(max_length=64)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    call_at = models.DateTimeField()
+    surveyed_at = models.DateTimeField()
+    # Local dates in each timestamp's own UTC offset, as the rules define them.
+    call_local_date = models.DateField()
+    survey_local_date = models.DateField()
+    call_month = models.DateField(help_text="First day of the month of the call's local date.", db_index=True)
+    delay_seconds = models.BigIntegerField(help_text="surveyed_at - call_at, in seconds.")
+    business_days_after_call = models.IntegerField(
+        help_text="Business days after the call's local date up to the survey's local date, in the site's country."
+    )
+    resolved = models.BooleanField()
+    first_call = models.BooleanField()
+    rating_scale_min = models.SmallIntegerField(default=1)
+    rating_scale_max = models.SmallIntegerField(default=5)
+    overall_sat = models.SmallIntegerField()
+    csr_sat = models.SmallIntegerField()
+    comment = models.TextField(blank=True)
+    # Derived once at import from the answers above, so that counting never re-derives them.
+    is_fcr = models.BooleanField()
+    is_world_class_call = models.BooleanField()
+    content_sha256 = models.CharField(max_length=64, help_text="Checksum of the row's answers, for idempotent loads.")
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(
+        organization="organization", _manager_class=models.Manager.from_queryset(AppendOnlyQuerySet)
+    )
+
+    class Meta:
+        ordering = ["organization", "call_at", "survey_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "survey_id"], name="unique_survey_id_per_org"),
+            models.CheckConstraint(name="survey_id_not_empty", condition=~Q(survey_id="")),
+            models.CheckConstraint(name="call_id_not_empty", condition=~Q(call_id="")),
+            models.CheckConstraint(name="survey_channel_known", condition=Q(channel__in=["phone", "ivr", "web"])),
+            models.CheckConstraint(
+                name="rating_scale_valid",
+                condition=Q(rating_scale_min__gte=0) & Q(rating_scale_min__lt=F("rating_scale_max")),
+            ),
+            models.CheckConstraint(
+                name="overall_sat_on_scale",
+                condition=Q(overall_sat__gte=F("rating_scale_min")) & Q(overall_sat__lte=F("rating_scale_max")),
+            ),
+            models.CheckConstraint(
+                name="csr_sat_on_scale",
+                condition=Q(csr_sat__gte=F("rating_scale_min")) & Q(csr_sat__lte=F("rating_scale_max")),
+            ),
+            models.CheckConstraint(name="surveyed_after_call", condition=Q(surveyed_at__gte=F("call_at"))),
+            models.CheckConstraint(
+                name="fcr_is_resolved_first_call",
+                condition=(Q(is_fcr=True) & Q(resolved=True) & Q(first_call=True))
+                | (Q(is_fcr=False) & (Q(resolved=False) | Q(first_call=False))),
+            ),
+            models.CheckConstraint(
+                name="wcc_is_resolved_top_box_twice",
+                condition=(
+                    Q(is_world_class_call=True)
+                    & Q(resolved=True)
+                    & Q(overall_sat=F("rating_scale_max"))
+                    & Q(csr_sat=F("rating_scale_max"))
+                )
+                | (
+                    Q(is_world_class_call=False)
+                    & (Q(resolved=False) | ~Q(overall_sat=F("rating_scale_max")) | ~Q(csr_sat=F("rating_scale_max")))
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "call_month"], name="survey_org_month"),
+            models.Index(fields=["csr", "call_month"], name="survey_csr_month"),
+            models.Index(fields=["site", "call_month"], name="survey_site_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"survey {self.survey_id} (call {self.call_id})"
