@@ -218,3 +218,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
 }
+
+# --- accounts / portal ---
+LOGIN_URL = "accounts:login"
+# The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling (accounts/throttle.py): failures per user name and address, and per address alone.
+WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES", "5"))
+WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
+WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
+PASSWORD_RESET_TIMEOUT = 3600
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")

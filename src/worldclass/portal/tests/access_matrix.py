@@ -1,0 +1,89 @@
+from worldclass.accounts.tests.access import LOGIN_REDIRECT, AccessCase, only, public
+from worldclass.accounts.tests.world import ROLES
+
+DASHBOARD_ROLES = {"certifier_staff", "org_admin", "site_manager", "supervisor", "csr"}
+
+
+def dashboard(allowed: set[str], *, outsider: int = 404) -> dict[str, int]:
+    """Allowed roles get 200; other signed-in roles get 403; org B's admin cannot even find org A's sites and people
+    (404, the tenant scope), and is refused org A itself (403: organizations are the tenants, not scoped rows)."""
+    expect = {role: 200 if role in allowed else 403 for role in ROLES}
+    expect["anonymous"] = LOGIN_REDIRECT
+    if "other_org_admin" not in allowed:
+        expect["other_org_admin"] = outsider
+    return expect
+
+
+ORG_A = {"certifier_staff", "org_admin"}
+SITE_A1 = ORG_A | {"site_manager"}
+SUPERVISOR_S1 = SITE_A1 | {"supervisor"}
+CSR_C1 = SUPERVISOR_S1 | {"csr"}
+ORG_A_USERS = ["org_admin", "site_manager", "supervisor", "csr"]
+
+
+def _entity(level, attr):
+    return lambda w: f"/dashboard/{level}/{getattr(w, attr).id}/"
+
+
+CASES = [
+    AccessCase("portal:home", lambda w: "/dashboard/", public(302)),
+    AccessCase("portal:organizations", lambda w: "/dashboard/organizations/", only(ORG_A | {"other_org_admin"})),
+    AccessCase("portal:entity", _entity("organization", "org"), dashboard(ORG_A, outsider=403), label="org-a"),
+    AccessCase("portal:entity", _entity("site", "site"), dashboard(SITE_A1), label="site-a1"),
+    AccessCase("portal:entity", _entity("site", "sister_site"), dashboard(ORG_A), label="site-a2"),
+    AccessCase("portal:entity", _entity("supervisor", "supervisor"), dashboard(SUPERVISOR_S1), label="supervisor"),
+    AccessCase("portal:entity", _entity("csr", "csr"), dashboard(CSR_C1), label="csr"),
+    AccessCase("portal:entity", _entity("csr", "teammate"), dashboard(SUPERVISOR_S1), label="teammate"),
+    AccessCase("portal:entity", _entity("csr", "sister_site_csr"), dashboard(ORG_A), label="sister-site-csr"),
+    AccessCase(
+        "portal:entity",
+        lambda w: f"/dashboard/csr/{w.other_csr.id}/",
+        # Org A's users cannot find org B's people at all: the tenant scope answers 404 before any rule.
+        {**dashboard({"certifier_staff", "other_org_admin"}), **dict.fromkeys(ORG_A_USERS, 404)},
+        label="org-b-csr",
+    ),
+    AccessCase(
+        "portal:leaderboard",
+        lambda w: f"/dashboard/organization/{w.org.id}/leaderboard/?of=csr",
+        dashboard(ORG_A, outsider=403),
+        label="org",
+    ),
+    AccessCase(
+        "portal:leaderboard", lambda w: f"/dashboard/site/{w.site.id}/leaderboard/", dashboard(SITE_A1), label="site"
+    ),
+    AccessCase(
+        "portal:leaderboard",
+        lambda w: f"/dashboard/supervisor/{w.supervisor.id}/leaderboard/",
+        dashboard(SUPERVISOR_S1),
+        label="supervisor",
+    ),
+    AccessCase("portal:comments", lambda w: f"/dashboard/site/{w.site.id}/comments/", dashboard(SITE_A1), label="site"),
+    AccessCase("portal:comments", lambda w: f"/dashboard/csr/{w.csr.id}/comments/", dashboard(CSR_C1), label="csr"),
+    AccessCase(
+        "portal:export",
+        lambda w: f"/dashboard/organization/{w.org.id}/export/members.xlsx",
+        dashboard(ORG_A, outsider=403),
+        label="org-members",
+    ),
+    AccessCase(
+        "portal:export", lambda w: f"/dashboard/site/{w.site.id}/export/months.csv", dashboard(SITE_A1), label="site"
+    ),
+    AccessCase(
+        "portal:export",
+        lambda w: f"/dashboard/supervisor/{w.supervisor.id}/export/leaderboard.csv",
+        dashboard(SUPERVISOR_S1),
+        label="supervisor-leaderboard",
+    ),
+    AccessCase(
+        "portal:export",
+        lambda w: f"/dashboard/csr/{w.csr.id}/export/comments.xlsx",
+        dashboard(CSR_C1),
+        label="csr-comments",
+    ),
+    AccessCase(
+        "portal:export",
+        lambda w: f"/dashboard/csr/{w.teammate.id}/export/months.csv",
+        dashboard(SUPERVISOR_S1),
+        label="teammate",
+    ),
+]
