@@ -253,7 +253,11 @@ def comments(request, level: str, pk: int):
     page = Paginator(queries.comments(entity=target, filters=filters), COMMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    csrs = [] if level == "csr" else list(queries.members(entity=target, level="csr").select_related(None).only("id", "code", "name"))
+    csrs = (
+        []
+        if level == "csr"
+        else list(queries.members(entity=target, level="csr").select_related(None).only("id", "code", "name"))
+    )
     return render(
         request,
         "portal/comments.html",

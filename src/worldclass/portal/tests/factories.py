@@ -1,0 +1,95 @@
+"""Rollups and survey responses made directly, for dashboard tests that do not need the import pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+
+import factory
+
+from worldclass.certification.models import Edition, MonthlyRollup
+from worldclass.directory.tests.factories import OrganizationFactory
+from worldclass.surveys.models import SurveyResponse
+
+_survey_numbers = itertools.count(1)
+
+
+def edition(year: int = 2015) -> Edition:
+    return Edition.objects.select_related("survey_window").get(year=year)
+
+
+class MonthlyRollupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonthlyRollup
+
+    organization = factory.SubFactory(OrganizationFactory)
+    level = "csr"
+    entity_id = factory.Sequence(lambda n: n + 1)
+    month = dt.date(2015, 1, 1)
+    window = factory.LazyFunction(lambda: edition().survey_window)
+    eligible = 100
+    ineligible = 10
+    world_class = 80
+    fcr = 75
+    resolved = 90
+    overall_top_box = 85
+    csr_top_box = 88
+
+
+# The factory's rates, applied to whatever eligible count a test gives.
+RATE_DEFAULTS = {"world_class": 80, "fcr": 75, "resolved": 90, "overall_top_box": 85, "csr_top_box": 88}
+
+
+def rollups_for(*, obj, level: str, months: list[dt.date], window=None, **counts) -> list[MonthlyRollup]:
+    """One rollup per month for the entity (an Organization, Site or Person), under the 2015 window by default."""
+    organization = obj if level == "organization" else obj.organization
+    window = window or edition().survey_window
+    eligible = counts.setdefault("eligible", 100)
+    for name, percent in RATE_DEFAULTS.items():
+        counts.setdefault(name, eligible * percent // 100)
+    return [
+        MonthlyRollupFactory(
+            organization=organization, level=level, entity_id=obj.id, month=month, window=window, **counts
+        )
+        for month in months
+    ]
+
+
+def survey_response(
+    *,
+    csr,
+    call_at: dt.datetime | None = None,
+    resolved: bool = True,
+    first_call: bool = True,
+    overall_sat: int = 5,
+    csr_sat: int = 5,
+    comment: str = "",
+) -> SurveyResponse:
+    """A survey about one of the CSR's calls, with the derived fields the rules define."""
+    call_at = call_at or dt.datetime(2015, 3, 10, 14, 0, tzinfo=dt.UTC)
+    number = next(_survey_numbers)
+    return SurveyResponse.objects.create(
+        organization_id=csr.organization_id,
+        site_id=csr.site_id,
+        supervisor_id=csr.supervisor_id,
+        csr=csr,
+        survey_id=f"S{number}",
+        call_id=f"C{number}",
+        channel="web",
+        call_at=call_at,
+        surveyed_at=call_at + dt.timedelta(hours=1),
+        call_local_date=call_at.date(),
+        survey_local_date=call_at.date(),
+        call_month=call_at.date().replace(day=1),
+        delay_seconds=3600,
+        business_days_after_call=0,
+        resolved=resolved,
+        first_call=first_call,
+        overall_sat=overall_sat,
+        csr_sat=csr_sat,
+        comment=comment,
+        is_fcr=resolved and first_call,
+        is_world_class_call=resolved and overall_sat == 5 and csr_sat == 5,
+        content_sha256=hashlib.sha256(f"{number}".encode()).hexdigest(),
+    )
