@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
+from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
 
@@ -44,7 +45,9 @@ def grants_for(user) -> Grants:
     cached = getattr(user, "_worldclass_grants", None)
     if cached is not None:
         return cached
-    assignments = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
+    # The user's own assignments decide the scope, so they are read before (and regardless of) it.
+    with scopes_disabled():
+        assignments = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
     roles = frozenset(a.role for a in assignments)
     grants = Grants(
         all_organizations=user.is_superuser or Role.CERTIFIER_STAFF in roles,
