@@ -10,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from worldclass.certification.domain.rules import wilson_interval
 from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup, SurveyWindow
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization, Person, Site
-from worldclass.portal.stats import wilson_interval
 from worldclass.surveys.models import SurveyResponse
 
 LEVELS = ["organization", "site", "supervisor", "csr"]
@@ -49,7 +49,7 @@ class Rate:
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        bounds = wilson_interval(successes=self.successes, trials=self.trials)
+        bounds = wilson_interval(self.successes, self.trials)
         return None if bounds is None else (100 * bounds[0], 100 * bounds[1])
 
     @property

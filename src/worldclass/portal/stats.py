@@ -1,18 +1,19 @@
-"""Small statistics for the dashboards: the Wilson score interval, and the beta-binomial chance of qualifying."""
+"""The beta-binomial model behind "probability of qualifying by the end of the month" (see docs/dashboards.md)."""
 
 from __future__ import annotations
 
 import math
 
-Z_95 = 1.959963984540054
 
-
-def wilson_interval(*, successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
-    """Wilson score interval for a proportion, as fractions in [0, 1]; None without trials."""
-    if trials <= 0:
-        return None
-    p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    margin = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - margin), min(1.0, centre + margin)
+def beta_binomial_pmf(*, k: int, n: int, alpha: float, beta: float) -> float:
+    """P(X = k) when X ~ BetaBinomial(n, alpha, beta): k successes in n trials whose rate is Beta(alpha, beta)."""
+    if not 0 <= k <= n:
+        return 0.0
+    log_choose = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+    log_beta_ratio = (
+        math.lgamma(k + alpha)
+        + math.lgamma(n - k + beta)
+        - math.lgamma(n + alpha + beta)
+        - (math.lgamma(alpha) + math.lgamma(beta) - math.lgamma(alpha + beta))
+    )
+    return math.exp(log_choose + log_beta_ratio)

@@ -111,3 +111,45 @@ def to_xlsx(table: Table) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def editions_table(*, title: str, standings) -> Table:
+    columns = [
+        _("Edition"),
+        _("Metric"),
+        _("Threshold %"),
+        _("Minimum surveys"),
+        _("Qualifies"),
+        _("Certified"),
+        _("Window"),
+        _("Surveys"),
+        _("Meeting"),
+        _("Rate %"),
+        _("95% low"),
+        _("95% high"),
+        _("Certified since"),
+        _("Valid through"),
+    ]
+    rows = []
+    for standing in standings:
+        status, rule = standing.status, standing.rule
+        ci = status.ci95 if status and status.ci95 else (None, None)
+        rows.append(
+            [
+                standing.edition.year,
+                standing.edition.get_metric_display(),
+                float(rule.threshold_percent) if rule else None,
+                rule.min_surveys if rule else None,
+                status.qualifies if status else None,
+                status.certified if status else None,
+                " \u2013 ".join(status.window) if status and status.window else None,
+                status.surveys if status else None,
+                status.meeting if status else None,
+                _round(100 * status.rate) if status and status.rate is not None else None,
+                _round(100 * ci[0]) if ci[0] is not None else None,
+                _round(100 * ci[1]) if ci[1] is not None else None,
+                status.certified_since if status else None,
+                status.valid_through if status else None,
+            ]
+        )
+    return Table(title=title, columns=columns, rows=rows)

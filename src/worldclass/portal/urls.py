@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/", views.home, name="home"),
     path("dashboard/organizations/", views.organizations, name="organizations"),
     re_path(_ENTITY + r"$", views.entity, name="entity"),
+    re_path(_ENTITY + r"progress/$", views.progress, name="progress"),
+    re_path(_ENTITY + r"editions/$", views.editions, name="editions"),
     re_path(_ENTITY + r"leaderboard/$", views.leaderboard, name="leaderboard"),
     re_path(_ENTITY + r"comments/$", views.comments, name="comments"),
     re_path(

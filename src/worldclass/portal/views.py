@@ -15,6 +15,7 @@ from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
 from worldclass.core.months import Month
 from worldclass.portal import queries, tables
+from worldclass.portal.progress import compare_editions, progress_for
 
 PERIOD_MONTHS = 12
 COMMENTS_PER_PAGE = 25
@@ -178,6 +179,60 @@ def entity(request, level: str, pk: int):
             "children": children,
             "period": period,
             "rates": queries.RATES,
+            "rankable": queries.RANKABLE[level],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _through(request, target: queries.Entity, edition) -> Month | None:
+    """The month asked for, or the entity's latest month with data under the edition's window."""
+    asked = _month_param(request, "through")
+    if asked is not None:
+        return Month.of(asked)
+    latest = queries.latest_month(level=target.level, entity_ids=[target.id], window=edition.survey_window)
+    return None if latest is None else Month.of(latest)
+
+
+@login_required
+def progress(request, level: str, pk: int):
+    """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    through = _through(request, target, edition)
+    result = None if through is None else progress_for(entity=target, edition=edition, through=through)
+    return render(
+        request,
+        "portal/progress.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "editions": queries.editions(),
+            "progress": result,
+            "rankable": queries.RANKABLE[level],
+            "extra_params": [("through", str(through))] if request.GET.get("through") else [],
+        },
+    )
+
+
+@login_required
+def editions(request, level: str, pk: int):
+    """What-if: the same entity under every edition, side by side."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    through = _through(request, target, edition)
+    standings = [] if through is None else compare_editions(entity=target, through=through)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        table = tables.editions_table(title=_("Editions"), standings=standings)
+        return _download(table, request.GET["format"], f"{level}-{target.obj.code}-editions")
+    return render(
+        request,
+        "portal/editions.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "through": through,
+            "standings": standings,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
         },

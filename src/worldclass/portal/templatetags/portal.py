@@ -39,3 +39,9 @@ def rate(metrics, key: str):
 @register.inclusion_tag("portal/_rate_cells.html")
 def rate_cells(metrics, rates):
     return {"cells": [metrics.rate(key) for key, _count, _label in rates]}
+
+
+@register.filter
+def percent(fraction) -> str:
+    """A fraction in [0, 1] as a percentage with one decimal."""
+    return "\u2013" if fraction is None else number_format(100 * fraction, 1)

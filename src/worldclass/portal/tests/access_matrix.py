@@ -42,6 +42,26 @@ CASES = [
         {**dashboard({"certifier_staff", "other_org_admin"}), **dict.fromkeys(ORG_A_USERS, 404)},
         label="org-b-csr",
     ),
+    AccessCase("portal:progress", lambda w: f"/dashboard/csr/{w.csr.id}/progress/", dashboard(CSR_C1), label="csr"),
+    AccessCase("portal:progress", lambda w: f"/dashboard/site/{w.site.id}/progress/", dashboard(SITE_A1), label="site"),
+    AccessCase(
+        "portal:progress",
+        lambda w: f"/dashboard/organization/{w.org.id}/progress/",
+        dashboard(ORG_A, outsider=403),
+        label="org",
+    ),
+    AccessCase(
+        "portal:editions",
+        lambda w: f"/dashboard/supervisor/{w.supervisor.id}/editions/",
+        dashboard(SUPERVISOR_S1),
+        label="supervisor",
+    ),
+    AccessCase(
+        "portal:editions",
+        lambda w: f"/dashboard/csr/{w.teammate.id}/editions/",
+        dashboard(SUPERVISOR_S1),
+        label="teammate",
+    ),
     AccessCase(
         "portal:leaderboard",
         lambda w: f"/dashboard/organization/{w.org.id}/leaderboard/?of=csr",

@@ -6,10 +6,8 @@ import datetime as dt
 import hashlib
 import itertools
 
-import factory
-
 from worldclass.certification.models import Edition, MonthlyRollup
-from worldclass.directory.tests.factories import OrganizationFactory
+from worldclass.certification.tests.factories import MonthlyRollupFactory
 from worldclass.surveys.models import SurveyResponse
 
 _survey_numbers = itertools.count(1)
@@ -17,24 +15,6 @@ _survey_numbers = itertools.count(1)
 
 def edition(year: int = 2015) -> Edition:
     return Edition.objects.select_related("survey_window").get(year=year)
-
-
-class MonthlyRollupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MonthlyRollup
-
-    organization = factory.SubFactory(OrganizationFactory)
-    level = "csr"
-    entity_id = factory.Sequence(lambda n: n + 1)
-    month = dt.date(2015, 1, 1)
-    window = factory.LazyFunction(lambda: edition().survey_window)
-    eligible = 100
-    ineligible = 10
-    world_class = 80
-    fcr = 75
-    resolved = 90
-    overall_top_box = 85
-    csr_top_box = 88
 
 
 # The factory's rates, applied to whatever eligible count a test gives.
@@ -50,7 +30,7 @@ def rollups_for(*, obj, level: str, months: list[dt.date], window=None, **counts
         counts.setdefault(name, eligible * percent // 100)
     return [
         MonthlyRollupFactory(
-            organization=organization, level=level, entity_id=obj.id, month=month, window=window, **counts
+            organization=organization, entity_id=obj.id, level=level, month=month, window=window, **counts
         )
         for month in months
     ]

@@ -1,29 +1,26 @@
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worldclass.portal.stats import wilson_interval
+from worldclass.portal.stats import beta_binomial_pmf
 
 
-def test_wilson_interval_of_no_trials_is_none():
-    assert wilson_interval(successes=0, trials=0) is None
+@given(
+    n=st.integers(min_value=0, max_value=300),
+    alpha=st.floats(min_value=0.5, max_value=500),
+    beta=st.floats(min_value=0.5, max_value=500),
+)
+def test_beta_binomial_probabilities_sum_to_one(n, alpha, beta):
+    total = sum(beta_binomial_pmf(k=k, n=n, alpha=alpha, beta=beta) for k in range(n + 1))
+    assert math.isclose(total, 1.0, rel_tol=1e-9)
 
 
-def test_wilson_interval_matches_a_known_value():
-    low, high = wilson_interval(successes=80, trials=100)
-    assert (round(low, 4), round(high, 4)) == (0.7112, 0.8666)
+def test_beta_binomial_with_a_uniform_prior_is_uniform():
+    assert [round(beta_binomial_pmf(k=k, n=3, alpha=1, beta=1), 10) for k in range(4)] == [0.25] * 4
 
 
-@given(st.integers(min_value=1, max_value=10_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
-def test_wilson_interval_contains_the_observed_rate(pair):
-    successes, trials = pair
-    low, high = wilson_interval(successes=successes, trials=trials)
-    assert 0.0 <= low <= successes / trials + 1e-12
-    assert successes / trials - 1e-12 <= high <= 1.0
-
-
-@pytest.mark.parametrize("trials", [10, 100, 1000])
-def test_wilson_interval_narrows_with_more_trials(trials):
-    low, high = wilson_interval(successes=trials * 8 // 10, trials=trials)
-    wider_low, wider_high = wilson_interval(successes=trials * 8 // 100, trials=trials // 10)
-    assert high - low < wider_high - wider_low
+@pytest.mark.parametrize("k", [-1, 4])
+def test_beta_binomial_outside_the_support_is_zero(k):
+    assert beta_binomial_pmf(k=k, n=3, alpha=2, beta=2) == 0.0

@@ -175,7 +175,7 @@ def test_months_export_as_xlsx_has_the_page_figures(world):
 
 def test_organizations_list_exports_as_csv(world):
     with scopes_disabled():
-        rollups_for(obj=world.org, level="organization", months=[JAN], eligible=40, world_class=20)
+        rollups_for(obj=world.org, level="organization", months=[JAN], eligible=40, ineligible=10, world_class=20)
     response = client_for(world, "certifier_staff").get("/dashboard/organizations/?edition=2015&format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[:4] for row in rows[1:]] == [
