@@ -1,3 +1,7 @@
+import datetime as dt
+
+from django_scopes import scopes_disabled
+
 from worldclass.accounts.tests.access import LOGIN_REDIRECT, AccessCase, only, public
 from worldclass.accounts.tests.world import ROLES
 
@@ -19,6 +23,21 @@ SITE_A1 = ORG_A | {"site_manager"}
 SUPERVISOR_S1 = SITE_A1 | {"supervisor"}
 CSR_C1 = SUPERVISOR_S1 | {"csr"}
 ORG_A_USERS = ["org_admin", "site_manager", "supervisor", "csr"]
+
+
+def api(allowed: set[str]) -> dict[str, int]:
+    """The API: allowed roles get 200; rows outside a role's view are not found (404); judges, interviewers and QA
+    reviewers have no dashboard data (403); without a token, 401."""
+    expect = {role: 200 if role in allowed else 404 for role in ROLES}
+    expect.update({"anonymous": 401, "judge": 403, "interviewer": 403, "qa_reviewer": 403})
+    return expect
+
+
+def _csr_rollup(world) -> None:
+    from worldclass.portal.tests.factories import rollups_for
+
+    with scopes_disabled():
+        world.extra["rollup"] = rollups_for(obj=world.csr, level="csr", months=[dt.date(2015, 1, 1)])[0]
 
 
 def _entity(level, attr):
@@ -105,5 +124,22 @@ CASES = [
         lambda w: f"/dashboard/csr/{w.teammate.id}/export/months.csv",
         dashboard(SUPERVISOR_S1),
         label="teammate",
+    ),
+    AccessCase(
+        "portal-organization-list", lambda w: "/api/v1/organizations/", api(DASHBOARD_ROLES | {"other_org_admin"})
+    ),
+    AccessCase("portal-organization-detail", lambda w: f"/api/v1/organizations/{w.org.id}/", api(ORG_A)),
+    AccessCase("portal-site-list", lambda w: "/api/v1/sites/", api(DASHBOARD_ROLES | {"other_org_admin"})),
+    AccessCase("portal-site-detail", lambda w: f"/api/v1/sites/{w.site.id}/", api(SITE_A1)),
+    AccessCase("portal-person-list", lambda w: "/api/v1/people/", api(DASHBOARD_ROLES | {"other_org_admin"})),
+    AccessCase("portal-person-detail", lambda w: f"/api/v1/people/{w.csr.id}/", api(CSR_C1)),
+    AccessCase(
+        "portal-monthly-metric-list", lambda w: "/api/v1/monthly-metrics/", api(DASHBOARD_ROLES | {"other_org_admin"})
+    ),
+    AccessCase(
+        "portal-monthly-metric-detail",
+        lambda w: f"/api/v1/monthly-metrics/{w.extra['rollup'].id}/",
+        api(CSR_C1),
+        setup=_csr_rollup,
     ),
 ]
