@@ -42,23 +42,19 @@ class Rate:
 
     successes: int
     trials: int
+    percent: float | None = field(init=False)
+    low: float | None = field(init=False)
+    high: float | None = field(init=False)
 
-    @property
-    def percent(self) -> float | None:
-        return None if self.trials == 0 else 100 * self.successes / self.trials
+    def __post_init__(self) -> None:
+        bounds = wilson_interval(self.successes, self.trials)
+        object.__setattr__(self, "percent", None if self.trials == 0 else 100 * self.successes / self.trials)
+        object.__setattr__(self, "low", None if bounds is None else 100 * bounds[0])
+        object.__setattr__(self, "high", None if bounds is None else 100 * bounds[1])
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        bounds = wilson_interval(self.successes, self.trials)
-        return None if bounds is None else (100 * bounds[0], 100 * bounds[1])
-
-    @property
-    def low(self) -> float | None:
-        return None if self.interval is None else self.interval[0]
-
-    @property
-    def high(self) -> float | None:
-        return None if self.interval is None else self.interval[1]
+        return None if self.low is None else (self.low, self.high)
 
 
 @dataclass
