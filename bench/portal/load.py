@@ -155,7 +155,7 @@ def main() -> int:
         if not values:
             print(f"{label:<34} {0:>5} {'-':>10} {'-':>10} {failures[label]:>7}")
             continue
-        p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
         print(
             f"{label:<34} {len(values):>5} {1000 * statistics.median(values):>10.0f} {1000 * p95:>10.0f}"
             f" {failures[label]:>7}"

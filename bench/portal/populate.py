@@ -19,7 +19,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -95,7 +95,12 @@ def populate(*, organizations: int, sites: int, supervisors: int, csrs: int, mon
                             team_rows.append(row)
                             rollups.append(
                                 MonthlyRollup(
-                                    organization=org, level="csr", entity_id=person.id, month=month, window=window, **row
+                                    organization=org,
+                                    level="csr",
+                                    entity_id=person.id,
+                                    month=month,
+                                    window=window,
+                                    **row,
                                 )
                             )
                         total = _sum(team_rows)

@@ -136,3 +136,8 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert (result.returncode, result.stdout.strip()) == (0, "System check identified no issues (0 silenced).")
+
+
+def test_login_page_speaks_french():
+    content = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Mot de passe oublié ?" in content, '<html lang="fr">' in content) == (True, True)

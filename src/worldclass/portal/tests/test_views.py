@@ -239,3 +239,9 @@ def test_organizations_list_takes_as_many_queries_for_twenty_rows_as_for_two(wor
             organization = Organization.objects.create(code=f"o{n}", name=f"Org {n}")
             rollups_for(obj=organization, level="organization", months=[JAN])
     assert _queries(client, "/dashboard/organizations/") == few
+
+
+def test_dashboard_speaks_french(world):
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/", HTTP_ACCEPT_LANGUAGE="fr")
+    content = response.content.decode()
+    assert ("Par mois" in content, "Mon tableau de bord" in content) == (True, True)
