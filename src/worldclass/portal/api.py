@@ -128,5 +128,5 @@ class MonthlyMetricViewSet(_ReadOnly):
         return (
             rollups_visible_to(self.request.user)
             .select_related("organization", "window")
-            .order_by("level", "entity_id", "month", "window_id")
+            .order_by("window_id", "level", "entity_id", "month")  # the unique index's order
         )
