@@ -31,7 +31,18 @@ class SeesDashboards(permissions.BasePermission):
 
 
 class _ReadOnly(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Rows of `model` that `visible(user)` lets the user read, with `related` joined, in `ordering`."""
+
     permission_classes = [permissions.IsAuthenticated, SeesDashboards]
+    model: type
+    visible: staticmethod
+    related: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
+            return self.model._base_manager.none()
+        return self.visible(self.request.user).select_related(*self.related).order_by(*self.ordering)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -48,11 +59,9 @@ class OrganizationViewSet(_ReadOnly):
 
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
-            return Organization._base_manager.none()
-        return organizations_visible_to(self.request.user).order_by("code")
+    model = Organization
+    visible = staticmethod(organizations_visible_to)
+    ordering = ("code",)
 
 
 # Filters are declared rather than generated: generating them reads the scoped managers outside any scope.
@@ -71,11 +80,10 @@ class SiteViewSet(_ReadOnly):
 
     serializer_class = SiteSerializer
     filterset_class = SiteFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
-            return Site._base_manager.none()
-        return sites_visible_to(self.request.user).select_related("organization").order_by("organization", "code")
+    model = Site
+    visible = staticmethod(sites_visible_to)
+    related = ("organization",)
+    ordering = ("organization", "code")
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -96,11 +104,10 @@ class PersonViewSet(_ReadOnly):
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
-            return Person._base_manager.none()
-        return people_visible_to(self.request.user).select_related("organization").order_by("organization", "code")
+    model = Person
+    visible = staticmethod(people_visible_to)
+    related = ("organization",)
+    ordering = ("organization", "code")
 
 
 class MonthlyMetricFilter(django_filters.FilterSet):
@@ -121,12 +128,7 @@ class MonthlyMetricViewSet(_ReadOnly):
 
     serializer_class = MonthlyMetricSerializer
     filterset_class = MonthlyMetricFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
-            return MonthlyRollup._base_manager.none()
-        return (
-            rollups_visible_to(self.request.user)
-            .select_related("organization", "window")
-            .order_by("window_id", "level", "entity_id", "month")  # the unique index's order
-        )
+    model = MonthlyRollup
+    visible = staticmethod(rollups_visible_to)
+    related = ("organization", "window")
+    ordering = ("window_id", "level", "entity_id", "month")  # the unique index's order

@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 
 from worldclass.certification.domain.evaluation import METRIC_COLUMNS, EntityResult
-from worldclass.certification.domain.rules import meets_threshold, qualifying_window
+from worldclass.certification.domain.rules import Window, meets_threshold, qualifying_window
 from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup
 from worldclass.certification.queries import entity_status
 from worldclass.core.errors import NotFound
@@ -69,8 +69,9 @@ def _counts(*, entity: Entity, edition: Edition, through: Month) -> tuple[Month,
     return first, eligible, meeting
 
 
-def _qualifies(*, edition: Edition, rule: LevelRule, eligible: list[int], meeting: list[int]) -> bool:
-    window = qualifying_window(
+def _window(*, edition: Edition, rule: LevelRule, eligible: list[int], meeting: list[int]) -> Window | None:
+    """The edition's qualifying window ending at the last month, as the engine's rules define it."""
+    return qualifying_window(
         eligible=eligible,
         meeting=meeting,
         end=len(eligible) - 1,
@@ -78,6 +79,10 @@ def _qualifies(*, edition: Edition, rule: LevelRule, eligible: list[int], meetin
         max_months=edition.max_window_months,
         min_surveys=rule.min_surveys,
     )
+
+
+def _qualifies(*, edition: Edition, rule: LevelRule, eligible: list[int], meeting: list[int]) -> bool:
+    window = _window(edition=edition, rule=rule, eligible=eligible, meeting=meeting)
     return window is not None and meets_threshold(
         meeting=window.meeting,
         surveys=window.surveys,
@@ -126,16 +131,7 @@ def progress_for(*, entity: Entity, edition: Edition, through: Month) -> Progres
     rule = None if entity.level == Level.ORGANIZATION else edition.level_rules.filter(level=entity.level).first()
     # The window now: the qualifying one when the sample is reached, else the longest one allowed so far.
     length = min(edition.max_window_months, len(eligible))
-    found = None
-    if rule is not None:
-        found = qualifying_window(
-            eligible=eligible,
-            meeting=meeting,
-            end=len(eligible) - 1,
-            min_months=edition.min_consecutive_months,
-            max_months=edition.max_window_months,
-            min_surveys=rule.min_surveys,
-        )
+    found = None if rule is None else _window(edition=edition, rule=rule, eligible=eligible, meeting=meeting)
     start = found.start if found else len(eligible) - length
     window_surveys, window_meeting = sum(eligible[start:]), sum(meeting[start:])
     previous = [e for e in eligible[-1 - VOLUME_MONTHS : -1] if e]

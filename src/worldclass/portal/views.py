@@ -126,6 +126,7 @@ def organizations(request):
             "edition": edition,
             "editions": queries.editions(),
             "rates": queries.RATES,
+            "query": request.GET.urlencode(),
         },
     )
 

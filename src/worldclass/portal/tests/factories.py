@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 
 from worldclass.certification.models import Edition, MonthlyRollup
 from worldclass.certification.tests.factories import MonthlyRollupFactory
+from worldclass.surveys.domain.responses import record_survey_response
 from worldclass.surveys.models import SurveyResponse
 
 _survey_numbers = itertools.count(1)
@@ -46,30 +46,24 @@ def survey_response(
     csr_sat: int = 5,
     comment: str = "",
 ) -> SurveyResponse:
-    """A survey about one of the CSR's calls, with the derived fields the rules define."""
+    """A survey about one of the CSR's calls, recorded as a live channel would (rollups included)."""
     call_at = call_at or dt.datetime(2015, 3, 10, 14, 0, tzinfo=dt.UTC)
     number = next(_survey_numbers)
-    return SurveyResponse.objects.create(
-        organization_id=csr.organization_id,
-        site_id=csr.site_id,
-        supervisor_id=csr.supervisor_id,
+    response, _created = record_survey_response(
+        organization=csr.organization,
+        site=csr.site,
+        supervisor=csr.supervisor,
         csr=csr,
         survey_id=f"S{number}",
         call_id=f"C{number}",
         channel="web",
         call_at=call_at,
         surveyed_at=call_at + dt.timedelta(hours=1),
-        call_local_date=call_at.date(),
-        survey_local_date=call_at.date(),
-        call_month=call_at.date().replace(day=1),
-        delay_seconds=3600,
-        business_days_after_call=0,
         resolved=resolved,
         first_call=first_call,
         overall_sat=overall_sat,
         csr_sat=csr_sat,
         comment=comment,
-        is_fcr=resolved and first_call,
-        is_world_class_call=resolved and overall_sat == 5 and csr_sat == 5,
-        content_sha256=hashlib.sha256(f"{number}".encode()).hexdigest(),
+        actor="test",
     )
+    return response
