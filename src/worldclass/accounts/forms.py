@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +36,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         clear_login_failures(username=username, address=address)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login form (staff only), under the same throttle as the site's."""
+
+    error_messages = {**ThrottledAuthenticationForm.error_messages, **AdminAuthenticationForm.error_messages}

@@ -141,3 +141,11 @@ def test_production_settings_pass_the_deploy_check():
 def test_login_page_speaks_french():
     content = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert ("Mot de passe oublié ?" in content, '<html lang="fr">' in content) == (True, True)
+
+
+def test_the_admin_login_is_throttled_too(settings):
+    User.objects.create_user(username="boss", password=PASSWORD, is_staff=True)
+    for _ in range(settings.WORLDCLASS_LOGIN_MAX_FAILURES):
+        Client().post("/admin/login/", {"username": "boss", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    response = Client().post("/admin/login/", {"username": "boss", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert (response.status_code, "Too many failed attempts" in response.content.decode()) == (200, True)
