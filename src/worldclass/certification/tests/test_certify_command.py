@@ -177,7 +177,7 @@ def test_verify_run_of_an_unknown_run_is_an_error():
 
 
 def test_unknown_edition_is_a_clear_error():
-    with pytest.raises(CommandError, match="There is no edition 2003.") as raised:
+    with pytest.raises(CommandError, match=r"There is no edition 2003\.") as raised:
         certify("--edition", "2003", "--through", "2025-06")
     assert "Known editions: 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015." in str(raised.value)
 
@@ -189,12 +189,12 @@ def test_malformed_month_is_a_clear_error(month):
 
 
 def test_unknown_organization_is_a_clear_error():
-    with pytest.raises(CommandError, match="There is no organization 'nope'."):
+    with pytest.raises(CommandError, match=r"There is no organization 'nope'\."):
         certify("--edition", "2013", "--through", "2025-06", "--organization", "nope")
 
 
 def test_missing_arguments_are_named():
-    with pytest.raises(CommandError, match="certify needs --edition YEAR and --through YYYY-MM."):
+    with pytest.raises(CommandError, match=r"certify needs --edition YEAR and --through YYYY-MM\."):
         certify("--edition", "2013")
 
 

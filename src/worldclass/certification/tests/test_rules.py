@@ -1,5 +1,6 @@
 """The rules as pure functions: every boundary, and hypothesis properties of the window rule."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -148,6 +149,6 @@ def test_window_rule_properties(eligible, min_months, min_surveys, data):
 def test_achievements_are_spaced_by_at_least_the_validity(qualifies, validity):
     achievements = achievement_months(qualifies=qualifies, validity_months=validity)
     assert all(qualifies[a] for a in achievements)
-    assert all(b - a >= validity for a, b in zip(achievements, achievements[1:], strict=False))
+    assert all(b - a >= validity for a, b in itertools.pairwise(achievements))
     if any(qualifies):
         assert achievements[0] == qualifies.index(True)
