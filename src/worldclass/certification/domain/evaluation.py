@@ -170,6 +170,7 @@ class Evaluation:
     input_sha256: str
     rollup_rows: int
     entities: list[EntityResult]
+    _canonical_json: str | None = field(default=None, repr=False, compare=False)
 
     def as_json_dict(self) -> dict:
         return {
@@ -179,7 +180,10 @@ class Evaluation:
         }
 
     def canonical_json(self) -> str:
-        return json.dumps(self.as_json_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """The result as compact JSON, keys in the documented order; computed once (it is the result's checksum)."""
+        if self._canonical_json is None:
+            self._canonical_json = json.dumps(self.as_json_dict(), separators=(",", ":"), ensure_ascii=False)
+        return self._canonical_json
 
     def result_sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
