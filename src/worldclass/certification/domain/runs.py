@@ -146,14 +146,22 @@ def _store_certifications(*, evaluation: Evaluation, edition: Edition, run: Cert
                 copy.write_row(row)
         cursor.execute(
             sql.SQL(
-                "INSERT INTO {table} ({columns}) SELECT {columns} FROM certification_incoming"
+                "INSERT INTO {table} AS existing ({columns}) SELECT {columns} FROM certification_incoming"
                 " ON CONFLICT ({unique}) DO UPDATE SET {refresh}"
+                # Unchanged rows are left alone: a rerun over the same rollups writes nothing.
+                " WHERE ({current}) IS DISTINCT FROM ({incoming})"
             ).format(
                 table=table,
                 columns=columns,
                 unique=sql.SQL(", ").join(map(sql.Identifier, _UNIQUE_COLUMNS)),
                 refresh=sql.SQL(", ").join(
                     sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
+                ),
+                current=sql.SQL(", ").join(
+                    sql.SQL("existing.{}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
+                ),
+                incoming=sql.SQL(", ").join(
+                    sql.SQL("EXCLUDED.{}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
                 ),
             )
         )

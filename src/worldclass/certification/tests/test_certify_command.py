@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import Certification, CertificationRun, LevelRule
+from worldclass.certification.models import Certification, CertificationRun, LevelRule, MonthlyRollup
 from worldclass.certification.tests.factories import rollup_months
 from worldclass.core.models import AuditEvent
 from worldclass.core.months import Month
@@ -207,3 +207,14 @@ def test_certify_for_one_organization(acme):
     assert [(e["org"], e["id"]) for e in output["entities"]] == [("other", "o1")]
     run = CertificationRun.objects.get()
     assert json.loads(certify("--verify-run", str(run.pk), "--json"))["result_matches"] is True
+
+
+def test_a_later_run_refreshes_counts_changed_by_late_surveys(acme):
+    certify("--edition", "2013", "--through", "2025-03", "--json")
+    first = CertificationRun.objects.get()
+    with scopes_disabled():
+        MonthlyRollup.objects.filter(level="csr", month=JAN.first_day()).update(eligible=11, world_class=10)
+    certify("--edition", "2013", "--through", "2025-03", "--json")
+    with scopes_disabled():
+        stored = Certification.objects.get(level="csr")
+    assert (stored.surveys, stored.meeting, stored.first_run_id) == (31, 28, first.pk)
