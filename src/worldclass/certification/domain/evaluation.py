@@ -213,8 +213,8 @@ class MatrixResult:
     last_achievement: np.ndarray  # at the last month; NO_ACHIEVEMENT if none
 
 
-def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
-    """Wilson lower bounds, computed exactly as `rules.wilson_interval` does (0 where n is 0)."""
+def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares and Wilson bounds, computed exactly as `rules.wilson_interval` does (NaN where n is 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         n = n.astype(np.float64)
         p = successes / n
@@ -222,7 +222,12 @@ def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -
         denominator = 1 + z2 / n
         centre = (p + z2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-        low = np.maximum(0.0, centre - half)
+        return p, np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+
+
+def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
+    """Wilson lower bounds (0 where n is 0)."""
+    _, low, _ = wilson_bounds(successes, n, z)
     return np.where(n > 0, low, 0.0)
 
 
@@ -449,15 +454,8 @@ def _rate(meeting: int | None, surveys: int | None) -> tuple[float | None, tuple
 
 
 def _rates(meeting: np.ndarray, surveys: np.ndarray) -> tuple[list, list, list]:
-    """Rates and Wilson 95% bounds, rounded for display, computed as `rules.wilson_interval` does."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n = surveys.astype(np.float64)
-        p = meeting / n
-        z2 = Z_95 * Z_95
-        denominator = 1 + z2 / n
-        centre = (p + z2 / (2 * n)) / denominator
-        half = Z_95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-        low, high = np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+    """Rates and Wilson 95% bounds, rounded for display."""
+    p, low, high = wilson_bounds(meeting, surveys)
     # Python's round() (correctly rounded), not numpy's, so that the result equals rules.wilson_interval rounded.
     return tuple([round(value, RATE_DECIMALS) for value in array.tolist()] for array in (p, low, high))
 
