@@ -516,10 +516,14 @@ def evaluate_rules(
     with scopes_disabled():  # Names of every organization's entities; the caller decides who sees the results.
         org_ids = {int(value) for matrix in matrices for value in np.unique(matrix.organization_ids)}
         org_codes = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "code"))
+        people = Person.objects.filter(organization_id__in=org_ids)
+        sites = Site.objects.filter(organization_id__in=org_ids)
+        if entity_id is not None and level != Level.ORGANIZATION:  # One entity: read only its own code.
+            people, sites = people.filter(pk=entity_id), sites.filter(pk=entity_id)
         person_codes = {}
         if {Level.CSR.value, Level.SUPERVISOR.value} & set(fetch_levels):
-            person_codes = dict(Person.objects.filter(organization_id__in=org_ids).values_list("pk", "code"))
-        site_codes = dict(Site.objects.filter(organization_id__in=org_ids).values_list("pk", "code"))
+            person_codes = dict(people.values_list("pk", "code"))
+        site_codes = dict(sites.values_list("pk", "code")) if Level.SITE in fetch_levels else {}
 
     entities: list[EntityResult] = []
     last = months - 1
