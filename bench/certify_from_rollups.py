@@ -108,6 +108,30 @@ def load(*, csrs: int, months: int, start: Month, seed: int) -> None:
             print(f"  {level:<12} {rows:>10,} rollup rows {surveys:>12,} eligible surveys")
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend, when the server runs on this machine."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(label: str, action) -> None:
+    began, cpu, server = time.perf_counter(), time.process_time(), backend_cpu_seconds()
+    detail = action()
+    server_after = backend_cpu_seconds()
+    server_text = f", {server_after - server:.2f} s CPU in PostgreSQL" if server is not None else ""
+    print(
+        f"{label}: {time.perf_counter() - began:.2f} s wall, {time.process_time() - cpu:.2f} s CPU in Python"
+        f"{server_text}{detail}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csrs", type=int, default=100_000)
@@ -126,21 +150,18 @@ def main() -> None:
         print(f"loaded rollups in {time.perf_counter() - began:.1f} s")
     edition = get_edition(year=2013)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time suffers when it is high)")
-    began, cpu = time.perf_counter(), time.process_time()
-    evaluation = evaluate_certifications(edition=edition, through=through)
-    print(
-        f"evaluate_certifications through {through}: {time.perf_counter() - began:.2f} s wall,"
-        f" {time.process_time() - cpu:.2f} s CPU in Python, {len(evaluation.entities):,} entities"
+    timed(
+        f"evaluate_certifications through {through}",
+        lambda: f", {len(evaluate_certifications(edition=edition, through=through).entities):,} entities",
     )
-    for run_number in (1, 2):
-        began, cpu = time.perf_counter(), time.process_time()
+
+    def certify() -> str:
         out = io.StringIO()
         call_command("certify", "--edition", "2013", "--through", str(through), "--json", stdout=out)
-        print(
-            f"worldclass certify --json #{run_number} (evaluate, store the run and its certifications, print):"
-            f" {time.perf_counter() - began:.2f} s wall, {time.process_time() - cpu:.2f} s CPU in Python,"
-            f" {len(out.getvalue()) / 1e6:.1f} MB of JSON"
-        )
+        return f", {len(out.getvalue()) / 1e6:.1f} MB of JSON"
+
+    for run_number in (1, 2):
+        timed(f"worldclass certify --json #{run_number} (evaluate, store the run and certifications, print)", certify)
 
 
 if __name__ == "__main__":

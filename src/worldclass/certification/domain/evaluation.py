@@ -8,8 +8,11 @@ prove with hypothesis that both agree.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,7 +185,8 @@ class Evaluation:
     def canonical_json(self) -> str:
         """The result as compact JSON, keys in the documented order; computed once (it is the result's checksum)."""
         if self._canonical_json is None:
-            self._canonical_json = json.dumps(self.as_json_dict(), separators=(",", ":"), ensure_ascii=False)
+            with without_cyclic_gc():
+                self._canonical_json = json.dumps(self.as_json_dict(), separators=(",", ":"), ensure_ascii=False)
         return self._canonical_json
 
     def result_sha256(self) -> str:
@@ -196,6 +200,19 @@ class Evaluation:
             counts["qualifies"][entity.level] += entity.qualifies
             counts["certified"][entity.level] += entity.certified
         return counts
+
+
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building hundreds of thousands of acyclic result objects: its
+    repeated full scans of a growing heap otherwise cost more than the work itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --- the vectorized rules -------------------------------------------------------------------------------------------
@@ -488,6 +505,18 @@ def evaluate_rules(
     entity_id: int | None = None,
 ) -> Evaluation:
     """Evaluate explicit rules (an edition's, or a stored run's snapshot). See `evaluate_certifications`."""
+    with without_cyclic_gc():
+        return _evaluate_rules(
+            rules=rules,
+            through=through,
+            require_confidence=require_confidence,
+            organization=organization,
+            level=level,
+            entity_id=entity_id,
+        )
+
+
+def _evaluate_rules(*, rules, through, require_confidence, organization, level, entity_id) -> Evaluation:
     window = SurveyWindow.objects.filter(code=rules.window_code).first()
     if window is None:
         raise AppError(
