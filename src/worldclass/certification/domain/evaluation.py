@@ -325,6 +325,7 @@ class RollupColumns:
 
 
 LEVEL_CODES = {level: code for code, level in enumerate(PERSON_AND_SITE_LEVELS)}
+# PostgreSQL sends a date in binary as its number of days since 2000-01-01.
 _DAY_ZERO = "2000-01-01"
 # PostgreSQL's binary array: ndim, has-nulls flag, element type, then (size, lower bound) per dimension.
 _ARRAY_HEADER_BYTES = 20
@@ -391,10 +392,9 @@ def _fetch_rollups_arrays(window_id, metric_column, through, levels, organizatio
     # One row per level; the aggregates of one query see the rows in the same order, so the arrays line up.
     statement = sql.SQL(
         "SELECT level, array_send(array_agg(organization_id)), array_send(array_agg(entity_id)),"
-        " array_send(array_agg(month - DATE {day_zero})), array_send(array_agg(eligible)),"
+        " array_send(array_agg(month)), array_send(array_agg(eligible)),"
         " array_send(array_agg({metric})) FROM {table} WHERE {conditions} GROUP BY level"
     ).format(
-        day_zero=sql.Literal(_DAY_ZERO),
         metric=sql.Identifier(metric_column),
         table=sql.Identifier(MonthlyRollup._meta.db_table),
         conditions=sql.SQL(" AND ").join(conditions),

@@ -12,6 +12,7 @@ from worldclass.certification.domain.evaluation import (
     Evaluation,
     evaluate_certifications,
     evaluate_rules,
+    without_cyclic_gc,
 )
 from worldclass.certification.models import Certification, CertificationRun, Edition, Level
 from worldclass.core.domain import record_audit_event
@@ -41,7 +42,7 @@ def run_certification(
 def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None) -> CertificationRun:
     """Store an evaluation as a run; certifications already found by an earlier run keep that run as `first_run`."""
     counts = evaluation.counts()
-    with transaction.atomic():
+    with transaction.atomic(), without_cyclic_gc():
         run = CertificationRun.objects.create(
             edition=edition,
             through_month=evaluation.through.first_day(),
