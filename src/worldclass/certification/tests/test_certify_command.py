@@ -218,3 +218,8 @@ def test_a_later_run_refreshes_counts_changed_by_late_surveys(acme):
     with scopes_disabled():
         stored = Certification.objects.get(level="csr")
     assert (stored.surveys, stored.meeting, stored.first_run_id) == (31, 28, first.pk)
+
+
+def test_certify_without_data_lists_no_entities():
+    output = json.loads(certify("--edition", "2015", "--through", "2025-06", "--json"))
+    assert output == {"edition": "2015", "through": "2025-06", "entities": []}
