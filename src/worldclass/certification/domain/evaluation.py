@@ -343,6 +343,8 @@ def fetch_rollups(
     """Read the rollup rows of a survey window up to a month: as a few binary arrays on PostgreSQL (millions of
     rows in one round trip, parsed in place by numpy), through the ORM elsewhere."""
     metric_column = METRIC_COLUMNS[metric]
+    if not levels:
+        return _empty_columns()
     if connection.vendor == "postgresql":
         return _fetch_rollups_arrays(window.pk, metric_column, through, levels, organization_id, entity_id)
     # Certification reads every organization's rollups on purpose; tenancy applies to who sees the results.
@@ -527,7 +529,7 @@ def _evaluate_rules(*, rules, through, require_confidence, organization, level, 
     fetch_levels = [lvl for lvl in levels if lvl != Level.ORGANIZATION]
     if level is not None:
         levels = [lvl for lvl in levels if lvl == level]
-        fetch_levels = [Level.SITE.value] if level == Level.ORGANIZATION else [level]
+        fetch_levels = ([Level.SITE.value] if level == Level.ORGANIZATION else [level]) if levels else []
     columns = fetch_rollups(
         window=window,
         metric=rules.metric,
