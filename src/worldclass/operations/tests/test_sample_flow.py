@@ -1,6 +1,7 @@
 """The sample as imports decide it, and its audit from the revealed key."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -180,4 +181,4 @@ def test_no_customer_is_invited_twice_within_the_fatigue_window(unscoped, gaps, 
         )
     load_calls(rows, now=started + dt.timedelta(days=1))
     invited = sorted(Invitation.objects.values_list("call__ended_at", flat=True))
-    assert all(b - a >= dt.timedelta(days=days) for a, b in zip(invited, invited[1:], strict=False))
+    assert all(b - a >= dt.timedelta(days=days) for a, b in itertools.pairwise(invited))
