@@ -242,7 +242,7 @@ IVR_KEYS = {"1": True, "2": False}
 
 
 def ivr_answers(keys: dict) -> Answers:
-    """Keypad answers: 1 yes / 2 no for resolved and first call, 1–5 for the two ratings."""
+    """Keypad answers: 1 yes / 2 no for resolved and first call, 1 to 5 for the two ratings."""
     return validate_answers(
         {
             "resolved": IVR_KEYS.get(str(keys.get("resolved"))),
@@ -318,15 +318,14 @@ def record_interview(
         check_invitation_open(invitation, now=now)
         if invitation.next_attempt_at and now < invitation.next_attempt_at:
             raise AppError(code="callback_pending", message="A callback is scheduled later.", status=409)
-        if outcome == InterviewAttempt.Outcome.CALLBACK:
-            if callback_at is None or not now < callback_at < invitation.expires_at:
-                raise AppError(
-                    code="invalid",
-                    message="A callback must be scheduled inside the survey window.",
-                    details=[
-                        ErrorDetail(message="must be after now and before the window closes", field="callback_at")
-                    ],
-                )
+        if outcome == InterviewAttempt.Outcome.CALLBACK and (
+            callback_at is None or not now < callback_at < invitation.expires_at
+        ):
+            raise AppError(
+                code="invalid",
+                message="A callback must be scheduled inside the survey window.",
+                details=[ErrorDetail(message="must be after now and before the window closes", field="callback_at")],
+            )
         InterviewAttempt.objects.create(
             organization=invitation.organization,
             invitation=invitation,

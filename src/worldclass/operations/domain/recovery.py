@@ -15,7 +15,7 @@ UNHAPPY_RATING = 2
 
 
 def unhappy_reasons(response) -> list[str]:
-    """Why a response needs a follow-up: unresolved, or rated 1–2 on either scale."""
+    """Why a response needs a follow-up: unresolved, or rated 1 or 2 on either scale."""
     reasons = []
     if not response.resolved:
         reasons.append("not resolved")
