@@ -19,7 +19,7 @@ def test_email_invitation_is_sent_in_the_customers_language_with_a_link(invite, 
     invitation = invite("web", language="fr")
     assert send_due_invitations(now=timezone.now()) == 1
     (message,) = mail.outbox
-    assert message.subject == "Comment s’est passé votre appel ?"
+    assert message.subject == "Comment s\u2019est passé votre appel ?"
     assert "https://surveys.example/survey/" in message.body
     assert message.to == [invitation.call.customer_email]
 
