@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
@@ -306,10 +306,14 @@ def _stratum_rates(*, organization, site, plan, call_types: set[str], month: dt.
     """Each call type's sampling probability, from last month's volume and the observed response rate."""
     previous = (Month.of(month) - 1).first_day()
     volume = Call.objects.filter(site=site, sample_month=previous).aggregate(
-        calls=Count("id"), csrs=Count("csr", distinct=True)
+        calls=Count("id"), csrs=Count("csr", distinct=True), first=Min("started_at"), last=Max("started_at")
     )
     if volume["calls"] >= MIN_CALLS_FOR_VOLUME and volume["csrs"]:
-        expected, volume_basis = volume["calls"] / volume["csrs"], f"observed in {previous:%Y-%m}"
+        # Scaled to a whole month, so that a month only partly loaded does not understate the volume.
+        covered_days = max(1.0, (volume["last"] - volume["first"]).total_seconds() / 86400)
+        month_days = (Month.of(previous).last_day() - previous).days + 1
+        expected = volume["calls"] / volume["csrs"] * max(1.0, month_days / covered_days)
+        volume_basis = f"observed in {previous:%Y-%m}"
     else:
         expected, volume_basis = float(plan.expected_calls_per_csr), "plan"
     closed = (

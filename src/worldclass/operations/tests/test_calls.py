@@ -87,14 +87,14 @@ def test_purge_deletes_contact_details_after_grace_and_keeps_the_keys(unscoped):
 
 def test_purge_command_prints_count(unscoped, capsys):
     load_calls([call_row(started=T0 - dt.timedelta(days=400))], now=T0 - dt.timedelta(days=399))
-    call_command("purge_contacts")
+    call_command("purge-contacts")
     assert capsys.readouterr().out.strip() == "Contact details deleted for 1 call(s)."
     assert Call.objects.get().customer_email == ""
 
 
 def test_import_calls_command_reads_csv(unscoped, tmp_path, capsys):
     path = write_csv(tmp_path / "calls.csv", [call_row(), call_row()])
-    call_command("import_calls", str(path))
+    call_command("import-calls", str(path))
     assert "2 row(s), 2 new" in capsys.readouterr().out
     assert Call.objects.count() == 2
 
@@ -102,14 +102,14 @@ def test_import_calls_command_reads_csv(unscoped, tmp_path, capsys):
 def test_import_calls_command_fails_with_line_numbers(unscoped, tmp_path):
     path = write_csv(tmp_path / "calls.csv", [call_row(), call_row(customer_email="not-an-email")])
     with pytest.raises(CommandError) as caught:
-        call_command("import_calls", str(path))
+        call_command("import-calls", str(path))
     assert "line 3, customer_email: is not an e-mail address" in str(caught.value)
 
 
 def test_file_naming_two_organizations_is_refused(unscoped, tmp_path):
     path = write_csv(tmp_path / "calls.csv", [call_row(), call_row(org="globex")])
     with pytest.raises(CommandError):
-        call_command("import_calls", str(path))
+        call_command("import-calls", str(path))
     assert Call.objects.count() == 0
 
 

@@ -110,11 +110,11 @@ def test_audit_command_exits_non_zero_listing_discrepancies(unscoped, capsys):
     set_plan(expected_calls_per_csr=100, assumed_response_rate=0.5)
     load_calls(month_of_calls(50), now=AFTER_MARCH - dt.timedelta(days=20))
     reveal()
-    call_command("audit_sample", "--org", "acme", "--month", "2026-03")
+    call_command("audit-sample", "--org", "acme", "--month", "2026-03")
     assert "every decision matches the rule" in capsys.readouterr().out
     Invitation.objects.first().delete()
     with pytest.raises(CommandError) as caught:
-        call_command("audit_sample", "--org", "acme", "--month", "2026-03")
+        call_command("audit-sample", "--org", "acme", "--month", "2026-03")
     assert "1 discrepancy(ies)" in str(caught.value)
     assert "selected but not invited" in capsys.readouterr().err
 
