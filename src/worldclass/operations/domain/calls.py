@@ -24,6 +24,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.core.months import Month
+from worldclass.directory.domain import PersonSighting, upsert_roster
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.operations.domain import sampling, windows
 from worldclass.operations.models import (
@@ -34,6 +35,7 @@ from worldclass.operations.models import (
     SampleOutcome,
     SamplePlan,
 )
+from worldclass.surveys.domain.eligibility import supported_countries
 
 COLUMNS = [
     "call_id",
@@ -171,8 +173,10 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
                 ZoneInfo(value["timezone"])
             except (ZoneInfoNotFoundError, ValueError):
                 row_errors.append(ErrorDetail(message="is not an IANA time zone", field="timezone", line=line))
-        if value["country"] and not re.fullmatch(r"[A-Za-z]{2}", value["country"]):
-            row_errors.append(ErrorDetail(message="must be an ISO 3166 alpha-2 code", field="country", line=line))
+        if value["country"] and value["country"].upper() not in supported_countries():
+            row_errors.append(
+                ErrorDetail(message="must be an ISO 3166 alpha-2 code with known holidays", field="country", line=line)
+            )
         phone = value["customer_phone"]
         if phone and (not _PHONE_CHARS.match(phone) or not 7 <= len(re.sub(r"\D", "", phone)) <= 15):
             row_errors.append(ErrorDetail(message="is not a phone number", field="customer_phone", line=line))
@@ -256,40 +260,43 @@ def import_calls_file(*, path: Path, actor: str, user=None, now: dt.datetime | N
 
 
 def _upsert_roster(*, organization, rows: list[CallRow]) -> tuple[dict, dict]:
-    """Sites and people named by the rows, created or brought up to the latest call's roster."""
-    sites = {
+    """Sites and people named by the rows, created or moved to the latest call's roster; sites get their zone."""
+    existing = {
         site.code: site for site in Site.objects.filter(organization=organization, code__in={r.site for r in rows})
     }
+    countries = {}
     for row in sorted(rows, key=lambda r: r.started_at):
-        site = sites.get(row.site)
-        if site is None:
-            site = Site.objects.create(
-                organization=organization, code=row.site, name=row.site, country=row.country, timezone=row.timezone
+        known = existing.get(row.site)
+        countries[(organization.code, row.site)] = row.country or (known.country if known else "")
+    sightings = []
+    for row in rows:
+        sightings.append(
+            PersonSighting(
+                organization=organization.code,
+                code=row.csr,
+                site=row.site,
+                as_of=row.started_at,
+                supervisor=row.supervisor,
+                is_csr=True,
             )
-            sites[row.site] = site
-        elif (row.country and row.country != site.country) or (row.timezone and row.timezone != site.timezone):
-            site.country = row.country or site.country
-            site.timezone = row.timezone or site.timezone
-            site.save(update_fields=["country", "timezone"])
-    codes = {r.csr for r in rows} | {r.supervisor for r in rows}
-    people = {p.code: p for p in Person.objects.filter(organization=organization, code__in=codes)}
-    for row in sorted(rows, key=lambda r: r.started_at):
-        supervisor = people.get(row.supervisor)
-        if supervisor is None:
-            supervisor = Person.objects.create(
-                organization=organization, code=row.supervisor, site=sites[row.site], is_supervisor=True
+        )
+        sightings.append(
+            PersonSighting(
+                organization=organization.code,
+                code=row.supervisor,
+                site=row.site,
+                as_of=row.started_at,
+                is_supervisor=True,
             )
-            people[row.supervisor] = supervisor
-        elif not supervisor.is_supervisor:
-            supervisor.is_supervisor = True
-            supervisor.save(update_fields=["is_supervisor"])
-        csr = people.get(row.csr)
-        if csr is None:
-            csr = Person.objects.create(organization=organization, code=row.csr, is_csr=True)
-            people[row.csr] = csr
-        if csr.roster_as_of is None or row.started_at >= csr.roster_as_of:
-            csr.site, csr.supervisor, csr.is_csr, csr.roster_as_of = sites[row.site], supervisor, True, row.started_at
-            csr.save(update_fields=["site", "supervisor", "is_csr", "roster_as_of"])
+        )
+    ids = upsert_roster(organizations={organization.code}, sites=countries, sightings=sightings)
+    sites = {site.code: site for site in Site.objects.filter(pk__in=ids.sites.values())}
+    zones = {row.site: row.timezone for row in sorted(rows, key=lambda r: r.started_at) if row.timezone}
+    for code, zone in zones.items():
+        if sites[code].timezone != zone:
+            sites[code].timezone = zone
+            sites[code].save(update_fields=["timezone"])
+    people = {person.code: person for person in Person.objects.filter(pk__in=ids.people.values())}
     return sites, people
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+import numpy as np
 from django.conf import settings
 
 from worldclass.certification.models import Edition, SurveyWindow
+from worldclass.surveys.domain.eligibility import business_day_calendar
 
 DEFAULT_WINDOW_MINUTES = 24 * 60
 
@@ -20,23 +20,10 @@ def active_survey_window() -> SurveyWindow | None:
     return edition.survey_window if edition else None
 
 
-@lru_cache(maxsize=64)
-def _country_holidays(country: str, year: int):
-    return holidays.country_holidays(country, years=year) if country else {}
-
-
-def is_business_day(*, country: str, day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _country_holidays(country, day.year)
-
-
 def nth_business_day_after(*, country: str, start: dt.date, n: int) -> dt.date:
-    """The n-th business day after `start` (weekends and the country's public holidays are skipped)."""
-    day, found = start, 0
-    while found < n:
-        day += dt.timedelta(days=1)
-        if is_business_day(country=country, day=day):
-            found += 1
-    return day
+    """The n-th business day after `start`, on the calendar survey eligibility counts with."""
+    first = np.datetime64(start + dt.timedelta(days=1), "D")
+    return np.busday_offset(first, n - 1, roll="forward", busdaycal=business_day_calendar(country)).astype(dt.date)
 
 
 def invitation_opens_at(*, ended_at: dt.datetime) -> dt.datetime:

@@ -21,7 +21,7 @@ def test_customer_answers_in_french_and_the_response_is_counted(browser, invite,
     browser.screenshot("survey-fr")
     page.get_by_role("group", name="Votre problème a-t-il été résolu ?").get_by_text("Oui").click()
     page.get_by_role("group", name="Était-ce votre premier appel à ce sujet ?").get_by_text("Oui").click()
-    page.get_by_role("group", name="Dans l’ensemble").get_by_text("5", exact=True).click()
+    page.get_by_role("group", name="Dans l\u2019ensemble").get_by_text("5", exact=True).click()
     page.get_by_role("group", name="Êtes-vous satisfait du représentant").get_by_text("4", exact=True).click()
     page.get_by_label("Autre chose à nous dire ? (facultatif)").fill("Service rapide, merci")
     page.get_by_role("button", name="Envoyer mes réponses").click()
