@@ -19,6 +19,7 @@ from worldclass.directory.models import Organization
 from worldclass.operations import access
 from worldclass.operations.domain.calls import import_calls
 from worldclass.operations.domain.invitations import due_ivr_invitations, record_ivr_answers
+from worldclass.operations.models import Invitation
 from worldclass.operations.serializers import (
     CallBatchSerializer,
     CallImportResultSerializer,
@@ -64,9 +65,13 @@ class IVRInvitationList(TenantScopedAPIMixin, generics.ListAPIView):
     """Invitations the IVR platform should call now, soonest expiry first."""
 
     serializer_class = IVRInvitationSerializer
+    queryset = Invitation.objects.none()
+
+    def list(self, request, *args, **kwargs):
+        _ivr_allowed(request.user)
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        _ivr_allowed(self.request.user)
         return due_ivr_invitations(now=timezone.now())
 
 

@@ -46,8 +46,8 @@ class IVRInvitationSerializer(serializers.Serializer):
 
 
 class IVRKeysSerializer(serializers.Serializer):
-    resolved = serializers.ChoiceField(choices=["1", "2"], help_text="1 yes, 2 no")
-    first_call = serializers.ChoiceField(choices=["1", "2"], help_text="1 yes, 2 no")
+    resolved = serializers.RegexField(r"^[12]$", help_text="Key 1 for yes, 2 for no.")
+    first_call = serializers.RegexField(r"^[12]$", help_text="Key 1 for yes, 2 for no.")
     overall_sat = serializers.IntegerField(min_value=1, max_value=5)
     csr_sat = serializers.IntegerField(min_value=1, max_value=5)
 
