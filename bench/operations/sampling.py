@@ -65,6 +65,11 @@ def main() -> None:
             completed[csr_id] = completed.get(csr_id, 0) + (1 if n % 3 == 0 else 0)
     elapsed = time.perf_counter() - began
     print(f"{args.calls} decisions in {elapsed:.2f} s: {args.calls / elapsed:,.0f} decisions/s; {selected} selected")
+    began = time.perf_counter()
+    for n in range(args.calls):
+        draw_fraction(key=key, message=f"CALL-{n:09d}")
+    elapsed = time.perf_counter() - began
+    print(f"{args.calls} HMAC draws alone in {elapsed:.2f} s: {args.calls / elapsed:,.0f} draws/s")
 
 
 if __name__ == "__main__":
