@@ -242,21 +242,22 @@ def import_calls_file(*, path: Path, actor: str, user=None, now: dt.datetime | N
             code="invalid_file",
             message=f"{path.name} names several organizations ({', '.join(sorted(orgs))}); import one at a time.",
         )
-    # A certifier-side load: the organization is created on first sight, as the survey import does.
-    with scopes_disabled():
+    # A certifier-side load: the organization is created on first sight, as the survey import does, and only
+    # kept if the import succeeds.
+    with transaction.atomic(), scopes_disabled():
         organization = None
         if orgs:
             code = orgs.pop()
             organization, _ = Organization.objects.get_or_create(code=code, defaults={"name": code})
-    return import_calls(
-        organization=organization,
-        raw_rows=raw_rows,
-        source_name=path.name,
-        sha256=sha256,
-        actor=actor,
-        user=user,
-        now=now,
-    )
+        return import_calls(
+            organization=organization,
+            raw_rows=raw_rows,
+            source_name=path.name,
+            sha256=sha256,
+            actor=actor,
+            user=user,
+            now=now,
+        )
 
 
 def _upsert_roster(*, organization, rows: list[CallRow]) -> tuple[dict, dict]:
@@ -439,6 +440,8 @@ def import_calls(
     unique_rows = list(seen.values())
     with transaction.atomic(), scopes_disabled():
         # The load writes across the organization's sites on purpose; callers checked the organization.
+        # One import per organization at a time: the sample's decisions are taken in order, as the audit replays them.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
         existing = {
             call.call_id: call
             for call in Call.objects.filter(organization=organization, call_id__in=seen.keys()).only(

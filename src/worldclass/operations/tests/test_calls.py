@@ -119,3 +119,12 @@ def test_selected_call_gets_an_invitation_opening_ten_minutes_after_the_call(uns
     invitation = Invitation.objects.get()
     assert invitation.opens_at == T0 + dt.timedelta(minutes=15)
     assert invitation.expires_at == T0 + dt.timedelta(minutes=5, hours=24)
+
+
+def test_a_refused_file_leaves_no_new_organization_behind(unscoped, tmp_path):
+    from worldclass.directory.models import Organization
+
+    path = write_csv(tmp_path / "calls.csv", [call_row(org="initech", language="xx")])
+    with pytest.raises(CommandError):
+        call_command("import-calls", str(path))
+    assert not Organization.objects.filter(code="initech").exists()
