@@ -163,6 +163,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
     stage = _Stage.create()
+    roster = _RosterCollector()
     errors: list[_RowError] = []
     rows_total = 0
     for chunk in _read_chunks(path, header, mapping):
@@ -170,6 +171,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         valid, chunk_errors = _validate(chunk, mapping)
         errors.extend(chunk_errors)
         stage.load(valid)
+        roster.add(valid)
     errors.extend(stage.cross_row_errors())
     if errors:
         raise _invalid_file(path, errors)
@@ -183,7 +185,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         status=ImportBatch.Status.APPLIED,
         rows_total=rows_total,
     )
-    organizations = stage.upsert_roster()
+    organizations = roster.upsert()
     stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
     created = stage.count_created(batch_id=batch.id)
     if created < rows_total:
@@ -578,6 +580,69 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
 # --- staging and loading -----------------------------------------------------------------------------------
 
 
+class _RosterCollector:
+    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.people: list[pl.DataFrame] = []
+        self.sites: list[pl.DataFrame] = []
+
+    @staticmethod
+    def _latest(frame: pl.DataFrame, person: str) -> pl.DataFrame:
+        columns = ["org", "site", "supervisor", "call_at", "row_index"]
+        return (
+            frame.select(pl.col(person).alias("code"), pl.lit(person).alias("role"), *columns)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
+        )
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        self.people.append(pl.concat([self._latest(frame, "csr"), self._latest(frame, "supervisor")]))
+        self.sites.append(frame.select("org", "site", "country").unique())
+        # Keep memory bounded for files with very many people: fold the partial results now and then.
+        if len(self.people) >= 16:
+            self.people = [self._fold(self.people)]
+            self.sites = [pl.concat(self.sites).unique()]
+
+    @staticmethod
+    def _fold(parts: list[pl.DataFrame]) -> pl.DataFrame:
+        return (
+            pl.concat(parts)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
+        )
+
+    def upsert(self) -> list[str]:
+        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
+        if not self.people:
+            return []
+        people = self._fold(self.people)
+        sites = pl.concat(self.sites).unique()
+        organizations = set(sites["org"].to_list())
+        sightings = [
+            PersonSighting(
+                organization=org,
+                code=code,
+                site=site,
+                supervisor=supervisor if role == "csr" else None,
+                as_of=call_at.replace(tzinfo=dt.UTC),
+                is_csr=role == "csr",
+                is_supervisor=role == "supervisor",
+            )
+            for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
+        ]
+        upsert_roster(
+            organizations=organizations,
+            sites={(org, site): country for org, site, country in sites.iter_rows()},
+            sightings=sightings,
+        )
+        return sorted(organizations)
+
+
 class _Stage:
     """A temporary table holding the valid rows of the file being imported, in this transaction."""
 
@@ -686,39 +751,6 @@ class _Stage:
             )
         return errors
 
-    def upsert_roster(self) -> list[str]:
-        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
-        organizations = {org for (org,) in self._fetch("SELECT DISTINCT org FROM {stage}")}
-        sites = {
-            (org, site): country
-            for org, site, country in self._fetch("SELECT org, site, MIN(country) FROM {stage} GROUP BY org, site")
-        }
-        sightings = []
-        latest_sql = """
-            SELECT org, code, site, supervising, call_at FROM (
-                SELECT org, {person} AS code, site, supervisor AS supervising, call_at,
-                       ROW_NUMBER() OVER (PARTITION BY org, {person} ORDER BY call_at DESC, row_index DESC) AS rank
-                FROM {stage}
-            ) ranked WHERE rank = 1
-        """
-        for org, code, site, supervisor, call_at in self._fetch(latest_sql.replace("{person}", "csr")):
-            sightings.append(
-                PersonSighting(
-                    organization=org,
-                    code=code,
-                    site=site,
-                    supervisor=supervisor,
-                    as_of=_as_datetime(call_at),
-                    is_csr=True,
-                )
-            )
-        for org, code, site, _supervisor, call_at in self._fetch(latest_sql.replace("{person}", "supervisor")):
-            sightings.append(
-                PersonSighting(organization=org, code=code, site=site, as_of=_as_datetime(call_at), is_supervisor=True)
-            )
-        upsert_roster(organizations=organizations, sites=sites, sightings=sightings)
-        return sorted(organizations)
-
     def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
         # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
         # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once.
@@ -779,14 +811,6 @@ def _django_sqlite_datetime(column: str) -> pl.Expr:
         .otherwise(value.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
         .alias(column)
     )
-
-
-def _as_datetime(value) -> dt.datetime:
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    if timezone.is_naive(value):
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 # --- error reporting ---------------------------------------------------------------------------------------

@@ -68,13 +68,31 @@ def test_roster_follows_the_latest_call_even_across_files(tmp_path):
     load(tmp_path, [row(call_at="2025-03-12T10:00:00-04:00", site="tor", supervisor="S1")], name="a.csv")
     load(
         tmp_path,
-        [row(survey_id="s2", call_id="c2", call_at="2025-05-01T10:00:00-04:00", surveyed_at="2025-05-01T11:00:00-04:00", site="hal", supervisor="S2")],
+        [
+            row(
+                survey_id="s2",
+                call_id="c2",
+                call_at="2025-05-01T10:00:00-04:00",
+                surveyed_at="2025-05-01T11:00:00-04:00",
+                site="hal",
+                supervisor="S2",
+            )
+        ],
         name="b.csv",
     )
     # An older file loaded later does not move the CSR back.
     load(
         tmp_path,
-        [row(survey_id="s3", call_id="c3", call_at="2025-04-01T10:00:00-04:00", surveyed_at="2025-04-01T11:00:00-04:00", site="tor", supervisor="S1")],
+        [
+            row(
+                survey_id="s3",
+                call_id="c3",
+                call_at="2025-04-01T10:00:00-04:00",
+                surveyed_at="2025-04-01T11:00:00-04:00",
+                site="tor",
+                supervisor="S1",
+            )
+        ],
         name="c.csv",
     )
     csr = Person.objects.get(code="C1")
@@ -109,9 +127,17 @@ BAD_VALUES = [
     ("overall_sat", "five", "'five' is not a whole number on the scale 1..5"),
     ("resolved", "maybe", "'maybe' is not yes/no (accepted: yes/no, y/n, true/false, 1/0)"),
     ("first_call", "", "'' is not yes/no (accepted: yes/no, y/n, true/false, 1/0)"),
-    ("call_at", "2025-03-12T10:00:00", "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)"),
+    (
+        "call_at",
+        "2025-03-12T10:00:00",
+        "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)",
+    ),
     ("call_at", "12/03/2025 10:00", "'12/03/2025 10:00' is not an ISO 8601 timestamp with a UTC offset"),
-    ("surveyed_at", "2025-02-30T10:00:00+00:00", "'2025-02-30T10:00:00+00:00' is not an ISO 8601 timestamp with a UTC offset"),
+    (
+        "surveyed_at",
+        "2025-02-30T10:00:00+00:00",
+        "'2025-02-30T10:00:00+00:00' is not an ISO 8601 timestamp with a UTC offset",
+    ),
     ("survey_id", "", "is empty"),
     ("call_id", "", "is empty"),
     ("csr", "", "is empty"),
@@ -238,9 +264,11 @@ def test_an_import_never_updates_an_existing_survey(tmp_path):
     first = load(tmp_path, rows(2))
     before = list(SurveyResponse.objects.values_list("id", "import_batch_id", "created_at", "content_sha256"))
     load(tmp_path, rows(3), name="again.csv")
-    after = list(SurveyResponse.objects.filter(import_batch_id=first.batch_id).values_list(
-        "id", "import_batch_id", "created_at", "content_sha256"
-    ))
+    after = list(
+        SurveyResponse.objects.filter(import_batch_id=first.batch_id).values_list(
+            "id", "import_batch_id", "created_at", "content_sha256"
+        )
+    )
     assert after == before
 
 
@@ -269,7 +297,12 @@ def test_mapping_renames_columns_and_maps_values(tmp_path):
 
 @pytest.mark.parametrize(
     ("scale", "overall", "csr", "world_class"),
-    [((1, 10), "10", "10", True), ((1, 10), "10", "9", False), ((0, 10), "10", "10", True), ((0, 10), "0", "10", False)],
+    [
+        ((1, 10), "10", "10", True),
+        ((1, 10), "10", "9", False),
+        ((0, 10), "10", "10", True),
+        ((0, 10), "0", "10", False),
+    ],
 )
 def test_rating_scales_take_the_top_box_at_their_highest_point(tmp_path, scale, overall, csr, world_class):
     mapping = SurveyMapping(scale_min=scale[0], scale_max=scale[1])
@@ -285,4 +318,6 @@ def test_a_rating_outside_a_mapped_scale_is_reported(tmp_path):
 
 def test_a_mapped_column_missing_from_the_file_names_both_names(tmp_path):
     error = rejected(tmp_path, [row()], mapping=SurveyMapping(columns={"csr": "Agent"}))
-    assert [(d.line, d.field, d.message) for d in error.details] == [(1, "csr", "missing column 'Agent' (mapped to csr)")]
+    assert [(d.line, d.field, d.message) for d in error.details] == [
+        (1, "csr", "missing column 'Agent' (mapped to csr)")
+    ]
