@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from worldclass.certification.models import MonthlyRollup
 from worldclass.core.errors import AppError, Conflict
@@ -109,3 +110,10 @@ def test_the_factory_creates_surveys_with_rollups():
     survey = create_survey_response(resolved=False)
     rollup = MonthlyRollup.objects.get(level="csr", entity_id=survey.csr_id, window__code="10min-24h")
     assert (rollup.eligible, rollup.world_class, rollup.resolved) == (1, 0, 0)
+
+
+def test_raw_sql_cannot_update_a_survey():
+    survey = create_survey_response()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE surveys_surveyresponse SET csr_sat = 1 WHERE id = %s", [survey.pk])
+    assert SurveyResponse.objects.get(pk=survey.pk).csr_sat == 5
