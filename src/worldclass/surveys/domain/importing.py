@@ -753,7 +753,8 @@ class _Stage:
 
     def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
         # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
-        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once.
+        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once. Inserting in
+        # key order means two concurrent imports wait for each other in the same order and cannot deadlock.
         now = timezone.now()
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
@@ -775,7 +776,7 @@ class _Stage:
             JOIN directory_person sp ON sp.organization_id = o.id AND sp.code = s.supervisor
             JOIN directory_person c ON c.organization_id = o.id AND c.code = s.csr
             WHERE true
-            ORDER BY s.row_index
+            ORDER BY o.id, s.survey_id
             ON CONFLICT (organization_id, survey_id) DO NOTHING
             """,
             [scale[0], scale[1], batch_id, now],
