@@ -64,37 +64,22 @@ def test_import_creates_the_roster(tmp_path):
     assert (supervisor.is_csr, supervisor.is_supervisor) == (False, True)
 
 
+def call_on(day: str, number: int, **changes) -> dict:
+    """A row for a call at 10:00 on `day` (Toronto summer time), surveyed an hour later."""
+    return row(
+        survey_id=f"s{number}",
+        call_id=f"c{number}",
+        call_at=f"{day}T10:00:00-04:00",
+        surveyed_at=f"{day}T11:00:00-04:00",
+        **changes,
+    )
+
+
 def test_roster_follows_the_latest_call_even_across_files(tmp_path):
-    load(tmp_path, [row(call_at="2025-03-12T10:00:00-04:00", site="tor", supervisor="S1")], name="a.csv")
-    load(
-        tmp_path,
-        [
-            row(
-                survey_id="s2",
-                call_id="c2",
-                call_at="2025-05-01T10:00:00-04:00",
-                surveyed_at="2025-05-01T11:00:00-04:00",
-                site="hal",
-                supervisor="S2",
-            )
-        ],
-        name="b.csv",
-    )
+    load(tmp_path, [call_on("2025-03-12", 1, site="tor", supervisor="S1")], name="a.csv")
+    load(tmp_path, [call_on("2025-05-01", 2, site="hal", supervisor="S2")], name="b.csv")
     # An older file loaded later does not move the CSR back.
-    load(
-        tmp_path,
-        [
-            row(
-                survey_id="s3",
-                call_id="c3",
-                call_at="2025-04-01T10:00:00-04:00",
-                surveyed_at="2025-04-01T11:00:00-04:00",
-                site="tor",
-                supervisor="S1",
-            )
-        ],
-        name="c.csv",
-    )
+    load(tmp_path, [call_on("2025-04-01", 3, site="tor", supervisor="S1")], name="c.csv")
     csr = Person.objects.get(code="C1")
     assert (csr.site.code, csr.supervisor.code) == ("hal", "S2")
     assert csr.roster_as_of == dt.datetime(2025, 5, 1, 14, 0, tzinfo=dt.UTC)
