@@ -94,10 +94,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_organization_name(self, obj) -> str | None:
         return obj.organization.name
 
+    def _is_judge_view(self) -> bool:
+        # Asked once per serializer (a list reuses one child serializer), so the query count stays flat.
+        if not hasattr(self, "_judge_view"):
+            user = self.context["request"].user
+            self._judge_view = is_judge(user) and not is_awards_staff(user)
+        return self._judge_view
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = self.context["request"].user
-        if is_judge(user) and not is_awards_staff(user) and not identities_revealed(instance.cycle):
+        if self._is_judge_view() and not identities_revealed(instance.cycle):
             for name in self.BLIND_FIELDS:
                 data[name] = None
         return data
