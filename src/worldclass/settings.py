@@ -218,3 +218,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
 }
+
+# --- awards ---
+from celery.schedules import crontab  # noqa: E402
+from django.contrib.messages import constants as _message_constants  # noqa: E402
+
+# Bootstrap names the error alert "danger"; the awards pages show domain errors as messages.
+MESSAGE_TAGS = {_message_constants.ERROR: "danger"}
+# Deadline reminders (7 days and 1 day before each awards deadline); the task is idempotent, so hourly is safe.
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "awards-send-reminders": {"task": "awards.send_award_reminders", "schedule": crontab(minute=5)},
+}
