@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
@@ -40,6 +42,22 @@ from worldclass.awards.rules import administers_application, is_awards_staff, is
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
+
+
+def login_required(view):
+    """Send anonymous visitors to the login page (Django's admin login until the project names one `login`)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        try:
+            login_url = resolve_url(settings.LOGIN_URL)
+        except NoReverseMatch:
+            login_url = reverse("admin:login")
+        return redirect_to_login(request.get_full_path(), login_url)
+
+    return wrapper
 
 
 def _run(request, action: Callable[[], object], *, success: str, to: str):

@@ -134,7 +134,7 @@ CASES = [
     AccessCase(
         "awards:score",
         lambda w: f"/awards/applications/{_app(w)}/score/",
-        {**_application_page(ok=403, judge=302), "certifier_staff": 403, "org_admin": 403},
+        only({"judge"}, ok=302),
         method="post",
         data=lambda w: {},
         setup=S,
@@ -183,13 +183,13 @@ def _suffix(name: str) -> str:
     return {"application_edit": "edit", "application_submit": "submit", "attachment": "attachments"}.get(name, name)
 
 
-# --- API (token or session; anonymous callers get 403 from DRF's IsAuthenticated) ---
+# --- API (token or session; anonymous callers get 401 from DRF's token authentication) ---
 def _api_signed_in(status: int = 200) -> dict[str, int]:
-    return {**public(status), "anonymous": 403}
+    return {**public(status), "anonymous": 401}
 
 
 def _api_staff(ok: int) -> dict[str, int]:
-    return {**dict.fromkeys(ROLES, 403), "certifier_staff": ok}
+    return {**dict.fromkeys(ROLES, 403), "certifier_staff": ok, "anonymous": 401}
 
 
 API = "/api/v1/awards"
@@ -210,20 +210,20 @@ CASES += [
     AccessCase(
         "awards-application-detail",
         lambda w: f"{API}/applications/{_app(w)}/",
-        {**_application_page(), "anonymous": 403},
+        {**_application_page(), "anonymous": 401},
         setup=S,
     ),
     AccessCase(
         "awards-application-submit",
         lambda w: f"{API}/applications/{_app(w)}/submit/",
-        {**_application_page(ok=403), "org_admin": 200, "judge": 403, "anonymous": 403},
+        {**_application_page(ok=403), "org_admin": 200, "judge": 403, "anonymous": 401},
         method="post",
         setup=S,
     ),
     AccessCase(
         "awards-application-move",
         lambda w: f"{API}/applications/{_app(w)}/move/",
-        {**dict.fromkeys(ROLES, 403), "certifier_staff": 400},
+        _api_staff(400),
         method="post",
         data=lambda w: {"category": w.extra["category"].pk, "reason": "Same"},
         content_type="application/json",
@@ -232,7 +232,7 @@ CASES += [
     AccessCase(
         "awards-application-finalist",
         lambda w: f"{API}/applications/{_app(w)}/finalist/",
-        {**dict.fromkeys(ROLES, 403), "certifier_staff": 409},
+        _api_staff(409),
         method="post",
         data=lambda w: {"finalist": True},
         content_type="application/json",
@@ -240,20 +240,20 @@ CASES += [
     ),
     AccessCase("awards-checklist-answer-list", lambda w: f"{API}/checklist-answers/", _api_signed_in(), setup=S),
     AccessCase("awards-checklist-answer-detail", lambda w: f"{API}/checklist-answers/{_answer(w)}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "org_admin": 200, "judge": 200, "anonymous": 403},
+               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "org_admin": 200, "judge": 200, "anonymous": 401},
                setup=lambda w: (S(w), _make_answer(w))),
     AccessCase("awards-scorecard-list", lambda w: f"{API}/scores/", _api_signed_in(), setup=S),
     AccessCase("awards-scorecard-detail", lambda w: f"{API}/scores/{w.extra['scorecard'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 403},
+               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401},
                setup=lambda w: (S(w), _make_scorecard(w))),
     AccessCase("awards-decision-list", lambda w: f"{API}/decisions/", _api_signed_in(), setup=S),
     AccessCase("awards-decision-detail", lambda w: f"{API}/decisions/{w.extra['decision'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "anonymous": 403}, setup=S),
+               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "anonymous": 401}, setup=S),
     AccessCase("awards-decision-publish", lambda w: f"{API}/decisions/{w.extra['decision'].pk}/publish/",
                _api_staff(409), method="post", setup=S),
     AccessCase("awards-conflict-list", lambda w: f"{API}/conflicts/", _api_signed_in(), setup=S),
     AccessCase("awards-conflict-detail", lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 403}, setup=S),
+               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401}, setup=S),
     AccessCase("awards-conflict-review", lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/review/",
                _api_staff(200), method="post", data=lambda w: {"override": False, "reason": "Upheld"},
                content_type="application/json", setup=S),
