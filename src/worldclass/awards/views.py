@@ -69,10 +69,16 @@ def _run(request, action: Callable[[], object], *, success: str, to: str):
             raise DjangoPermissionDenied(error.message) from error
         if error.status == 404:
             raise Http404(error.message) from error
-        messages.error(request, str(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect(to)
+
+
+def error_text(error: AppError) -> str:
+    """The error's message and those of its details that add something."""
+    extra = [str(d) for d in error.details if d.message != error.message]
+    return " ".join([error.message, *extra])
 
 
 def _form_errors(request, form, to: str):
@@ -179,7 +185,7 @@ def my_applications(request):
         except AppError as error:
             if error.status == 403:
                 raise DjangoPermissionDenied(error.message) from error
-            form.add_error(None, str(error))
+            form.add_error(None, error_text(error))
             status = error.status
         else:
             messages.success(request, _("Application saved."))
@@ -221,15 +227,16 @@ def application_detail(request, pk: int):
         "evidence": list(application.evidence.all()),
     }
     if applicant:
-        context["edit_form"] = forms.EditApplicationForm(initial={"title": application.title,
+        context["edit_form"] = forms.EditApplicationForm(auto_id="edit_%s", initial={"title": application.title,
                                                                   "summary": application.summary})
         story = context["story"]
         context["story_form"] = forms.StoryForm(
+            auto_id="story_%s",
             initial={f: getattr(story, f) for f in ("impact", "how_it_works", "results", "difference")} if story else None
         )
-        context["attachment_form"] = forms.AttachmentForm()
-        context["evidence_form"] = forms.EvidenceForm()
-        context["gala_form"] = forms.GalaAttendeeForm()
+        context["attachment_form"] = forms.AttachmentForm(auto_id="attachment_%s")
+        context["evidence_form"] = forms.EvidenceForm(auto_id="evidence_%s")
+        context["gala_form"] = forms.GalaAttendeeForm(auto_id="gala_%s")
     stage = queries.stage_for_phase(cycle.phase)
     if judging:
         criteria = queries.criteria_for(cycle)
@@ -237,17 +244,17 @@ def application_detail(request, pk: int):
         initial = {f"criterion_{s.criterion_id}": s.value for s in own.scores.all()} if own else {}
         if own:
             initial["comment"] = own.comment
-        context["score_form"] = forms.score_form_class(criteria)(initial=initial) if stage else None
+        context["score_form"] = forms.score_form_class(criteria)(auto_id="score_%s", initial=initial) if stage else None
         context["own_scorecard"] = own
         context["stage"] = stage
         context["scorecards"] = queries.visible_scorecards(viewer=user, application=application, stage=stage) if stage else []
     if staff:
-        context["move_form"] = forms.MoveForm()
+        context["move_form"] = forms.MoveForm(auto_id="move_%s")
         context["move_form"].fields["category"].widget.choices = [
             (c.pk, c.name) for c in queries.open_categories(cycle=cycle).exclude(pk=application.category_id)
         ]
-        context["extension_form"] = forms.ExtensionForm()
-        context["interview_form"] = forms.InterviewForm()
+        context["extension_form"] = forms.ExtensionForm(auto_id="extension_%s")
+        context["interview_form"] = forms.InterviewForm(auto_id="interview_%s")
         context["moves"] = application.moves.select_related("from_category", "to_category", "moved_by")
         context["extensions"] = application.extensions.select_related("granted_by")
         context["interviews"] = application.interviews.select_related("interviewer")

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from worldclass.awards.domain.common import applicant_emails, audit, notify, require_staff
-from worldclass.awards.models import Application, Category, NominationStory, Phase, WinnerDecision
+from worldclass.awards.models import Application, Category, Cycle, NominationStory, Phase, WinnerDecision
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 
 
@@ -30,11 +30,11 @@ def decide_winner(*, user, category: Category, application: Application, reason:
         )
     if application.status != Application.Status.FINALIST:
         raise Conflict("Only a finalist can win.", code="not_finalist")
-    if category.cycle.phase not in (Phase.WINNER_SELECTION, Phase.CLOSED):
-        raise Conflict("Winners are decided in the winner selection phase.", code="wrong_phase")
     try:
         with transaction.atomic():
             Category.objects.select_for_update().get(pk=category.pk)
+            if Cycle.objects.get(pk=category.cycle_id).phase not in (Phase.WINNER_SELECTION, Phase.CLOSED):
+                raise Conflict("Winners are decided in the winner selection phase.", code="wrong_phase")
             existing = WinnerDecision.objects.filter(cycle_id=category.cycle_id, category=category).first()
             if existing is not None:
                 raise Conflict(

@@ -89,7 +89,7 @@ def test_one_whole_awards_cycle(browser, settings):
         fieldset.locator("input[value=yes]").check()
         fieldset.locator("textarea").fill("Measured monthly since 2018.")
     page.click("#checklist-form button[name=submit]")
-    assert page.locator(".alert-success").inner_text() == "Checklist saved."
+    assert page.locator(".alert").first.inner_text() == "Checklist saved."
 
     # Staff move Bob's application to a better-fitting category; the original is kept.
     login_as(browser, staff)
@@ -138,7 +138,7 @@ def test_one_whole_awards_cycle(browser, settings):
         page.click("#make-finalist")
     browser.goto(f"/awards/staff/cycles/{cycle.pk}/")
     page.click("#notify-applicants")
-    assert page.locator(".alert-success").inner_text() == "Every applicant was notified."
+    assert page.locator(".alert").first.inner_text() == "Every applicant was notified."
 
     # Step 4: the story deadline has passed; Ann's late story is refused, naming the deadline.
     with scopes_disabled():
@@ -163,21 +163,21 @@ def test_one_whole_awards_cycle(browser, settings):
     # Staff grant Ann an individual extension; the story then goes in on time.
     login_as(browser, staff)
     browser.goto(f"/awards/applications/{ann_app}/")
-    page.select_option("#id_step", "story")
-    page.fill("#id_until", (today + dt.timedelta(days=2)).isoformat())
-    page.fill("#id_reason", "Their CX lead was ill.")
+    page.select_option("#extension_step", "story")
+    page.fill("#extension_until", (today + dt.timedelta(days=2)).isoformat())
+    page.fill("#extension_reason", "Their CX lead was ill.")
     page.locator("form[action$='/extension/'] button").click()
     login_as(browser, ann)
     browser.goto(f"/awards/applications/{ann_app}/")
     for name, text in story.items():
         page.fill(f"#story-form [name={name}]", text)
     page.click("#story-form button")
-    assert page.locator(".alert-success").inner_text() == "Nomination story submitted."
+    assert page.locator(".alert").first.inner_text() == "Nomination story submitted."
     page.locator("form[action$='/consent/'] button").click()
-    page.fill("#id_name", "Ann Admin")
-    page.fill("#id_email", "ann@example.com")
+    page.fill("#gala_name", "Ann Admin")
+    page.fill("#gala_email", "ann@example.com")
     page.locator("form[action$='/gala/'] button").click()
-    assert page.locator(".alert-success").inner_text() == "Gala attendee registered."
+    assert page.locator(".alert").first.inner_text() == "Gala attendee registered."
     with scopes_disabled():
         bob_application = Application.objects.get(pk=bob_app)
         apps_domain.grant_extension(user=staff, application=bob_application, step="story",
@@ -195,7 +195,7 @@ def test_one_whole_awards_cycle(browser, settings):
     page.wait_for_url(re.compile(r"/awards/staff/categories/\d+/"))
     assert page.locator("#winner").inner_text().startswith("Peer coaching — decided by staff")
     page.click("#publish")
-    assert page.locator(".alert-success").inner_text() == "Winner published."
+    assert page.locator(".alert").first.inner_text() == "Winner published."
     with scopes_disabled():
         decision = decisions_domain.decide_winner(user=staff, category=website, application=bob_application)
     browser.goto(f"/awards/staff/categories/{website.pk}/")
