@@ -230,3 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "awards-send-reminders": {"task": "awards.send_award_reminders", "schedule": crontab(minute=5)},
 }
+# The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "AwardPhaseEnum": "worldclass.awards.models.Phase.choices",
+}

@@ -1,4 +1,4 @@
-"""Demo data for the awards: the finished 2019–2020 cycle with published winners, and a current cycle open for
+"""Demo data for the awards: the finished 2019-2020 cycle with published winners, and a current cycle open for
 applications with its six judges. Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def populate_demo(*, seed: int, stdout) -> None:
 
 
 def _finish_past_cycle(*, cycle: Cycle, staff, judges, applicants, rng: random.Random) -> None:
-    """The 2019–2020 cycle as it ended: applications scored, finalists, one published winner per used category."""
+    """The 2019-2020 cycle as it ended: applications scored, finalists, one published winner per used category."""
     categories = list(cycle.categories.order_by("position")[:3])
     for judge in judges:
         add_panel_member(user=staff, cycle=cycle, judge=judge)
@@ -124,8 +124,7 @@ def _finish_past_cycle(*, cycle: Cycle, staff, judges, applicants, rng: random.R
             submitted_at=timezone.make_aware(timezone.datetime(2019, 12, 18, 12)),
             edited_story=f"{organization.name}: {summary} FCR rose 5 points and Csat 7 points in a year.",
         )
-        GalaAttendee.objects.create(application=application, name=f"{organization.name} delegate",
-                                    email=user.email)
+        GalaAttendee.objects.create(application=application, name=f"{organization.name} delegate", email=user.email)
         WinnerDecision.objects.create(
             cycle=cycle,
             category=category,

@@ -151,11 +151,11 @@ class StoryEditForm(BootstrapForm):
 
 
 def score_form_class(criteria):
-    """A form with one 0–10 (or abstain) field per criterion of the rubric."""
+    """A form with one 0-10 (or abstain) field per criterion of the rubric."""
     choices = [("", _("Abstain"))] + [(str(v), str(v)) for v in range(SCORE_MIN, SCORE_MAX + 1)]
     fields = {
         f"criterion_{c.pk}": forms.TypedChoiceField(
-            label=f"{c.name} (×{c.weight})", choices=choices, coerce=int, required=False, empty_value=None
+            label=f"{c.name} (x{c.weight})", choices=choices, coerce=int, required=False, empty_value=None
         )
         for c in criteria
     }

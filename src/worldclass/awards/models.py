@@ -124,7 +124,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (×{self.weight})"
+        return f"{self.name} (x{self.weight})"
 
 
 class Application(models.Model):
@@ -189,6 +189,9 @@ class CategoryMove(models.Model):
             models.CheckConstraint(name="move_changes_category", condition=~Q(from_category=models.F("to_category")))
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_category_id} -> {self.to_category_id}"
+
 
 class ChecklistAnswer(models.Model):
     """The applicant's yes/no answer to one checklist item, with evidence."""
@@ -203,6 +206,9 @@ class ChecklistAnswer(models.Model):
         ordering = ["application", "item__position", "item_id"]
         constraints = [models.UniqueConstraint(fields=["application", "item"], name="one_answer_per_item")]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.item_id}: {'yes' if self.meets else 'no'}"
+
 
 class Interview(models.Model):
     """A Step 3 phone interview with the applicant, and the staff's notes."""
@@ -214,6 +220,9 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["scheduled_at"]
+
+    def __str__(self) -> str:
+        return f"Interview of {self.application_id} at {self.scheduled_at:%Y-%m-%d %H:%M}"
 
 
 class DeadlineExtension(models.Model):
@@ -230,6 +239,9 @@ class DeadlineExtension(models.Model):
         ordering = ["granted_at"]
         constraints = [models.UniqueConstraint(fields=["application", "step"], name="one_extension_per_step")]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.step} until {self.until}"
+
 
 class NominationStory(models.Model):
     """A finalist's Step 4 story, following the published template, and its edited public version."""
@@ -242,6 +254,9 @@ class NominationStory(models.Model):
     submitted_at = models.DateTimeField()
     edited_story = models.TextField(blank=True, help_text="The version published on the winners page.")
 
+    def __str__(self) -> str:
+        return f"Story of {self.application_id}"
+
 
 class StoryAttachment(models.Model):
     """A file attached to a nomination story."""
@@ -250,6 +265,9 @@ class StoryAttachment(models.Model):
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="awards/attachments/%Y/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class EvidenceComparison(models.Model):
@@ -276,6 +294,9 @@ class EvidenceComparison(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Evidence for {self.application_id} ({self.window_code})"
+
 
 class GalaAttendee(models.Model):
     """Someone from an applicant organization registered for the awards gala."""
@@ -289,6 +310,9 @@ class GalaAttendee(models.Model):
         ordering = ["registered_at", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "email"], name="unique_gala_attendee")]
 
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
 
 class PanelMember(models.Model):
     """A judge on a cycle's panel."""
@@ -299,6 +323,9 @@ class PanelMember(models.Model):
     class Meta:
         ordering = ["cycle", "judge__username"]
         constraints = [models.UniqueConstraint(fields=["cycle", "judge"], name="unique_panel_member")]
+
+    def __str__(self) -> str:
+        return f"{self.judge} on {self.cycle_id}"
 
 
 class JudgeAssignment(models.Model):
@@ -312,6 +339,9 @@ class JudgeAssignment(models.Model):
     class Meta:
         ordering = ["category", "judge__username"]
         constraints = [models.UniqueConstraint(fields=["category", "judge"], name="unique_judge_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.judge} -> {self.category}"
 
 
 class ConflictDeclaration(models.Model):
@@ -335,6 +365,9 @@ class ConflictDeclaration(models.Model):
             models.CheckConstraint(name="override_has_reason", condition=Q(overridden=False) | ~Q(review_reason="")),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.judge} x {self.organization}"
+
 
 class Scorecard(models.Model):
     """One judge's scores of one application in one judging phase."""
@@ -355,6 +388,9 @@ class Scorecard(models.Model):
             models.UniqueConstraint(fields=["application", "judge", "stage"], name="one_scorecard_per_judge_stage")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.judge} on {self.application_id} ({self.stage})"
+
 
 class Score(models.Model):
     """A judge's score on one criterion; no value means the judge abstained on it."""
@@ -373,6 +409,9 @@ class Score(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"
+
 
 class WinnerDecision(models.Model):
     """The one winner of a category in a cycle, who decided it, and whether it is published."""
@@ -389,6 +428,9 @@ class WinnerDecision(models.Model):
         ordering = ["cycle", "category__position"]
         constraints = [models.UniqueConstraint(fields=["cycle", "category"], name="one_winner_per_category")]
 
+    def __str__(self) -> str:
+        return f"{self.category}: {self.application_id}"
+
 
 class SentReminder(models.Model):
     """A deadline reminder already e-mailed, so that it is never sent twice."""
@@ -404,3 +446,6 @@ class SentReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "step", "days_before", "email"], name="unique_sent_reminder")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.days_before}d -> {self.email}"

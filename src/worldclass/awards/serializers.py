@@ -144,7 +144,7 @@ class ChecklistAnswerCreateSerializer(serializers.Serializer):
 
 class ScoreValueSerializer(serializers.Serializer):
     criterion = serializers.IntegerField()
-    value = serializers.IntegerField(allow_null=True, help_text=f"{SCORE_MIN}–{SCORE_MAX}; null abstains.")
+    value = serializers.IntegerField(allow_null=True, help_text=f"{SCORE_MIN}-{SCORE_MAX}; null abstains.")
 
 
 class ScorecardSerializer(serializers.ModelSerializer):

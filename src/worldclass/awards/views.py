@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -104,8 +104,10 @@ def _application(request, pk: int) -> Application:
 
 def _deadlines(cycle: Cycle, application: Application | None = None) -> list[dict]:
     return [
-        {"step": Step(step).label, "text": describe_deadline(cycle=cycle, day=last_day(cycle=cycle, step=step,
-                                                                                     application=application))}
+        {
+            "step": Step(step).label,
+            "text": describe_deadline(cycle=cycle, day=last_day(cycle=cycle, step=step, application=application)),
+        }
         for step in DEADLINE_FIELDS
     ]
 
@@ -227,12 +229,15 @@ def application_detail(request, pk: int):
         "evidence": list(application.evidence.all()),
     }
     if applicant:
-        context["edit_form"] = forms.EditApplicationForm(auto_id="edit_%s", initial={"title": application.title,
-                                                                  "summary": application.summary})
+        context["edit_form"] = forms.EditApplicationForm(
+            auto_id="edit_%s", initial={"title": application.title, "summary": application.summary}
+        )
         story = context["story"]
         context["story_form"] = forms.StoryForm(
             auto_id="story_%s",
-            initial={f: getattr(story, f) for f in ("impact", "how_it_works", "results", "difference")} if story else None
+            initial={f: getattr(story, f) for f in ("impact", "how_it_works", "results", "difference")}
+            if story
+            else None,
         )
         context["attachment_form"] = forms.AttachmentForm(auto_id="attachment_%s")
         context["evidence_form"] = forms.EvidenceForm(auto_id="evidence_%s")
@@ -247,7 +252,9 @@ def application_detail(request, pk: int):
         context["score_form"] = forms.score_form_class(criteria)(auto_id="score_%s", initial=initial) if stage else None
         context["own_scorecard"] = own
         context["stage"] = stage
-        context["scorecards"] = queries.visible_scorecards(viewer=user, application=application, stage=stage) if stage else []
+        context["scorecards"] = (
+            queries.visible_scorecards(viewer=user, application=application, stage=stage) if stage else []
+        )
     if staff:
         context["move_form"] = forms.MoveForm(auto_id="move_%s")
         context["move_form"].fields["category"].widget.choices = [
@@ -259,7 +266,9 @@ def application_detail(request, pk: int):
         context["extensions"] = application.extensions.select_related("granted_by")
         context["interviews"] = application.interviews.select_related("interviewer")
         context["all_scorecards"] = list(
-            Scorecard.objects.filter(application=application).select_related("judge").prefetch_related("scores__criterion")
+            Scorecard.objects.filter(application=application)
+            .select_related("judge")
+            .prefetch_related("scores__criterion")
         )
         context["decision"] = WinnerDecision.objects.filter(application=application).first()
     if applicant or staff:
@@ -277,17 +286,24 @@ def application_edit(request, pk: int):
         if not administers_application(request.user, application):
             raise DjangoPermissionDenied
         return _form_errors(request, form, to)
-    return _run(request, lambda: apps_domain.update_application(user=request.user, application=application,
-                                                                **form.cleaned_data),
-                success=_("Application updated."), to=to)
+    return _run(
+        request,
+        lambda: apps_domain.update_application(user=request.user, application=application, **form.cleaned_data),
+        success=_("Application updated."),
+        to=to,
+    )
 
 
 @login_required
 @require_POST
 def application_submit(request, pk: int):
     application = _application(request, pk)
-    return _run(request, lambda: apps_domain.submit_application(user=request.user, application=application),
-                success=_("Application submitted."), to=reverse("awards:application", args=[pk]))
+    return _run(
+        request,
+        lambda: apps_domain.submit_application(user=request.user, application=application),
+        success=_("Application submitted."),
+        to=reverse("awards:application", args=[pk]),
+    )
 
 
 @login_required
@@ -302,8 +318,9 @@ def checklist(request, pk: int):
             answers.append((item.pk, meets == "yes", request.POST.get(f"evidence_{item.pk}", "")))
     return _run(
         request,
-        lambda: apps_domain.answer_checklist(user=request.user, application=application, answers=answers,
-                                             submit="submit" in request.POST),
+        lambda: apps_domain.answer_checklist(
+            user=request.user, application=application, answers=answers, submit="submit" in request.POST
+        ),
         success=_("Checklist saved."),
         to=reverse("awards:application", args=[pk]),
     )
@@ -319,9 +336,12 @@ def story(request, pk: int):
         if not administers_application(request.user, application):
             raise DjangoPermissionDenied
         return _form_errors(request, form, to)
-    return _run(request, lambda: apps_domain.submit_story(user=request.user, application=application,
-                                                          **form.cleaned_data),
-                success=_("Nomination story submitted."), to=to)
+    return _run(
+        request,
+        lambda: apps_domain.submit_story(user=request.user, application=application, **form.cleaned_data),
+        success=_("Nomination story submitted."),
+        to=to,
+    )
 
 
 @login_required
@@ -334,10 +354,14 @@ def attachment(request, pk: int):
         if not administers_application(request.user, application):
             raise DjangoPermissionDenied
         return _form_errors(request, form, to)
-    return _run(request, lambda: apps_domain.add_attachment(user=request.user, application=application,
-                                                            title=form.cleaned_data["title"],
-                                                            file=form.cleaned_data["file"]),
-                success=_("File attached."), to=to)
+    return _run(
+        request,
+        lambda: apps_domain.add_attachment(
+            user=request.user, application=application, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+        ),
+        success=_("File attached."),
+        to=to,
+    )
 
 
 @login_required
@@ -357,9 +381,12 @@ def evidence(request, pk: int):
             months = {k: Month.parse(v) for k, v in form.cleaned_data.items()}
         except ValueError as error:
             raise AppError(code="invalid", message=_("Give months as YYYY-MM.")) from error
-        compute_evidence(user=request.user, application=application,
-                         before=(months["before_start"], months["before_end"]),
-                         after=(months["after_start"], months["after_end"]))
+        compute_evidence(
+            user=request.user,
+            application=application,
+            before=(months["before_start"], months["before_end"]),
+            after=(months["after_start"], months["after_end"]),
+        )
 
     return _run(request, act, success=_("Measured evidence attached."), to=to)
 
@@ -368,8 +395,12 @@ def evidence(request, pk: int):
 @require_POST
 def consent(request, pk: int):
     application = _application(request, pk)
-    return _run(request, lambda: apps_domain.record_publication_consent(user=request.user, application=application),
-                success=_("Consent to publication recorded."), to=reverse("awards:application", args=[pk]))
+    return _run(
+        request,
+        lambda: apps_domain.record_publication_consent(user=request.user, application=application),
+        success=_("Consent to publication recorded."),
+        to=reverse("awards:application", args=[pk]),
+    )
 
 
 @login_required
@@ -382,9 +413,12 @@ def gala(request, pk: int):
         raise DjangoPermissionDenied
     if not form.is_valid():
         return _form_errors(request, form, to)
-    return _run(request, lambda: apps_domain.register_gala_attendee(user=request.user, application=application,
-                                                                    **form.cleaned_data),
-                success=_("Gala attendee registered."), to=to)
+    return _run(
+        request,
+        lambda: apps_domain.register_gala_attendee(user=request.user, application=application, **form.cleaned_data),
+        success=_("Gala attendee registered."),
+        to=to,
+    )
 
 
 # --- judges -------------------------------------------------------------------------------------------------------
@@ -403,10 +437,14 @@ def judging(request):
             (o.pk, o.name) for o in queries.organizations_in_cycle(cycle=cycle)
         ]
         stage = queries.stage_for_phase(cycle.phase)
-        visible = list(queries.applications_for_judge(judge=request.user, cycle=cycle).order_by("category__position", "pk"))
-        scored = set(
-            Scorecard.objects.filter(judge=request.user, stage=stage).values_list("application_id", flat=True)
-        ) if stage else set()
+        visible = list(
+            queries.applications_for_judge(judge=request.user, cycle=cycle).order_by("category__position", "pk")
+        )
+        scored = (
+            set(Scorecard.objects.filter(judge=request.user, stage=stage).values_list("application_id", flat=True))
+            if stage
+            else set()
+        )
         context.update(
             progress=queries.judge_progress(judge=request.user, cycle=cycle),
             applications=[(a, a.pk in scored) for a in visible],
@@ -429,15 +467,20 @@ def declare_conflict(request):
     if not form.is_valid():
         return _form_errors(request, form, to)
     organization = get_object_or_404(Organization, pk=form.cleaned_data["organization"])
-    return _run(request, lambda: panel_domain.declare_conflict(judge=request.user, organization=organization,
-                                                               reason=form.cleaned_data["reason"]),
-                success=_("Conflict of interest declared."), to=to)
+    return _run(
+        request,
+        lambda: panel_domain.declare_conflict(
+            judge=request.user, organization=organization, reason=form.cleaned_data["reason"]
+        ),
+        success=_("Conflict of interest declared."),
+        to=to,
+    )
 
 
 @login_required
 @require_POST
 def score(request, pk: int):
-    """A judge's scorecard for an application (0–10 per criterion, or abstain)."""
+    """A judge's scorecard for an application (0-10 per criterion, or abstain)."""
     if not is_judge(request.user):
         raise DjangoPermissionDenied
     application = _application(request, pk)
@@ -447,9 +490,14 @@ def score(request, pk: int):
     if not form.is_valid():
         return _form_errors(request, form, to)
     values = {c.pk: form.cleaned_data[f"criterion_{c.pk}"] for c in criteria}
-    return _run(request, lambda: panel_domain.submit_scorecard(judge=request.user, application=application,
-                                                               values=values, comment=form.cleaned_data["comment"]),
-                success=_("Scores submitted."), to=to)
+    return _run(
+        request,
+        lambda: panel_domain.submit_scorecard(
+            judge=request.user, application=application, values=values, comment=form.cleaned_data["comment"]
+        ),
+        success=_("Scores submitted."),
+        to=to,
+    )
 
 
 # --- staff --------------------------------------------------------------------------------------------------------
@@ -470,8 +518,12 @@ def cycle_create(request):
     to = reverse("awards:staff_cycles")
     if not form.is_valid():
         return _form_errors(request, form, to)
-    return _run(request, lambda: cycles_domain.create_cycle(user=request.user, **form.cleaned_data),
-                success=_("Cycle created."), to=to)
+    return _run(
+        request,
+        lambda: cycles_domain.create_cycle(user=request.user, **form.cleaned_data),
+        success=_("Cycle created."),
+        to=to,
+    )
 
 
 @login_required
@@ -483,13 +535,16 @@ def staff_cycle(request, pk: int):
     # Staff see every applicant organization's applications.
     with scopes_disabled():
         applications = list(
-            Application.objects.filter(cycle=cycle).select_related("organization", "category", "original_category")
+            Application.objects.filter(cycle=cycle)
+            .select_related("organization", "category", "original_category")
             .order_by("category__position", "pk")
         )
     panel = list(PanelMember.objects.filter(cycle=cycle).select_related("judge"))
     judges = User.objects.filter(role_assignments__role=Role.JUDGE).order_by("username")
     panel_form = forms.JudgeForm()
-    panel_form.fields["judge"].widget.choices = [(j.pk, j.username) for j in judges if j.pk not in {m.judge_id for m in panel}]
+    panel_form.fields["judge"].widget.choices = [
+        (j.pk, j.username) for j in judges if j.pk not in {m.judge_id for m in panel}
+    ]
     assign_form = forms.AssignForm()
     assign_form.fields["judge"].widget.choices = [(m.judge_id, m.judge.username) for m in panel]
     assign_form.fields["category"].widget.choices = [(c.pk, c.name) for c in categories if c.retired_at is None]
@@ -526,8 +581,11 @@ def _staff_cycle_post(request, pk: int, build: Callable[[Cycle, dict], Callable[
 @require_POST
 def cycle_phase(request, pk: int):
     return _staff_cycle_post(
-        request, pk, lambda c, d: lambda: cycles_domain.set_phase(user=request.user, cycle=c, phase=d["phase"]),
-        forms.PhaseForm, _("Phase changed."),
+        request,
+        pk,
+        lambda c, d: lambda: cycles_domain.set_phase(user=request.user, cycle=c, phase=d["phase"]),
+        forms.PhaseForm,
+        _("Phase changed."),
     )
 
 
@@ -535,8 +593,11 @@ def cycle_phase(request, pk: int):
 @require_POST
 def category_add(request, pk: int):
     return _staff_cycle_post(
-        request, pk, lambda c, d: lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"]),
-        forms.NameForm, _("Category added."),
+        request,
+        pk,
+        lambda c, d: lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"]),
+        forms.NameForm,
+        _("Category added."),
     )
 
 
@@ -553,32 +614,46 @@ def _category_post(request, pk: int, action, form_class, success):
 @login_required
 @require_POST
 def category_rename(request, pk: int):
-    return _category_post(request, pk, lambda c, d: cycles_domain.rename_category(user=request.user, category=c,
-                                                                                   name=d["name"]),
-                          forms.NameForm, _("Category renamed."))
+    return _category_post(
+        request,
+        pk,
+        lambda c, d: cycles_domain.rename_category(user=request.user, category=c, name=d["name"]),
+        forms.NameForm,
+        _("Category renamed."),
+    )
 
 
 @login_required
 @require_POST
 def category_retire(request, pk: int):
-    return _category_post(request, pk, lambda c, d: cycles_domain.retire_category(user=request.user, category=c),
-                          None, _("Category retired."))
+    return _category_post(
+        request,
+        pk,
+        lambda c, d: cycles_domain.retire_category(user=request.user, category=c),
+        None,
+        _("Category retired."),
+    )
 
 
 @login_required
 @require_POST
 def checklist_item_add(request, pk: int):
-    return _category_post(request, pk, lambda c, d: cycles_domain.add_checklist_item(user=request.user, category=c,
-                                                                                      text=d["text"]),
-                          forms.ChecklistItemForm, _("Checklist item added."))
+    return _category_post(
+        request,
+        pk,
+        lambda c, d: cycles_domain.add_checklist_item(user=request.user, category=c, text=d["text"]),
+        forms.ChecklistItemForm,
+        _("Checklist item added."),
+    )
 
 
 @login_required
 @require_POST
 def panel_add(request, pk: int):
     def build(cycle, data):
-        return lambda: panel_domain.add_panel_member(user=request.user, cycle=cycle,
-                                                     judge=get_object_or_404(User, pk=data["judge"]))
+        return lambda: panel_domain.add_panel_member(
+            user=request.user, cycle=cycle, judge=get_object_or_404(User, pk=data["judge"])
+        )
 
     return _staff_cycle_post(request, pk, build, forms.JudgeForm, _("Judge added to the panel."))
 
@@ -599,8 +674,13 @@ def judge_assign(request, pk: int):
 @login_required
 @require_POST
 def notify_applicants(request, pk: int):
-    return _staff_cycle_post(request, pk, lambda c, d: lambda: apps_domain.notify_applicants(user=request.user, cycle=c),
-                             None, _("Every applicant was notified."))
+    return _staff_cycle_post(
+        request,
+        pk,
+        lambda c, d: lambda: apps_domain.notify_applicants(user=request.user, cycle=c),
+        None,
+        _("Every applicant was notified."),
+    )
 
 
 @login_required
@@ -614,9 +694,12 @@ def conflict_review(request, pk: int):
     form = forms.ConflictReviewForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, form, to)
-    return _run(request, lambda: panel_domain.review_conflict(user=request.user, declaration=declaration,
-                                                              **form.cleaned_data),
-                success=_("Conflict reviewed."), to=to)
+    return _run(
+        request,
+        lambda: panel_domain.review_conflict(user=request.user, declaration=declaration, **form.cleaned_data),
+        success=_("Conflict reviewed."),
+        to=to,
+    )
 
 
 @login_required
@@ -626,8 +709,11 @@ def staff_category(request, pk: int):
     category = get_object_or_404(Category.objects.select_related("cycle"), pk=pk)
     stage = request.GET.get("stage")
     if stage not in Scorecard.Stage.values:
-        stage = Scorecard.Stage.FINAL if category.cycle.phase in (Phase.WINNER_SELECTION, Phase.CLOSED) else (
-            Scorecard.Stage.SCREENING)
+        stage = (
+            Scorecard.Stage.FINAL
+            if category.cycle.phase in (Phase.WINNER_SELECTION, Phase.CLOSED)
+            else (Scorecard.Stage.SCREENING)
+        )
     decision = WinnerDecision.objects.filter(category=category).select_related("decided_by", "application").first()
     story = NominationStory.objects.filter(application=decision.application).first() if decision else None
     return render(
@@ -653,10 +739,17 @@ def decide(request, pk: int):
     application = _application(request, pk)
     form = forms.ReasonForm(request.POST)
     form.is_valid()
-    return _run(request, lambda: decisions_domain.decide_winner(user=request.user, category=application.category,
-                                                                application=application,
-                                                                reason=form.cleaned_data.get("reason", "")),
-                success=_("Winner decided."), to=reverse("awards:staff_category", args=[application.category_id]))
+    return _run(
+        request,
+        lambda: decisions_domain.decide_winner(
+            user=request.user,
+            category=application.category,
+            application=application,
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        success=_("Winner decided."),
+        to=reverse("awards:staff_category", args=[application.category_id]),
+    )
 
 
 @login_required
@@ -668,9 +761,14 @@ def edit_story(request, pk: int):
     form = forms.StoryEditForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, form, to)
-    return _run(request, lambda: decisions_domain.edit_published_story(user=request.user, decision=decision,
-                                                                       text=form.cleaned_data["edited_story"]),
-                success=_("Edited story saved."), to=to)
+    return _run(
+        request,
+        lambda: decisions_domain.edit_published_story(
+            user=request.user, decision=decision, text=form.cleaned_data["edited_story"]
+        ),
+        success=_("Edited story saved."),
+        to=to,
+    )
 
 
 @login_required
@@ -678,8 +776,12 @@ def edit_story(request, pk: int):
 def publish(request, pk: int):
     _staff_only(request)
     decision = get_object_or_404(WinnerDecision, pk=pk)
-    return _run(request, lambda: decisions_domain.publish_winner(user=request.user, decision=decision),
-                success=_("Winner published."), to=reverse("awards:staff_category", args=[decision.category_id]))
+    return _run(
+        request,
+        lambda: decisions_domain.publish_winner(user=request.user, decision=decision),
+        success=_("Winner published."),
+        to=reverse("awards:staff_category", args=[decision.category_id]),
+    )
 
 
 def _staff_application_post(request, pk: int, form_class, build, success):
@@ -697,18 +799,24 @@ def _staff_application_post(request, pk: int, form_class, build, success):
 def move(request, pk: int):
     def build(application, data):
         return lambda: apps_domain.move_application(
-            user=request.user, application=application,
-            to_category=get_object_or_404(Category, pk=data["category"]), reason=data["reason"],
+            user=request.user,
+            application=application,
+            to_category=get_object_or_404(Category, pk=data["category"]),
+            reason=data["reason"],
         )
 
-    return _staff_application_post(request, pk, forms.MoveForm, build, _("Application moved; the applicant is notified."))
+    return _staff_application_post(
+        request, pk, forms.MoveForm, build, _("Application moved; the applicant is notified.")
+    )
 
 
 @login_required
 @require_POST
 def extension(request, pk: int):
     return _staff_application_post(
-        request, pk, forms.ExtensionForm,
+        request,
+        pk,
+        forms.ExtensionForm,
         lambda a, d: lambda: apps_domain.grant_extension(user=request.user, application=a, **d),
         _("Extension granted."),
     )
@@ -718,7 +826,9 @@ def extension(request, pk: int):
 @require_POST
 def interview(request, pk: int):
     return _staff_application_post(
-        request, pk, forms.InterviewForm,
+        request,
+        pk,
+        forms.InterviewForm,
         lambda a, d: lambda: apps_domain.schedule_interview(user=request.user, application=a, **d),
         _("Interview scheduled."),
     )
@@ -730,18 +840,27 @@ def interview_notes(request, pk: int):
     _staff_only(request)
     interview_row = get_object_or_404(Interview, pk=pk)
     to = reverse("awards:application", args=[interview_row.application_id])
-    return _run(request, lambda: apps_domain.record_interview_notes(user=request.user, interview=interview_row,
-                                                                    notes=request.POST.get("notes", "")),
-                success=_("Notes saved."), to=to)
+    return _run(
+        request,
+        lambda: apps_domain.record_interview_notes(
+            user=request.user, interview=interview_row, notes=request.POST.get("notes", "")
+        ),
+        success=_("Notes saved."),
+        to=to,
+    )
 
 
 @login_required
 @require_POST
 def finalist(request, pk: int):
     return _staff_application_post(
-        request, pk, None,
-        lambda a, d: lambda: apps_domain.set_finalist(user=request.user, application=a,
-                                                      finalist=request.POST.get("finalist") == "1"),
+        request,
+        pk,
+        None,
+        lambda a, d: (
+            lambda: apps_domain.set_finalist(
+                user=request.user, application=a, finalist=request.POST.get("finalist") == "1"
+            )
+        ),
         _("Finalist selection saved."),
     )
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
@@ -43,7 +44,7 @@ DEFAULT_CHECKLIST = [
 
 
 def seed_2019_deadlines() -> dict[str, dt.date]:
-    """The seed's 2019–2020 dates: Sep 30, Oct 18, interviews Oct 18–Nov 29, Dec 6, Dec 20, Feb 15."""
+    """The seed's 2019-2020 dates: Sep 30, Oct 18, interviews Oct 18-Nov 29, Dec 6, Dec 20, Feb 15."""
     return example_deadlines(year=2019)
 
 
@@ -86,7 +87,7 @@ def create_cycle(
     _check_time_zone(time_zone)
     dates = deadlines or example_deadlines(year=year)
     order = list(example_deadlines(year=year))
-    for earlier, later in zip(order, order[1:], strict=False):
+    for earlier, later in itertools.pairwise(order):
         if dates[earlier] > dates[later]:
             raise AppError(
                 code="invalid",
@@ -98,7 +99,7 @@ def create_cycle(
             raise Conflict(f"A cycle for {year} already exists.", code="duplicate_cycle")
         cycle = Cycle.objects.create(
             year=year,
-            name=name or f"CX Best Practice Awards {year}–{year + 1}",
+            name=name or f"CX Best Practice Awards {year}-{year + 1}",
             time_zone=time_zone,
             panel_size=panel_size,
             **dates,

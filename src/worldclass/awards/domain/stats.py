@@ -42,7 +42,7 @@ class ProportionChange:
 def compare_proportions(
     *, before_successes: int, before_n: int, after_successes: int, after_n: int
 ) -> ProportionChange:
-    """Compare two independent proportions (after − before).
+    """Compare two independent proportions (after - before).
 
     The z statistic uses the pooled proportion; the two-sided p-value is erfc(|z|/√2). The 95% interval on the
     difference is Newcombe's hybrid score interval (method 10), built from the two Wilson intervals, which keeps its

@@ -75,7 +75,7 @@ def _app(w) -> int:
 
 
 def _application_page(ok: int = 200, *, judge: int = 200) -> dict[str, int]:
-    """Staff, the applicant's admin and the assigned judge see it; everyone else gets 404 (it does not exist for them)."""
+    """Staff, the applicant's admin and the assigned judge see it; everyone else gets 404."""
     expect = dict.fromkeys(ROLES, 404)
     expect.update(anonymous=LOGIN_REDIRECT, certifier_staff=ok, org_admin=ok, judge=judge)
     return expect
@@ -122,14 +122,24 @@ CASES = [
     AccessCase("awards:my_applications", lambda w: "/awards/apply/", only({"org_admin", "other_org_admin"}), setup=S),
     AccessCase("awards:application", lambda w: f"/awards/applications/{_app(w)}/", _application_page(), setup=S),
     *[
-        AccessCase(f"awards:{name}", lambda w, n=name: f"/awards/applications/{_app(w)}/{_suffix(n)}/",
-                   _applicant_post(), method="post", data=lambda w: {}, setup=S)
+        AccessCase(
+            f"awards:{name}",
+            lambda w, n=name: f"/awards/applications/{_app(w)}/{_suffix(n)}/",
+            _applicant_post(),
+            method="post",
+            data=lambda w: {},
+            setup=S,
+        )
         for name in APPLICANT_ROUTES
     ],
     AccessCase("awards:judging", lambda w: "/awards/judging/", only({"judge"}), setup=S),
     AccessCase(
-        "awards:declare_conflict", lambda w: "/awards/judging/conflicts/", only({"judge"}, ok=302), method="post",
-        data=lambda w: {"organization": w.other_org.pk}, setup=S,
+        "awards:declare_conflict",
+        lambda w: "/awards/judging/conflicts/",
+        only({"judge"}, ok=302),
+        method="post",
+        data=lambda w: {"organization": w.other_org.pk},
+        setup=S,
     ),
     AccessCase(
         "awards:score",
@@ -140,13 +150,28 @@ CASES = [
         setup=S,
     ),
     AccessCase("awards:staff_cycles", lambda w: "/awards/staff/", only({"certifier_staff"})),
-    AccessCase("awards:cycle_create", lambda w: "/awards/staff/cycles/", _staff_post(), method="post",
-               data=lambda w: {"year": 2091, "time_zone": "America/Toronto"}),
-    AccessCase("awards:staff_cycle", lambda w: f"/awards/staff/cycles/{w.extra['cycle'].pk}/", only({"certifier_staff"}),
-               setup=S),
+    AccessCase(
+        "awards:cycle_create",
+        lambda w: "/awards/staff/cycles/",
+        _staff_post(),
+        method="post",
+        data=lambda w: {"year": 2091, "time_zone": "America/Toronto"},
+    ),
+    AccessCase(
+        "awards:staff_cycle",
+        lambda w: f"/awards/staff/cycles/{w.extra['cycle'].pk}/",
+        only({"certifier_staff"}),
+        setup=S,
+    ),
     *[
-        AccessCase(f"awards:{name}", lambda w, s=suffix: f"/awards/staff/cycles/{w.extra['cycle'].pk}/{s}/",
-                   _staff_post(), method="post", data=lambda w: {}, setup=S)
+        AccessCase(
+            f"awards:{name}",
+            lambda w, s=suffix: f"/awards/staff/cycles/{w.extra['cycle'].pk}/{s}/",
+            _staff_post(),
+            method="post",
+            data=lambda w: {},
+            setup=S,
+        )
         for name, suffix in [
             ("cycle_phase", "phase"),
             ("category_add", "categories"),
@@ -155,27 +180,70 @@ CASES = [
             ("notify_applicants", "notify"),
         ]
     ],
-    AccessCase("awards:staff_category", lambda w: f"/awards/staff/categories/{w.extra['category'].pk}/",
-               only({"certifier_staff"}), setup=S),
+    AccessCase(
+        "awards:staff_category",
+        lambda w: f"/awards/staff/categories/{w.extra['category'].pk}/",
+        only({"certifier_staff"}),
+        setup=S,
+    ),
     *[
-        AccessCase(f"awards:{name}", lambda w, s=suffix: f"/awards/staff/categories/{w.extra['category'].pk}/{s}/",
-                   _staff_post(), method="post", data=lambda w: {}, setup=S)
-        for name, suffix in [("category_rename", "rename"), ("category_retire", "retire"),
-                             ("checklist_item_add", "checklist")]
+        AccessCase(
+            f"awards:{name}",
+            lambda w, s=suffix: f"/awards/staff/categories/{w.extra['category'].pk}/{s}/",
+            _staff_post(),
+            method="post",
+            data=lambda w: {},
+            setup=S,
+        )
+        for name, suffix in [
+            ("category_rename", "rename"),
+            ("category_retire", "retire"),
+            ("checklist_item_add", "checklist"),
+        ]
     ],
-    AccessCase("awards:conflict_review", lambda w: f"/awards/staff/conflicts/{w.extra['declaration'].pk}/review/",
-               _staff_post(), method="post", data=lambda w: {}, setup=S),
+    AccessCase(
+        "awards:conflict_review",
+        lambda w: f"/awards/staff/conflicts/{w.extra['declaration'].pk}/review/",
+        _staff_post(),
+        method="post",
+        data=lambda w: {},
+        setup=S,
+    ),
     *[
-        AccessCase(f"awards:{name}", lambda w, n=name: f"/awards/staff/applications/{_app(w)}/{n}/",
-                   _staff_application_post(), method="post", data=lambda w: {}, setup=S)
+        AccessCase(
+            f"awards:{name}",
+            lambda w, n=name: f"/awards/staff/applications/{_app(w)}/{n}/",
+            _staff_application_post(),
+            method="post",
+            data=lambda w: {},
+            setup=S,
+        )
         for name in STAFF_APPLICATION_ROUTES
     ],
-    AccessCase("awards:interview_notes", lambda w: f"/awards/staff/interviews/{w.extra['interview'].pk}/notes/",
-               _staff_post(), method="post", data=lambda w: {"notes": "Called."}, setup=S),
-    AccessCase("awards:edit_story", lambda w: f"/awards/staff/decisions/{w.extra['decision'].pk}/story/",
-               _staff_post(), method="post", data=lambda w: {}, setup=S),
-    AccessCase("awards:publish", lambda w: f"/awards/staff/decisions/{w.extra['decision'].pk}/publish/",
-               _staff_post(), method="post", data=lambda w: {}, setup=S),
+    AccessCase(
+        "awards:interview_notes",
+        lambda w: f"/awards/staff/interviews/{w.extra['interview'].pk}/notes/",
+        _staff_post(),
+        method="post",
+        data=lambda w: {"notes": "Called."},
+        setup=S,
+    ),
+    AccessCase(
+        "awards:edit_story",
+        lambda w: f"/awards/staff/decisions/{w.extra['decision'].pk}/story/",
+        _staff_post(),
+        method="post",
+        data=lambda w: {},
+        setup=S,
+    ),
+    AccessCase(
+        "awards:publish",
+        lambda w: f"/awards/staff/decisions/{w.extra['decision'].pk}/publish/",
+        _staff_post(),
+        method="post",
+        data=lambda w: {},
+        setup=S,
+    ),
 ]
 
 
@@ -195,17 +263,39 @@ def _api_staff(ok: int) -> dict[str, int]:
 API = "/api/v1/awards"
 CASES += [
     AccessCase("awards-cycle-list", lambda w: f"{API}/cycles/", _api_signed_in(), setup=S),
-    AccessCase("awards-cycle-list", lambda w: f"{API}/cycles/", _api_staff(201), method="post",
-               data=lambda w: {"year": 2092}, content_type="application/json", label="create"),
+    AccessCase(
+        "awards-cycle-list",
+        lambda w: f"{API}/cycles/",
+        _api_staff(201),
+        method="post",
+        data=lambda w: {"year": 2092},
+        content_type="application/json",
+        label="create",
+    ),
     AccessCase("awards-cycle-detail", lambda w: f"{API}/cycles/{w.extra['cycle'].pk}/", _api_signed_in(), setup=S),
-    AccessCase("awards-cycle-phase", lambda w: f"{API}/cycles/{w.extra['cycle'].pk}/phase/", _api_staff(200),
-               method="post", data=lambda w: {"phase": "screening"}, content_type="application/json", setup=S),
+    AccessCase(
+        "awards-cycle-phase",
+        lambda w: f"{API}/cycles/{w.extra['cycle'].pk}/phase/",
+        _api_staff(200),
+        method="post",
+        data=lambda w: {"phase": "screening"},
+        content_type="application/json",
+        setup=S,
+    ),
     AccessCase("awards-category-list", lambda w: f"{API}/categories/", _api_signed_in(), setup=S),
-    AccessCase("awards-category-detail", lambda w: f"{API}/categories/{w.extra['category'].pk}/", _api_signed_in(),
-               setup=S),
-    AccessCase("awards-category-detail", lambda w: f"{API}/categories/{w.extra['category'].pk}/", _api_staff(200),
-               method="patch", data=lambda w: {"name": "Omnichannel"}, content_type="application/json", setup=S,
-               label="rename"),
+    AccessCase(
+        "awards-category-detail", lambda w: f"{API}/categories/{w.extra['category'].pk}/", _api_signed_in(), setup=S
+    ),
+    AccessCase(
+        "awards-category-detail",
+        lambda w: f"{API}/categories/{w.extra['category'].pk}/",
+        _api_staff(200),
+        method="patch",
+        data=lambda w: {"name": "Omnichannel"},
+        content_type="application/json",
+        setup=S,
+        label="rename",
+    ),
     AccessCase("awards-application-list", lambda w: f"{API}/applications/", _api_signed_in(), setup=S),
     AccessCase(
         "awards-application-detail",
@@ -239,24 +329,49 @@ CASES += [
         setup=S,
     ),
     AccessCase("awards-checklist-answer-list", lambda w: f"{API}/checklist-answers/", _api_signed_in(), setup=S),
-    AccessCase("awards-checklist-answer-detail", lambda w: f"{API}/checklist-answers/{_answer(w)}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "org_admin": 200, "judge": 200, "anonymous": 401},
-               setup=lambda w: (S(w), _make_answer(w))),
+    AccessCase(
+        "awards-checklist-answer-detail",
+        lambda w: f"{API}/checklist-answers/{_answer(w)}/",
+        {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "org_admin": 200, "judge": 200, "anonymous": 401},
+        setup=lambda w: (S(w), _make_answer(w)),
+    ),
     AccessCase("awards-scorecard-list", lambda w: f"{API}/scores/", _api_signed_in(), setup=S),
-    AccessCase("awards-scorecard-detail", lambda w: f"{API}/scores/{w.extra['scorecard'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401},
-               setup=lambda w: (S(w), _make_scorecard(w))),
+    AccessCase(
+        "awards-scorecard-detail",
+        lambda w: f"{API}/scores/{w.extra['scorecard'].pk}/",
+        {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401},
+        setup=lambda w: (S(w), _make_scorecard(w)),
+    ),
     AccessCase("awards-decision-list", lambda w: f"{API}/decisions/", _api_signed_in(), setup=S),
-    AccessCase("awards-decision-detail", lambda w: f"{API}/decisions/{w.extra['decision'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "anonymous": 401}, setup=S),
-    AccessCase("awards-decision-publish", lambda w: f"{API}/decisions/{w.extra['decision'].pk}/publish/",
-               _api_staff(409), method="post", setup=S),
+    AccessCase(
+        "awards-decision-detail",
+        lambda w: f"{API}/decisions/{w.extra['decision'].pk}/",
+        {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "anonymous": 401},
+        setup=S,
+    ),
+    AccessCase(
+        "awards-decision-publish",
+        lambda w: f"{API}/decisions/{w.extra['decision'].pk}/publish/",
+        _api_staff(409),
+        method="post",
+        setup=S,
+    ),
     AccessCase("awards-conflict-list", lambda w: f"{API}/conflicts/", _api_signed_in(), setup=S),
-    AccessCase("awards-conflict-detail", lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/",
-               {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401}, setup=S),
-    AccessCase("awards-conflict-review", lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/review/",
-               _api_staff(200), method="post", data=lambda w: {"override": False, "reason": "Upheld"},
-               content_type="application/json", setup=S),
+    AccessCase(
+        "awards-conflict-detail",
+        lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/",
+        {**dict.fromkeys(ROLES, 404), "certifier_staff": 200, "judge": 200, "anonymous": 401},
+        setup=S,
+    ),
+    AccessCase(
+        "awards-conflict-review",
+        lambda w: f"{API}/conflicts/{w.extra['declaration'].pk}/review/",
+        _api_staff(200),
+        method="post",
+        data=lambda w: {"override": False, "reason": "Upheld"},
+        content_type="application/json",
+        setup=S,
+    ),
 ]
 
 

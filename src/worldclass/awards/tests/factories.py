@@ -99,5 +99,3 @@ def at(cycle: Cycle, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(cycle.time_zone))
-
-

@@ -28,7 +28,9 @@ def world(cycle, categories, staff):
 
 def test_an_over_long_summary_gets_a_400_with_the_reason(db, cycle, categories):
     response = client_for(applicant_user("ann")).post(
-        "/api/v1/awards/applications/", {"category": categories[0].pk, "title": "T", "summary": "x" * 1001}, format="json"
+        "/api/v1/awards/applications/",
+        {"category": categories[0].pk, "title": "T", "summary": "x" * 1001},
+        format="json",
     )
     assert (response.status_code, response.json()["error"]["details"]) == (
         400,
@@ -135,7 +137,8 @@ def test_staff_move_an_application_through_the_api(world, staff, categories):
 
 def test_an_applicant_cannot_move_an_application(world, categories):
     response = client_for(world["ann"]).post(
-        f"/api/v1/awards/applications/{world['a'].pk}/move/", {"category": categories[1].pk, "reason": "x"},
+        f"/api/v1/awards/applications/{world['a'].pk}/move/",
+        {"category": categories[1].pk, "reason": "x"},
         format="json",
     )
     assert response.status_code == 403
@@ -180,7 +183,8 @@ def test_staff_rename_and_retire_categories_through_the_api(staff, categories):
 def test_judges_declare_conflicts_through_the_api(world):
     judge = world["judges"][0]
     response = client_for(judge).post(
-        "/api/v1/awards/conflicts/", {"organization": world["a"].organization_id, "reason": "Ex-employer"},
+        "/api/v1/awards/conflicts/",
+        {"organization": world["a"].organization_id, "reason": "Ex-employer"},
         format="json",
     )
     assert (response.status_code, response.json()["judge"]) == (201, "j1")

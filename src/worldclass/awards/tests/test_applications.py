@@ -23,7 +23,12 @@ def org_of(user):
 
 def apply(user, cycle, category, summary="Unique.", **kwargs):
     return domain.create_application(
-        user=user, cycle=cycle, category=category, organization=org_of(user), title="Practice", summary=summary,
+        user=user,
+        cycle=cycle,
+        category=category,
+        organization=org_of(user),
+        title="Practice",
+        summary=summary,
         **kwargs,
     )
 

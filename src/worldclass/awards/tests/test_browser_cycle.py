@@ -34,8 +34,13 @@ def login_as(browser, user) -> None:
     context = browser.page.context
     context.clear_cookies()
     context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": browser.base_url}]
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": browser.base_url,
+            }
+        ]
     )
 
 
@@ -64,8 +69,9 @@ def test_one_whole_awards_cycle(browser, settings):
         staff = staff_user()
         cycle = open_cycle(staff=staff)
         omni, website = first_categories(cycle, 2)
-        judges = seat_judges(cycle=cycle, categories=[omni, website], staff=staff,
-                             usernames=[f"judge{n}" for n in range(1, 7)])
+        judges = seat_judges(
+            cycle=cycle, categories=[omni, website], staff=staff, usernames=[f"judge{n}" for n in range(1, 7)]
+        )
         ann, bob, cat = applicant_user("ann"), applicant_user("bob"), applicant_user("cat")
 
     # Step 1: three organizations apply to two categories; a non-ASCII summary counts as the user sees it.
@@ -125,8 +131,11 @@ def test_one_whole_awards_cycle(browser, settings):
                 values = {c.pk: base + (judge.pk % 3) for c in cycle.criteria.all()}
                 panel_domain.submit_scorecard(judge=judge, application=application, values=values)
         for pk in (bob_app, cat_app):
-            panel_domain.submit_scorecard(judge=judges[0], application=Application.objects.get(pk=pk),
-                                          values={c.pk: 6 for c in cycle.criteria.all()})
+            panel_domain.submit_scorecard(
+                judge=judges[0],
+                application=Application.objects.get(pk=pk),
+                values={c.pk: 6 for c in cycle.criteria.all()},
+            )
     browser.goto("/awards/judging/")
     assert "You have scored 3 of 3 applications." in page.locator("#progress").inner_text()
 
@@ -144,15 +153,22 @@ def test_one_whole_awards_cycle(browser, settings):
     with scopes_disabled():
         today = timezone.localdate()
         Cycle.objects.filter(pk=cycle.pk).update(
-            application_deadline=today - dt.timedelta(days=40), checklist_deadline=today - dt.timedelta(days=30),
-            interviews_start=today - dt.timedelta(days=30), interviews_end=today - dt.timedelta(days=20),
-            finalists_deadline=today - dt.timedelta(days=10), story_deadline=today - dt.timedelta(days=3),
+            application_deadline=today - dt.timedelta(days=40),
+            checklist_deadline=today - dt.timedelta(days=30),
+            interviews_start=today - dt.timedelta(days=30),
+            interviews_end=today - dt.timedelta(days=20),
+            finalists_deadline=today - dt.timedelta(days=10),
+            story_deadline=today - dt.timedelta(days=3),
         )
         story_deadline = today - dt.timedelta(days=3)
     login_as(browser, ann)
     browser.goto(f"/awards/applications/{ann_app}/")
-    story = {"impact": "Csat up 9 points.", "how_it_works": "Peers coach weekly.", "results": "FCR +6, Esat +4.",
-             "difference": "CSRs own it."}
+    story = {
+        "impact": "Csat up 9 points.",
+        "how_it_works": "Peers coach weekly.",
+        "results": "FCR +6, Esat +4.",
+        "difference": "CSRs own it.",
+    }
     for name, text in story.items():
         page.fill(f"#story-form [name={name}]", text)
     page.click("#story-form button")
@@ -180,8 +196,9 @@ def test_one_whole_awards_cycle(browser, settings):
     assert page.locator(".alert").first.inner_text() == "Gala attendee registered."
     with scopes_disabled():
         bob_application = Application.objects.get(pk=bob_app)
-        apps_domain.grant_extension(user=staff, application=bob_application, step="story",
-                                    until=today + dt.timedelta(days=2), reason="Same")
+        apps_domain.grant_extension(
+            user=staff, application=bob_application, step="story", until=today + dt.timedelta(days=2), reason="Same"
+        )
         apps_domain.submit_story(user=bob, application=bob_application, **story)
 
     # Winner selection: identities revealed; staff decide one winner per category and publish.

@@ -152,9 +152,7 @@ def test_a_score_out_of_range_is_refused_naming_the_criterion(setup, cycle):
 
 
 def test_a_judge_may_abstain_on_a_criterion(setup, cycle):
-    card = panel.submit_scorecard(
-        judge=setup["judges"][0], application=setup["a"], values=values(cycle, 8, None, 6, 6)
-    )
+    card = panel.submit_scorecard(judge=setup["judges"][0], application=setup["a"], values=values(cycle, 8, None, 6, 6))
     assert queries.weighted_total(card) == (8 * 4 + 6 * 2 + 6 * 2) / 8
 
 
@@ -193,7 +191,7 @@ def test_judges_see_their_progress(setup, cycle):
 
 
 def test_ranking_gives_weighted_mean_normalized_mean_and_spread(setup, cycle, categories):
-    j1, j2, j3 = setup["judges"]
+    j1, _j2, j3 = setup["judges"]
     # j1 is lenient, j3 harsh; both rank Ann above Bob.
     panel.submit_scorecard(judge=j1, application=setup["a"], values=values(cycle, 10, 10, 10, 10))
     panel.submit_scorecard(judge=j1, application=setup["b"], values=values(cycle, 8, 8, 8, 8))

@@ -18,8 +18,12 @@ def test_registration_creates_a_non_client_organization_and_signs_in(db):
     client = Client()
     response = client.post(
         "/awards/register/",
-        {"organization_name": "Prairie Telecom", "username": "pat", "email": "pat@p.example",
-         "password": "a long enough passphrase 42"},
+        {
+            "organization_name": "Prairie Telecom",
+            "username": "pat",
+            "email": "pat@p.example",
+            "password": "a long enough passphrase 42",
+        },
     )
     organization = Organization.objects.get(name="Prairie Telecom")
     assert (response.status_code, response.url, organization.is_client) == (302, "/awards/apply/", False)
@@ -38,7 +42,13 @@ def test_applying_through_the_page(cycle, categories):
     org = RoleAssignment.objects.get(user=user).organization
     response = client_for(user).post(
         "/awards/apply/",
-        {"category": categories[0].pk, "organization": org.pk, "title": "Coaching", "summary": "Unique", "submit": "on"},
+        {
+            "category": categories[0].pk,
+            "organization": org.pk,
+            "title": "Coaching",
+            "summary": "Unique",
+            "submit": "on",
+        },
     )
     application = Application.objects.get()
     assert (response.status_code, application.status) == (302, "submitted")
