@@ -150,6 +150,23 @@ def winners(request, year: int):
     return render(request, "awards/winners.html", {"cycle": cycle, "winners": queries.published_winners(cycle=cycle)})
 
 
+def _applicant_post(request, pk: int, action, success: str):
+    application = _application(request, pk)
+    return _run(request, lambda: action(application), success=success, to=reverse("awards:application", args=[pk]))
+
+
+def _applicant_form_post(request, pk: int, form_class, action, success: str):
+    """An applicant's form on the application page: only the organization's admins, then the domain decides."""
+    application = _application(request, pk)
+    if not administers_application(request.user, application):
+        raise DjangoPermissionDenied(_("Only an admin of the applicant organization can do this."))
+    to = reverse("awards:application", args=[pk])
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_errors(request, form, to)
+    return _run(request, lambda: action(application, form.cleaned_data), success=success, to=to)
+
+
 # --- applicants ---------------------------------------------------------------------------------------------------
 
 
@@ -279,30 +296,23 @@ def application_detail(request, pk: int):
 @login_required
 @require_POST
 def application_edit(request, pk: int):
-    application = _application(request, pk)
-    to = reverse("awards:application", args=[pk])
-    form = forms.EditApplicationForm(request.POST)
-    if not form.is_valid():
-        if not administers_application(request.user, application):
-            raise DjangoPermissionDenied
-        return _form_errors(request, form, to)
-    return _run(
+    return _applicant_form_post(
         request,
-        lambda: apps_domain.update_application(user=request.user, application=application, **form.cleaned_data),
-        success=_("Application updated."),
-        to=to,
+        pk,
+        forms.EditApplicationForm,
+        lambda a, d: apps_domain.update_application(user=request.user, application=a, **d),
+        _("Application updated."),
     )
 
 
 @login_required
 @require_POST
 def application_submit(request, pk: int):
-    application = _application(request, pk)
-    return _run(
+    return _applicant_post(
         request,
-        lambda: apps_domain.submit_application(user=request.user, application=application),
-        success=_("Application submitted."),
-        to=reverse("awards:application", args=[pk]),
+        pk,
+        lambda a: apps_domain.submit_application(user=request.user, application=a),
+        _("Application submitted."),
     )
 
 
@@ -329,38 +339,24 @@ def checklist(request, pk: int):
 @login_required
 @require_POST
 def story(request, pk: int):
-    application = _application(request, pk)
-    to = reverse("awards:application", args=[pk])
-    form = forms.StoryForm(request.POST)
-    if not form.is_valid():
-        if not administers_application(request.user, application):
-            raise DjangoPermissionDenied
-        return _form_errors(request, form, to)
-    return _run(
+    return _applicant_form_post(
         request,
-        lambda: apps_domain.submit_story(user=request.user, application=application, **form.cleaned_data),
-        success=_("Nomination story submitted."),
-        to=to,
+        pk,
+        forms.StoryForm,
+        lambda a, d: apps_domain.submit_story(user=request.user, application=a, **d),
+        _("Nomination story submitted."),
     )
 
 
 @login_required
 @require_POST
 def attachment(request, pk: int):
-    application = _application(request, pk)
-    to = reverse("awards:application", args=[pk])
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        if not administers_application(request.user, application):
-            raise DjangoPermissionDenied
-        return _form_errors(request, form, to)
-    return _run(
+    return _applicant_form_post(
         request,
-        lambda: apps_domain.add_attachment(
-            user=request.user, application=application, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
-        ),
-        success=_("File attached."),
-        to=to,
+        pk,
+        forms.AttachmentForm,
+        lambda a, d: apps_domain.add_attachment(user=request.user, application=a, title=d["title"], file=d["file"]),
+        _("File attached."),
     )
 
 
@@ -368,17 +364,10 @@ def attachment(request, pk: int):
 @require_POST
 def evidence(request, pk: int):
     """Attach a pre/post comparison of FCR and WCC computed from the organization's surveys."""
-    application = _application(request, pk)
-    to = reverse("awards:application", args=[pk])
-    form = forms.EvidenceForm(request.POST)
-    if not administers_application(request.user, application):
-        raise DjangoPermissionDenied
-    if not form.is_valid():
-        return _form_errors(request, form, to)
 
-    def act():
+    def act(application, data):
         try:
-            months = {k: Month.parse(v) for k, v in form.cleaned_data.items()}
+            months = {k: Month.parse(v) for k, v in data.items()}
         except ValueError as error:
             raise AppError(code="invalid", message=_("Give months as YYYY-MM.")) from error
         compute_evidence(
@@ -388,36 +377,29 @@ def evidence(request, pk: int):
             after=(months["after_start"], months["after_end"]),
         )
 
-    return _run(request, act, success=_("Measured evidence attached."), to=to)
+    return _applicant_form_post(request, pk, forms.EvidenceForm, act, _("Measured evidence attached."))
 
 
 @login_required
 @require_POST
 def consent(request, pk: int):
-    application = _application(request, pk)
-    return _run(
+    return _applicant_post(
         request,
-        lambda: apps_domain.record_publication_consent(user=request.user, application=application),
-        success=_("Consent to publication recorded."),
-        to=reverse("awards:application", args=[pk]),
+        pk,
+        lambda a: apps_domain.record_publication_consent(user=request.user, application=a),
+        _("Consent to publication recorded."),
     )
 
 
 @login_required
 @require_POST
 def gala(request, pk: int):
-    application = _application(request, pk)
-    to = reverse("awards:application", args=[pk])
-    form = forms.GalaAttendeeForm(request.POST)
-    if not administers_application(request.user, application):
-        raise DjangoPermissionDenied
-    if not form.is_valid():
-        return _form_errors(request, form, to)
-    return _run(
+    return _applicant_form_post(
         request,
-        lambda: apps_domain.register_gala_attendee(user=request.user, application=application, **form.cleaned_data),
-        success=_("Gala attendee registered."),
-        to=to,
+        pk,
+        forms.GalaAttendeeForm,
+        lambda a, d: apps_domain.register_gala_attendee(user=request.user, application=a, **d),
+        _("Gala attendee registered."),
     )
 
 
