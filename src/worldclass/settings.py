@@ -248,3 +248,20 @@ WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN
 WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3600
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")
+
+# --- awards ---
+from celery.schedules import crontab  # noqa: E402
+from django.contrib.messages import constants as _message_constants  # noqa: E402
+
+# Bootstrap names the error alert "danger"; the awards pages show domain errors as messages.
+MESSAGE_TAGS = {_message_constants.ERROR: "danger"}
+# Deadline reminders (7 days and 1 day before each awards deadline); the task is idempotent, so hourly is safe.
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "awards-send-reminders": {"task": "awards.send_award_reminders", "schedule": crontab(minute=5)},
+}
+# The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "AwardPhaseEnum": "worldclass.awards.models.Phase.choices",
+}

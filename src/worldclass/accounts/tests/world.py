@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
@@ -22,6 +25,17 @@ ROLES = [
     "other_org_admin",
 ]
 PASSWORD = "correct horse battery staple"
+
+
+@lru_cache
+def _hashed_password(hashers: tuple[str, ...]) -> str:
+    # Argon2 is slow on purpose; the world's nine users share one password, so hash it once per hasher setting.
+    return make_password(PASSWORD)
+
+
+def hashed_password() -> str:
+    """The world's password hashed under the current PASSWORD_HASHERS, computed once."""
+    return _hashed_password(tuple(settings.PASSWORD_HASHERS))
 
 
 @dataclass
@@ -85,8 +99,8 @@ def build_role_world() -> RoleWorld:
         world.users["anonymous"] = None
 
         def make(name: str, role: str, organization=None, person=None, sites=(), is_staff=False) -> User:
-            user = User.objects.create_user(
-                username=name, email=f"{name}@example.com", password=PASSWORD, person=person, is_staff=is_staff
+            user = User.objects.create(
+                username=name, email=f"{name}@example.com", password=hashed_password(), person=person, is_staff=is_staff
             )
             assignment = RoleAssignment.objects.create(user=user, role=role, organization=organization)
             if sites:

@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from worldclass.awards import models
+
+
+class CategoryInline(admin.TabularInline):
+    model = models.Category
+    extra = 0
+
+
+class CriterionInline(admin.TabularInline):
+    model = models.Criterion
+    extra = 0
+
+
+@admin.register(models.Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["year", "name", "phase", "time_zone", "application_deadline", "winners_deadline"]
+    inlines = [CriterionInline, CategoryInline]
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = models.ChecklistItem
+    extra = 0
+
+
+@admin.register(models.Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "cycle", "position", "retired_at"]
+    list_filter = ["cycle"]
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "organization", "category", "status", "submitted_at"]
+    list_filter = ["cycle", "status"]
+    raw_id_fields = ["organization", "previous_application", "created_by", "publication_consent_by"]
+
+
+@admin.register(models.ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["judge", "organization", "overridden", "reviewed_by"]
+
+
+@admin.register(models.WinnerDecision)
+class WinnerDecisionAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]
+    list_filter = ["cycle"]
+
+
+for model in (
+    models.CategoryMove,
+    models.DeadlineExtension,
+    models.Interview,
+    models.PanelMember,
+    models.JudgeAssignment,
+    models.Scorecard,
+    models.SentReminder,
+    models.GalaAttendee,
+    models.EvidenceComparison,
+):
+    admin.site.register(model)

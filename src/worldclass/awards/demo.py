@@ -1,0 +1,138 @@
+"""Demo data for the awards: the finished 2019-2020 cycle with published winners, and a current cycle open for
+applications with its six judges. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.awards.domain.cycles import create_cycle, example_deadlines, seed_2019_deadlines
+from worldclass.awards.domain.panel import add_panel_member, assign_judge
+from worldclass.awards.models import (
+    Application,
+    Cycle,
+    GalaAttendee,
+    NominationStory,
+    Phase,
+    Score,
+    Scorecard,
+    WinnerDecision,
+)
+from worldclass.directory.models import Organization
+
+DEMO_PASSWORD = "awards-demo-2019"
+JUDGES = [f"awards-judge{n}" for n in range(1, 7)]
+STAFF = "awards-staff"
+APPLICANTS = [
+    # username, organization code, name, is a client
+    ("awards-northwind", "northwind-energy", "Northwind Energy", True),
+    ("awards-maple", "maple-mutual", "Maple Mutual Insurance", True),
+    ("awards-prairie", "prairie-telecom", "Prairie Telecom", False),
+]
+PRACTICES = [
+    ("Peer coaching circles", "CSRs coach each other weekly on recorded calls chosen by customers' own low scores."),
+    ("Callback promise", "Customers who would wait get a callback within the hour, with their case already read."),
+    ("Answer-first search", "The website answers the question before offering the phone number, from real calls."),
+]
+
+
+def _user(username: str, *, email: str, is_staff: bool = False) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email, "is_staff": is_staff})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user, created
+
+
+def populate_demo(*, seed: int, stdout) -> None:
+    """Create (once) the awards demo: staff, six judges, three applicant organizations, two cycles."""
+    rng = random.Random(seed)
+    with scopes_disabled(), transaction.atomic():  # demo set-up writes across organizations
+        staff, _ = _user(STAFF, email="awards-staff@example.com", is_staff=True)
+        RoleAssignment.objects.get_or_create(user=staff, role=Role.CERTIFIER_STAFF)
+        judges = []
+        for username in JUDGES:
+            judge, _ = _user(username, email=f"{username}@example.com")
+            RoleAssignment.objects.get_or_create(user=judge, role=Role.JUDGE)
+            judges.append(judge)
+        applicants = []
+        for username, code, name, is_client in APPLICANTS:
+            organization, _ = Organization.objects.get_or_create(
+                code=code, defaults={"name": name, "is_client": is_client, "listed_in_registry": is_client}
+            )
+            user, _ = _user(username, email=f"{username}@example.com")
+            RoleAssignment.objects.get_or_create(user=user, role=Role.ORG_ADMIN, organization=organization)
+            applicants.append((user, organization))
+
+        past = Cycle.objects.filter(year=2019).first()
+        if past is None:
+            past = create_cycle(user=staff, year=2019, time_zone="America/Toronto", deadlines=seed_2019_deadlines())
+            _finish_past_cycle(cycle=past, staff=staff, judges=judges, applicants=applicants, rng=rng)
+        year = timezone.now().year + (1 if timezone.now().month >= 9 else 0)
+        current = Cycle.objects.filter(phase=Phase.APPLICATIONS, year__gt=2019).first()
+        if current is None and not Cycle.objects.filter(year=year).exists():
+            current = create_cycle(user=staff, year=year, deadlines=example_deadlines(year=year))
+            for judge in judges:
+                add_panel_member(user=staff, cycle=current, judge=judge)
+            for index, category in enumerate(current.categories.order_by("position")):
+                for judge in judges[index % 2 :: 2]:
+                    assign_judge(user=staff, category=category, judge=judge)
+    stdout.write(f"Awards demo accounts (password {DEMO_PASSWORD!r}):\n")
+    stdout.write(f"  staff: {STAFF}\n  judges: {', '.join(JUDGES)}\n")
+    stdout.write(f"  applicants: {', '.join(a[0] for a in APPLICANTS)}\n")
+
+
+def _finish_past_cycle(*, cycle: Cycle, staff, judges, applicants, rng: random.Random) -> None:
+    """The 2019-2020 cycle as it ended: applications scored, finalists, one published winner per used category."""
+    categories = list(cycle.categories.order_by("position")[:3])
+    for judge in judges:
+        add_panel_member(user=staff, cycle=cycle, judge=judge)
+        for category in categories:
+            assign_judge(user=staff, category=category, judge=judge)
+    submitted = timezone.make_aware(timezone.datetime(2019, 9, 20, 12))
+    criteria = list(cycle.criteria.all())
+    for (user, organization), category, (title, summary) in zip(applicants, categories, PRACTICES, strict=True):
+        application = Application.objects.create(
+            cycle=cycle,
+            organization=organization,
+            category=category,
+            title=title,
+            summary=summary,
+            created_by=user,
+            status=Application.Status.FINALIST,
+            submitted_at=submitted,
+            checklist_submitted_at=submitted,
+            publication_consent_at=submitted,
+            publication_consent_by=user,
+        )
+        for stage in Scorecard.Stage.values:
+            for judge in judges:
+                card = Scorecard.objects.create(application=application, judge=judge, stage=stage)
+                Score.objects.bulk_create(
+                    Score(scorecard=card, criterion=c, value=rng.randint(5, 10)) for c in criteria
+                )
+        NominationStory.objects.create(
+            application=application,
+            impact=f"{title} lifted customer satisfaction.",
+            how_it_works=summary,
+            results="FCR up 5 points; Csat up 7; Esat up 4; retention steady.",
+            difference="Built by front-line CSRs.",
+            submitted_at=timezone.make_aware(timezone.datetime(2019, 12, 18, 12)),
+            edited_story=f"{organization.name}: {summary} FCR rose 5 points and Csat 7 points in a year.",
+        )
+        GalaAttendee.objects.create(application=application, name=f"{organization.name} delegate", email=user.email)
+        WinnerDecision.objects.create(
+            cycle=cycle,
+            category=category,
+            application=application,
+            decided_by=staff,
+            reason="Highest normalized score of the panel.",
+            published_at=timezone.make_aware(timezone.datetime(2020, 2, 14, 12)),
+        )
+    cycle.phase = Phase.CLOSED
+    cycle.finalists_notified_at = timezone.make_aware(timezone.datetime(2019, 12, 5, 12))
+    cycle.save(update_fields=["phase", "finalists_notified_at"])

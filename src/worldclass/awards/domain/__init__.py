@@ -1,0 +1,1 @@
+"""Business rules of the CX Best Practice Awards, one module per concern."""

@@ -1,0 +1,31 @@
+"""API filters. Applications are tenant rows, so filters on them take the id rather than a scoped choice list."""
+
+import django_filters
+
+from worldclass.awards.models import Application, ChecklistAnswer, Scorecard
+
+
+class ChecklistAnswerFilter(django_filters.FilterSet):
+    application = django_filters.NumberFilter(field_name="application_id")
+
+    class Meta:
+        model = ChecklistAnswer
+        fields = ["application"]
+
+
+class ScorecardFilter(django_filters.FilterSet):
+    application = django_filters.NumberFilter(field_name="application_id")
+
+    class Meta:
+        model = Scorecard
+        fields = ["application", "stage"]
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="cycle_id")
+    category = django_filters.NumberFilter(field_name="category_id")
+    status = django_filters.ChoiceFilter(choices=Application.Status.choices)
+
+    class Meta:
+        model = Application
+        fields: list = []

@@ -1,0 +1,116 @@
+import pytest
+from django.test import Client
+
+from worldclass.accounts.models import RoleAssignment
+from worldclass.awards.domain import panel
+from worldclass.awards.models import Application, Phase
+from worldclass.awards.tests.factories import applicant_user, seat_judges, set_phase, submitted_application
+from worldclass.directory.models import Organization
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_registration_creates_a_non_client_organization_and_signs_in(db):
+    client = Client()
+    response = client.post(
+        "/awards/register/",
+        {
+            "organization_name": "Prairie Telecom",
+            "username": "pat",
+            "email": "pat@p.example",
+            "password": "a long enough passphrase 42",
+        },
+    )
+    organization = Organization.objects.get(name="Prairie Telecom")
+    assert (response.status_code, response.url, organization.is_client) == (302, "/awards/apply/", False)
+    assert client.get("/awards/apply/").status_code == 200
+
+
+def test_a_weak_password_is_refused_on_the_form(db):
+    response = Client().post(
+        "/awards/register/", {"organization_name": "P", "username": "pat", "email": "p@p.example", "password": "abc"}
+    )
+    assert (response.status_code, "too short" in response.content.decode()) == (400, True)
+
+
+def test_applying_through_the_page(cycle, categories):
+    user = applicant_user("ann")
+    org = RoleAssignment.objects.get(user=user).organization
+    response = client_for(user).post(
+        "/awards/apply/",
+        {
+            "category": categories[0].pk,
+            "organization": org.pk,
+            "title": "Coaching",
+            "summary": "Unique",
+            "submit": "on",
+        },
+    )
+    application = Application.objects.get()
+    assert (response.status_code, application.status) == (302, "submitted")
+
+
+def test_an_over_long_summary_is_refused_on_the_page(cycle, categories):
+    user = applicant_user("ann")
+    org = RoleAssignment.objects.get(user=user).organization
+    response = client_for(user).post(
+        "/awards/apply/",
+        {"category": categories[0].pk, "organization": org.pk, "title": "T", "summary": "x" * 1001},
+    )
+    assert (response.status_code, "1001 characters long" in response.content.decode()) == (400, True)
+
+
+@pytest.fixture
+def screening(cycle, categories, staff):
+    ann = applicant_user("ann")
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann, title="Ann's")
+    [judge] = seat_judges(cycle=cycle, categories=categories[:1], usernames=["j1"], staff=staff)
+    set_phase(cycle, Phase.SCREENING)
+    return application, judge
+
+
+def test_a_conflicted_judge_gets_a_403_page(screening):
+    application, judge = screening
+    panel.declare_conflict(judge=judge, organization=application.organization)
+    assert client_for(judge).get(f"/awards/applications/{application.pk}/").status_code == 403
+
+
+def test_the_judge_page_hides_the_organization_during_blind_review(screening):
+    application, judge = screening
+    content = client_for(judge).get(f"/awards/applications/{application.pk}/").content.decode()
+    assert (application.organization.name in content, "Hidden during blind review" in content) == (False, True)
+
+
+def test_the_judge_dashboard_query_count_does_not_grow(screening, cycle, categories, django_assert_max_num_queries):
+    _, judge = screening
+    for n in range(5):
+        submitted_application(cycle=cycle, category=categories[0], user=applicant_user(f"x{n}"))
+    with django_assert_max_num_queries(40):
+        response = client_for(judge).get("/awards/judging/")
+    assert response.content.decode().count("/awards/applications/") == 6
+
+
+def test_the_staff_cycle_page_query_count_does_not_grow(cycle, categories, staff, django_assert_max_num_queries):
+    for n in range(6):
+        submitted_application(cycle=cycle, category=categories[n % 2], user=applicant_user(f"x{n}"))
+    with django_assert_max_num_queries(30):
+        response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/")
+    assert response.status_code == 200
+
+
+def test_the_winners_page_is_public(cycle):
+    assert Client().get(f"/awards/{cycle.year}/winners/").status_code == 200
+
+
+def test_the_awards_home_lists_the_17_categories(cycle):
+    content = Client().get("/awards/").content.decode()
+    assert ("Continuous Improvement Process" in content, "Omni-Channel" in content) == (True, True)
+
+
+def test_the_pages_are_translated_to_french(cycle):
+    content = Client(headers={"accept-language": "fr"}).get("/awards/").content.decode()
+    assert "Prix des meilleures pratiques CX" in content
