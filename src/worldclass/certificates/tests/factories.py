@@ -81,3 +81,16 @@ __all__ = [
     "organization_certification",
     "site_certification",
 ]
+
+
+def certified_with_certificate(**kwargs):
+    """A certification and its issued certificate (via the domain, so it is really signed)."""
+    from django_scopes import scopes_disabled
+
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.models import Certificate
+
+    with scopes_disabled():
+        certification = CertificationFactory(**kwargs)
+        issue_certificates(run=certification.first_run)
+        return Certificate.objects.get(certification=certification)
