@@ -94,3 +94,14 @@ def certified_with_certificate(**kwargs):
         certification = CertificationFactory(**kwargs)
         issue_certificates(run=certification.first_run)
         return Certificate.objects.get(certification=certification)
+
+
+def user_with_role(username: str, role: str, *, organization=None, person=None, sites=(), is_staff=False):
+    """A user holding one role (no usable password: tests log in with force_login)."""
+    from worldclass.accounts.models import RoleAssignment, User
+
+    user = User.objects.create_user(username=username, password=None, person=person, is_staff=is_staff)
+    assignment = RoleAssignment.objects.create(user=user, role=role, organization=organization)
+    if sites:
+        assignment.sites.set(sites)
+    return user
