@@ -16,6 +16,7 @@ class RegistryEntrySerializer(serializers.Serializer):
     organization = serializers.CharField()
     edition = serializers.CharField()
     certified_since = serializers.CharField(help_text="YYYY-MM; empty for historical names.")
+    valid_through = serializers.CharField(help_text="YYYY-MM; empty for historical names.")
     historical = serializers.BooleanField()
 
 

@@ -1,31 +1,33 @@
-"""The public registry: who was certified in a year, by consent, and how many people.
+"""The public registry pages' data: the engine's registry of a year, less revoked certificates, plus history.
 
-A year is an edition year: the certifications made under that year's published rules. Sites and organizations are
-named only when their organization consents (`Organization.listed_in_registry`); the year's counts include every
-certification, named or not, because a count identifies no one and the year's totals must match the runs.
-CSRs and supervisors are never named, only counted. A revoked certificate takes its certification off the registry.
+Who is certified in a year comes from `certification.queries.registry_for_year` (the year's edition evaluated through
+December, sites and organizations named only with their organization's consent, everyone counted). This module adds
+what the public pages need on top: a revoked certificate takes its site or organization off the registry and out of
+the counts (and a revoked CSR or supervisor out of the people counts), and the historical registries published before
+the platform are shown beside, marked as historical.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django_scopes import scopes_disabled
 
 from worldclass.certification.models import Certification, Edition, Level
+from worldclass.certification.queries import registry_for_year
+from worldclass.core.errors import NotFound
 from worldclass.registry.models import HistoricalListing
-
-COUNTED_LEVELS = [Level.ORGANIZATION, Level.SITE, Level.SUPERVISOR, Level.CSR]
 
 
 @dataclass(frozen=True)
 class RegistryEntry:
     name: str
-    level: str
+    level: str  # site | organization | contact_center (a historical name)
     organization: str
     edition: str
     certified_since: str
+    valid_through: str
     historical: bool
 
     def as_dict(self) -> dict:
@@ -60,94 +62,102 @@ class PublicRegistryYear:
         return [*self.entries, *self.historical]
 
 
-def _standing_certifications():
-    """Certifications on the registry: all except those whose certificate was revoked."""
-    return Certification.objects.filter(Q(certificate__isnull=True) | Q(certificate__revoked_at__isnull=True))
-
-
-def _counts_by_year(years: list[int] | None = None) -> dict[int, RegistryCounts]:
-    rows = _standing_certifications()
-    if years is not None:
-        rows = rows.filter(edition__year__in=years)
-    rows = rows.values("edition__year", "level", "organization__listed_in_registry").annotate(
-        entities=Count("entity_id", distinct=True)
-    )
-    raw: dict[int, dict[str, int]] = {}
-    for row in rows:
-        bucket = raw.setdefault(row["edition__year"], {})
-        level = row["level"]
-        key = {"organization": "organizations", "site": "sites", "supervisor": "supervisors", "csr": "csrs"}[level]
-        bucket[key] = bucket.get(key, 0) + row["entities"]
-        if not row["organization__listed_in_registry"] and level in (Level.ORGANIZATION, Level.SITE):
-            bucket[f"unlisted_{key}"] = bucket.get(f"unlisted_{key}", 0) + row["entities"]
-    return {year: RegistryCounts(**values) for year, values in raw.items()}
-
-
 @dataclass(frozen=True)
 class RegistryYearSummary:
     year: int
     edition: str
-    counts: RegistryCounts
+    has_certifications: bool
     historical_names: int
 
 
 def registry_years() -> list[RegistryYearSummary]:
-    """Every year with certifications or a historical registry, newest first, with its counts."""
-    # The public registry reads every organization's certifications on purpose; consent is applied per name.
+    """Years with stored certifications or a historical registry, newest first (cheap: no evaluation)."""
+    # The public registry reads every organization's certifications on purpose; it only asks which years have any.
     with scopes_disabled():
-        counts = _counts_by_year()
-    historical = dict(
-        HistoricalListing.objects.values_list("year").annotate(names=Count("id")).values_list("year", "names")
-    )
-    years = sorted(set(counts) | set(historical), reverse=True)
+        certified_years = set(Certification.objects.values_list("edition__year", flat=True).distinct())
+    historical = dict(HistoricalListing.objects.values("year").annotate(names=Count("id")).values_list("year", "names"))
+    years = sorted(certified_years | set(historical), reverse=True)
     editions = dict(Edition.objects.filter(year__in=years).values_list("year", "name"))
     return [
         RegistryYearSummary(
             year=year,
             edition=editions.get(year, ""),
-            counts=counts.get(year, RegistryCounts()),
+            has_certifications=year in certified_years,
             historical_names=historical.get(year, 0),
         )
         for year in years
     ]
 
 
-def public_registry_year(*, year: int) -> PublicRegistryYear:
-    """The registry of one edition year: consenting sites and organizations by name, everyone in the counts."""
-    # The public registry reads every organization's certifications on purpose; consent is applied per name.
+def _revoked(year: int) -> dict[str, set]:
+    """What revocation takes off the year's registry: site keys (org code, site code), org codes, people ids."""
+    # Revocations of every organization apply to the public registry.
     with scopes_disabled():
-        counts = _counts_by_year([year]).get(year, RegistryCounts())
-        named = (
-            _standing_certifications()
-            .filter(
-                edition__year=year,
-                level__in=[Level.SITE, Level.ORGANIZATION],
-                organization__listed_in_registry=True,
-            )
-            .select_related("edition", "organization", "site")
-            .order_by("organization__name", "level", "site__name", "achieved_month")
+        rows = Certification.objects.filter(edition__year=year, certificate__revoked_at__isnull=False).values_list(
+            "level", "entity_id", "organization__code", "site__code"
         )
-        entries: list[RegistryEntry] = []
-        seen: set[tuple[str, int]] = set()
-        for certification in named:
-            if (certification.level, certification.entity_id) in seen:
-                continue  # certified again later in the same edition: listed once, from the first achievement
-            seen.add((certification.level, certification.entity_id))
-            organization = certification.organization.name or certification.organization.code
-            name = organization
-            if certification.level == Level.SITE:
-                name = certification.site.name or certification.site.code
-            entries.append(
-                RegistryEntry(
-                    name=name,
-                    level=certification.level,
-                    organization=organization,
-                    edition=certification.edition.name,
-                    certified_since=f"{certification.achieved_month:%Y-%m}",
-                    historical=False,
-                )
-            )
+        revoked: dict[str, set] = {
+            Level.SITE: set(),
+            Level.ORGANIZATION: set(),
+            Level.CSR: set(),
+            Level.SUPERVISOR: set(),
+        }
+        for level, entity_id, organization_code, site_code in rows:
+            if level == Level.SITE:
+                revoked[level].add((organization_code, site_code))
+            elif level == Level.ORGANIZATION:
+                revoked[level].add(organization_code)
+            else:
+                revoked[level].add(entity_id)
+    return revoked
+
+
+def public_registry_year(*, year: int) -> PublicRegistryYear:
+    """The registry of one edition year as the public pages show it."""
     edition = Edition.objects.filter(year=year).values_list("name", flat=True).first() or ""
+    entries: list[RegistryEntry] = []
+    counts = RegistryCounts()
+    try:
+        registry = registry_for_year(year=year)
+    except NotFound:
+        registry = None  # no edition that year: only a historical registry can exist
+    if registry is not None:
+        revoked = _revoked(year)
+        sites = [s for s in registry.sites if (s.organization, s.code) not in revoked[Level.SITE]]
+        organizations = [o for o in registry.organizations if o.code not in revoked[Level.ORGANIZATION]]
+        entries = [
+            RegistryEntry(
+                name=o.name or o.code,
+                level=Level.ORGANIZATION,
+                organization=o.name or o.code,
+                edition=edition,
+                certified_since=o.certified_since,
+                valid_through=o.valid_through,
+                historical=False,
+            )
+            for o in organizations
+        ] + [
+            RegistryEntry(
+                name=s.name or s.code,
+                level=Level.SITE,
+                organization=s.organization_name or s.organization,
+                edition=edition,
+                certified_since=s.certified_since,
+                valid_through=s.valid_through,
+                historical=False,
+            )
+            for s in sites
+        ]
+        entries.sort(key=lambda e: (e.organization.casefold(), e.level != Level.ORGANIZATION, e.name.casefold()))
+        counts = RegistryCounts(
+            organizations=len(organizations) + registry.unlisted_organizations_certified,
+            sites=len(sites) + registry.unlisted_sites_certified,
+            # A revoked person's certification is withdrawn, so they leave the count (never below zero).
+            supervisors=max(0, registry.supervisors_certified - len(revoked[Level.SUPERVISOR])),
+            csrs=max(0, registry.csrs_certified - len(revoked[Level.CSR])),
+            unlisted_organizations=registry.unlisted_organizations_certified,
+            unlisted_sites=registry.unlisted_sites_certified,
+        )
     listings = list(HistoricalListing.objects.filter(year=year).order_by("position"))
     historical = [
         RegistryEntry(
@@ -157,6 +167,7 @@ def public_registry_year(*, year: int) -> PublicRegistryYear:
             organization="",
             edition=listing.registry_title,
             certified_since="",
+            valid_through="",
             historical=True,
         )
         for listing in listings

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from worldclass.registry.queries import PublicRegistryYear, public_registry_year, registry_years
 
-CSV_COLUMNS = ["year", "name", "level", "organization", "edition", "certified_since", "historical"]
+CSV_COLUMNS = ["year", "name", "level", "organization", "edition", "certified_since", "valid_through", "historical"]
 
 
 def index(request):

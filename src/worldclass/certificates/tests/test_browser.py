@@ -39,7 +39,11 @@ def test_csr_downloads_their_certificate_and_it_verifies(browser, tmp_path):
     target = tmp_path / "certificate.pdf"
     download_info.value.save_as(target)
     result = verify_certificate_pdf(data=Path(target).read_bytes(), public_key=load_signing_key().public_key())
-    assert (result.status, result.facts["subject"], result.facts["serial"]) == ("valid", "Casey CSR", certificate.serial)
+    assert (result.status, result.facts["subject"], result.facts["serial"]) == (
+        "valid",
+        "Casey CSR",
+        certificate.serial,
+    )
 
 
 def test_staff_revoke_a_certificate_and_verification_shows_it(browser):

@@ -63,7 +63,7 @@ def test_verify_certificate_reports_one_changed_byte_as_tampered(unscoped, tmp_p
     encoded = re.search(rb";facts=([A-Za-z0-9+/=]+)", pdf).group(1)
     facts = base64.b64decode(encoded).replace(b'"meeting":34', b'"meeting":39')
     path.write_bytes(pdf.replace(encoded, base64.b64encode(facts)))
-    with pytest.raises(CommandError, match="^TAMPERED"):
+    with pytest.raises(CommandError, match=r"^TAMPERED"):
         call_command("verify-certificate", str(path))
 
 
@@ -71,7 +71,7 @@ def test_verify_certificate_reports_an_unknown_key(unscoped, tmp_path):
     certificate = certified_with_certificate()
     key_file = tmp_path / "other.pem"
     key_file.write_bytes(public_key_pem(Ed25519PrivateKey.generate().public_key()))
-    with pytest.raises(CommandError, match=f"^UNKNOWN KEY: the certificate was signed with key {certificate.key_id}"):
+    with pytest.raises(CommandError, match=rf"^UNKNOWN KEY: the certificate was signed with key {certificate.key_id}"):
         call_command("verify-certificate", str(certificate_file(tmp_path, certificate)), "--public-key", str(key_file))
 
 

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_serial_is_edition_year_and_three_groups_of_crockford_base32():
-    assert re.fullmatch(r"WC2015-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", new_serial(year=2015))
+    assert re.fullmatch(
+        r"WC2015-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", new_serial(year=2015)
+    )
 
 
 def test_issuing_gives_one_certificate_per_certification(unscoped):
@@ -56,7 +58,9 @@ def test_issuing_is_audited(unscoped):
 
 def test_csr_certificate_states_the_facts(unscoped):
     site = SiteFactory(name="Toronto")
-    certificate = certified_with_certificate(person__organization=site.organization, person__site=site, person__name="Casey")
+    certificate = certified_with_certificate(
+        person__organization=site.organization, person__site=site, person__name="Casey"
+    )
     facts = certificate.facts
     assert {key: facts[key] for key in facts if key not in ("serial", "issued_at", "verify_url")} == {
         "format": "worldclass-certificate/1",

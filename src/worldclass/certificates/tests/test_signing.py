@@ -36,7 +36,10 @@ def test_signature_checks_valid_with_the_signing_key():
     facts = {"serial": "WC2015-AAAA-BBBB-CCCC"}
     signature, key_id = sign_facts(facts)
     check = check_signature(
-        signed=canonical_bytes(facts), signature_b64=signature, key_id=key_id, public_key=load_signing_key().public_key()
+        signed=canonical_bytes(facts),
+        signature_b64=signature,
+        key_id=key_id,
+        public_key=load_signing_key().public_key(),
     )
     assert check == SignatureCheck.VALID
 

@@ -30,8 +30,9 @@ def staff_client(client, unscoped):
 
 def test_csr_downloads_a_certificate_that_verifies(client, unscoped):
     certificate = certified_with_certificate()
-    client.force_login(user_with_role("casey", "csr", organization=certificate.organization,
-                                      person=certificate.certification.person))
+    client.force_login(
+        user_with_role("casey", "csr", organization=certificate.organization, person=certificate.certification.person)
+    )
     response = client.get(f"/certificates/{certificate.serial}.pdf")
     result = verify_certificate_pdf(data=response.content, public_key=load_signing_key().public_key())
     assert (response["Content-Type"], result.status, result.facts) == ("application/pdf", "valid", certificate.facts)
@@ -40,8 +41,7 @@ def test_csr_downloads_a_certificate_that_verifies(client, unscoped):
 def test_csr_sees_only_their_own_certificates(client, unscoped):
     mine = certified_with_certificate()
     certified_with_certificate(person__organization=mine.organization)
-    client.force_login(user_with_role("casey", "csr", organization=mine.organization,
-                                      person=mine.certification.person))
+    client.force_login(user_with_role("casey", "csr", organization=mine.organization, person=mine.certification.person))
     assert [certificate.serial for certificate, _status in client.get("/certificates/").context["rows"]] == [
         mine.serial
     ]
