@@ -19,6 +19,7 @@ import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from worldclass.certificates.signing import SignatureCheck, canonical_bytes, check_signature
@@ -32,7 +33,7 @@ LEVEL_WORDING = {
     "site": "World Class Contact Center",
     "organization": "World Class Organization",
 }
-METRIC_WORDING = {"wcc": "World Class Calls", "fcr": "first call resolution (FCR)"}
+METRIC_WORDING = {"wcc": "World Class Calls", "fcr": "resolved on the first call"}
 
 
 def embedded_token(*, facts: dict, signature: str, key_id: str) -> str:
@@ -52,6 +53,14 @@ def _draw_qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> No
         for col_index, dark in enumerate(row):
             if dark:
                 canvas.rect(x + col_index * cell, y + size - (row_index + 1) * cell, cell, cell, stroke=0, fill=1)
+
+
+def _draw_centred_fitted(canvas: Canvas, text: str, *, x: float, y: float, font: str, size: float, width: float):
+    """Centre a line, shrinking the font until it fits the width (long names stay on the page)."""
+    while size > 6 and stringWidth(text, font, size) > width:
+        size -= 0.5
+    canvas.setFont(font, size)
+    canvas.drawCentredString(x, y, text)
 
 
 def render_certificate_pdf(*, facts: dict, signature: str, key_id: str) -> bytes:
@@ -77,21 +86,33 @@ def render_certificate_pdf(*, facts: dict, signature: str, key_id: str) -> bytes
     canvas.setFont("Helvetica-Bold", 30)
     canvas.drawCentredString(center, height - 45 * mm, "Certificate of World Class Distinction")
     canvas.setFillColor(colors.black)
+    line_width = width - 50 * mm
     canvas.setFont("Helvetica", 14)
     canvas.drawCentredString(center, height - 60 * mm, "This certifies that")
-    canvas.setFont("Helvetica-Bold", 26)
-    canvas.drawCentredString(center, height - 75 * mm, facts["subject"])
-    canvas.setFont("Helvetica", 13)
+    _draw_centred_fitted(
+        canvas, facts["subject"], x=center, y=height - 75 * mm, font="Helvetica-Bold", size=26, width=line_width
+    )
     where = ", ".join(part for part in (facts.get("site"), facts["organization"]) if part)
     if facts["level"] != "organization":
-        canvas.drawCentredString(center, height - 85 * mm, where)
-    canvas.setFont("Helvetica", 14)
-    canvas.drawCentredString(
-        center,
-        height - 98 * mm,
+        _draw_centred_fitted(canvas, where, x=center, y=height - 85 * mm, font="Helvetica", size=13, width=line_width)
+    _draw_centred_fitted(
+        canvas,
         f"is certified as a {LEVEL_WORDING[facts['level']]} on the judgment of the customers served",
+        x=center,
+        y=height - 98 * mm,
+        font="Helvetica",
+        size=14,
+        width=line_width,
     )
-    canvas.drawCentredString(center, height - 106 * mm, f"under the {facts['edition']['name']}.")
+    _draw_centred_fitted(
+        canvas,
+        f"under the {facts['edition']['name']}.",
+        x=center,
+        y=height - 106 * mm,
+        font="Helvetica",
+        size=14,
+        width=line_width,
+    )
 
     canvas.setFont("Helvetica", 11)
     lines = []
