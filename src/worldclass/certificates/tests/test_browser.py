@@ -9,10 +9,20 @@ from django_scopes import scopes_disabled
 
 from worldclass.certificates.pdf import verify_certificate_pdf
 from worldclass.certificates.signing import load_signing_key
-from worldclass.certificates.tests.factories import SiteFactory, certified_with_certificate, user_with_role
+from worldclass.certificates.tests.factories import (
+    SiteFactory,
+    certified_with_certificate,
+    ensure_reference_data,
+    user_with_role,
+)
 
-# serialized_rollback: the editions loaded by migrations must be there whatever transactional test ran before.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data():
+    # A transactional test before this one flushed what migrations loaded (editions, the 2015 registry).
+    ensure_reference_data()
 
 
 def log_in(browser, user) -> None:

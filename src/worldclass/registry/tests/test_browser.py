@@ -3,11 +3,17 @@
 import pytest
 from django_scopes import scopes_disabled
 
+from worldclass.certificates.tests.factories import ensure_reference_data
 from worldclass.directory.tests.factories import OrganizationFactory
 from worldclass.registry.tests.test_registry import certified_site, store_run_and_issue
 
-# serialized_rollback: the editions and the 2015 historical registry come from migrations.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data():
+    # A transactional test before this one flushed what migrations loaded (editions, the 2015 registry).
+    ensure_reference_data()
 
 
 def test_visitor_browses_the_registry(browser):
