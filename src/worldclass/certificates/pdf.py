@@ -95,24 +95,13 @@ def render_certificate_pdf(*, facts: dict, signature: str, key_id: str) -> bytes
     where = ", ".join(part for part in (facts.get("site"), facts["organization"]) if part)
     if facts["level"] != "organization":
         _draw_centred_fitted(canvas, where, x=center, y=height - 85 * mm, font="Helvetica", size=13, width=line_width)
-    _draw_centred_fitted(
-        canvas,
+    statement = [
         f"is certified as a {LEVEL_WORDING[facts['level']]} on the judgment of the customers served",
-        x=center,
-        y=height - 98 * mm,
-        font="Helvetica",
-        size=14,
-        width=line_width,
-    )
-    _draw_centred_fitted(
-        canvas,
         f"under the {facts['edition']['name']}.",
-        x=center,
-        y=height - 106 * mm,
-        font="Helvetica",
-        size=14,
-        width=line_width,
-    )
+    ]
+    for index, line in enumerate(statement):
+        y = height - (98 + 8 * index) * mm
+        _draw_centred_fitted(canvas, line, x=center, y=y, font="Helvetica", size=14, width=line_width)
 
     canvas.setFont("Helvetica", 11)
     lines = []

@@ -125,28 +125,19 @@ def public_registry_year(*, year: int) -> PublicRegistryYear:
         revoked = _revoked(year)
         sites = [s for s in registry.sites if (s.organization, s.code) not in revoked[Level.SITE]]
         organizations = [o for o in registry.organizations if o.code not in revoked[Level.ORGANIZATION]]
+        named = [(Level.ORGANIZATION, o.name or o.code, o.name or o.code, o) for o in organizations]
+        named += [(Level.SITE, s.name or s.code, s.organization_name or s.organization, s) for s in sites]
         entries = [
             RegistryEntry(
-                name=o.name or o.code,
-                level=Level.ORGANIZATION,
-                organization=o.name or o.code,
+                name=name,
+                level=level,
+                organization=organization_name,
                 edition=edition,
-                certified_since=o.certified_since,
-                valid_through=o.valid_through,
+                certified_since=item.certified_since,
+                valid_through=item.valid_through,
                 historical=False,
             )
-            for o in organizations
-        ] + [
-            RegistryEntry(
-                name=s.name or s.code,
-                level=Level.SITE,
-                organization=s.organization_name or s.organization,
-                edition=edition,
-                certified_since=s.certified_since,
-                valid_through=s.valid_through,
-                historical=False,
-            )
-            for s in sites
+            for level, name, organization_name, item in named
         ]
         entries.sort(key=lambda e: (e.organization.casefold(), e.level != Level.ORGANIZATION, e.name.casefold()))
         counts = RegistryCounts(

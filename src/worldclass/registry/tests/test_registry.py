@@ -15,6 +15,7 @@ from worldclass.registry.queries import RegistryCounts, public_registry_year, re
 
 pytestmark = pytest.mark.django_db
 
+# Restated from seed 000 on purpose, independently of the migration, so the test checks the migration's data.
 SEED_2015 = [
     "211 Ontario",
     "407 ETR",
