@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from worldclass.certificates.pdf import render_certificate_pdf
-from worldclass.certificates.signing import public_key_pem
+from worldclass.certificates.signing import load_signing_key, public_key_pem
 from worldclass.certificates.tests.factories import CertificationFactory, certified_with_certificate
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,7 @@ def test_verify_certificate_reports_an_unknown_key(unscoped, tmp_path):
 
 
 def test_verify_certificate_rejects_a_file_that_is_not_a_certificate(tmp_path):
+    load_signing_key()
     path = tmp_path / "letter.pdf"
     path.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
     with pytest.raises(CommandError, match="not a worldclass certificate"):
@@ -87,3 +88,11 @@ def test_verify_certificate_rejects_a_bad_public_key_file(tmp_path):
     key_file.write_text("not a key")
     with pytest.raises(CommandError, match="The public key cannot be read"):
         call_command("verify-certificate", str(tmp_path / "x.pdf"), "--public-key", str(key_file))
+
+
+def test_verify_certificate_without_a_local_key_asks_for_the_public_key(tmp_path, settings):
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(CommandError, match="No local signing key"):
+        call_command("verify-certificate", str(path))
+    assert not settings.WORLDCLASS_SIGNING_KEY_FILE.exists()

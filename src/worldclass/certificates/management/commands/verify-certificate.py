@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.certificates.pdf import verify_certificate_pdf
@@ -30,6 +31,9 @@ class Command(BaseCommand):
                     raise CommandError(f"No public key file {public_key}.")
                 key = load_public_key(public_key.read_bytes(), source=str(public_key))
             else:
+                key_file = Path(settings.WORLDCLASS_SIGNING_KEY_FILE)
+                if not key_file.is_file():  # never create a signing key just to verify
+                    raise CommandError(f"No local signing key at {key_file}; pass --public-key FILE.")
                 key = load_signing_key().public_key()
         except AppError as error:
             raise CommandError(str(error)) from error
