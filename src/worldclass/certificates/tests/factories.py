@@ -7,22 +7,6 @@ import factory
 from worldclass.certification.models import Certification, CertificationRun, Edition, Level
 from worldclass.directory.tests.factories import OrganizationFactory, PersonFactory, SiteFactory
 
-REFERENCE_DATA_MIGRATIONS = [
-    "worldclass.certification.migrations.0002_editions_2008_2015",
-    "worldclass.registry.migrations.0002_historical_2015",
-]
-
-
-def ensure_reference_data() -> None:
-    """Reload the editions and the historical registry that migrations load, which a transactional test's flush
-    removes; both loaders are idempotent."""
-    import importlib
-
-    from django.apps import apps
-
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).load(apps, None)
-
 
 def edition(year: int = 2015) -> Edition:
     return Edition.objects.get(year=year)

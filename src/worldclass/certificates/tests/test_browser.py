@@ -12,17 +12,10 @@ from worldclass.certificates.signing import load_signing_key
 from worldclass.certificates.tests.factories import (
     SiteFactory,
     certified_with_certificate,
-    ensure_reference_data,
     user_with_role,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _reference_data():
-    # A transactional test before this one flushed what migrations loaded (editions, the 2015 registry).
-    ensure_reference_data()
 
 
 def log_in(browser, user) -> None:

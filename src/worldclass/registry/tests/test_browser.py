@@ -3,17 +3,10 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from worldclass.certificates.tests.factories import ensure_reference_data
 from worldclass.directory.tests.factories import OrganizationFactory
 from worldclass.registry.tests.test_registry import certified_site, store_run_and_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _reference_data():
-    # A transactional test before this one flushed what migrations loaded (editions, the 2015 registry).
-    ensure_reference_data()
 
 
 def test_visitor_browses_the_registry(browser):
