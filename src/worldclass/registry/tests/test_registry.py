@@ -199,3 +199,8 @@ def test_api_registry_filters_historical(client):
     historical = client.get("/api/v1/registry/2015/?historical=true").json()
     current = client.get("/api/v1/registry/2015/?historical=false").json()
     assert (historical["count"], current["count"], historical["results"][0]["name"]) == (26, 0, "211 Ontario")
+
+
+def test_registry_page_speaks_french(client):
+    body = client.get("/registry/2015/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Registre de classe mondiale 2015" in body, "0 centre de contact" in body) == (True, True)
