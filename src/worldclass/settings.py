@@ -218,3 +218,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
 }
+
+# --- certificates ---
+# The certificate pages that need a login send visitors to the portal's login page. The foundation's
+# LOGIN_URL = "login" names no route; the portal's block sets "accounts:login", which is this same path.
+LOGIN_URL = "/accounts/login/"
