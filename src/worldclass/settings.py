@@ -219,6 +219,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
 }
 
+# --- operations ---
+# The key of the customers' keyed hashes (phone, e-mail) used by the contact-frequency rule.
+WORLDCLASS_CUSTOMER_HASH_KEY = os.environ.get("WORLDCLASS_CUSTOMER_HASH_KEY", "")
+if not WORLDCLASS_CUSTOMER_HASH_KEY:
+    if IS_PRODUCTION:
+        raise RuntimeError("WORLDCLASS_CUSTOMER_HASH_KEY must be set when WORLDCLASS_ENV=production")
+    WORLDCLASS_CUSTOMER_HASH_KEY = "development-only-customer-hash-key"
+# Contact details are deleted this many days after a call's survey window closes.
+WORLDCLASS_CONTACT_GRACE_DAYS = int(os.environ.get("WORLDCLASS_CONTACT_GRACE_DAYS", "7"))
+# Days after a month closes before its sampling key may be revealed (late call files arrive first).
+WORLDCLASS_SAMPLE_KEY_REVEAL_DELAY_DAYS = int(os.environ.get("WORLDCLASS_SAMPLE_KEY_REVEAL_DELAY_DAYS", "3"))
+WORLDCLASS_INVITATION_OPENS_AFTER_MINUTES = 10
+WORLDCLASS_SMS_BACKEND = os.environ.get("WORLDCLASS_SMS_BACKEND", "worldclass.operations.sms.ConsoleSMSBackend")
+WORLDCLASS_INTERVIEW_MAX_ATTEMPTS = int(os.environ.get("WORLDCLASS_INTERVIEW_MAX_ATTEMPTS", "3"))
+WORLDCLASS_RECOVERY_DUE_HOURS = int(os.environ.get("WORLDCLASS_RECOVERY_DUE_HOURS", "24"))
+# Share of each interviewer's completed interviews that QA reviews.
+WORLDCLASS_QA_SAMPLE_RATE = float(os.environ.get("WORLDCLASS_QA_SAMPLE_RATE", "0.2"))
+
 # --- certificates ---
 # The certificate pages that need a login send visitors to the portal's login page. The foundation's
 # LOGIN_URL = "login" names no route; the portal's block sets "accounts:login", which is this same path.
