@@ -237,7 +237,14 @@ WORLDCLASS_RECOVERY_DUE_HOURS = int(os.environ.get("WORLDCLASS_RECOVERY_DUE_HOUR
 # Share of each interviewer's completed interviews that QA reviews.
 WORLDCLASS_QA_SAMPLE_RATE = float(os.environ.get("WORLDCLASS_QA_SAMPLE_RATE", "0.2"))
 
-# --- certificates ---
-# The certificate pages that need a login send visitors to the portal's login page. The foundation's
-# LOGIN_URL = "login" names no route; the portal's block sets "accounts:login", which is this same path.
-LOGIN_URL = "/accounts/login/"
+# --- accounts / portal ---
+LOGIN_URL = "accounts:login"
+# The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling (accounts/throttle.py): failures per user name and address, and per address alone.
+WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES", "5"))
+WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
+WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
+PASSWORD_RESET_TIMEOUT = 3600
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")

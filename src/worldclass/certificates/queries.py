@@ -7,50 +7,40 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import grants_for
 from worldclass.certificates.models import Certificate
 from worldclass.certification.models import Certification, Level
 from worldclass.core.months import Month
 
 
 def is_certifier_staff(user) -> bool:
+    """Django staff, superusers and holders of the certifier_staff role."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return RoleAssignment.objects.filter(user=user, role=Role.CERTIFIER_STAFF).exists()
+    return user.is_staff or grants_for(user).all_organizations
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:
-    """The filter on certifications a user may see; None means every one (staff). Empty Q() never matches here."""
+    """The filter on certifications a user may see, from the portal's role grants; None means every one (staff)."""
     if is_certifier_staff(user):
         return None
+    grants = grants_for(user)
     allowed = Q(pk__in=[])
-    assignments = RoleAssignment.objects.filter(user=user).prefetch_related("sites")
-    for assignment in assignments:
-        if assignment.role == Role.ORG_ADMIN:
-            allowed |= Q(**{f"{prefix}organization_id": assignment.organization_id})
-        elif assignment.role == Role.SITE_MANAGER:
-            site_ids = [site.pk for site in assignment.sites.all()]
-            allowed |= Q(**{f"{prefix}organization_id": assignment.organization_id}) & (
-                Q(**{f"{prefix}site_id__in": site_ids}) | Q(**{f"{prefix}person__site_id__in": site_ids})
-            )
-        elif assignment.role in (Role.CSR, Role.SUPERVISOR) and user.person_id:
-            allowed |= Q(**{f"{prefix}person_id": user.person_id}) & Q(
-                **{f"{prefix}level__in": [Level.CSR, Level.SUPERVISOR]}
-            )
+    if grants.organization_ids:
+        allowed |= Q(**{f"{prefix}organization_id__in": grants.organization_ids})
+    if grants.site_ids:
+        allowed |= Q(**{f"{prefix}site_id__in": grants.site_ids}) | Q(
+            **{f"{prefix}person__site_id__in": grants.site_ids}
+        )
+    own = {grants.csr_person_id, grants.supervisor_person_id} - {None}
+    if own:
+        allowed |= Q(**{f"{prefix}person_id__in": own, f"{prefix}level__in": [Level.CSR, Level.SUPERVISOR]})
     return allowed
 
 
 def has_certificate_access(user) -> bool:
-    """Staff, or a role that can hold or manage certificates (org admin, site manager, supervisor, CSR)."""
-    if is_certifier_staff(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return RoleAssignment.objects.filter(
-        user=user, role__in=[Role.ORG_ADMIN, Role.SITE_MANAGER, Role.SUPERVISOR, Role.CSR]
-    ).exists()
+    """Staff, or a role that holds or manages certificates (org admin, site manager, supervisor, CSR)."""
+    return is_certifier_staff(user) or grants_for(user).sees_dashboards
 
 
 def certifications_visible_to(user) -> QuerySet[Certification]:

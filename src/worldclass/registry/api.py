@@ -12,7 +12,7 @@ from worldclass.registry.queries import public_registry_year
 
 class RegistryEntrySerializer(serializers.Serializer):
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=["site", "organization", "contact_center"])
+    level = serializers.CharField(help_text="site, organization, or contact_center for a historical name.")
     organization = serializers.CharField()
     edition = serializers.CharField()
     certified_since = serializers.CharField(help_text="YYYY-MM; empty for historical names.")
