@@ -1,3 +1,14 @@
 """API routes of the certificates app (mounted under /api/v1/ by worldclass.urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from worldclass.certificates.api import CertificationViewSet
+
+urlpatterns = [
+    path("certifications/", CertificationViewSet.as_view({"get": "list"}), name="api-certification-list"),
+    path(
+        "certifications/<int:pk>/",
+        CertificationViewSet.as_view({"get": "retrieve"}),
+        name="api-certification-detail",
+    ),
+]

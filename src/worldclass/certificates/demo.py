@@ -1,0 +1,34 @@
+"""Demo hook: sign a certificate for each of the demo's certifications and say where to check one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from worldclass.certificates.domain import issue_certificates, verification_url
+from worldclass.certificates.models import Certificate
+from worldclass.certificates.signing import key_id_for, load_signing_key
+
+
+def populate_demo(*, seed: int, stdout) -> None:
+    """Issue the certificates (idempotent: a second demo run issues none) and print one verification URL."""
+    report = issue_certificates(actor="demo")
+    stdout.write(f"Certificates: issued {report.issued}, {report.already_issued} already issued.\n")
+    # The demo reads across its organizations to pick a certificate to show; the lowest certification id is stable.
+    with scopes_disabled():
+        example = (
+            Certificate.objects.filter(revoked_at__isnull=True)
+            .order_by("certification__level", "certification_id")
+            .values_list("serial", flat=True)
+            .first()
+        )
+    if example:
+        stdout.write(f"  verify one at {verification_url(example)}\n")
+    base = settings.WORLDCLASS_PUBLIC_URL.rstrip("/")
+    key_id = key_id_for(load_signing_key().public_key())
+    stdout.write(
+        f"  public key {key_id}: {base}{reverse('certificates:public_key')} "
+        f"(how to verify: {base}{reverse('certificates:how_to_verify')}); "
+        f"private key file {settings.WORLDCLASS_SIGNING_KEY_FILE}\n"
+    )

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_scopes import ScopedManager
+
+
+class Certificate(models.Model):
+    """The signed certificate of one certification: its canonical facts, the Ed25519 signature, and any revocation."""
+
+    serial = models.CharField(max_length=32, unique=True)
+    certification = models.OneToOneField(
+        "certification.Certification", on_delete=models.PROTECT, related_name="certificate"
+    )
+    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    facts = models.JSONField(help_text="The signed facts; their canonical JSON is what the signature covers.")
+    signature = models.CharField(max_length=128, help_text="Base64 Ed25519 signature of the canonical facts.")
+    key_id = models.CharField(max_length=32, help_text="Short SHA-256 of the signing public key.")
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-issued_at", "serial"]
+        constraints = [
+            models.CheckConstraint(
+                name="certificate_revocation_has_reason",
+                condition=(Q(revoked_at__isnull=True) & Q(revocation_reason=""))
+                | (Q(revoked_at__isnull=False) & ~Q(revocation_reason="")),
+            ),
+            models.CheckConstraint(name="certificate_serial_not_empty", condition=~Q(serial="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial

@@ -1,0 +1,168 @@
+"""Certificate pages: the holder's list and download, public verification and key, staff revocation and trophies."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_scopes import scopes_disabled
+
+from worldclass.certificates import queries
+from worldclass.certificates.domain import revoke_certificate
+from worldclass.certificates.models import Certificate
+from worldclass.certificates.pdf import render_certificate_pdf
+from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
+from worldclass.core.domain import actor_label
+from worldclass.core.errors import AppError
+
+
+def _require_staff(request) -> None:
+    if not queries.is_certifier_staff(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def certificate_list(request):
+    """The certificates the signed-in user holds or manages."""
+    if not queries.has_certificate_access(request.user):
+        raise PermissionDenied
+    certificates = list(queries.certificates_visible_to(request.user).order_by("-issued_at", "serial"))
+    rows = [(certificate, queries.certificate_status(certificate)) for certificate in certificates]
+    return render(
+        request,
+        "certificates/list.html",
+        {"rows": rows, "is_staff": queries.is_certifier_staff(request.user)},
+    )
+
+
+@login_required
+def certificate_pdf(request, serial: str):
+    """Download a certificate the user holds or manages; others get 404 (the serial's existence is not revealed)."""
+    certificate = queries.certificates_visible_to(request.user).filter(serial=serial).first()
+    if certificate is None:
+        raise Http404
+    pdf = render_certificate_pdf(facts=certificate.facts, signature=certificate.signature, key_id=certificate.key_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="worldclass-certificate-{certificate.serial}.pdf"'
+    return response
+
+
+def verify(request, serial: str):
+    """Public: whether a certificate is valid, expired or revoked, and its facts."""
+    # Anyone holding a certificate (or its QR code) may check it, whatever their organization.
+    with scopes_disabled():
+        certificate = (
+            Certificate.objects.select_related("certification__edition", "revoked_by").filter(serial=serial).first()
+        )
+        if certificate is None:
+            return render(request, "certificates/verify_unknown.html", {"serial": serial}, status=404)
+        status = queries.certificate_status(certificate)
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "facts": certificate.facts,
+            "status": status,
+            "can_revoke": status != "revoked" and queries.is_certifier_staff(request.user),
+        },
+    )
+
+
+def public_key(request):
+    """Public: the certifier's Ed25519 public key (PEM)."""
+    response = HttpResponse(public_key_pem(), content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="worldclass-public-key.pem"'
+    return response
+
+
+def how_to_verify(request):
+    """Public: how certificates are signed and how to check one offline."""
+    key = load_signing_key().public_key()
+    return render(
+        request,
+        "certificates/how_to_verify.html",
+        {"public_key_pem": public_key_pem(key).decode("ascii"), "key_id": key_id_for(key)},
+    )
+
+
+class RevocationForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for revocation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy("Shown on the public verification page."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, serial: str):
+    """Staff: revoke a certificate, with a reason."""
+    _require_staff(request)
+    certificate = Certificate.objects.select_related("certification__edition").filter(serial=serial).first()
+    if certificate is None:
+        raise Http404
+    form = RevocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revoke_certificate(
+                serial=serial,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                actor=actor_label(request.user),
+            )
+        except AppError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Certificate %(serial)s is revoked.") % {"serial": serial})
+            return redirect("certificates:verify", serial=serial)
+    return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})
+
+
+def _trophy_year(request) -> int | None:
+    value = request.GET.get("year", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def trophies(request):
+    """Staff: the trophies to engrave and ship, for certified sites and organizations."""
+    _require_staff(request)
+    year = _trophy_year(request)
+    return render(request, "certificates/trophies.html", {"rows": queries.trophy_orders(year=year), "year": year})
+
+
+TROPHY_COLUMNS = [
+    "serial",
+    "level",
+    "entity",
+    "organization",
+    "edition",
+    "wording",
+    "year",
+    "certified_since",
+    "ship_to_site",
+    "ship_to",
+]
+
+
+@login_required
+def trophies_csv(request):
+    """Staff: the trophy order list as CSV, for the engraver."""
+    _require_staff(request)
+    year = _trophy_year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="trophy-orders{"-" + str(year) if year else ""}.csv"'
+    writer = csv.DictWriter(response, fieldnames=TROPHY_COLUMNS)
+    writer.writeheader()
+    writer.writerows(queries.trophy_orders(year=year))
+    return response
