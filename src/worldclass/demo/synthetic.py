@@ -81,18 +81,18 @@ ORGANIZATIONS = [
 ]
 
 SITES = [
-    SyntheticSite("northwind", "toronto", "Toronto", "CA", "America/Toronto", "TOR", 0.13, 0.805, 0.93, 0.05),
-    SyntheticSite("northwind", "montreal", "Montréal", "CA", "America/Toronto", "MTL", 0.11, 0.78, 0.92, 0.85),
-    SyntheticSite("northwind", "columbus", "Columbus", "US", "America/New_York", "CMH", 0.12, 0.72, 0.88, 0.0),
-    SyntheticSite("northwind", "phoenix", "Phoenix", "US", "America/Phoenix", "PHX", 0.10, 0.68, 0.87, 0.0),
-    SyntheticSite("caribe", "halifax", "Halifax", "CA", "America/Halifax", "HFX", 0.09, 0.81, 0.93, 0.10),
-    SyntheticSite("caribe", "kingston", "Kingston", "JM", "America/Jamaica", "KIN", 0.10, 0.79, 0.92, 0.0),
+    SyntheticSite("northwind", "toronto", "Toronto", "CA", "America/Toronto", "TOR", 0.13, 0.79, 0.93, 0.05),
+    SyntheticSite("northwind", "montreal", "Montréal", "CA", "America/Toronto", "MTL", 0.11, 0.745, 0.92, 0.85),
+    SyntheticSite("northwind", "columbus", "Columbus", "US", "America/New_York", "CMH", 0.12, 0.67, 0.88, 0.0),
+    SyntheticSite("northwind", "phoenix", "Phoenix", "US", "America/Phoenix", "PHX", 0.10, 0.63, 0.87, 0.0),
+    SyntheticSite("caribe", "halifax", "Halifax", "CA", "America/Halifax", "HFX", 0.09, 0.83, 0.93, 0.10),
+    SyntheticSite("caribe", "kingston", "Kingston", "JM", "America/Jamaica", "KIN", 0.10, 0.725, 0.92, 0.0),
     SyntheticSite(
         "caribe", "santo-domingo", "Santo Domingo", "DO", "America/Santo_Domingo", "SDQ", 0.09, 0.815, 0.93, 0.0
     ),
-    SyntheticSite("caribe", "monterrey", "Monterrey", "MX", "America/Monterrey", "MTY", 0.09, 0.785, 0.92, 0.0),
-    SyntheticSite("cascade", "calgary", "Calgary", "CA", "America/Edmonton", "YYC", 0.09, 0.75, 0.90, 0.03),
-    SyntheticSite("cascade", "vancouver", "Vancouver", "CA", "America/Vancouver", "YVR", 0.08, 0.66, 0.86, 0.03),
+    SyntheticSite("caribe", "monterrey", "Monterrey", "MX", "America/Monterrey", "MTY", 0.09, 0.72, 0.92, 0.0),
+    SyntheticSite("cascade", "calgary", "Calgary", "CA", "America/Edmonton", "YYC", 0.09, 0.835, 0.90, 0.03),
+    SyntheticSite("cascade", "vancouver", "Vancouver", "CA", "America/Vancouver", "YVR", 0.08, 0.845, 0.86, 0.03),
 ]
 
 COMMENTS_EN = {
@@ -183,7 +183,7 @@ def _build_roster(*, rng: np.random.Generator, csrs: int, months: int) -> _Roste
         supervisors += teams
         coaching = rng.normal(0.0, 0.03, size=teams)
         # Most CSRs spread around their site's level; about 1 in 12 is a clear star.
-        individual = rng.normal(0.0, 0.065, size=count)
+        individual = rng.normal(0.0, 0.08, size=count)
         stars = rng.random(count) < 0.08
         individual[stars] = np.abs(individual[stars]) + 0.06
         skill[start : start + count] = np.clip(site.mean_skill + coaching[team] + individual, 0.30, 0.97)
@@ -305,7 +305,7 @@ def _chunk_frame(
     survey_offset = offsets[site_of_row, (surveyed_utc - table_start) // 3600]
 
     # Answers: a CSR's month has a World Class Call share near their skill; resolution a little above it.
-    drift = rng.normal(0.0, 0.025, size=(csr_range.size, n_months))
+    drift = rng.normal(0.0, 0.015, size=(csr_range.size, n_months))
     wcc_share = np.clip(roster.skill[csr_range, None] + drift, 0.05, 0.985)
     flat = (csr_of_row - csr_slice.start) * n_months + month_of_row
     wcc_p = wcc_share.ravel()[flat]
