@@ -1,0 +1,1 @@
+"""Certification domain: rules on monthly counts, the vectorized evaluation, stored runs."""

@@ -1,0 +1,141 @@
+"""`worldclass certify --edition YEAR --through YYYY-MM [--json] [--require-confidence] [--organization CODE]`."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
+
+from worldclass.certification.domain.evaluation import get_edition, parse_month
+from worldclass.certification.domain.runs import run_certification, verify_run
+from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.directory.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Evaluate an edition's World Class rules through a month, store the run, and print the results."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--edition", help="The edition's year, e.g. 2013.")
+        parser.add_argument("--through", help="The month to evaluate at, YYYY-MM.")
+        parser.add_argument("--json", action="store_true", help="Print exactly one JSON object.")
+        parser.add_argument(
+            "--require-confidence",
+            action="store_true",
+            help="The Wilson 95%% lower bound, not the point estimate, must beat the threshold.",
+        )
+        parser.add_argument("--organization", help="Only this organization (its code).")
+        parser.add_argument("--verify-run", type=int, metavar="RUN_ID", help="Replay a stored run and compare.")
+
+    def handle(self, *args, **options):
+        try:
+            if options["verify_run"] is not None:
+                return self._verify(options["verify_run"], as_json=options["json"])
+            self._certify(options)
+        except AppError as error:
+            raise CommandError(str(error)) from error
+
+    def _certify(self, options) -> None:
+        missing = [name for name in ("edition", "through") if not options[name]]
+        if missing:
+            raise AppError(
+                code="missing_argument",
+                message="certify needs --edition YEAR and --through YYYY-MM.",
+                details=[ErrorDetail(message="required", field=f"--{name}") for name in missing],
+            )
+        edition = get_edition(year=options["edition"])
+        through = parse_month(options["through"], field_name="--through")
+        organization = None
+        if options["organization"]:
+            with scopes_disabled():  # The certifier's command works across organizations.
+                organization = Organization.objects.filter(code=options["organization"]).first()
+            if organization is None:
+                raise AppError(
+                    code="unknown_organization",
+                    message=f"There is no organization {options['organization']!r}.",
+                    details=[ErrorDetail(message="unknown code", field="--organization")],
+                )
+        run = run_certification(
+            edition=edition,
+            through=through,
+            require_confidence=options["require_confidence"],
+            actor="cli:certify",
+            organization=organization,
+        )
+        evaluation = run.evaluation
+        if options["json"]:
+            self.stdout.write(json.dumps(evaluation.as_json_dict(), ensure_ascii=False))
+            return
+        self.stdout.write(render_table(evaluation))
+        counts = run.counts
+        summary = ", ".join(
+            f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
+            for level in counts["certified"]
+        )
+        self.stdout.write(f"\nRun {run.pk}: edition {edition.year} through {through}. {summary}.")
+        self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
+
+    def _verify(self, run_id: int, *, as_json: bool) -> None:
+        verification = verify_run(run_id=run_id)
+        run = verification.run
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "run": run.pk,
+                        "input_matches": verification.input_matches,
+                        "result_matches": verification.result_matches,
+                        "result_sha256": run.result_sha256,
+                        "replayed_result_sha256": verification.evaluation.result_sha256(),
+                    }
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Run {run.pk}: input {'matches' if verification.input_matches else 'DIFFERS'}, "
+                f"result {'matches' if verification.result_matches else 'DIFFERS'} "
+                f"({verification.evaluation.result_sha256()})."
+            )
+        if not verification.result_matches:
+            raise CommandError(f"Run {run.pk} does not reproduce: the result checksum differs.")
+
+
+def render_table(evaluation) -> str:
+    """A readable fixed-width table of the entities' results."""
+    header = (
+        "level",
+        "org",
+        "id",
+        "qualifies",
+        "certified",
+        "window",
+        "surveys",
+        "meeting",
+        "rate",
+        "95% CI",
+        "since",
+        "valid through",
+    )
+    rows = [header]
+    for entity in evaluation.entities:
+        rows.append(
+            (
+                entity.level,
+                entity.org,
+                entity.id,
+                "yes" if entity.qualifies else "no",
+                "yes" if entity.certified else "no",
+                f"{entity.window[0]}..{entity.window[1]}" if entity.window else "-",
+                "-" if entity.surveys is None else str(entity.surveys),
+                "-" if entity.meeting is None else str(entity.meeting),
+                "-" if entity.rate is None else f"{entity.rate:.2%}",
+                "-" if entity.ci95 is None else f"{entity.ci95[0]:.1%}-{entity.ci95[1]:.1%}",
+                entity.certified_since or "-",
+                entity.valid_through or "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )

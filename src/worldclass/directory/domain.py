@@ -1,0 +1,171 @@
+"""Keeping the roster (organizations, sites, supervisors, CSRs) in step with the survey rows that name them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from worldclass.directory.models import Organization, Person, Site
+
+
+@dataclass(frozen=True)
+class PersonSighting:
+    """The latest row naming a person in one role: where they were, and (for CSRs) who supervised them."""
+
+    organization: str
+    code: str
+    site: str
+    as_of: dt.datetime
+    supervisor: str | None = None
+    is_csr: bool = False
+    is_supervisor: bool = False
+
+
+@dataclass
+class RosterIds:
+    """Database ids of the roster rows an upsert touched, by their codes."""
+
+    organizations: dict[str, int] = field(default_factory=dict)
+    sites: dict[tuple[str, str], int] = field(default_factory=dict)
+    people: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def upsert_roster(
+    *,
+    organizations: set[str],
+    sites: dict[tuple[str, str], str],
+    sightings: list[PersonSighting],
+) -> RosterIds:
+    """Create missing organizations, sites and people, and move people to their latest site and supervisor.
+
+    `sites` maps (organization code, site code) to the site's country. A person's site, supervisor and
+    `roster_as_of` follow the latest call seen, so an older file never moves anyone back. Safe against a
+    concurrent upsert: rows are created with conflict-ignoring inserts and people are locked before updating.
+    """
+    ids = RosterIds()
+    # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
+    with transaction.atomic(), scopes_disabled():
+        Organization.objects.bulk_create(
+            [Organization(code=code, name=code) for code in sorted(organizations)], ignore_conflicts=True
+        )
+        ids.organizations = dict(Organization.objects.filter(code__in=organizations).values_list("code", "id"))
+
+        Site.objects.bulk_create(
+            [
+                Site(organization_id=ids.organizations[org], code=code, country=country)
+                for (org, code), country in sorted(sites.items())
+            ],
+            ignore_conflicts=True,
+        )
+        changed_sites = []
+        for site in Site.objects.select_for_update().filter(organization_id__in=ids.organizations.values()):
+            key = (_code_of(ids.organizations, site.organization_id), site.code)
+            if key not in sites:
+                continue
+            ids.sites[key] = site.id
+            if site.country != sites[key]:
+                site.country = sites[key]
+                changed_sites.append(site)
+        Site.objects.bulk_update(changed_sites, ["country"], batch_size=1000)
+
+        merged = _merge_sightings(sightings)
+        Person.objects.bulk_create(
+            [
+                Person(
+                    organization_id=ids.organizations[org],
+                    code=code,
+                    is_csr=s.is_csr,
+                    is_supervisor=s.is_supervisor,
+                )
+                for (org, code), s in sorted(merged.items())
+            ],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        people = {}
+        wanted = {}
+        for org, code in merged:
+            wanted.setdefault(ids.organizations[org], set()).add(code)
+        for org_id, codes in wanted.items():
+            org_code = _code_of(ids.organizations, org_id)
+            for person in _locked_people(org_id, codes):
+                people[(org_code, person.code)] = person
+        ids.people = {key: person.id for key, person in people.items()}
+
+        changed_people = []
+        for key, sighting in merged.items():
+            person = people[key]
+            before = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
+            person.is_csr = person.is_csr or sighting.is_csr
+            person.is_supervisor = person.is_supervisor or sighting.is_supervisor
+            if person.roster_as_of is None or sighting.as_of >= person.roster_as_of:
+                person.site_id = ids.sites[(key[0], sighting.site)]
+                if sighting.supervisor is not None:
+                    person.supervisor_id = ids.people[(key[0], sighting.supervisor)]
+                person.roster_as_of = sighting.as_of
+            after = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
+            if after != before:
+                changed_people.append(person)
+        Person.objects.bulk_update(
+            changed_people, ["site", "supervisor", "roster_as_of", "is_csr", "is_supervisor"], batch_size=2000
+        )
+    return ids
+
+
+def _code_of(organization_ids: dict[str, int], organization_id: int) -> str:
+    for code, pk in organization_ids.items():
+        if pk == organization_id:
+            return code
+    raise KeyError(organization_id)
+
+
+def _locked_people(organization_id: int, codes: set[str]):
+    codes = sorted(codes)
+    # Chunked so that an IN list stays within SQLite's variable limit.
+    for start in range(0, len(codes), 900):
+        yield from Person.objects.select_for_update().filter(
+            organization_id=organization_id, code__in=codes[start : start + 900]
+        )
+
+
+def _merge_sightings(sightings: list[PersonSighting]) -> dict[tuple[str, str], PersonSighting]:
+    """One sighting per person: the latest one, with both roles' flags, and the supervisor of the latest CSR row."""
+    merged: dict[tuple[str, str], PersonSighting] = {}
+    latest_supervisor: dict[tuple[str, str], tuple[dt.datetime, str]] = {}
+    for s in sightings:
+        key = (s.organization, s.code)
+        if s.is_csr and s.supervisor is not None:
+            seen = latest_supervisor.get(key)
+            if seen is None or s.as_of >= seen[0]:
+                latest_supervisor[key] = (s.as_of, s.supervisor)
+        current = merged.get(key)
+        if current is None:
+            merged[key] = s
+            continue
+        latest = s if s.as_of >= current.as_of else current
+        merged[key] = PersonSighting(
+            organization=s.organization,
+            code=s.code,
+            site=latest.site,
+            as_of=latest.as_of,
+            is_csr=current.is_csr or s.is_csr,
+            is_supervisor=current.is_supervisor or s.is_supervisor,
+        )
+    result = {}
+    for key, s in merged.items():
+        supervisor = latest_supervisor.get(key)
+        # The supervisor link follows the latest CSR row only if that row is the person's latest sighting.
+        use = supervisor[1] if supervisor is not None and supervisor[0] >= s.as_of else None
+        result[key] = PersonSighting(
+            organization=s.organization,
+            code=s.code,
+            site=s.site,
+            as_of=s.as_of,
+            supervisor=use,
+            is_csr=s.is_csr,
+            is_supervisor=s.is_supervisor,
+        )
+    return result

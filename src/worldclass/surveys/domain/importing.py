@@ -1,0 +1,786 @@
+"""Importing a survey-results file: validate every row, then load all of it or nothing.
+
+The pipeline is set-based so that millions of rows load quickly (docs/import-format.md):
+
+1. Polars reads the file in chunks, every column as text, and validates each chunk with vectorised expressions,
+   collecting (row, column, reason) for every bad value. It derives the normalised answers, the UTC instants,
+   the local dates in each timestamp's own offset, the delay, the business days (numpy's business-day
+   calendar per country) and the canonical content checksum.
+2. Valid rows go into a temporary staging table (PostgreSQL: `COPY`; SQLite: `executemany`). Checks across
+   rows (a survey_id repeated with different answers, a site given two countries) run as SQL on that table.
+3. If anything is wrong, the transaction rolls back and the rejection is recorded. Otherwise the roster is
+   upserted, surveys are inserted with `INSERT … SELECT … ON CONFLICT DO NOTHING` (two concurrent imports of
+   overlapping files cannot both insert a survey), changed answers for a known survey_id are refused, and the
+   rollups are updated from exactly the rows this batch inserted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from worldclass.core.domain import record_audit_event
+from worldclass.core.errors import AppError, Conflict, ErrorDetail
+from worldclass.directory.domain import PersonSighting, upsert_roster
+from worldclass.surveys.domain.content import SEPARATOR, content_sha256
+from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
+from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.models import Channel, ImportBatch
+
+CHUNK_ROWS = 200_000
+# Errors kept on the ImportBatch row; the exception (and so the command and the API) lists every one.
+ERRORS_RECORDED = 200
+MAX_ID_LENGTH = 64
+TRUE_WORDS = ["yes", "y", "true", "1"]
+FALSE_WORDS = ["no", "n", "false", "0"]
+CHANNELS = [c.value for c in Channel]
+ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
+TIMESTAMP_PATTERN = (
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
+    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+)
+NO_OFFSET_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$"
+ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
+# The staging table's columns, in the order chunks are written.
+STAGE_COLUMNS = [
+    ("row_index", "bigint"),
+    ("org", "text"),
+    ("site", "text"),
+    ("country", "text"),
+    ("supervisor", "text"),
+    ("csr", "text"),
+    ("survey_id", "text"),
+    ("call_id", "text"),
+    ("channel", "text"),
+    ("call_at", "timestamptz"),
+    ("surveyed_at", "timestamptz"),
+    ("call_local_date", "date"),
+    ("survey_local_date", "date"),
+    ("call_month", "date"),
+    ("delay_seconds", "bigint"),
+    ("business_days", "integer"),
+    ("resolved", "boolean"),
+    ("first_call", "boolean"),
+    ("overall_sat", "smallint"),
+    ("csr_sat", "smallint"),
+    ("comment", "text"),
+    ("is_fcr", "boolean"),
+    ("is_wcc", "boolean"),
+    ("content_sha256", "text"),
+]
+STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    batch_id: int
+    status: str
+    source_name: str
+    sha256: str
+    rows_total: int
+    rows_created: int
+    rows_unchanged: int
+    organizations: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.rows_created == 0:
+            if self.rows_total == 0:
+                return "No change: the file has no survey rows."
+            return f"No change: all {self.rows_total:,} rows were already loaded."
+        text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
+        if self.rows_unchanged:
+            text += f"; {self.rows_unchanged:,} already loaded, unchanged"
+        return text + "."
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "summary": self.summary()}
+
+
+@dataclass
+class _RowError:
+    row: int  # 0-based record index, mapped to a file line at the end
+    field: str | None
+    message: str  # "{ref}" stands for the file line of `ref_row`
+    ref_row: int | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_surveys(
+    *,
+    path: Path,
+    mapping: SurveyMapping | None = None,
+    actor: str,
+    user=None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """Load a survey-results file all-or-nothing; re-loading the same rows is a no-op.
+
+    Raises `AppError(code="invalid_file")` listing every bad line, or `Conflict` when a survey_id already loaded
+    comes with different answers. Either way nothing is written but the record of the rejected import.
+    """
+    path = Path(path)
+    mapping = mapping or SurveyMapping()
+    source_name = source_name or path.name
+    sha256 = file_sha256(path)
+    try:
+        # Imports are certifier back-office work across every organization in the file.
+        with scopes_disabled(), transaction.atomic():
+            return _import(path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
+    except AppError as error:
+        _record_rejection(
+            error=error, path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
+        )
+        raise
+
+
+def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:
+    from worldclass.certification.domain.rollups import add_batch_to_rollups
+
+    header = _read_header(path)
+    _check_columns(header, mapping)
+    stage = _Stage.create()
+    errors: list[_RowError] = []
+    rows_total = 0
+    for chunk in _read_chunks(path, header, mapping):
+        rows_total += chunk.height
+        valid, chunk_errors = _validate(chunk, mapping)
+        errors.extend(chunk_errors)
+        stage.load(valid)
+    errors.extend(stage.cross_row_errors())
+    if errors:
+        raise _invalid_file(path, errors)
+
+    batch = ImportBatch.objects.create(
+        actor=actor,
+        user=user,
+        source_name=source_name,
+        sha256=sha256,
+        mapping=mapping.as_dict(),
+        status=ImportBatch.Status.APPLIED,
+        rows_total=rows_total,
+    )
+    organizations = stage.upsert_roster()
+    stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
+    created = stage.count_created(batch_id=batch.id)
+    if created < rows_total:
+        conflicts = stage.changed_answers()
+        if conflicts:
+            lines = _file_lines(path, [row for row, _ in conflicts])
+            raise Conflict(
+                f"{len(conflicts):,} row(s) change the answers of surveys already loaded; "
+                "customers' answers are never edited, so nothing was imported.",
+                code="changed_answers",
+                details=[
+                    ErrorDetail(
+                        message=f"survey {survey_id!r} is already loaded with different content",
+                        field="survey_id",
+                        line=lines[row],
+                    )
+                    for row, survey_id in conflicts
+                ],
+            )
+    stage.drop()
+    add_batch_to_rollups(import_batch_id=batch.id)
+
+    batch.status = ImportBatch.Status.APPLIED if created else ImportBatch.Status.NO_OP
+    batch.rows_created = created
+    batch.rows_unchanged = rows_total - created
+    if len(organizations) == 1:
+        from worldclass.directory.models import Organization
+
+        batch.organization = Organization.objects.get(code=organizations[0])
+    batch.save()
+    report = ImportReport(
+        batch_id=batch.id,
+        status=batch.status,
+        source_name=source_name,
+        sha256=sha256,
+        rows_total=rows_total,
+        rows_created=created,
+        rows_unchanged=rows_total - created,
+        organizations=organizations,
+    )
+    record_audit_event(
+        actor=actor,
+        user=user,
+        action="surveys.import",
+        organization=batch.organization,
+        object_type="surveys.importbatch",
+        object_id=batch.id,
+        summary=f"{source_name}: {report.summary()}",
+        input_sha256=sha256,
+        counts={"rows_total": rows_total, "rows_created": created, "rows_unchanged": rows_total - created},
+        details={"organizations": organizations, "mapping": mapping.as_dict()},
+    )
+    return report
+
+
+def _record_rejection(
+    *, error: AppError, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
+) -> None:
+    """Record a refused import. Runs after the import's transaction rolled back, so only the record is written."""
+    with scopes_disabled(), transaction.atomic():
+        batch = ImportBatch.objects.create(
+            actor=actor,
+            user=user,
+            source_name=source_name,
+            sha256=sha256,
+            mapping=mapping.as_dict(),
+            status=ImportBatch.Status.REJECTED,
+            error_count=len(error.details) or 1,
+            errors=[{"code": error.code, "message": error.message}]
+            + [d.as_dict() for d in error.details[:ERRORS_RECORDED]],
+        )
+        record_audit_event(
+            actor=actor,
+            user=user,
+            action="surveys.import_rejected",
+            object_type="surveys.importbatch",
+            object_id=batch.id,
+            summary=f"{source_name}: {error.message}",
+            input_sha256=sha256,
+            counts={"errors": len(error.details)},
+            details={"code": error.code, "first_errors": [d.as_dict() for d in error.details[:20]]},
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+def _read_header(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError as error:
+        raise AppError(
+            code="invalid_file",
+            message="The file is not UTF-8 text.",
+            details=[ErrorDetail(message=f"not UTF-8: {error.reason}", line=1)],
+        ) from error
+    if not header:
+        raise AppError(
+            code="invalid_file",
+            message="The file is empty: it needs a header row.",
+            details=[ErrorDetail(message="no header row", line=1)],
+        )
+    return [name.strip() for name in header]
+
+
+def _check_columns(header: list[str], mapping: SurveyMapping) -> None:
+    problems = []
+    for column in COLUMNS:
+        source = mapping.source_column(column)
+        if source not in header:
+            label = f"column {source!r} (mapped to {column})" if source != column else f"column {column!r}"
+            problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    for name in duplicated:
+        problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
+    if problems:
+        raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
+
+
+def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Iterator[pl.DataFrame]:
+    renames = {mapping.source_column(column): column for column in COLUMNS}
+    frame = pl.scan_csv(
+        path,
+        infer_schema=False,
+        empty_string_is_null=False,
+        row_index_name="row_index",
+        new_columns=header,
+        encoding="utf8",
+    ).select(["row_index", *[pl.col(source).alias(column) for source, column in renames.items()]])
+    try:
+        for chunk in frame.collect_batches(chunk_size=CHUNK_ROWS):
+            yield chunk
+    except pl.exceptions.PolarsError as error:
+        raise AppError(
+            code="invalid_file",
+            message="The file could not be read as UTF-8 CSV with a header row.",
+            details=[ErrorDetail(message=str(error).splitlines()[0])],
+        ) from error
+
+
+# --- validation --------------------------------------------------------------------------------------------
+
+
+def _quoted(column: str) -> pl.Expr:
+    return pl.concat_str([pl.lit("'"), pl.col(column), pl.lit("'")])
+
+
+def _timestamp_columns(column: str) -> list[pl.Expr]:
+    """Parse `column` into __<column>_utc (naive UTC), __<column>_offset (minutes) and __<column>_local_date."""
+    parts = pl.col(column).str.extract_groups(TIMESTAMP_PATTERN)
+    hours = parts.struct.field("h").cast(pl.Int64, strict=False)
+    minutes = parts.struct.field("mi").cast(pl.Int64, strict=False)
+    seconds = parts.struct.field("s").fill_null("0").cast(pl.Int64, strict=False)
+    micros = parts.struct.field("f").fill_null("").str.pad_end(6, "0").str.slice(0, 6).cast(pl.Int64, strict=False)
+    tz = parts.struct.field("tz")
+    tz_digits = tz.str.replace(":", "")
+    offset = (
+        pl.when(tz.str.to_uppercase() == "Z")
+        .then(pl.lit(0, dtype=pl.Int64))
+        .otherwise(
+            pl.when(tz.str.slice(0, 1) == "-").then(-1).otherwise(1)
+            * (
+                tz_digits.str.slice(1, 2).cast(pl.Int64, strict=False) * 60
+                + tz_digits.str.slice(3, 2).str.pad_end(2, "0").cast(pl.Int64, strict=False)
+            )
+        )
+    )
+    local_date = parts.struct.field("date").str.to_date("%Y-%m-%d", strict=False)
+    sane = (hours <= 23) & (minutes <= 59) & (seconds <= 59) & (offset.abs() < 24 * 60)
+    local = local_date.cast(pl.Datetime("us")) + pl.duration(
+        hours=hours, minutes=minutes, seconds=seconds, microseconds=micros
+    )
+    utc = pl.when(sane).then(local - pl.duration(minutes=offset))
+    return [
+        utc.alias(f"__{column}_utc"),
+        pl.when(sane).then(offset).alias(f"__{column}_offset"),
+        pl.when(sane).then(local_date).alias(f"__{column}_local_date"),
+    ]
+
+
+def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, list[_RowError]]:
+    """Normalise a chunk and list its bad values; returns the valid rows in staging form and the errors."""
+    df = chunk.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS if c != "comment"])
+    df = df.with_columns(pl.col("comment").fill_null(""))
+    for column, table in mapping.values.items():
+        df = df.with_columns(pl.col(column).replace(list(table), list(table.values())))
+    df = df.with_columns(
+        pl.col("country").str.to_uppercase(),
+        pl.col("channel").str.to_lowercase(),
+        pl.col("resolved").str.to_lowercase().alias("__resolved"),
+        pl.col("first_call").str.to_lowercase().alias("__first_call"),
+        pl.col("overall_sat").cast(pl.Int64, strict=False).alias("__overall_sat"),
+        pl.col("csr_sat").cast(pl.Int64, strict=False).alias("__csr_sat"),
+        *_timestamp_columns("call_at"),
+        *_timestamp_columns("surveyed_at"),
+    )
+    low, high = mapping.scale_min, mapping.scale_max
+    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
+    for column in ID_COLUMNS:
+        checks.append((column, pl.col(column) == "", pl.lit("is empty")))
+        checks.append(
+            (
+                column,
+                pl.col(column).str.len_chars() > MAX_ID_LENGTH,
+                pl.lit(f"is longer than {MAX_ID_LENGTH} characters"),
+            )
+        )
+    checks.append(
+        (
+            "org",
+            (pl.col("org") != "") & ~pl.col("org").str.contains(ORG_CODE_PATTERN),
+            pl.format("organization code {} may only contain letters, digits, '-' and '_'", _quoted("org")),
+        )
+    )
+    checks.append(
+        (
+            "country",
+            (pl.col("country") != "") & ~pl.col("country").is_in(sorted(supported_countries())),
+            pl.format("unknown country code {} (expected ISO 3166 alpha-2, or empty)", _quoted("country")),
+        )
+    )
+    checks.append(
+        (
+            "channel",
+            ~pl.col("channel").is_in(CHANNELS),
+            pl.format("unknown channel {} (expected {})", _quoted("channel"), pl.lit(", ".join(CHANNELS))),
+        )
+    )
+    for column in ["resolved", "first_call"]:
+        checks.append(
+            (
+                column,
+                ~pl.col(f"__{column}").is_in(TRUE_WORDS + FALSE_WORDS),
+                pl.format("{} is not yes/no (accepted: yes/no, y/n, true/false, 1/0)", _quoted(column)),
+            )
+        )
+    for column in ["overall_sat", "csr_sat"]:
+        value = pl.col(f"__{column}")
+        checks.append(
+            (
+                column,
+                value.is_null(),
+                pl.format("{} is not a whole number on the scale {}..{}", _quoted(column), pl.lit(low), pl.lit(high)),
+            )
+        )
+        checks.append(
+            (
+                column,
+                value.is_not_null() & ((value < low) | (value > high)),
+                pl.format("rating {} is outside the scale {}..{}", value, pl.lit(low), pl.lit(high)),
+            )
+        )
+    for column in ["call_at", "surveyed_at"]:
+        unparsed = pl.col(f"__{column}_utc").is_null()
+        no_offset = pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        checks.append(
+            (
+                column,
+                unparsed & no_offset,
+                pl.format("{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)", _quoted(column)),
+            )
+        )
+        checks.append(
+            (
+                column,
+                unparsed & ~no_offset,
+                pl.format("{} is not an ISO 8601 timestamp with a UTC offset", _quoted(column)),
+            )
+        )
+    checks.append(
+        (
+            "surveyed_at",
+            pl.col("__surveyed_at_utc") < pl.col("__call_at_utc"),
+            pl.format("surveyed_at {} is before call_at {}", _quoted("surveyed_at"), _quoted("call_at")),
+        )
+    )
+
+    errors: list[_RowError] = []
+    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _ in checks]).alias("__bad"))
+    if df["__bad"].any():
+        bad_rows = df.filter(pl.col("__bad"))
+        for column, bad, message in checks:
+            found = bad_rows.filter(bad.fill_null(False)).select("row_index", message.alias("message"))
+            errors.extend(_RowError(row=r, field=column, message=m) for r, m in found.iter_rows())
+        df = df.filter(~pl.col("__bad"))
+    return _staging_frame(df, mapping), errors
+
+
+def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
+    """The derived fields of valid rows, in the staging table's column order."""
+    if df.height == 0:
+        return df.select(STAGE_NAMES[:1]).clear()
+    resolved = pl.col("__resolved").is_in(TRUE_WORDS)
+    first_call = pl.col("__first_call").is_in(TRUE_WORDS)
+    top = mapping.scale_max
+    call_utc, survey_utc = pl.col("__call_at_utc"), pl.col("__surveyed_at_utc")
+    df = df.with_columns(
+        resolved.alias("resolved"),
+        first_call.alias("first_call"),
+        pl.col("__overall_sat").alias("overall_sat"),
+        pl.col("__csr_sat").alias("csr_sat"),
+        pl.col("__call_at_local_date").alias("call_local_date"),
+        pl.col("__surveyed_at_local_date").alias("survey_local_date"),
+        pl.col("__call_at_local_date").dt.month_start().alias("call_month"),
+        # Whole seconds, rounded down: a survey 9 min 59.9 s after the call is not 10 minutes after it.
+        ((survey_utc - call_utc).dt.total_microseconds() // 1_000_000).alias("delay_seconds"),
+        (resolved & first_call).alias("is_fcr"),
+        (resolved & (pl.col("__overall_sat") == top) & (pl.col("__csr_sat") == top)).alias("is_wcc"),
+        pl.concat_str(
+            [
+                pl.col("survey_id"),
+                pl.col("call_id"),
+                pl.col("org"),
+                pl.col("site"),
+                pl.col("supervisor"),
+                pl.col("csr"),
+                pl.col("channel"),
+                pl.format("{}@{}", call_utc.cast(pl.Int64), pl.col("__call_at_offset")),
+                pl.format("{}@{}", survey_utc.cast(pl.Int64), pl.col("__surveyed_at_offset")),
+                pl.when(resolved).then(pl.lit("1")).otherwise(pl.lit("0")),
+                pl.when(first_call).then(pl.lit("1")).otherwise(pl.lit("0")),
+                pl.col("__overall_sat").cast(pl.String),
+                pl.col("__csr_sat").cast(pl.String),
+                pl.lit(f"{mapping.scale_min}-{mapping.scale_max}"),
+                pl.col("comment"),
+            ],
+            separator=SEPARATOR,
+        ).alias("__canonical"),
+        call_utc.alias("call_at"),
+        survey_utc.alias("surveyed_at"),
+    )
+    business_days = np.zeros(df.height, dtype=np.int64)
+    countries = df["country"].to_numpy()
+    call_dates = df["call_local_date"].to_numpy().astype("datetime64[D]")
+    survey_dates = df["survey_local_date"].to_numpy().astype("datetime64[D]")
+    for country in df["country"].unique().to_list():
+        rows = np.flatnonzero(countries == country)
+        business_days[rows] = business_days_after_many(
+            country=country, starts=call_dates[rows], ends=survey_dates[rows]
+        )
+    hashes = [content_sha256(line) for line in df["__canonical"].to_list()]
+    df = df.with_columns(
+        pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)
+    )
+    return df.select(STAGE_NAMES)
+
+
+# --- staging and loading -----------------------------------------------------------------------------------
+
+
+class _Stage:
+    """A temporary table holding the valid rows of the file being imported, in this transaction."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.vendor = connection.vendor
+
+    @classmethod
+    def create(cls) -> _Stage:
+        stage = cls(f"wc_survey_stage_{uuid.uuid4().hex[:12]}")
+        if stage.vendor == "postgresql":
+            columns = ", ".join(f"{n} {t}" for n, t in STAGE_COLUMNS)
+        else:
+            # SQLite stores Django's text forms of dates and datetimes; the row index is the rowid.
+            types = {"row_index": "integer primary key", "timestamptz": "text", "date": "text", "boolean": "integer"}
+            columns = ", ".join(f"{n} {types.get(n) or types.get(t, t)}" for n, t in STAGE_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {stage.name} ({columns})")
+        return stage
+
+    def load(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        if self.vendor == "postgresql":
+            text = frame.with_columns(
+                pl.col("call_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
+                pl.col("surveyed_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
+            ).write_csv(include_header=False)
+            columns = ", ".join(STAGE_NAMES)
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                with raw.copy(
+                    f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (country, comment))"
+                ) as copy:
+                    copy.write(text)
+            return
+        frame = frame.with_columns(
+            _django_sqlite_datetime("call_at"),
+            _django_sqlite_datetime("surveyed_at"),
+            *[pl.col(c).dt.strftime("%Y-%m-%d") for c in ["call_local_date", "survey_local_date", "call_month"]],
+        )
+        placeholders = ", ".join(["%s"] * len(STAGE_NAMES))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {self.name} VALUES ({placeholders})", frame.iter_rows())
+
+    def _fetch(self, sql: str, params=()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("{stage}", self.name), params)
+            return cursor.fetchall()
+
+    def _execute(self, sql: str, params=()) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("{stage}", self.name), params)
+
+    def cross_row_errors(self) -> list[_RowError]:
+        """A survey_id repeated with different answers, and a site given different countries, within the file."""
+        errors = []
+        duplicates = self._fetch(
+            """
+            WITH firsts AS (
+                SELECT org, survey_id, MIN(row_index) AS first_row FROM {stage}
+                GROUP BY org, survey_id HAVING COUNT(*) > 1
+            )
+            SELECT s.row_index, f.first_row, s.survey_id
+            FROM {stage} s
+            JOIN firsts f ON f.org = s.org AND f.survey_id = s.survey_id
+            JOIN {stage} fs ON fs.row_index = f.first_row
+            WHERE s.content_sha256 <> fs.content_sha256
+            ORDER BY s.row_index
+            """
+        )
+        for row, first_row, survey_id in duplicates:
+            errors.append(
+                _RowError(
+                    row=row,
+                    field="survey_id",
+                    message=f"survey {survey_id!r} appears again with different content (first at line {{ref}})",
+                    ref_row=first_row,
+                )
+            )
+        countries = self._fetch(
+            """
+            WITH firsts AS (
+                SELECT org, site, MIN(row_index) AS first_row FROM {stage}
+                GROUP BY org, site HAVING COUNT(DISTINCT country) > 1
+            )
+            SELECT s.row_index, f.first_row, s.site, s.country, fs.country
+            FROM {stage} s
+            JOIN firsts f ON f.org = s.org AND f.site = s.site
+            JOIN {stage} fs ON fs.row_index = f.first_row
+            WHERE s.country <> fs.country
+            ORDER BY s.row_index
+            """
+        )
+        for row, first_row, site, country, first_country in countries:
+            errors.append(
+                _RowError(
+                    row=row,
+                    field="country",
+                    message=(
+                        f"site {site!r} has country {country!r} here but {first_country!r} "
+                        "at line {ref}; a site is in one country"
+                    ),
+                    ref_row=first_row,
+                )
+            )
+        return errors
+
+    def upsert_roster(self) -> list[str]:
+        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
+        organizations = {org for (org,) in self._fetch("SELECT DISTINCT org FROM {stage}")}
+        sites = {
+            (org, site): country
+            for org, site, country in self._fetch("SELECT org, site, MIN(country) FROM {stage} GROUP BY org, site")
+        }
+        sightings = []
+        latest_sql = """
+            SELECT org, code, site, supervising, call_at FROM (
+                SELECT org, {person} AS code, site, supervisor AS supervising, call_at,
+                       ROW_NUMBER() OVER (PARTITION BY org, {person} ORDER BY call_at DESC, row_index DESC) AS rank
+                FROM {stage}
+            ) ranked WHERE rank = 1
+        """
+        for org, code, site, supervisor, call_at in self._fetch(latest_sql.replace("{person}", "csr")):
+            sightings.append(
+                PersonSighting(
+                    organization=org,
+                    code=code,
+                    site=site,
+                    supervisor=supervisor,
+                    as_of=_as_datetime(call_at),
+                    is_csr=True,
+                )
+            )
+        for org, code, site, _supervisor, call_at in self._fetch(latest_sql.replace("{person}", "supervisor")):
+            sightings.append(
+                PersonSighting(organization=org, code=code, site=site, as_of=_as_datetime(call_at), is_supervisor=True)
+            )
+        upsert_roster(organizations=organizations, sites=sites, sightings=sightings)
+        return sorted(organizations)
+
+    def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
+        # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
+        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once.
+        now = timezone.now()
+        if self.vendor == "sqlite":
+            now = now.replace(tzinfo=None).isoformat(sep=" ")
+        self._execute(
+            """
+            INSERT INTO surveys_surveyresponse (
+                organization_id, site_id, supervisor_id, csr_id, survey_id, call_id, channel, call_at, surveyed_at,
+                call_local_date, survey_local_date, call_month, delay_seconds, business_days_after_call,
+                resolved, first_call, rating_scale_min, rating_scale_max, overall_sat, csr_sat, comment,
+                is_fcr, is_world_class_call, content_sha256, import_batch_id, created_at
+            )
+            SELECT o.id, st.id, sp.id, c.id, s.survey_id, s.call_id, s.channel, s.call_at, s.surveyed_at,
+                   s.call_local_date, s.survey_local_date, s.call_month, s.delay_seconds, s.business_days,
+                   s.resolved, s.first_call, %s, %s, s.overall_sat, s.csr_sat, s.comment,
+                   s.is_fcr, s.is_wcc, s.content_sha256, %s, %s
+            FROM {stage} s
+            JOIN directory_organization o ON o.code = s.org
+            JOIN directory_site st ON st.organization_id = o.id AND st.code = s.site
+            JOIN directory_person sp ON sp.organization_id = o.id AND sp.code = s.supervisor
+            JOIN directory_person c ON c.organization_id = o.id AND c.code = s.csr
+            WHERE true
+            ORDER BY s.row_index
+            ON CONFLICT (organization_id, survey_id) DO NOTHING
+            """,
+            [scale[0], scale[1], batch_id, now],
+        )
+
+    def count_created(self, *, batch_id: int) -> int:
+        (count,) = self._fetch("SELECT COUNT(*) FROM surveys_surveyresponse WHERE import_batch_id = %s", [batch_id])[0]
+        return count
+
+    def changed_answers(self) -> list[tuple[int, str]]:
+        """Rows whose survey_id is already loaded with a different content checksum."""
+        return self._fetch(
+            """
+            SELECT s.row_index, s.survey_id
+            FROM {stage} s
+            JOIN directory_organization o ON o.code = s.org
+            JOIN surveys_surveyresponse r ON r.organization_id = o.id AND r.survey_id = s.survey_id
+            WHERE r.content_sha256 <> s.content_sha256
+            ORDER BY s.row_index
+            """
+        )
+
+    def drop(self) -> None:
+        self._execute("DROP TABLE IF EXISTS {stage}")
+
+
+def _django_sqlite_datetime(column: str) -> pl.Expr:
+    """Django's SQLite text form of a UTC datetime: no fraction when it is zero."""
+    value = pl.col(column)
+    return (
+        pl.when(value.dt.microsecond() == 0)
+        .then(value.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        .otherwise(value.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+        .alias(column)
+    )
+
+
+def _as_datetime(value) -> dt.datetime:
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+# --- error reporting ---------------------------------------------------------------------------------------
+
+
+def _file_lines(path: Path, rows: list[int]) -> dict[int, int]:
+    """File line numbers (header = 1) of 0-based records; a quoted field may span several lines."""
+    wanted = set(rows)
+    lines: dict[int, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        start = reader.line_num + 1
+        for index, _record in enumerate(reader):
+            if index in wanted:
+                lines[index] = start
+                if len(lines) == len(wanted):
+                    break
+            start = reader.line_num + 1
+    for row in wanted - set(lines):
+        lines[row] = row + 2
+    return lines
+
+
+def _invalid_file(path: Path, errors: list[_RowError]) -> AppError:
+    lines = _file_lines(path, [e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
+    order = {column: index for index, column in enumerate(COLUMNS)}
+    details = sorted(
+        (
+            ErrorDetail(
+                message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
+                field=e.field,
+                line=lines[e.row],
+            )
+            for e in errors
+        ),
+        key=lambda d: (d.line, order.get(d.field or "", len(order))),
+    )
+    bad_lines = len({d.line for d in details})
+    return AppError(
+        code="invalid_file",
+        message=f"{bad_lines:,} bad line(s) in the file; nothing was imported.",
+        details=details,
+    )

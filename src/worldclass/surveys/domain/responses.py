@@ -1,0 +1,156 @@
+"""Recording one survey from a live channel (web, IVR, phone interviewer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django_scopes import scopes_disabled
+
+from worldclass.core.domain import record_audit_event
+from worldclass.core.errors import AppError, Conflict, ErrorDetail
+from worldclass.surveys.domain.content import canonical_content, content_sha256, timestamp_key
+from worldclass.surveys.domain.eligibility import business_days_after
+from worldclass.surveys.models import Channel, SurveyResponse
+
+
+def _check(*, survey_id, call_id, channel, call_at, surveyed_at, overall_sat, csr_sat, rating_scale) -> None:
+    problems = []
+    if not survey_id:
+        problems.append(ErrorDetail(message="is empty", field="survey_id"))
+    if not call_id:
+        problems.append(ErrorDetail(message="is empty", field="call_id"))
+    if channel not in Channel.values:
+        problems.append(ErrorDetail(message=f"unknown channel {channel!r}", field="channel"))
+    low, high = rating_scale
+    if not 0 <= low < high:
+        problems.append(ErrorDetail(message=f"invalid rating scale {low}..{high}", field="rating_scale"))
+    for name, value in [("overall_sat", overall_sat), ("csr_sat", csr_sat)]:
+        if not low <= value <= high:
+            problems.append(ErrorDetail(message=f"rating {value} is outside the scale {low}..{high}", field=name))
+    for name, value in [("call_at", call_at), ("surveyed_at", surveyed_at)]:
+        if value.utcoffset() is None:
+            problems.append(ErrorDetail(message="has no UTC offset", field=name))
+    if not problems and surveyed_at < call_at:
+        problems.append(ErrorDetail(message="is before call_at", field="surveyed_at"))
+    if problems:
+        raise AppError(code="invalid_survey", message="The survey is invalid.", details=problems)
+
+
+def record_survey_response(
+    *,
+    organization,
+    site,
+    supervisor,
+    csr,
+    survey_id: str,
+    call_id: str,
+    channel: str,
+    call_at: dt.datetime,
+    surveyed_at: dt.datetime,
+    resolved: bool,
+    first_call: bool,
+    overall_sat: int,
+    csr_sat: int,
+    comment: str = "",
+    rating_scale: tuple[int, int] = (1, 5),
+    actor: str,
+) -> tuple[SurveyResponse, bool]:
+    """Store one customer's answers and add them to the rollups; the same answers again change nothing.
+
+    `call_at`/`surveyed_at` must carry the UTC offset they were given in: local dates are taken in it.
+    Returns `(response, created)`. A survey_id already stored with different answers raises `Conflict`.
+    """
+    from worldclass.certification.domain.rollups import add_survey_to_rollups
+
+    survey_id, call_id = survey_id.strip(), call_id.strip()
+    _check(
+        survey_id=survey_id,
+        call_id=call_id,
+        channel=channel,
+        call_at=call_at,
+        surveyed_at=surveyed_at,
+        overall_sat=overall_sat,
+        csr_sat=csr_sat,
+        rating_scale=rating_scale,
+    )
+    low, high = rating_scale
+    checksum = content_sha256(
+        canonical_content(
+            survey_id=survey_id,
+            call_id=call_id,
+            org=organization.code,
+            site=site.code,
+            supervisor=supervisor.code,
+            csr=csr.code,
+            channel=channel,
+            call_key=timestamp_key(call_at),
+            survey_key=timestamp_key(surveyed_at),
+            resolved=resolved,
+            first_call=first_call,
+            overall_sat=overall_sat,
+            csr_sat=csr_sat,
+            scale_min=low,
+            scale_max=high,
+            comment=comment,
+        )
+    )
+    call_local_date, survey_local_date = call_at.date(), surveyed_at.date()
+    delay = surveyed_at - call_at
+    response = SurveyResponse(
+        organization=organization,
+        site=site,
+        supervisor=supervisor,
+        csr=csr,
+        survey_id=survey_id,
+        call_id=call_id,
+        channel=channel,
+        call_at=call_at,
+        surveyed_at=surveyed_at,
+        call_local_date=call_local_date,
+        survey_local_date=survey_local_date,
+        call_month=call_local_date.replace(day=1),
+        delay_seconds=delay // dt.timedelta(seconds=1),
+        business_days_after_call=business_days_after(
+            country=site.country, start=call_local_date, end=survey_local_date
+        ),
+        resolved=resolved,
+        first_call=first_call,
+        rating_scale_min=low,
+        rating_scale_max=high,
+        overall_sat=overall_sat,
+        csr_sat=csr_sat,
+        comment=comment,
+        is_fcr=resolved and first_call,
+        is_world_class_call=resolved and overall_sat == high and csr_sat == high,
+        content_sha256=checksum,
+    )
+    # Live channels write for any organization the caller was routed to; the caller checked access.
+    with scopes_disabled(), transaction.atomic():
+        existing = SurveyResponse.objects.filter(organization=organization, survey_id=survey_id).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    response.save()
+            except IntegrityError:
+                # Another request stored the same survey_id a moment ago: compare with that one.
+                existing = SurveyResponse.objects.get(organization=organization, survey_id=survey_id)
+            else:
+                add_survey_to_rollups(survey=response)
+                record_audit_event(
+                    actor=actor,
+                    action="surveys.record_response",
+                    organization=organization,
+                    object_type="surveys.surveyresponse",
+                    object_id=response.pk,
+                    summary=f"Survey {survey_id} recorded ({channel})",
+                    input_sha256=checksum,
+                )
+                return response, True
+        if existing.content_sha256 != checksum:
+            raise Conflict(
+                f"Survey {survey_id!r} is already recorded with different answers; answers are never edited.",
+                code="changed_answers",
+                details=[ErrorDetail(message="already recorded with different content", field="survey_id")],
+            )
+        return existing, False
