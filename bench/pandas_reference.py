@@ -155,16 +155,18 @@ def certify_level(monthly: pd.DataFrame, level: str, rules: EditionRules, throug
     eligible_sum = eligible.cumsum(axis=1)
     meeting_sum = meeting.cumsum(axis=1)
     minimum = rules.min_surveys[level]
+    # A window starts no earlier than the entity's first month of data (as the engine reads the rules).
+    first_column = placed.groupby("row")["month"].min().sort_index().to_numpy() - first_month + 1
 
     qualifies = np.zeros((len(keys), span), dtype=bool)
     for m in range(1, span + 1):
         found = np.zeros(len(keys), dtype=bool)
         window_eligible = np.zeros(len(keys), dtype=np.int64)
         window_meeting = np.zeros(len(keys), dtype=np.int64)
-        for length in range(rules.min_months, rules.max_window_months + 1):
-            start = max(m - length, 0)
+        for length in range(rules.min_months, min(rules.max_window_months, m) + 1):
+            start = m - length
             total = eligible_sum[:, m] - eligible_sum[:, start]
-            take = ~found & (total >= minimum)
+            take = ~found & (total >= minimum) & (start + 1 >= first_column)
             window_eligible[take] = total[take]
             window_meeting[take] = meeting_sum[take, m] - meeting_sum[take, start]
             found |= take

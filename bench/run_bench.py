@@ -176,6 +176,9 @@ def _print(result: dict, *, edition: int) -> None:
         f"total {reference['total_wall']:.1f} s wall ({reference['total_cpu']:.1f} s CPU); "
         f"certified {reference['certified']}"
     )
+    engine_certified = ours["certify_counts"].get("certified", {})
+    agree = all(engine_certified.get(level) == count for level, count in reference["certified"].items())
+    print(f"certified counts agree with pandas: {'yes' if agree else 'NO'}")
     print(f"ratio import / pandas load (parse, validate, eligibility, counts): {ours['import_wall'] / pandas_load:.2f}")
     print(f"ratio certify / pandas rules on monthly counts: {ours['certify_wall'] / timings['rules']:.2f}")
     print(

@@ -21,7 +21,7 @@ from worldclass.certification.domain.runs import run_certification
 from worldclass.certification.models import CertificationRun, Edition
 from worldclass.core.months import Month
 from worldclass.demo.synthetic import DEFAULT_END_MONTH, GenerationSummary, generate_surveys
-from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.importing import ImportReport, import_surveys
 
 DEMO_ACTOR = "demo"
 DEFAULT_EDITIONS = (2008, 2013, 2015)
@@ -32,7 +32,7 @@ HOOK_FUNCTION = "populate_demo"
 @dataclass(frozen=True)
 class DemoLoad:
     generation: GenerationSummary
-    import_report: object
+    import_report: ImportReport
     runs: list[CertificationRun]
 
 

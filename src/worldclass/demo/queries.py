@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rules import wilson_interval
-from worldclass.certification.models import Certification, CertificationRun, Edition, Level, MonthlyRollup
+from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup
 from worldclass.directory.models import Organization, Person, Site
 
 EXAMPLES_PER_LEVEL = 3
@@ -44,50 +43,48 @@ class EditionSummary:
 
 
 def summarize_run(*, run: CertificationRun) -> EditionSummary:
-    """Eligible share under the edition's survey window, and who is certified as of the run's month."""
+    """Eligible share under the edition's survey window, and who is certified as of the run's month.
+
+    Takes a run just returned by `run_certification`, which carries its evaluation.
+    """
     edition = run.edition
-    through = run.through_month
+    evaluation = run.evaluation
+    certified_entities = [entity for entity in evaluation.entities if entity.certified]
     # The demo summary covers every organization on purpose: it is the certifier's own overview.
     with scopes_disabled():
         totals = MonthlyRollup.objects.filter(
-            window=edition.survey_window, level=Level.SITE, month__lte=through
+            window=edition.survey_window, level=Level.SITE, month__lte=run.through_month
         ).aggregate(eligible=Sum("eligible"), ineligible=Sum("ineligible"))
-        eligible = totals["eligible"] or 0
-        current = Certification.objects.filter(
-            Q(edition=edition) & Q(achieved_month__lte=through) & Q(valid_through_month__gte=through)
-        )
-        certified = {level: current.filter(level=level).count() for level in Level.values}
         examples = []
         for level in (Level.ORGANIZATION, Level.SITE, Level.SUPERVISOR, Level.CSR):
-            rows = list(current.filter(level=level).order_by("-meeting", "entity_id")[:EXAMPLES_PER_LEVEL])
-            names = _entity_labels(level=level, ids=[row.entity_id for row in rows])
-            for row in rows:
-                interval = None
-                rate = None
-                if row.surveys:
-                    rate = row.meeting / row.surveys
-                    interval = tuple(wilson_interval(row.meeting, row.surveys))
-                examples.append(
-                    CertifiedExample(
-                        level=level,
-                        label=names.get(row.entity_id, str(row.entity_id)),
-                        since=f"{row.achieved_month:%Y-%m}",
-                        valid_through=f"{row.valid_through_month:%Y-%m}",
-                        surveys=row.surveys,
-                        meeting=row.meeting,
-                        rate=rate,
-                        ci95=interval,
-                    )
+            best = sorted(
+                (entity for entity in certified_entities if entity.level == level),
+                key=lambda entity: (-(entity.rate or 0.0), entity.org, entity.id),
+            )[:EXAMPLES_PER_LEVEL]
+            names = _entity_labels(level=level, ids=[entity.entity_pk for entity in best])
+            examples.extend(
+                CertifiedExample(
+                    level=level,
+                    label=names.get(entity.entity_pk, f"{entity.id} ({entity.org})"),
+                    since=entity.certified_since or "",
+                    valid_through=entity.valid_through or "",
+                    surveys=entity.surveys,
+                    meeting=entity.meeting,
+                    rate=entity.rate,
+                    ci95=entity.ci95,
                 )
+                for entity in best
+            )
+    eligible = totals["eligible"] or 0
     return EditionSummary(
         year=edition.year,
         name=edition.name,
-        through=f"{through:%Y-%m}",
+        through=str(evaluation.through),
         survey_window=str(edition.survey_window),
         eligible=eligible,
         surveyed=eligible + (totals["ineligible"] or 0),
         organization_rule_applies=edition.organization_rule == Edition.OrganizationRule.ALL_SITES,
-        certified=certified,
+        certified={level: sum(1 for e in certified_entities if e.level == level) for level in Level.values},
         examples=examples,
     )
 

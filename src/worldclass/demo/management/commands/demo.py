@@ -63,7 +63,7 @@ class Command(BaseCommand):
             f"{generation.supervisors} supervisors, {generation.csrs} CSRs, "
             f"{generation.first_month}..{generation.last_month} ({generation.path})"
         )
-        self.stdout.write(f"Import: {load.import_report}")
+        self.stdout.write(f"Import: {load.import_report.summary()}")
         for run in load.runs:
             self._write_summary(summarize_run(run=run))
 
