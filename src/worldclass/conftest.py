@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -24,12 +25,36 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT_DIR = Path(os.environ.get("WORLDCLASS_TEST_OUTPUT", "test-results")) / "screenshots"
 
+# Reference data that data migrations load: (model label, migration module with an idempotent `load`).
+# A transactional test (browser tests, live server) truncates every table when it ends, so later tests would
+# otherwise run without the published editions.
+REFERENCE_DATA = [
+    ("certification.Edition", "worldclass.certification.migrations.0002_editions_2008_2015"),
+]
+
+
+def restore_reference_data() -> None:
+    """Reload what data migrations loaded, where a flush removed it."""
+    from django.apps import apps
+
+    for label, module in REFERENCE_DATA:
+        if not apps.get_model(label).objects.exists():
+            importlib.import_module(module).load(apps, None)
+
 
 @pytest.fixture
 def unscoped():
     """Read across tenants on purpose, as certifier back-office code does."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if request.node.get_closest_marker("django_db") is None and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    restore_reference_data()
 
 
 @pytest.fixture(autouse=True)

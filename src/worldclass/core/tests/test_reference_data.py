@@ -1,0 +1,19 @@
+import pytest
+from django.apps import apps
+
+from worldclass.certification.models import Edition
+from worldclass.conftest import restore_reference_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_restoring_reference_data_reloads_flushed_editions():
+    Edition.objects.all().delete()
+    restore_reference_data()
+    assert list(Edition.objects.values_list("year", flat=True)) == list(range(2008, 2016))
+
+
+def test_restoring_reference_data_keeps_existing_rows():
+    before = list(Edition.objects.values_list("pk", flat=True))
+    restore_reference_data()
+    assert list(apps.get_model("certification.Edition").objects.values_list("pk", flat=True)) == before
