@@ -27,24 +27,7 @@ import numpy as np
 import polars as pl
 
 from worldclass.core.months import Month
-
-COLUMNS = [
-    "survey_id",
-    "call_id",
-    "org",
-    "site",
-    "country",
-    "supervisor",
-    "csr",
-    "channel",
-    "call_at",
-    "surveyed_at",
-    "resolved",
-    "first_call",
-    "overall_sat",
-    "csr_sat",
-    "comment",
-]
+from worldclass.surveys.domain.mapping import COLUMNS
 
 # The last month of generated calls: fixed, so that a seed always gives the same file whatever today is.
 DEFAULT_END_MONTH = Month(2025, 12)
