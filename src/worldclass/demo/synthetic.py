@@ -344,27 +344,16 @@ def _chunk_frame(
         }
     )
     stamp = "%Y-%m-%dT%H:%M:%S"
-    return frame.select(
+    return frame.with_columns(
         pl.concat_str([pl.lit("S"), pl.col("number").cast(pl.Utf8).str.zfill(9)]).alias("survey_id"),
         pl.concat_str([pl.lit("C"), (pl.col("number") * 7 + 100_003).cast(pl.Utf8).str.zfill(10)]).alias("call_id"),
-        "org",
-        "site",
-        "country",
-        "supervisor",
-        "csr",
-        "channel",
         pl.concat_str(
             [pl.from_epoch("call_local", time_unit="s").dt.strftime(stamp), _format_offsets(pl.col("call_offset"))]
         ).alias("call_at"),
         pl.concat_str(
             [pl.from_epoch("survey_local", time_unit="s").dt.strftime(stamp), _format_offsets(pl.col("survey_offset"))]
         ).alias("surveyed_at"),
-        "resolved",
-        "first_call",
-        "overall_sat",
-        "csr_sat",
-        "comment",
-    )
+    ).select(COLUMNS)
 
 
 def month_range(*, end: Month, months: int) -> list[Month]:
