@@ -219,3 +219,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WORLDCLASS_LOG_LEVEL", "WARNING")},
 }
+
+# --- operations ---
+# The key of the customers' keyed hashes (phone, e-mail) used by the contact-frequency rule.
+WORLDCLASS_CUSTOMER_HASH_KEY = os.environ.get("WORLDCLASS_CUSTOMER_HASH_KEY", "")
+if not WORLDCLASS_CUSTOMER_HASH_KEY:
+    if IS_PRODUCTION:
+        raise RuntimeError("WORLDCLASS_CUSTOMER_HASH_KEY must be set when WORLDCLASS_ENV=production")
+    WORLDCLASS_CUSTOMER_HASH_KEY = "development-only-customer-hash-key"
+# Contact details are deleted this many days after a call's survey window closes.
+WORLDCLASS_CONTACT_GRACE_DAYS = int(os.environ.get("WORLDCLASS_CONTACT_GRACE_DAYS", "7"))
+# Days after a month closes before its sampling key may be revealed (late call files arrive first).
+WORLDCLASS_SAMPLE_KEY_REVEAL_DELAY_DAYS = int(os.environ.get("WORLDCLASS_SAMPLE_KEY_REVEAL_DELAY_DAYS", "3"))
+WORLDCLASS_INVITATION_OPENS_AFTER_MINUTES = 10
+WORLDCLASS_SMS_BACKEND = os.environ.get("WORLDCLASS_SMS_BACKEND", "worldclass.operations.sms.ConsoleSMSBackend")
+WORLDCLASS_INTERVIEW_MAX_ATTEMPTS = int(os.environ.get("WORLDCLASS_INTERVIEW_MAX_ATTEMPTS", "3"))
+WORLDCLASS_RECOVERY_DUE_HOURS = int(os.environ.get("WORLDCLASS_RECOVERY_DUE_HOURS", "24"))
+# Share of each interviewer's completed interviews that QA reviews.
+WORLDCLASS_QA_SAMPLE_RATE = float(os.environ.get("WORLDCLASS_QA_SAMPLE_RATE", "0.2"))
+
+# --- accounts / portal ---
+LOGIN_URL = "accounts:login"
+# The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling (accounts/throttle.py): failures per user name and address, and per address alone.
+WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES", "5"))
+WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
+WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
+PASSWORD_RESET_TIMEOUT = 3600
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")

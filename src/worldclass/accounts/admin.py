@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from worldclass.accounts.forms import ThrottledAdminAuthenticationForm
 from worldclass.accounts.models import RoleAssignment, User
+
+# The admin's own login page is throttled like /accounts/login/.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from worldclass.directory.models import Organization, Person, Site
@@ -69,7 +69,7 @@ def upsert_roster(
             if site.country != sites[key]:
                 site.country = sites[key]
                 changed_sites.append(site)
-        Site.objects.bulk_update(changed_sites, ["country"], batch_size=1000)
+        _update_rows("directory_site", ["country"], [(site.country, site.id) for site in changed_sites])
 
         merged = _merge_sightings(sightings)
         Person.objects.bulk_create(
@@ -109,10 +109,31 @@ def upsert_roster(
             after = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
             if after != before:
                 changed_people.append(person)
-        Person.objects.bulk_update(
-            changed_people, ["site", "supervisor", "roster_as_of", "is_csr", "is_supervisor"], batch_size=2000
+        _update_rows(
+            "directory_person",
+            ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"],
+            [
+                (
+                    p.site_id,
+                    p.supervisor_id,
+                    connection.ops.adapt_datetimefield_value(p.roster_as_of),
+                    p.is_csr,
+                    p.is_supervisor,
+                    p.id,
+                )
+                for p in changed_people
+            ],
         )
     return ids
+
+
+def _update_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """One prepared UPDATE per row, sent in a batch: much faster than bulk_update's CASE for thousands of rows."""
+    if not rows:
+        return
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
 
 
 def _code_of(organization_ids: dict[str, int], organization_id: int) -> str:

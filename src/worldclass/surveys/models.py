@@ -47,10 +47,18 @@ class ImportBatch(models.Model):
 class SurveyResponse(AppendOnlyModel):
     """A customer's answers about one call, attributed as of the call; append-only."""
 
-    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
-    site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="survey_responses")
+    # No single-column indexes where a composite index below already starts with the column: every index is
+    # written on each of the millions of inserted rows.
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    site = models.ForeignKey(
+        "directory.Site", on_delete=models.PROTECT, related_name="survey_responses", db_index=False
+    )
     supervisor = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+")
-    csr = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="survey_responses")
+    csr = models.ForeignKey(
+        "directory.Person", on_delete=models.PROTECT, related_name="survey_responses", db_index=False
+    )
     survey_id = models.CharField(max_length=64)
     call_id = models.CharField(max_length=64)
     channel = models.CharField(max_length=8, choices=Channel.choices)

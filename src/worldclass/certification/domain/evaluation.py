@@ -8,8 +8,11 @@ prove with hypothesis that both agree.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +20,7 @@ import numpy as np
 from django.db import connection
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rules import AT_LEAST, GREATER_THAN, basis_points
+from worldclass.certification.domain.rules import AT_LEAST, GREATER_THAN, basis_points, wilson_interval
 from worldclass.certification.models import Edition, Level, MonthlyRollup, SurveyWindow
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.months import Month
@@ -122,7 +125,7 @@ class Achievement:
     meeting: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntityResult:
     """One entity's evaluation at the `through` month; `as_dict()` is its `certify --json` object."""
 
@@ -170,6 +173,7 @@ class Evaluation:
     input_sha256: str
     rollup_rows: int
     entities: list[EntityResult]
+    _canonical_json: str | None = field(default=None, repr=False, compare=False)
 
     def as_json_dict(self) -> dict:
         return {
@@ -179,7 +183,11 @@ class Evaluation:
         }
 
     def canonical_json(self) -> str:
-        return json.dumps(self.as_json_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """The result as compact JSON, keys in the documented order; computed once (it is the result's checksum)."""
+        if self._canonical_json is None:
+            with without_cyclic_gc():
+                self._canonical_json = json.dumps(self.as_json_dict(), separators=(",", ":"), ensure_ascii=False)
+        return self._canonical_json
 
     def result_sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
@@ -192,6 +200,19 @@ class Evaluation:
             counts["qualifies"][entity.level] += entity.qualifies
             counts["certified"][entity.level] += entity.certified
         return counts
+
+
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building hundreds of thousands of acyclic result objects: its
+    repeated full scans of a growing heap otherwise cost more than the work itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --- the vectorized rules -------------------------------------------------------------------------------------------
@@ -209,8 +230,8 @@ class MatrixResult:
     last_achievement: np.ndarray  # at the last month; NO_ACHIEVEMENT if none
 
 
-def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
-    """Wilson lower bounds, computed exactly as `rules.wilson_interval` does (0 where n is 0)."""
+def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares and Wilson bounds, computed exactly as `rules.wilson_interval` does (NaN where n is 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         n = n.astype(np.float64)
         p = successes / n
@@ -218,7 +239,12 @@ def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -
         denominator = 1 + z2 / n
         centre = (p + z2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-        low = np.maximum(0.0, centre - half)
+        return p, np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+
+
+def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
+    """Wilson lower bounds (0 where n is 0)."""
+    _, low, _ = wilson_bounds(successes, n, z)
     return np.where(n > 0, low, 0.0)
 
 
@@ -299,28 +325,10 @@ class RollupColumns:
 
 
 LEVEL_CODES = {level: code for code, level in enumerate(PERSON_AND_SITE_LEVELS)}
-
-# Binary COPY rows: a field count, then (length, value) for each of the six integer columns. Fixed width, so numpy
-# reads them in place.
-_COPY_ROW = np.dtype(
-    [
-        ("fields", ">i2"),
-        ("l0", ">i4"),
-        ("level", ">i4"),
-        ("l1", ">i4"),
-        ("organization", ">i8"),
-        ("l2", ">i4"),
-        ("entity", ">i8"),
-        ("l3", ">i4"),
-        ("month", ">i4"),
-        ("l4", ">i4"),
-        ("eligible", ">i4"),
-        ("l5", ">i4"),
-        ("meeting", ">i4"),
-    ]
-)
-_COPY_HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4, always 0 here)
-_COPY_TRAILER_BYTES = 2
+# PostgreSQL sends a date in binary as its number of days since 2000-01-01.
+_DAY_ZERO = "2000-01-01"
+# PostgreSQL's binary array: ndim, has-nulls flag, element type, then (size, lower bound) per dimension.
+_ARRAY_HEADER_BYTES = 20
 
 
 def fetch_rollups(
@@ -332,10 +340,13 @@ def fetch_rollups(
     organization_id: int | None = None,
     entity_id: int | None = None,
 ) -> RollupColumns:
-    """Read the rollup rows of a survey window up to a month: binary COPY on PostgreSQL, the ORM elsewhere."""
+    """Read the rollup rows of a survey window up to a month: as a few binary arrays on PostgreSQL (millions of
+    rows in one round trip, parsed in place by numpy), through the ORM elsewhere."""
     metric_column = METRIC_COLUMNS[metric]
+    if not levels:
+        return _empty_columns()
     if connection.vendor == "postgresql":
-        return _fetch_rollups_copy(window.pk, metric_column, through, levels, organization_id, entity_id)
+        return _fetch_rollups_arrays(window.pk, metric_column, through, levels, organization_id, entity_id)
     # Certification reads every organization's rollups on purpose; tenancy applies to who sees the results.
     with scopes_disabled():
         rows = MonthlyRollup.objects.filter(window=window, month__lte=through.first_day(), level__in=levels)
@@ -361,8 +372,15 @@ def _empty_columns() -> RollupColumns:
     return RollupColumns(*(np.zeros(0, dtype=np.int64) for _ in range(6)))
 
 
-def _fetch_rollups_copy(window_id, metric_column, through, levels, organization_id, entity_id) -> RollupColumns:
-    from psycopg import sql
+def _binary_array(data: bytes, element: str) -> np.ndarray:
+    """The values of a one-dimensional, null-free PostgreSQL array in binary form (`array_send`)."""
+    layout = np.dtype([("length", ">i4"), ("value", element)])
+    count = (len(data) - _ARRAY_HEADER_BYTES) // layout.itemsize
+    return np.frombuffer(data, dtype=layout, count=count, offset=_ARRAY_HEADER_BYTES)["value"].astype(np.int64)
+
+
+def _fetch_rollups_arrays(window_id, metric_column, through, levels, organization_id, entity_id) -> RollupColumns:
+    from psycopg import Cursor, sql
 
     conditions = [
         sql.SQL("window_id = {}").format(sql.Literal(window_id)),
@@ -373,26 +391,39 @@ def _fetch_rollups_copy(window_id, metric_column, through, levels, organization_
         conditions.append(sql.SQL("organization_id = {}").format(sql.Literal(organization_id)))
     if entity_id is not None:
         conditions.append(sql.SQL("entity_id = {}").format(sql.Literal(entity_id)))
-    level_case = sql.SQL(" ").join(
-        sql.SQL("WHEN {} THEN {}").format(sql.Literal(level), sql.Literal(code)) for level, code in LEVEL_CODES.items()
-    )
+    # One row per level; the aggregates of one query see the rows in the same order, so the arrays line up.
     statement = sql.SQL(
-        "COPY (SELECT (CASE level {cases} END)::int4, organization_id::int8, entity_id::int8,"
-        " (EXTRACT(YEAR FROM month)::int4 * 12 + EXTRACT(MONTH FROM month)::int4 - 1)::int4,"
-        " eligible::int4, {metric}::int4 FROM {table} WHERE {conditions}) TO STDOUT (FORMAT BINARY)"
+        "SELECT level, array_send(array_agg(organization_id)), array_send(array_agg(entity_id)),"
+        " array_send(array_agg(month)), array_send(array_agg(eligible)),"
+        " array_send(array_agg({metric})) FROM {table} WHERE {conditions} GROUP BY level"
     ).format(
-        cases=level_case,
         metric=sql.Identifier(metric_column),
         table=sql.Identifier(MonthlyRollup._meta.db_table),
         conditions=sql.SQL(" AND ").join(conditions),
     )
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
-        data = b"".join(bytes(block) for block in copy)
-    count = (len(data) - _COPY_HEADER_BYTES - _COPY_TRAILER_BYTES) // _COPY_ROW.itemsize
-    rows = np.frombuffer(data, dtype=_COPY_ROW, count=count, offset=_COPY_HEADER_BYTES)
+    # A server-side-binding cursor: Django's client-side cursors cannot return binary results.
+    with Cursor(connection.connection) as cursor:
+        cursor.execute(statement, binary=True)
+        fetched = cursor.fetchall()
+    if not fetched:
+        return _empty_columns()
+    parts = []
+    for level, organization, entity, days, eligible, meeting in fetched:
+        entity_ids = _binary_array(entity, ">i8")
+        months = (np.datetime64(_DAY_ZERO) + _binary_array(days, ">i4")).astype("datetime64[M]").astype(np.int64)
+        parts.append(
+            RollupColumns(
+                level=np.full(len(entity_ids), LEVEL_CODES[level], dtype=np.int64),
+                organization=_binary_array(organization, ">i8"),
+                entity=entity_ids,
+                month=months + 1970 * 12,
+                eligible=_binary_array(eligible, ">i4"),
+                meeting=_binary_array(meeting, ">i4"),
+            )
+        )
     return RollupColumns(
-        *(rows[name].astype(np.int64) for name in ("level", "organization", "entity", "month", "eligible", "meeting"))
+        *(np.concatenate([getattr(p, name) for p in parts]) for name in RollupColumns.__dataclass_fields__)
     )
 
 
@@ -435,12 +466,35 @@ def _checksum(matrices: list[_LevelMatrix], origin: int, months: int, rules: Edi
 
 
 def _rate(meeting: int | None, surveys: int | None) -> tuple[float | None, tuple[float, float] | None]:
-    from worldclass.certification.domain.rules import wilson_interval
-
     if not surveys:
         return None, None
     low, high = wilson_interval(meeting, surveys, Z_95)
     return round(meeting / surveys, RATE_DECIMALS), (round(low, RATE_DECIMALS), round(high, RATE_DECIMALS))
+
+
+def _rates(meeting: np.ndarray, surveys: np.ndarray) -> tuple[list, list, list]:
+    """Rates and Wilson 95% bounds, rounded for display."""
+    p, low, high = wilson_bounds(meeting, surveys)
+    # Python's round() (correctly rounded), not numpy's, so that the result equals rules.wilson_interval rounded.
+    return tuple([round(value, RATE_DECIMALS) for value in array.tolist()] for array in (p, low, high))
+
+
+def _achievements(result: MatrixResult, rules: EditionRules, month_objects: list[Month]) -> dict[int, tuple]:
+    rows, columns = np.nonzero(result.achievements)
+    lengths = result.window_length[rows, columns].tolist()
+    surveys = result.surveys[rows, columns].tolist()
+    meeting = result.meeting[rows, columns].tolist()
+    by_row: dict[int, tuple] = {}
+    for i, (row, column) in enumerate(zip(rows.tolist(), columns.tolist(), strict=True)):
+        achievement = Achievement(
+            month=month_objects[column],
+            valid_through=month_objects[column + rules.validity_months],
+            window=(month_objects[column - lengths[i] + 1], month_objects[column]),
+            surveys=surveys[i],
+            meeting=meeting[i],
+        )
+        by_row[row] = (*by_row.get(row, ()), achievement)
+    return by_row
 
 
 def evaluate_rules(
@@ -453,6 +507,18 @@ def evaluate_rules(
     entity_id: int | None = None,
 ) -> Evaluation:
     """Evaluate explicit rules (an edition's, or a stored run's snapshot). See `evaluate_certifications`."""
+    with without_cyclic_gc():
+        return _evaluate_rules(
+            rules=rules,
+            through=through,
+            require_confidence=require_confidence,
+            organization=organization,
+            level=level,
+            entity_id=entity_id,
+        )
+
+
+def _evaluate_rules(*, rules, through, require_confidence, organization, level, entity_id) -> Evaluation:
     window = SurveyWindow.objects.filter(code=rules.window_code).first()
     if window is None:
         raise AppError(
@@ -463,7 +529,7 @@ def evaluate_rules(
     fetch_levels = [lvl for lvl in levels if lvl != Level.ORGANIZATION]
     if level is not None:
         levels = [lvl for lvl in levels if lvl == level]
-        fetch_levels = [Level.SITE.value] if level == Level.ORGANIZATION else [level]
+        fetch_levels = ([Level.SITE.value] if level == Level.ORGANIZATION else [level]) if levels else []
     columns = fetch_rollups(
         window=window,
         metric=rules.metric,
@@ -481,10 +547,14 @@ def evaluate_rules(
     with scopes_disabled():  # Names of every organization's entities; the caller decides who sees the results.
         org_ids = {int(value) for matrix in matrices for value in np.unique(matrix.organization_ids)}
         org_codes = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "code"))
+        people = Person.objects.filter(organization_id__in=org_ids)
+        sites = Site.objects.filter(organization_id__in=org_ids)
+        if entity_id is not None and level != Level.ORGANIZATION:  # One entity: read only its own code.
+            people, sites = people.filter(pk=entity_id), sites.filter(pk=entity_id)
         person_codes = {}
         if {Level.CSR.value, Level.SUPERVISOR.value} & set(fetch_levels):
-            person_codes = dict(Person.objects.filter(organization_id__in=org_ids).values_list("pk", "code"))
-        site_codes = dict(Site.objects.filter(organization_id__in=org_ids).values_list("pk", "code"))
+            person_codes = dict(people.values_list("pk", "code"))
+        site_codes = dict(sites.values_list("pk", "code")) if Level.SITE in fetch_levels else {}
 
     entities: list[EntityResult] = []
     last = months - 1
@@ -509,30 +579,20 @@ def evaluate_rules(
         if matrix.level not in levels:
             continue
         codes = site_codes if matrix.level == Level.SITE else person_codes
-        achieved_rows, achieved_cols = np.nonzero(result.achievements)
-        achievements_by_row: dict[int, list[Achievement]] = {}
-        for row, col in zip(achieved_rows.tolist(), achieved_cols.tolist(), strict=True):
-            length = int(result.window_length[row, col])
-            achievements_by_row.setdefault(row, []).append(
-                Achievement(
-                    month=month_objects[col],
-                    valid_through=month_objects[col + rules.validity_months],
-                    window=(month_objects[col - length + 1], month_objects[col]),
-                    surveys=int(result.surveys[row, col]),
-                    meeting=int(result.meeting[row, col]),
-                )
-            )
-        lengths = result.window_length[:, last].tolist()
-        surveys = result.surveys[:, last].tolist()
-        meetings = result.meeting[:, last].tolist()
+        achievements_by_row = _achievements(result, rules, month_objects)
+        lengths = result.window_length[:, last]
+        surveys_at = result.surveys[:, last]
+        meeting_at = result.meeting[:, last]
+        rates, lows, highs = _rates(meeting_at, surveys_at)
+        lengths, surveys_at, meeting_at = lengths.tolist(), surveys_at.tolist(), meeting_at.tolist()
         qualifies = result.qualifies[:, last].tolist()
         certified_list = certified.tolist()
         last_achievement = result.last_achievement.tolist()
+        validity = rules.validity_months
         for row, (pk, org_pk) in enumerate(
             zip(matrix.entity_ids.tolist(), matrix.organization_ids.tolist(), strict=True)
         ):
             has_window = lengths[row] > 0
-            rate, ci95 = _rate(meetings[row], surveys[row]) if has_window else (None, None)
             is_certified = certified_list[row]
             entities.append(
                 EntityResult(
@@ -542,15 +602,15 @@ def evaluate_rules(
                     qualifies=qualifies[row],
                     certified=is_certified,
                     window=(labels[last - lengths[row] + 1], labels[last]) if has_window else None,
-                    surveys=surveys[row] if has_window else None,
-                    meeting=meetings[row] if has_window else None,
-                    rate=rate,
-                    ci95=ci95,
+                    surveys=surveys_at[row] if has_window else None,
+                    meeting=meeting_at[row] if has_window else None,
+                    rate=rates[row] if has_window else None,
+                    ci95=(lows[row], highs[row]) if has_window else None,
                     certified_since=labels[last_achievement[row]] if is_certified else None,
-                    valid_through=(labels[last_achievement[row] + rules.validity_months] if is_certified else None),
+                    valid_through=labels[last_achievement[row] + validity] if is_certified else None,
                     entity_pk=pk,
                     organization_pk=org_pk,
-                    achievements=tuple(achievements_by_row.get(row, ())),
+                    achievements=achievements_by_row.get(row, ()),
                 )
             )
 

@@ -20,43 +20,56 @@ LEVEL_ENTITY = {
     "organization": "organization_id",
 }
 
-_FLAGGED = """
-    SELECT w.id AS window_id, s.organization_id, s.site_id, s.supervisor_id, s.csr_id, s.call_month,
-           CASE WHEN (w.kind = 'minutes' AND s.delay_seconds >= w.min_minutes * 60
-                                         AND s.delay_seconds <= w.max_minutes * 60)
-                  OR (w.kind = 'business_days' AND s.delay_seconds >= 0
-                                               AND s.business_days_after_call <= w.business_days)
-                THEN 1 ELSE 0 END AS e,
-           CASE WHEN s.is_world_class_call THEN 1 ELSE 0 END AS wcc,
-           CASE WHEN s.is_fcr THEN 1 ELSE 0 END AS fcr,
-           CASE WHEN s.resolved THEN 1 ELSE 0 END AS res,
-           CASE WHEN s.overall_sat = s.rating_scale_max THEN 1 ELSE 0 END AS otb,
-           CASE WHEN s.csr_sat = s.rating_scale_max THEN 1 ELSE 0 END AS ctb
-    FROM surveys_surveyresponse s CROSS JOIN certification_surveywindow w
-    WHERE {where}
-"""
-
-# First down to one row per (window, CSR, supervisor, site, organization, month), then up to each level.
-_BASE = """
-    SELECT window_id, organization_id, site_id, supervisor_id, csr_id, call_month,
-           SUM(e) AS eligible, SUM(1 - e) AS ineligible, SUM(e * wcc) AS world_class, SUM(e * fcr) AS fcr,
-           SUM(e * res) AS resolved, SUM(e * otb) AS overall_top_box, SUM(e * ctb) AS csr_top_box
-    FROM flagged
-    GROUP BY window_id, organization_id, site_id, supervisor_id, csr_id, call_month
-"""
+# Per survey, whether it counts under a window, and what it counts for among eligible surveys.
+_COUNTED = {
+    "world_class": "s.is_world_class_call",
+    "fcr": "s.is_fcr",
+    "resolved": "s.resolved",
+    "overall_top_box": "s.overall_sat = s.rating_scale_max",
+    "csr_top_box": "s.csr_sat = s.rating_scale_max",
+}
 
 
-def _rollup_sql(where: str) -> str:
+def _eligible_sql(window: SurveyWindow) -> str:
+    """The window's rule as SQL over a survey row; the bounds are integers read from the window row."""
+    if window.kind == SurveyWindow.Kind.MINUTES:
+        low, high = int(window.min_minutes) * 60, int(window.max_minutes) * 60
+        return f"s.delay_seconds >= {low} AND s.delay_seconds <= {high}"
+    return f"s.delay_seconds >= 0 AND s.business_days_after_call <= {int(window.business_days)}"
+
+
+def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
+    """One pass over the surveys: per (organization, site, supervisor, CSR, month) the counts of every window,
+    then one row per window and level, added to the stored rollups."""
+    fine_columns = []
+    for w in windows:
+        eligible = _eligible_sql(w)
+        fine_columns.append(f"SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END) AS eligible_{w.id}")
+        for name, condition in _COUNTED.items():
+            fine_columns.append(f"SUM(CASE WHEN {eligible} AND {condition} THEN 1 ELSE 0 END) AS {name}_{w.id}")
+    fine = (
+        "SELECT s.organization_id, s.site_id, s.supervisor_id, s.csr_id, s.call_month, COUNT(*) AS surveys, "
+        + ", ".join(fine_columns)
+        + f" FROM surveys_surveyresponse s WHERE {where} "
+        "GROUP BY s.organization_id, s.site_id, s.supervisor_id, s.csr_id, s.call_month"
+    )
+    per_window = " UNION ALL ".join(
+        f"SELECT {w.id} AS window_id, organization_id, site_id, supervisor_id, csr_id, call_month, "
+        f"eligible_{w.id} AS eligible, surveys - eligible_{w.id} AS ineligible, "
+        + ", ".join(f"{name}_{w.id} AS {name}" for name in _COUNTED)
+        + " FROM fine"
+        for w in windows
+    )
     sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTS)
     per_level = " UNION ALL ".join(
         f"SELECT window_id, organization_id, '{level}' AS level, {column} AS entity_id, call_month, {sums} "
-        f"FROM base GROUP BY window_id, organization_id, {column}, call_month"
+        f"FROM by_window GROUP BY window_id, organization_id, {column}, call_month"
         for level, column in LEVEL_ENTITY.items()
     )
     columns = ", ".join(COUNTS)
     updates = ", ".join(f"{c} = certification_monthlyrollup.{c} + excluded.{c}" for c in COUNTS)
     return (
-        f"WITH flagged AS ({_FLAGGED.format(where=where)}), base AS ({_BASE}) "
+        f"WITH fine AS ({fine}), by_window AS ({per_window}) "
         f"INSERT INTO certification_monthlyrollup (window_id, organization_id, level, entity_id, month, {columns}) "
         f"SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({per_level}) per_level "
         # The order fixes the row-lock order, so two concurrent imports cannot deadlock on the same rollups.
@@ -65,9 +78,12 @@ def _rollup_sql(where: str) -> str:
     )
 
 
-def _apply(where: str, params: list) -> int:
+def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_rollup_sql(where), params)
+        windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
+        if not windows:
+            return 0
+        cursor.execute(_rollup_sql(windows, where), params)
         return max(cursor.rowcount, 0)
 
 
@@ -88,10 +104,10 @@ def rebuild_rollups(*, window: SurveyWindow | None = None) -> int:
         windows = SurveyWindow.objects.select_for_update().order_by("id")
         if window is not None:
             windows = windows.filter(pk=window.pk)
-        window_ids = list(windows.values_list("id", flat=True))
-        if not window_ids:
+        windows = list(windows)
+        if not windows:
             return 0
+        window_ids = [w.id for w in windows]
         MonthlyRollup.objects.filter(window_id__in=window_ids).delete()
-        placeholders = ", ".join(["%s"] * len(window_ids))
-        _apply(f"w.id IN ({placeholders})", window_ids)
+        _apply("true", [], windows)
         return MonthlyRollup.objects.filter(window_id__in=window_ids).count()

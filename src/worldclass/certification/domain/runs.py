@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.evaluation import (
@@ -12,6 +12,7 @@ from worldclass.certification.domain.evaluation import (
     Evaluation,
     evaluate_certifications,
     evaluate_rules,
+    without_cyclic_gc,
 )
 from worldclass.certification.models import Certification, CertificationRun, Edition, Level
 from worldclass.core.domain import record_audit_event
@@ -41,7 +42,7 @@ def run_certification(
 def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None) -> CertificationRun:
     """Store an evaluation as a run; certifications already found by an earlier run keep that run as `first_run`."""
     counts = evaluation.counts()
-    with transaction.atomic():
+    with transaction.atomic(), without_cyclic_gc():
         run = CertificationRun.objects.create(
             edition=edition,
             through_month=evaluation.through.first_day(),
@@ -53,34 +54,8 @@ def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None
             result_sha256=evaluation.result_sha256(),
             counts=counts,
         )
-        rows = [
-            Certification(
-                edition=edition,
-                organization_id=entity.organization_pk,
-                level=entity.level,
-                entity_id=entity.entity_pk,
-                site_id=entity.entity_pk if entity.level == Level.SITE else None,
-                person_id=entity.entity_pk if entity.level in (Level.CSR, Level.SUPERVISOR) else None,
-                achieved_month=achievement.month.first_day(),
-                valid_through_month=achievement.valid_through.first_day(),
-                window_start=achievement.window[0].first_day() if achievement.window else None,
-                window_end=achievement.window[1].first_day() if achievement.window else None,
-                surveys=achievement.surveys,
-                meeting=achievement.meeting,
-                first_run=run,
-            )
-            for entity in evaluation.entities
-            for achievement in entity.achievements
-        ]
-        # Rows already found keep their first run; what is recomputed from the rollups is refreshed.
-        Certification.objects.bulk_create(
-            rows,
-            batch_size=CERTIFICATION_BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["edition", "level", "entity_id", "achieved_month"],
-            update_fields=["valid_through_month", "window_start", "window_end", "surveys", "meeting"],
-        )
-        run.counts = {**counts, "achievements": len(rows)}
+        stored = _store_certifications(evaluation=evaluation, edition=edition, run=run)
+        run.counts = {**counts, "achievements": stored}
         run.save(update_fields=["counts"])
         record_audit_event(
             actor=actor,
@@ -100,6 +75,99 @@ def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None
     # The evaluation travels with the run, so that callers can print it without evaluating twice.
     run.evaluation = evaluation
     return run
+
+
+_CERTIFICATION_COLUMNS = [
+    "edition_id",
+    "organization_id",
+    "level",
+    "entity_id",
+    "site_id",
+    "person_id",
+    "achieved_month",
+    "valid_through_month",
+    "window_start",
+    "window_end",
+    "surveys",
+    "meeting",
+    "first_run_id",
+]
+# What a later run refreshes on a known certification; `first_run` stays the run that first found it.
+_REFRESHED_COLUMNS = ["valid_through_month", "window_start", "window_end", "surveys", "meeting"]
+_UNIQUE_COLUMNS = ["edition_id", "level", "entity_id", "achieved_month"]
+
+
+def _certification_values(*, evaluation: Evaluation, edition: Edition, run: CertificationRun):
+    for entity in evaluation.entities:
+        person = entity.level in (Level.CSR, Level.SUPERVISOR)
+        for achievement in entity.achievements:
+            yield (
+                edition.pk,
+                entity.organization_pk,
+                entity.level,
+                entity.entity_pk,
+                entity.entity_pk if entity.level == Level.SITE else None,
+                entity.entity_pk if person else None,
+                achievement.month.first_day(),
+                achievement.valid_through.first_day(),
+                achievement.window[0].first_day() if achievement.window else None,
+                achievement.window[1].first_day() if achievement.window else None,
+                achievement.surveys,
+                achievement.meeting,
+                run.pk,
+            )
+
+
+def _store_certifications(*, evaluation: Evaluation, edition: Edition, run: CertificationRun) -> int:
+    """Upsert one row per entity and achievement month: COPY into a temporary table and one INSERT .. ON CONFLICT
+    on PostgreSQL (hundreds of thousands of rows in about a second), the ORM's bulk upsert elsewhere."""
+    values = list(_certification_values(evaluation=evaluation, edition=edition, run=run))
+    if connection.vendor != "postgresql":
+        Certification.objects.bulk_create(
+            [Certification(**dict(zip(_CERTIFICATION_COLUMNS, row, strict=True))) for row in values],
+            batch_size=CERTIFICATION_BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=[name.removesuffix("_id") if name == "edition_id" else name for name in _UNIQUE_COLUMNS],
+            update_fields=_REFRESHED_COLUMNS,
+        )
+        return len(values)
+    from psycopg import sql
+
+    table = sql.Identifier(Certification._meta.db_table)
+    columns = sql.SQL(", ").join(map(sql.Identifier, _CERTIFICATION_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE certification_incoming (edition_id bigint, organization_id bigint, level text,"
+            " entity_id bigint, site_id bigint, person_id bigint, achieved_month date, valid_through_month date,"
+            " window_start date, window_end date, surveys integer, meeting integer, first_run_id bigint)"
+            " ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(sql.SQL("COPY certification_incoming ({}) FROM STDIN").format(columns)) as copy:
+            for row in values:
+                copy.write_row(row)
+        cursor.execute(
+            sql.SQL(
+                "INSERT INTO {table} AS existing ({columns}) SELECT {columns} FROM certification_incoming"
+                " ON CONFLICT ({unique}) DO UPDATE SET {refresh}"
+                # Unchanged rows are left alone: a rerun over the same rollups writes nothing.
+                " WHERE ({current}) IS DISTINCT FROM ({incoming})"
+            ).format(
+                table=table,
+                columns=columns,
+                unique=sql.SQL(", ").join(map(sql.Identifier, _UNIQUE_COLUMNS)),
+                refresh=sql.SQL(", ").join(
+                    sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
+                ),
+                current=sql.SQL(", ").join(
+                    sql.SQL("existing.{}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
+                ),
+                incoming=sql.SQL(", ").join(
+                    sql.SQL("EXCLUDED.{}").format(sql.Identifier(name)) for name in _REFRESHED_COLUMNS
+                ),
+            )
+        )
+        cursor.execute("DROP TABLE certification_incoming")
+    return len(values)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import Certification, CertificationRun, LevelRule
+from worldclass.certification.models import Certification, CertificationRun, LevelRule, MonthlyRollup
 from worldclass.certification.tests.factories import rollup_months
 from worldclass.core.models import AuditEvent
 from worldclass.core.months import Month
@@ -177,7 +177,7 @@ def test_verify_run_of_an_unknown_run_is_an_error():
 
 
 def test_unknown_edition_is_a_clear_error():
-    with pytest.raises(CommandError, match="There is no edition 2003.") as raised:
+    with pytest.raises(CommandError, match=r"There is no edition 2003\.") as raised:
         certify("--edition", "2003", "--through", "2025-06")
     assert "Known editions: 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015." in str(raised.value)
 
@@ -189,12 +189,12 @@ def test_malformed_month_is_a_clear_error(month):
 
 
 def test_unknown_organization_is_a_clear_error():
-    with pytest.raises(CommandError, match="There is no organization 'nope'."):
+    with pytest.raises(CommandError, match=r"There is no organization 'nope'\."):
         certify("--edition", "2013", "--through", "2025-06", "--organization", "nope")
 
 
 def test_missing_arguments_are_named():
-    with pytest.raises(CommandError, match="certify needs --edition YEAR and --through YYYY-MM."):
+    with pytest.raises(CommandError, match=r"certify needs --edition YEAR and --through YYYY-MM\."):
         certify("--edition", "2013")
 
 
@@ -207,3 +207,19 @@ def test_certify_for_one_organization(acme):
     assert [(e["org"], e["id"]) for e in output["entities"]] == [("other", "o1")]
     run = CertificationRun.objects.get()
     assert json.loads(certify("--verify-run", str(run.pk), "--json"))["result_matches"] is True
+
+
+def test_a_later_run_refreshes_counts_changed_by_late_surveys(acme):
+    certify("--edition", "2013", "--through", "2025-03", "--json")
+    first = CertificationRun.objects.get()
+    with scopes_disabled():
+        MonthlyRollup.objects.filter(level="csr", month=JAN.first_day()).update(eligible=11, world_class=10)
+    certify("--edition", "2013", "--through", "2025-03", "--json")
+    with scopes_disabled():
+        stored = Certification.objects.get(level="csr")
+    assert (stored.surveys, stored.meeting, stored.first_run_id) == (31, 28, first.pk)
+
+
+def test_certify_without_data_lists_no_entities():
+    output = json.loads(certify("--edition", "2015", "--through", "2025-06", "--json"))
+    assert output == {"edition": "2015", "through": "2025-06", "entities": []}

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worldclass.certification.domain.evaluation import NO_ACHIEVEMENT, evaluate_matrix
+from worldclass.certification.domain.evaluation import NO_ACHIEVEMENT, _rate, _rates, evaluate_matrix
 from worldclass.certification.domain.rules import (
     achievement_months,
     meets_threshold,
@@ -109,3 +109,11 @@ def test_vectorized_engine_agrees_with_the_reference(
         assert engine == per_month
         assert np.nonzero(result.achievements[row])[0].tolist() == achievements
         assert int(result.last_achievement[row]) == (achievements[-1] if achievements else NO_ACHIEVEMENT)
+
+
+@settings(deadline=None)
+@given(data=st.data(), n=st.integers(1, 5000))
+def test_vectorized_rates_and_intervals_equal_the_plain_ones(data, n):
+    successes = data.draw(st.integers(0, n))
+    rates, lows, highs = _rates(np.array([successes], dtype=np.int64), np.array([n], dtype=np.int64))
+    assert (rates[0], (lows[0], highs[0])) == _rate(successes, n)

@@ -8,6 +8,7 @@ from worldclass.certification.domain.evaluation import evaluate_certifications, 
 from worldclass.certification.models import Edition, LevelRule
 from worldclass.certification.queries import entity_status
 from worldclass.certification.tests.factories import rollup_months
+from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.directory.tests.factories import OrganizationFactory, PersonFactory, SiteFactory
 
@@ -220,3 +221,10 @@ def test_entity_status_matches_the_full_evaluation():
     assert entity_status(
         edition=edition, level="organization", entity_id=organization.pk, through=JAN + 3
     ) == result_for(full, "organization", "acme")
+
+
+def test_entity_status_of_a_level_the_edition_does_not_certify_is_not_found():
+    organization = OrganizationFactory(code="acme")
+    make_site(organization, "east", 290)
+    with pytest.raises(NotFound):
+        entity_status(edition=get_edition(year=2014), level="organization", entity_id=organization.pk, through=JAN + 2)

@@ -158,7 +158,12 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
 
     header = _read_header(path)
     _check_columns(header, mapping)
+    if connection.vendor == "postgresql":
+        # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
     stage = _Stage.create()
+    roster = _RosterCollector()
     errors: list[_RowError] = []
     rows_total = 0
     for chunk in _read_chunks(path, header, mapping):
@@ -166,6 +171,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         valid, chunk_errors = _validate(chunk, mapping)
         errors.extend(chunk_errors)
         stage.load(valid)
+        roster.add(valid)
     errors.extend(stage.cross_row_errors())
     if errors:
         raise _invalid_file(path, errors)
@@ -179,7 +185,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         status=ImportBatch.Status.APPLIED,
         rows_total=rows_total,
     )
-    organizations = stage.upsert_roster()
+    organizations = roster.upsert()
     stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
     created = stage.count_created(batch_id=batch.id)
     if created < rows_total:
@@ -311,8 +317,7 @@ def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Itera
         encoding="utf8",
     ).select(["row_index", *[pl.col(source).alias(column) for source, column in renames.items()]])
     try:
-        for chunk in frame.collect_batches(chunk_size=CHUNK_ROWS):
-            yield chunk
+        yield from frame.collect_batches(chunk_size=CHUNK_ROWS)
     except pl.exceptions.PolarsError as error:
         raise AppError(
             code="invalid_file",
@@ -328,8 +333,47 @@ def _quoted(column: str) -> pl.Expr:
     return pl.concat_str([pl.lit("'"), pl.col(column), pl.lit("'")])
 
 
+def _fast_timestamp_columns(column: str) -> list[pl.Expr]:
+    """The common spellings `2025-01-31T14:05:00-05:00` and `…:00Z`, parsed by fixed positions (fast)."""
+    text = pl.col(column)
+    length = text.str.len_bytes()
+    with_offset = (length == 25) & text.str.slice(19, 1).is_in(["+", "-"]) & (text.str.slice(22, 1) == ":")
+    zulu = (length == 20) & text.str.slice(19, 1).is_in(["Z", "z"])
+    local = text.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+    offset = (
+        pl.when(zulu)
+        .then(pl.lit(0, dtype=pl.Int64))
+        .when(with_offset)
+        .then(
+            pl.when(text.str.slice(19, 1) == "-").then(-1).otherwise(1)
+            * (
+                text.str.slice(20, 2).cast(pl.Int64, strict=False) * 60
+                + text.str.slice(23, 2).cast(pl.Int64, strict=False)
+            )
+        )
+    )
+    sane = (with_offset | zulu) & local.is_not_null() & (offset.abs() < 24 * 60)
+    return _timestamp_outputs(column, sane, local, offset)
+
+
+def _timestamp_outputs(column: str, sane: pl.Expr, local: pl.Expr, offset: pl.Expr) -> list[pl.Expr]:
+    """Columns __<column>_local (naive local time) and __<column>_offset (minutes), null when unparsed."""
+    return [
+        pl.when(sane).then(local).alias(f"__{column}_local"),
+        pl.when(sane).then(offset).alias(f"__{column}_offset"),
+    ]
+
+
+def _derived_timestamp_columns(column: str) -> list[pl.Expr]:
+    local, offset = pl.col(f"__{column}_local"), pl.col(f"__{column}_offset")
+    return [
+        (local - (offset * 60_000_000).cast(pl.Duration("us"))).alias(f"__{column}_utc"),
+        local.dt.date().alias(f"__{column}_local_date"),
+    ]
+
+
 def _timestamp_columns(column: str) -> list[pl.Expr]:
-    """Parse `column` into __<column>_utc (naive UTC), __<column>_offset (minutes) and __<column>_local_date."""
+    """Any ISO 8601 spelling with an offset (fractions, a space, `+0530`, `+05`), parsed by a regex (slower)."""
     parts = pl.col(column).str.extract_groups(TIMESTAMP_PATTERN)
     hours = parts.struct.field("h").cast(pl.Int64, strict=False)
     minutes = parts.struct.field("mi").cast(pl.Int64, strict=False)
@@ -349,16 +393,22 @@ def _timestamp_columns(column: str) -> list[pl.Expr]:
         )
     )
     local_date = parts.struct.field("date").str.to_date("%Y-%m-%d", strict=False)
-    sane = (hours <= 23) & (minutes <= 59) & (seconds <= 59) & (offset.abs() < 24 * 60)
+    sane = (hours <= 23) & (minutes <= 59) & (seconds <= 59) & (offset.abs() < 24 * 60) & local_date.is_not_null()
     local = local_date.cast(pl.Datetime("us")) + pl.duration(
         hours=hours, minutes=minutes, seconds=seconds, microseconds=micros
     )
-    utc = pl.when(sane).then(local - pl.duration(minutes=offset))
-    return [
-        utc.alias(f"__{column}_utc"),
-        pl.when(sane).then(offset).alias(f"__{column}_offset"),
-        pl.when(sane).then(local_date).alias(f"__{column}_local_date"),
-    ]
+    return _timestamp_outputs(column, sane, local, offset)
+
+
+def _parse_timestamps(df: pl.DataFrame) -> pl.DataFrame:
+    """Add the parsed timestamp columns: the fast path for every row, the regex only for rows it did not parse."""
+    df = df.with_columns(*_fast_timestamp_columns("call_at"), *_fast_timestamp_columns("surveyed_at"))
+    for column in ["call_at", "surveyed_at"]:
+        missed = df.filter(pl.col(f"__{column}_local").is_null())
+        if missed.height:
+            slow = missed.select("row_index", *_timestamp_columns(column))
+            df = df.update(slow, on="row_index")
+    return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 
 def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, list[_RowError]]:
@@ -374,9 +424,8 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         pl.col("first_call").str.to_lowercase().alias("__first_call"),
         pl.col("overall_sat").cast(pl.Int64, strict=False).alias("__overall_sat"),
         pl.col("csr_sat").cast(pl.Int64, strict=False).alias("__csr_sat"),
-        *_timestamp_columns("call_at"),
-        *_timestamp_columns("surveyed_at"),
     )
+    df = _parse_timestamps(df)
     low, high = mapping.scale_min, mapping.scale_max
     checks: list[tuple[str, pl.Expr, pl.Expr]] = []
     for column in ID_COLUMNS:
@@ -531,6 +580,69 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
 # --- staging and loading -----------------------------------------------------------------------------------
 
 
+class _RosterCollector:
+    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.people: list[pl.DataFrame] = []
+        self.sites: list[pl.DataFrame] = []
+
+    @staticmethod
+    def _latest(frame: pl.DataFrame, person: str) -> pl.DataFrame:
+        columns = ["org", "site", "supervisor", "call_at", "row_index"]
+        return (
+            frame.select(pl.col(person).alias("code"), pl.lit(person).alias("role"), *columns)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
+        )
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        self.people.append(pl.concat([self._latest(frame, "csr"), self._latest(frame, "supervisor")]))
+        self.sites.append(frame.select("org", "site", "country").unique())
+        # Keep memory bounded for files with very many people: fold the partial results now and then.
+        if len(self.people) >= 16:
+            self.people = [self._fold(self.people)]
+            self.sites = [pl.concat(self.sites).unique()]
+
+    @staticmethod
+    def _fold(parts: list[pl.DataFrame]) -> pl.DataFrame:
+        return (
+            pl.concat(parts)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
+        )
+
+    def upsert(self) -> list[str]:
+        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
+        if not self.people:
+            return []
+        people = self._fold(self.people)
+        sites = pl.concat(self.sites).unique()
+        organizations = set(sites["org"].to_list())
+        sightings = [
+            PersonSighting(
+                organization=org,
+                code=code,
+                site=site,
+                supervisor=supervisor if role == "csr" else None,
+                as_of=call_at.replace(tzinfo=dt.UTC),
+                is_csr=role == "csr",
+                is_supervisor=role == "supervisor",
+            )
+            for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
+        ]
+        upsert_roster(
+            organizations=organizations,
+            sites={(org, site): country for org, site, country in sites.iter_rows()},
+            sightings=sightings,
+        )
+        return sorted(organizations)
+
+
 class _Stage:
     """A temporary table holding the valid rows of the file being imported, in this transaction."""
 
@@ -639,42 +751,10 @@ class _Stage:
             )
         return errors
 
-    def upsert_roster(self) -> list[str]:
-        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
-        organizations = {org for (org,) in self._fetch("SELECT DISTINCT org FROM {stage}")}
-        sites = {
-            (org, site): country
-            for org, site, country in self._fetch("SELECT org, site, MIN(country) FROM {stage} GROUP BY org, site")
-        }
-        sightings = []
-        latest_sql = """
-            SELECT org, code, site, supervising, call_at FROM (
-                SELECT org, {person} AS code, site, supervisor AS supervising, call_at,
-                       ROW_NUMBER() OVER (PARTITION BY org, {person} ORDER BY call_at DESC, row_index DESC) AS rank
-                FROM {stage}
-            ) ranked WHERE rank = 1
-        """
-        for org, code, site, supervisor, call_at in self._fetch(latest_sql.replace("{person}", "csr")):
-            sightings.append(
-                PersonSighting(
-                    organization=org,
-                    code=code,
-                    site=site,
-                    supervisor=supervisor,
-                    as_of=_as_datetime(call_at),
-                    is_csr=True,
-                )
-            )
-        for org, code, site, _supervisor, call_at in self._fetch(latest_sql.replace("{person}", "supervisor")):
-            sightings.append(
-                PersonSighting(organization=org, code=code, site=site, as_of=_as_datetime(call_at), is_supervisor=True)
-            )
-        upsert_roster(organizations=organizations, sites=sites, sightings=sightings)
-        return sorted(organizations)
-
     def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
         # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
-        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once.
+        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once. Inserting in
+        # key order means two concurrent imports wait for each other in the same order and cannot deadlock.
         now = timezone.now()
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
@@ -696,7 +776,7 @@ class _Stage:
             JOIN directory_person sp ON sp.organization_id = o.id AND sp.code = s.supervisor
             JOIN directory_person c ON c.organization_id = o.id AND c.code = s.csr
             WHERE true
-            ORDER BY s.row_index
+            ORDER BY o.id, s.survey_id
             ON CONFLICT (organization_id, survey_id) DO NOTHING
             """,
             [scale[0], scale[1], batch_id, now],
@@ -732,14 +812,6 @@ def _django_sqlite_datetime(column: str) -> pl.Expr:
         .otherwise(value.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
         .alias(column)
     )
-
-
-def _as_datetime(value) -> dt.datetime:
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    if timezone.is_naive(value):
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 # --- error reporting ---------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         )
         evaluation = run.evaluation
         if options["json"]:
-            self.stdout.write(json.dumps(evaluation.as_json_dict(), ensure_ascii=False))
+            self.stdout.write(evaluation.canonical_json())
             return
         self.stdout.write(render_table(evaluation))
         counts = run.counts

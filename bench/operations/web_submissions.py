@@ -1,0 +1,237 @@
+"""10k web survey submissions against a locally started server, from a second process on loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wc_ops python bench/operations/web_submissions.py \
+        [--submissions 10000] [--concurrency 32] [--port 8015] [--time-limit 900]
+
+It migrates the database, imports one call per submission (all sampled onto the web channel), issues a link for
+each, starts `worldclass runserver` on the port, and runs the load from a child process: each virtual customer
+GETs the survey page (for the CSRF cookie) and POSTs the answers. Bounded: it stops after the submissions or the
+time limit, then stops the server it started and checks that every answer became exactly one SurveyResponse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
+ANSWERS = {"resolved": "yes", "first_call": "yes", "overall_sat": "5", "csr_sat": "4", "comment": "bench"}
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def submit(port: int, token: str) -> tuple[float, int]:
+    began = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    path = f"/survey/{token}/"
+    conn.request("GET", path)
+    page = conn.getresponse()
+    html = page.read().decode()
+    cookie = page.getheader("Set-Cookie", "").split(";")[0]
+    match = CSRF_RE.search(html)
+    if page.status != 200 or not match:
+        conn.close()
+        return time.perf_counter() - began, page.status
+    body = urllib.parse.urlencode({**ANSWERS, "csrfmiddlewaretoken": match.group(1)})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie,
+        "Referer": f"http://127.0.0.1:{port}{path}",
+    }
+    conn.request("POST", path, body=body, headers=headers)
+    answer = conn.getresponse()
+    answer.read()
+    conn.close()
+    return time.perf_counter() - began, answer.status
+
+
+def run_load(*, port: int, tokens_file: Path, concurrency: int, time_limit: float) -> None:
+    tokens = tokens_file.read_text().split()
+    deadline = time.monotonic() + time_limit
+    latencies, statuses = [], {}
+    began = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency) as pool:
+        pending = set()
+        queue = iter(tokens)
+        for token in queue:
+            pending.add(pool.submit(submit, port, token))
+            if len(pending) >= concurrency * 2:
+                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    latency, status = future.result()
+                    latencies.append(latency)
+                    statuses[status] = statuses.get(status, 0) + 1
+            if time.monotonic() > deadline:
+                break
+        for future in concurrent.futures.as_completed(pending):
+            latency, status = future.result()
+            latencies.append(latency)
+            statuses[status] = statuses.get(status, 0) + 1
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    print(
+        json.dumps(
+            {
+                "submissions": len(latencies),
+                "seconds": round(elapsed, 2),
+                "per_second": round(len(latencies) / elapsed, 1),
+                "p50_ms": round(statistics.median(latencies) * 1000, 1),
+                "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
+                "max_ms": round(latencies[-1] * 1000, 1),
+                "statuses": statuses,
+            }
+        )
+    )
+
+
+def prepare(n: int, tokens_file: Path) -> str:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from worldclass.directory.models import Organization, Site
+    from worldclass.operations.domain.calls import import_calls
+    from worldclass.operations.domain.invitations import token_sha256
+    from worldclass.operations.models import Invitation, SamplePlan
+
+    call_command("migrate", verbosity=0)
+    stamp = f"{time.time():.0f}"
+    code = f"bench-{stamp}"
+    now = timezone.now()
+    with scopes_disabled():
+        organization = Organization.objects.create(code=code, name="Bench")
+        site = Site.objects.create(organization=organization, code="s1", country="CA", timezone="America/Toronto")
+        SamplePlan.objects.create(
+            organization=organization,
+            site=site,
+            expected_calls_per_csr=1,
+            assumed_response_rate=1.0,
+            ivr_weight=0,
+            interviewer_weight=0,
+            target_per_csr=1_000_000,
+        )
+        started = now - dt.timedelta(minutes=40)
+        for batch in range(0, n, 2000):
+            rows = [
+                (
+                    i + 2,
+                    {
+                        "call_id": f"B{stamp}-{i}",
+                        "org": code,
+                        "site": "s1",
+                        "country": "CA",
+                        "timezone": "America/Toronto",
+                        "supervisor": "S1",
+                        "csr": f"C{i % 50}",
+                        "customer_email": f"bench{stamp}-{i}@example.com",
+                        "language": "fr" if i % 2 else "en",
+                        "started_at": started.isoformat(),
+                        "ended_at": (started + dt.timedelta(minutes=5)).isoformat(),
+                        "call_type": "billing",
+                    },
+                )
+                for i in range(batch, min(n, batch + 2000))
+            ]
+            import_calls(
+                organization=organization,
+                raw_rows=rows,
+                source_name="bench",
+                sha256="0" * 64,
+                actor="bench",
+                now=now - dt.timedelta(minutes=30),
+            )
+        invitations = list(Invitation.objects.filter(organization=organization))
+        tokens = []
+        for invitation in invitations:
+            token = os.urandom(24).hex()
+            invitation.token_sha256 = token_sha256(token)
+            tokens.append(token)
+        Invitation.objects.bulk_update(invitations, ["token_sha256"], batch_size=2000)
+    tokens_file.write_text("\n".join(tokens))
+    return code
+
+
+def count_responses(code: str) -> int:
+    from django_scopes import scopes_disabled
+
+    from worldclass.surveys.models import SurveyResponse
+
+    with scopes_disabled():
+        return SurveyResponse.objects.filter(organization__code=code).count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8015)
+    parser.add_argument("--time-limit", type=float, default=900)
+    parser.add_argument("--load", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        run_load(port=args.port, tokens_file=args.load, concurrency=args.concurrency, time_limit=args.time_limit)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        tokens_file = Path(tmp) / "tokens.txt"
+        began = time.perf_counter()
+        code = prepare(args.submissions, tokens_file)
+        print(f"prepared {args.submissions} invitations in {time.perf_counter() - began:.1f} s ({code})")
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "WORLDCLASS_DB_CONN_MAX_AGE": "0"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "worldclass", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tempfile.gettempdir()) / "worldclass-bench-server.log", "w"),  # noqa: SIM115
+        )
+        try:
+            for _ in range(100):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            load = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--load",
+                    str(tokens_file),
+                    "--port",
+                    str(args.port),
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--time-limit",
+                    str(args.time_limit),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=args.time_limit + 120,
+                check=True,
+            )
+            print(load.stdout.strip())
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        print(f"survey responses stored: {count_responses(code)}")
+
+
+if __name__ == "__main__":
+    main()

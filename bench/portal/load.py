@@ -1,0 +1,179 @@
+"""Load test of the portal: 20 concurrent clients, from this process, against a server started on loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wc_portal PYTHONPATH=src python bench/portal/load.py
+
+Run `bench/portal/populate.py` first. The server (Django's threaded runserver, DEBUG off, persistent database
+connections) runs in a child process; this process logs 20 clients in (4 per role) and has each request its role's
+pages `--rounds` times. Prints the median and 95th percentile per page; bounded by `--deadline` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
+
+PASSWORD = "bench-password"
+CLIENTS_PER_ROLE = 4
+
+
+def page_plan() -> dict[str, list[tuple[str, str]]]:
+    """Each role's pages, as (label, path), with the ids of the populated data."""
+    import django
+
+    django.setup()
+    from django_scopes import scopes_disabled
+
+    from worldclass.accounts.models import User
+
+    with scopes_disabled():
+        from worldclass.directory.models import Organization
+
+        org = Organization.objects.get(code="bench-0")
+        site_manager = User.objects.get(username="bench-site_manager")
+        site = site_manager.role_assignments.get().sites.get()
+        supervisor = User.objects.get(username="bench-supervisor").person
+        csr = User.objects.get(username="bench-csr").person
+    return {
+        "certifier_staff": [("organizations list", "/dashboard/organizations/")],
+        "org_admin": [
+            ("organization", f"/dashboard/organization/{org.id}/"),
+            ("organization leaderboard (CSRs)", f"/dashboard/organization/{org.id}/leaderboard/?of=csr"),
+            ("api monthly metrics", "/api/v1/monthly-metrics/?level=csr"),
+        ],
+        "site_manager": [
+            ("site", f"/dashboard/site/{site.id}/"),
+            ("site comments", f"/dashboard/site/{site.id}/comments/?unresolved=1"),
+            ("site progress", f"/dashboard/site/{site.id}/progress/"),
+        ],
+        "supervisor": [
+            ("supervisor", f"/dashboard/supervisor/{supervisor.id}/"),
+            ("supervisor leaderboard", f"/dashboard/supervisor/{supervisor.id}/leaderboard/"),
+        ],
+        "csr": [
+            ("csr", f"/dashboard/csr/{csr.id}/"),
+            ("csr progress", f"/dashboard/csr/{csr.id}/progress/"),
+            ("csr every edition", f"/dashboard/csr/{csr.id}/editions/"),
+            ("csr months xlsx", f"/dashboard/csr/{csr.id}/export/months.xlsx"),
+        ],
+    }
+
+
+def log_in(base: str, role: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={"username": f"bench-{role}", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/accounts/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"login as bench-{role} failed: {response.status_code}")
+    return session
+
+
+def wait_for(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server exited")
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=8016)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--deadline", type=float, default=900, help="stop sending requests after this many seconds")
+    args = parser.parse_args()
+    plan = page_plan()
+    base = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ, "WORLDCLASS_DB_CONN_MAX_AGE": "60", "WORLDCLASS_DEBUG": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "worldclass", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    timings: dict[str, list[float]] = defaultdict(list)
+    failures: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + args.deadline
+    try:
+        wait_for(base, server)
+        clients = [(role, log_in(base, role)) for role in plan for _ in range(CLIENTS_PER_ROLE)]
+
+        def run(role: str, session: requests.Session) -> None:
+            for _ in range(args.rounds):
+                for label, path in plan[role]:
+                    if time.monotonic() > stop_at:
+                        return
+                    started = time.perf_counter()
+                    response = session.get(base + path, timeout=120)
+                    elapsed = time.perf_counter() - started
+                    with lock:
+                        if response.status_code == 200:
+                            timings[label].append(elapsed)
+                        else:
+                            failures[label] += 1
+
+        # One client alone first: the pages' own latency, without queueing behind 19 others.
+        alone: dict[str, float] = {}
+        for role, session in clients[::CLIENTS_PER_ROLE]:
+            for label, path in plan[role]:
+                samples = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    session.get(base + path, timeout=120)
+                    samples.append(time.perf_counter() - started)
+                alone[label] = statistics.median(samples)
+
+        wall = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+            for future in [pool.submit(run, role, session) for role, session in clients]:
+                future.result()
+        wall = time.perf_counter() - wall
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = sum(len(v) for v in timings.values())
+    print(f"{len(clients)} concurrent clients, {total} requests in {wall:.1f}s ({total / wall:.1f} req/s)")
+    print(f"{'page':<34} {'alone ms':>9} {'n':>5} {'median ms':>10} {'p95 ms':>10} {'failed':>7}")
+    for label in [label for pages in plan.values() for label, _ in pages]:
+        values = sorted(timings[label])
+        if not values:
+            print(f"{label:<34} {'-':>9} {0:>5} {'-':>10} {'-':>10} {failures[label]:>7}")
+            continue
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        print(
+            f"{label:<34} {1000 * alone[label]:>9.0f} {len(values):>5} {1000 * statistics.median(values):>10.0f}"
+            f" {1000 * p95:>10.0f}"
+            f" {failures[label]:>7}"
+        )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

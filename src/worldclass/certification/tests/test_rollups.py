@@ -1,0 +1,162 @@
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from worldclass.certification.domain.rollups import rebuild_rollups
+from worldclass.certification.models import MonthlyRollup, SurveyWindow
+from worldclass.surveys.domain.eligibility import is_eligible
+from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.models import SurveyResponse
+from worldclass.surveys.tests.csvfiles import row, write_csv
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+COUNTS = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
+
+
+class _Rollback(Exception):
+    """Undo one hypothesis example: survey rows are append-only, so they are rolled back, never deleted."""
+
+
+def recount() -> dict:
+    """Rollups the straightforward way: every survey, every window, every level, one by one in Python."""
+    expected: dict = {}
+    windows = list(SurveyWindow.objects.all())
+    for survey in SurveyResponse.objects.all():
+        top = survey.rating_scale_max
+        for window in windows:
+            eligible = is_eligible(
+                window=window,
+                delay_seconds=survey.delay_seconds,
+                business_days_after_call=survey.business_days_after_call,
+            )
+            for level, entity in [
+                ("csr", survey.csr_id),
+                ("supervisor", survey.supervisor_id),
+                ("site", survey.site_id),
+                ("organization", survey.organization_id),
+            ]:
+                counts = expected.setdefault((window.id, level, entity, survey.call_month), Counter())
+                counts.update(dict.fromkeys(COUNTS, 0))
+                if not eligible:
+                    counts["ineligible"] += 1
+                    continue
+                counts["eligible"] += 1
+                counts["world_class"] += survey.is_world_class_call
+                counts["fcr"] += survey.is_fcr
+                counts["resolved"] += survey.resolved
+                counts["overall_top_box"] += survey.overall_sat == top
+                counts["csr_top_box"] += survey.csr_sat == top
+    return {key: dict(counts) for key, counts in expected.items()}
+
+
+def stored() -> dict:
+    return {
+        (r.window_id, r.level, r.entity_id, r.month): {c: getattr(r, c) for c in COUNTS}
+        for r in MonthlyRollup.objects.all()
+    }
+
+
+survey_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "survey": st.integers(min_value=1, max_value=12),
+            "csr": st.sampled_from(["C1", "C2", "C3"]),
+            "supervisor": st.sampled_from(["S1", "S2"]),
+            "site": st.sampled_from([("tor", "CA"), ("nyc", "US"), ("lon", "")]),
+            "day": st.integers(min_value=0, max_value=75),
+            "delay_minutes": st.sampled_from([0, 9, 10, 600, 1440, 1441, 2880, 4320, 4321, 7200]),
+            "offset": st.sampled_from(["-05:00", "+00:00", "+09:00"]),
+            "resolved": st.booleans(),
+            "first_call": st.booleans(),
+            "overall": st.integers(min_value=1, max_value=5),
+            "csr_sat": st.integers(min_value=4, max_value=5),
+        }
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+def to_csv_row(values: dict) -> dict:
+    start = dt.datetime(2024, 12, 1, 22, 0) + dt.timedelta(days=values["day"])
+    end = start + dt.timedelta(minutes=values["delay_minutes"])
+    site, country = values["site"]
+    return row(
+        survey_id=f"s{values['survey']}",
+        call_id=f"c{values['survey']}",
+        csr=values["csr"],
+        supervisor=values["supervisor"],
+        site=site,
+        country=country,
+        call_at=start.isoformat() + values["offset"],
+        surveyed_at=end.isoformat() + values["offset"],
+        resolved="yes" if values["resolved"] else "no",
+        first_call="yes" if values["first_call"] else "no",
+        overall_sat=str(values["overall"]),
+        csr_sat=str(values["csr_sat"]),
+    )
+
+
+def dedupe(records: list[dict]) -> list[dict]:
+    """Keep the first row per survey id, so that a generated file has no changed repeats."""
+    seen = {}
+    for record in records:
+        seen.setdefault(record["survey_id"], record)
+    return list(seen.values())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=survey_rows, second=survey_rows)
+def test_rollups_equal_a_straightforward_recount(tmp_path, first, second):
+    """Two overlapping imports, then a rebuild: rollups always equal the recount from raw surveys."""
+    first_rows = dedupe([to_csv_row(v) for v in first])
+    known = {r["survey_id"]: r for r in first_rows}
+    # The second file repeats some surveys unchanged and adds new ones; changed repeats would be conflicts.
+    second_rows = dedupe([known.get(r["survey_id"], r) for r in (to_csv_row(v) for v in second)])
+    try:
+        with transaction.atomic():
+            import_surveys(path=write_csv(tmp_path / "a.csv", first_rows), actor="tests")
+            import_surveys(path=write_csv(tmp_path / "b.csv", second_rows), actor="tests")
+            assert stored() == recount()
+            rebuild_rollups()
+            assert stored() == recount()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_a_new_window_gets_rollups_from_a_rebuild(tmp_path):
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    window = SurveyWindow.objects.create(
+        code="10min-12h", kind="minutes", min_minutes=10, max_minutes=12 * 60, description="10 minutes to 12 hours"
+    )
+    assert MonthlyRollup.objects.filter(window=window).count() == 0
+    written = rebuild_rollups(window=window)
+    assert written == 4
+    assert sorted(MonthlyRollup.objects.filter(window=window).values_list("level", "eligible")) == [
+        ("csr", 1),
+        ("organization", 1),
+        ("site", 1),
+        ("supervisor", 1),
+    ]
+    assert stored() == recount()
+
+
+def test_an_import_adds_to_existing_rollups(tmp_path):
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    import_surveys(path=write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]), actor="tests")
+    rollup = MonthlyRollup.objects.get(level="site", window__code="10min-24h")
+    assert (rollup.eligible, rollup.world_class, rollup.overall_top_box, rollup.csr_top_box) == (2, 1, 1, 2)
+
+
+def test_rebuild_rollups_command(tmp_path, capsys):
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    MonthlyRollup.objects.all().delete()
+    call_command("rebuild-rollups")
+    assert capsys.readouterr().out == "Rebuilt 12 monthly rollup rows for every window.\n"
+    assert stored() == recount()

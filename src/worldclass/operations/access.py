@@ -1,0 +1,67 @@
+"""Who may see and do what in survey operations."""
+
+from __future__ import annotations
+
+from django_scopes import scopes_disabled
+
+from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.directory.models import Organization, Site
+
+
+def _roles(user) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_operations_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
+        user._operations_roles = cached
+    return cached
+
+
+def is_certifier_staff(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(a.role == Role.CERTIFIER_STAFF for a in _roles(user))
+
+
+def has_role(user, role: str) -> bool:
+    return any(a.role == role for a in _roles(user))
+
+
+def admin_organization_ids(user) -> set[int]:
+    return {a.organization_id for a in _roles(user) if a.role == Role.ORG_ADMIN}
+
+
+def managed_site_ids(user) -> set[int]:
+    return {site.pk for a in _roles(user) if a.role == Role.SITE_MANAGER for site in a.sites.all()}
+
+
+def visible_sites(user):
+    """Sites whose operations a user may see: all (certifier staff), an org admin's, a site manager's own."""
+    # The role decides the reach; scopes are opened for the user's organizations anyway.
+    with scopes_disabled():
+        sites = Site.objects.select_related("organization").order_by("organization__code", "code")
+        if is_certifier_staff(user):
+            return list(sites)
+        org_ids, site_ids = admin_organization_ids(user), managed_site_ids(user)
+        if not org_ids and not site_ids:
+            return []
+        from django.db.models import Q
+
+        return list(sites.filter(Q(organization_id__in=org_ids) | Q(pk__in=site_ids)))
+
+
+def can_see_operations(user) -> bool:
+    return is_certifier_staff(user) or bool(admin_organization_ids(user)) or bool(managed_site_ids(user))
+
+
+def can_import_calls_for(user, organization: Organization) -> bool:
+    return is_certifier_staff(user) or organization.pk in admin_organization_ids(user)
+
+
+def can_interview(user) -> bool:
+    return has_role(user, Role.INTERVIEWER)
+
+
+def can_review_interviews(user) -> bool:
+    return has_role(user, Role.QA_REVIEWER) or is_certifier_staff(user)

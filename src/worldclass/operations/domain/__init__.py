@@ -1,0 +1,1 @@
+"""Survey operations: call records, the verifiable sample, invitations and channels, service recovery."""

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from worldclass.operations.models import InterviewAttempt, RecoveryCase
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+RATINGS = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyForm(forms.Form):
+    """The core questions, for the web page and the interviewer's script."""
+
+    resolved = forms.ChoiceField(label=_("Was your issue resolved?"), choices=YES_NO, widget=forms.RadioSelect)
+    first_call = forms.ChoiceField(
+        label=_("Was this your first call about this issue?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    overall_sat = forms.ChoiceField(
+        label=_("Overall, how satisfied are you with your call? (1 = very dissatisfied, 5 = very satisfied)"),
+        choices=RATINGS,
+        widget=forms.RadioSelect,
+    )
+    csr_sat = forms.ChoiceField(
+        label=_("How satisfied are you with the representative who helped you? (1 to 5)"),
+        choices=RATINGS,
+        widget=forms.RadioSelect,
+    )
+    why_not_resolved = forms.CharField(
+        label=_("If your issue was not resolved, why not?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    comment = forms.CharField(
+        label=_("Anything else you would like to tell us? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class InterviewForm(SurveyForm):
+    """The interviewer records either the answers or a disposition."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome of this attempt"),
+        choices=InterviewAttempt.Outcome.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    callback_at = forms.DateTimeField(
+        label=_("Callback at (UTC)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("resolved", "first_call", "overall_sat", "csr_sat"):
+            self.fields[name].required = False
+
+
+class ReviewForm(forms.Form):
+    errors = forms.IntegerField(
+        label=_("Errors found in the interview"),
+        min_value=0,
+        max_value=50,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+
+class CaseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=RecoveryCase.Status.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    note = forms.CharField(
+        label=_("Add a note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    take_ownership = forms.BooleanField(label=_("I own this case"), required=False)

@@ -1,0 +1,213 @@
+"""Reads for the operations pages and exports: per-site and per-CSR figures of a month, cases, QA error rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django_scopes import scopes_disabled
+
+from worldclass.directory.models import Person
+from worldclass.operations.models import (
+    Call,
+    InterviewReview,
+    Invitation,
+    RecoveryCase,
+    SampleKey,
+    SampleOutcome,
+    SamplePlan,
+)
+
+Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int) -> tuple[float, float] | None:
+    """The Wilson score 95% interval of a proportion, or None without observations."""
+    if n == 0:
+        return None
+    p = successes / n
+    denominator = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denominator
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass
+class OpsRow:
+    """One line of the operations report: a site or a CSR in one month."""
+
+    key: int
+    label: str
+    calls: int = 0
+    selected: int = 0
+    invited: dict[str, int] = field(default_factory=lambda: {"web": 0, "ivr": 0, "phone": 0})
+    completed: int = 0
+    minutes_to_survey: list[float] = field(default_factory=list)
+    cases: int = 0
+    open_cases: int = 0
+    quota: int | None = None
+
+    @property
+    def invited_total(self) -> int:
+        return sum(self.invited.values())
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.completed / self.invited_total if self.invited_total else None
+
+    @property
+    def response_interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.completed, self.invited_total)
+
+    @property
+    def median_minutes_to_survey(self) -> float | None:
+        return statistics.median(self.minutes_to_survey) if self.minutes_to_survey else None
+
+    @property
+    def quota_progress(self) -> float | None:
+        return min(1.0, self.completed / self.quota) if self.quota else None
+
+
+def _fill(rows: dict[int, OpsRow], *, key: str, calls, invitations, cases) -> None:
+    for item in calls.values(key).annotate(
+        n=Count("id"), selected=Count("id", filter=Q(sample_outcome=SampleOutcome.SELECTED))
+    ):
+        row = rows.get(item[key])
+        if row is not None:
+            row.calls, row.selected = item["n"], item["selected"]
+    for item in invitations.values(f"call__{key}", "channel").annotate(
+        n=Count("id"), completed=Count("id", filter=Q(status=Invitation.Status.COMPLETED))
+    ):
+        row = rows.get(item[f"call__{key}"])
+        if row is not None:
+            row.invited[item["channel"]] = item["n"]
+            row.completed += item["completed"]
+    for owner, completed_at, ended_at in invitations.filter(status=Invitation.Status.COMPLETED).values_list(
+        f"call__{key}", "completed_at", "call__ended_at"
+    ):
+        if owner in rows:
+            rows[owner].minutes_to_survey.append((completed_at - ended_at).total_seconds() / 60)
+    case_key = "site_id" if key == "site_id" else "response__csr_id"
+    for item in cases.values(case_key).annotate(
+        n=Count("id"), open=Count("id", filter=~Q(status=RecoveryCase.Status.CLOSED))
+    ):
+        row = rows.get(item[case_key])
+        if row is not None:
+            row.cases, row.open_cases = item["n"], item["open"]
+
+
+def _month_sets(*, site_ids, month: dt.date):
+    calls = Call.objects.filter(site_id__in=site_ids, sample_month=month)
+    invitations = Invitation.objects.filter(call__site_id__in=site_ids, call__sample_month=month)
+    cases = RecoveryCase.objects.filter(site_id__in=site_ids, response__call_month=month)
+    return calls, invitations, cases
+
+
+def site_rows(*, sites, month: dt.date) -> list[OpsRow]:
+    """One row per site for the month, in the given order."""
+    # The caller passes only sites the user may see; the figures are read for exactly those.
+    with scopes_disabled():
+        rows = {
+            site.pk: OpsRow(key=site.pk, label=f"{site.organization.code} / {site.name or site.code}") for site in sites
+        }
+        calls, invitations, cases = _month_sets(site_ids=list(rows), month=month)
+        _fill(rows, key="site_id", calls=calls, invitations=invitations, cases=cases)
+    return list(rows.values())
+
+
+def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
+    """One row per CSR with calls at the site in the month, with progress toward the plan's quota."""
+    with scopes_disabled():
+        plan = SamplePlan.objects.filter(site=site).first()
+        quota = plan.target_per_csr if plan else SamplePlan._meta.get_field("target_per_csr").default
+        csr_ids = set(Call.objects.filter(site=site, sample_month=month).values_list("csr_id", flat=True))
+        people = Person.objects.filter(pk__in=csr_ids).order_by("code")
+        rows = {p.pk: OpsRow(key=p.pk, label=f"{p.code} {p.name}".strip(), quota=quota) for p in people}
+        calls, invitations, cases = _month_sets(site_ids=[site.pk], month=month)
+        _fill(rows, key="csr_id", calls=calls, invitations=invitations, cases=cases)
+    return list(rows.values())
+
+
+def open_cases_for(*, site_ids, now: dt.datetime):
+    """Open follow-up cases of the given sites, soonest due first, each marked overdue or not."""
+    with scopes_disabled():
+        cases = list(
+            RecoveryCase.objects.filter(site_id__in=site_ids)
+            .exclude(status=RecoveryCase.Status.CLOSED)
+            .select_related("site", "owner", "response")
+            .order_by("due_at", "id")
+        )
+    for case in cases:
+        case.is_overdue = case.due_at < now
+    return cases
+
+
+@dataclass
+class InterviewerQuality:
+    username: str
+    completed: int
+    reviewed: int
+    with_errors: int
+    errors: int
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.with_errors / self.reviewed if self.reviewed else None
+
+    @property
+    def error_interval(self) -> tuple[float, float] | None:
+        return wilson_interval(self.with_errors, self.reviewed)
+
+
+def interviewer_quality() -> list[InterviewerQuality]:
+    """Per interviewer: completed interviews, reviewed ones, and the share of reviews that found errors."""
+    from django.contrib.auth import get_user_model
+
+    # Interviewers and QA work for the certifier across organizations.
+    with scopes_disabled():
+        completed = dict(
+            Invitation.objects.filter(status=Invitation.Status.COMPLETED, channel="phone")
+            .values("interviewer_id")
+            .annotate(n=Count("id"))
+            .values_list("interviewer_id", "n")
+        )
+        reviews = {
+            item["interviewer_id"]: item
+            for item in InterviewReview.objects.values("interviewer_id").annotate(
+                n=Count("id"), with_errors=Count("id", filter=Q(errors__gt=0)), errors=Sum("errors")
+            )
+        }
+    users = get_user_model().objects.filter(pk__in=set(completed) | set(reviews)).order_by("username")
+    return [
+        InterviewerQuality(
+            username=user.username,
+            completed=completed.get(user.pk, 0),
+            reviewed=reviews.get(user.pk, {}).get("n", 0),
+            with_errors=reviews.get(user.pk, {}).get("with_errors", 0),
+            errors=reviews.get(user.pk, {}).get("errors", 0) or 0,
+        )
+        for user in users
+    ]
+
+
+def audit_page_data(*, site) -> dict:
+    """What the site's audit page publishes: key commitments (and revealed keys), exclusions, recent rates."""
+    with scopes_disabled():
+        keys = list(SampleKey.objects.filter(organization_id=site.organization_id).order_by("-month"))
+        plan = SamplePlan.objects.filter(site=site).first()
+        outcomes = defaultdict(int)
+        for item in Call.objects.filter(site=site).values("sample_month", "sample_outcome").annotate(n=Count("id")):
+            outcomes[(item["sample_month"], item["sample_outcome"])] += item["n"]
+    months = sorted({month for month, _ in outcomes}, reverse=True)
+    return {
+        "keys": keys,
+        "plan": plan,
+        "outcome_months": [
+            {"month": month, "counts": [(label, outcomes[(month, value)]) for value, label in SampleOutcome.choices]}
+            for month in months
+        ],
+    }

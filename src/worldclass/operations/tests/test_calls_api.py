@@ -1,0 +1,81 @@
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.directory.models import Organization
+from worldclass.operations.models import Call
+from worldclass.operations.tests.factories import call_row
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(role, organization=None):
+    user = User.objects.create_user(username=f"{role}-{organization.code if organization else 'x'}", password="x" * 12)
+    RoleAssignment.objects.create(user=user, role=role, organization=organization)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def acme():
+    return Organization.objects.create(code="acme", name="Acme")
+
+
+def test_org_admin_imports_a_batch(acme, unscoped):
+    response = client_for(Role.ORG_ADMIN, acme).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row(), call_row()]}, format="json"
+    )
+    assert (response.status_code, response.json()["rows_created"]) == (201, 2)
+    assert Call.objects.count() == 2
+
+
+def test_repeating_a_batch_changes_nothing(acme, unscoped):
+    client = client_for(Role.ORG_ADMIN, acme)
+    batch = {"organization": "acme", "calls": [call_row()]}
+    client.post("/api/v1/calls/", batch, format="json")
+    again = client.post("/api/v1/calls/", batch, format="json")
+    assert (again.status_code, again.json()["rows_unchanged"], Call.objects.count()) == (200, 1, 1)
+
+
+def test_an_admin_of_another_organization_is_refused(acme, unscoped):
+    globex = Organization.objects.create(code="globex", name="Globex")
+    response = client_for(Role.ORG_ADMIN, globex).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row()]}, format="json"
+    )
+    assert response.status_code == 403
+    assert Call.objects.count() == 0
+
+
+def test_rows_naming_another_organization_are_refused(acme, unscoped):
+    response = client_for(Role.ORG_ADMIN, acme).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row(), call_row(org="globex")]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == [
+        {"message": "names organization globex, not acme", "field": "org", "line": 2}
+    ]
+
+
+def test_certifier_staff_import_for_the_organization_they_name(acme, unscoped):
+    response = client_for(Role.CERTIFIER_STAFF).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row()]}, format="json"
+    )
+    assert response.status_code == 201
+
+
+def test_invalid_rows_are_reported_by_position(acme, unscoped):
+    response = client_for(Role.ORG_ADMIN, acme).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row(), call_row(language="es")]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == [{"message": "must be en or fr", "field": "language", "line": 2}]
+    assert Call.objects.count() == 0
+
+
+def test_site_managers_cannot_import(acme):
+    response = client_for(Role.SITE_MANAGER, acme).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row()]}, format="json"
+    )
+    assert response.status_code == 403

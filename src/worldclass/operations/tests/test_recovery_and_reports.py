@@ -1,0 +1,150 @@
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.core.errors import AppError
+from worldclass.directory.models import Site
+from worldclass.operations.domain.invitations import issue_web_link
+from worldclass.operations.domain.recovery import update_case
+from worldclass.operations.models import RecoveryCase
+from worldclass.surveys.models import SurveyResponse
+
+pytestmark = pytest.mark.django_db
+UNHAPPY = {"resolved": "yes", "first_call": "yes", "overall_sat": "2", "csr_sat": "5"}
+
+
+def answer(client, invitation, data):
+    token = issue_web_link(invitation=invitation)
+    return client.post(f"/survey/{token}/", data)
+
+
+def manager_of(site):
+    user = User.objects.create_user(username=f"mgr-{site.code}", password="x" * 12)
+    assignment = RoleAssignment.objects.create(user=user, role=Role.SITE_MANAGER, organization=site.organization)
+    assignment.sites.set([site])
+    return user
+
+
+def test_site_manager_sees_open_cases_with_overdue_flag(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    RecoveryCase.objects.update(due_at=timezone.now() - dt.timedelta(hours=1))
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get("/operations/cases/")
+    (case,) = page.context["cases"]
+    assert (case.reason, case.is_overdue) == ("overall satisfaction 2", True)
+    assert "Overdue" in page.content.decode()
+
+
+def test_a_manager_of_another_site_does_not_see_the_case(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    other = Site.objects.create(organization=invitation.organization, code="hal", country="CA")
+    client = Client()
+    client.force_login(manager_of(other))
+    assert list(client.get("/operations/cases/").context["cases"]) == []
+    assert client.get(f"/operations/cases/{RecoveryCase.objects.get().pk}/").status_code == 404
+
+
+def test_closing_a_case_needs_an_outcome_and_leaves_the_survey_alone(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    case = RecoveryCase.objects.get()
+    manager = manager_of(invitation.site)
+    with pytest.raises(AppError):
+        update_case(
+            case_id=case.pk, user=manager, status="closed", note="", outcome="", take_ownership=True, now=timezone.now()
+        )
+    before = SurveyResponse.objects.values().get()
+    update_case(
+        case_id=case.pk,
+        user=manager,
+        status="closed",
+        note="Called back",
+        outcome="Refund issued",
+        take_ownership=True,
+        now=timezone.now(),
+    )
+    case.refresh_from_db()
+    assert (case.status, case.owner, case.outcome) == ("closed", manager, "Refund issued")
+    assert SurveyResponse.objects.values().get() == before
+
+
+def test_case_form_updates_the_case(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    case = RecoveryCase.objects.get()
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    done = client.post(
+        f"/operations/cases/{case.pk}/", {"status": "in_progress", "note": "Left a message", "take_ownership": "on"}
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.notes.endswith("Left a message")) == ("in_progress", True)
+
+
+def test_site_report_counts_the_funnel_per_csr(invite, unscoped):
+    first = invite("web", csr="C1")
+    invite("ivr", csr="C1")
+    invite("web", csr="C2")
+    answer(Client(), first, {**UNHAPPY, "overall_sat": "5"})
+    client = Client()
+    client.force_login(manager_of(first.site))
+    page = client.get(f"/operations/sites/{first.site.pk}/?month={first.call.sample_month:%Y-%m}")
+    rows = {row.label: row for row in page.context["rows"]}
+    c1 = rows["C1"]
+    assert (c1.calls, c1.selected, c1.invited, c1.completed, c1.quota) == (
+        2,
+        2,
+        {"web": 1, "ivr": 1, "phone": 0},
+        1,
+        30,
+    )
+    assert page.context["summary_list"][0].completed == 1
+
+
+def test_site_report_query_count_does_not_grow_with_rows(invite, unscoped):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = invite("web", csr="C1")
+    client = Client()
+    client.force_login(manager_of(first.site))
+    url = f"/operations/sites/{first.site.pk}/?month={first.call.sample_month:%Y-%m}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            client.get(url)
+        return len(context)
+
+    few = queries()
+    for n in range(6):
+        invite("web", csr=f"C{n + 2}")
+    assert queries() == few
+
+
+def test_csv_export_lists_site_and_csrs(invite, unscoped):
+    invitation = invite("web", csr="C1")
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    export = client.get(f"/operations/sites/{invitation.site.pk}/export.csv?month={invitation.call.sample_month:%Y-%m}")
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("level,name,calls,selected")
+    assert [line.split(",")[0] for line in lines[1:]] == ["site", "csr"]
+
+
+def test_audit_page_publishes_the_commitment(invite, unscoped):
+    from worldclass.operations.models import SampleKey
+
+    invitation = invite("web")
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get(f"/operations/sites/{invitation.site.pk}/audit/").content.decode()
+    key = SampleKey.objects.get()
+    assert key.commitment_sha256 in page
+    assert key.key_hex not in page

@@ -1,0 +1,126 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from worldclass.operations import sms
+from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
+from worldclass.operations.models import Invitation, RecoveryCase
+from worldclass.surveys.models import SurveyResponse
+
+pytestmark = pytest.mark.django_db
+GOOD = {"resolved": "yes", "first_call": "yes", "overall_sat": "5", "csr_sat": "5", "comment": "Très bien"}
+
+
+def test_email_invitation_is_sent_in_the_customers_language_with_a_link(invite, settings):
+    settings.WORLDCLASS_PUBLIC_URL = "https://surveys.example"
+    invitation = invite("web", language="fr")
+    assert send_due_invitations(now=timezone.now()) == 1
+    (message,) = mail.outbox
+    assert message.subject == "Comment s\u2019est passé votre appel ?"
+    assert "https://surveys.example/survey/" in message.body
+    assert message.to == [invitation.call.customer_email]
+
+
+def test_sms_invitation_goes_through_the_sms_backend(invite, settings):
+    settings.WORLDCLASS_SMS_BACKEND = "worldclass.operations.sms.LocmemSMSBackend"
+    sms.outbox.clear()
+    invitation = invite("web", customer_email="")
+    send_due_invitations(now=timezone.now())
+    assert [m.to for m in sms.outbox] == [invitation.call.customer_phone]
+    assert "/survey/" in sms.outbox[0].body
+
+
+def test_invitations_are_not_sent_before_they_open(invite):
+    invite("web", ended_ago=dt.timedelta(minutes=3))
+    assert send_due_invitations(now=timezone.now()) == 0
+
+
+def test_sending_twice_sends_once(invite):
+    invite("web")
+    send_due_invitations(now=timezone.now())
+    assert send_due_invitations(now=timezone.now()) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_web_answers_become_a_survey_response_attributed_as_of_the_call(invite, client, unscoped):
+    invitation = invite("web", csr="C9", supervisor="S9")
+    token = issue_web_link(invitation=invitation)
+    page = client.get(f"/survey/{token}/")
+    assert page.status_code == 200
+    done = client.post(f"/survey/{token}/", GOOD)
+    assert done.status_code == 200
+    response = SurveyResponse.objects.get()
+    assert (response.channel, response.csr.code, response.supervisor.code, response.call_id) == (
+        "web",
+        "C9",
+        "S9",
+        invitation.call.call_id,
+    )
+    assert (response.overall_sat, response.resolved, response.comment) == (5, True, "Très bien")
+    assert Invitation.objects.get().status == "completed"
+
+
+def test_page_is_in_the_customers_language(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    page = client.get(f"/survey/{token}/")
+    assert "Votre problème a-t-il été résolu ?" in page.content.decode()
+
+
+def test_a_used_link_is_refused(invite, client, unscoped):
+    token = issue_web_link(invitation=invite("web"))
+    client.post(f"/survey/{token}/", GOOD)
+    again = client.post(f"/survey/{token}/", {**GOOD, "overall_sat": "1"})
+    assert again.status_code == 409
+    assert "already been answered" in again.content.decode()
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_an_expired_link_is_refused(invite, client, unscoped):
+    token = issue_web_link(invitation=invite("web", ended_ago=dt.timedelta(hours=25)))
+    page = client.post(f"/survey/{token}/", GOOD)
+    assert page.status_code == 410
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_an_unknown_link_is_refused(client, db):
+    page = client.get("/survey/not-a-real-token/")
+    assert page.status_code == 404
+    assert "not valid" in page.content.decode()
+
+
+def test_a_replaced_link_no_longer_works(invite, client):
+    invitation = invite("web")
+    old = issue_web_link(invitation=invitation)
+    issue_web_link(invitation=invitation)
+    assert client.get(f"/survey/{old}/").status_code == 404
+
+
+def test_a_link_before_it_opens_is_refused(invite, client):
+    token = issue_web_link(invitation=invite("web", ended_ago=dt.timedelta(minutes=2)))
+    assert client.get(f"/survey/{token}/").status_code == 409
+
+
+def test_missing_answers_are_shown_on_the_form(invite, client, unscoped):
+    token = issue_web_link(invitation=invite("web"))
+    page = client.post(f"/survey/{token}/", {"resolved": "yes"})
+    assert page.status_code == 400
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_an_unhappy_answer_opens_a_case_that_never_changes_the_survey(invite, client, unscoped):
+    token = issue_web_link(invitation=invite("web"))
+    client.post(f"/survey/{token}/", {**GOOD, "resolved": "no", "why_not_resolved": "Still broken"})
+    case = RecoveryCase.objects.get()
+    response = SurveyResponse.objects.get()
+    assert (case.reason, case.status, case.due_at - case.created_at) == ("not resolved", "open", dt.timedelta(hours=24))
+    assert response.comment == "Not resolved because: Still broken\n\nTrès bien"
+
+
+def test_a_happy_answer_opens_no_case(invite, client):
+    token = issue_web_link(invitation=invite("web"))
+    client.post(f"/survey/{token}/", GOOD)
+    with scopes_disabled():
+        assert RecoveryCase.objects.count() == 0

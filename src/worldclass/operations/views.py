@@ -1,0 +1,320 @@
+"""Operations pages: the customer's survey, reports, the audit page, cases, the interviewer and QA consoles."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_scopes import scopes_disabled
+
+from worldclass.core.errors import AppError, PermissionDenied
+from worldclass.core.months import Month
+from worldclass.operations import access, queries
+from worldclass.operations.domain import invitations as invitation_domain
+from worldclass.operations.domain.recovery import update_case
+from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm
+from worldclass.operations.models import Invitation, InvitationChannel, RecoveryCase
+
+
+def _forbidden(request, message: str | None = None):
+    return render(
+        request,
+        "operations/refused.html",
+        {"title": _("Not allowed"), "message": message or _("You do not have access to this page.")},
+        status=403,
+    )
+
+
+def _month(request) -> Month:
+    try:
+        return Month.parse(request.GET.get("month", ""))
+    except ValueError:
+        return Month.of(timezone.now().date())
+
+
+def _visible_site(request, site_id: int):
+    sites = {site.pk: site for site in access.visible_sites(request.user)}
+    if site_id not in sites:
+        raise Http404
+    return sites[site_id]
+
+
+# --- the customer's survey ----------------------------------------------------------------------------------
+
+LINK_PAGES = {
+    "unknown_link": (404, "unknown"),
+    "used_link": (409, "used"),
+    "expired_link": (410, "expired"),
+    "not_open": (409, "not_open"),
+}
+
+
+def _link_page(request, code: str, language: str | None = None):
+    status, kind = LINK_PAGES[code]
+    with translation.override(language or translation.get_language()):
+        return render(request, "operations/survey_closed.html", {"kind": kind}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request, token: str):
+    """A customer's single-use survey page, in the customer's language."""
+    try:
+        invitation = invitation_domain.invitation_for_token(token)
+    except AppError as error:
+        return _link_page(request, error.code)
+    now = timezone.now()
+    with translation.override(invitation.language):
+        try:
+            invitation_domain.check_invitation_open(invitation, now=now)
+        except AppError as error:
+            return _link_page(request, error.code, invitation.language)
+        form = SurveyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                invitation_domain.submit_web_answers(token=token, data=form.cleaned_data, now=now)
+            except AppError as error:
+                if error.code in LINK_PAGES:
+                    return _link_page(request, error.code, invitation.language)
+                form.add_error(None, error.message)
+            else:
+                return render(request, "operations/survey_thanks.html", {"site": invitation.site})
+        response = render(
+            request,
+            "operations/survey.html",
+            {"form": form, "site": invitation.site, "language": invitation.language},
+            status=400 if request.method == "POST" else 200,
+        )
+    return response
+
+
+# --- reports ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def operations_home(request):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    month = _month(request)
+    sites = access.visible_sites(request.user)
+    rows = queries.site_rows(sites=sites, month=month.first_day())
+    return render(
+        request,
+        "operations/home.html",
+        {"rows": rows, "month": month, "previous": month - 1, "next": month + 1},
+    )
+
+
+@login_required
+def site_report(request, site_id: int):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    site = _visible_site(request, site_id)
+    month = _month(request)
+    rows = queries.csr_rows(site=site, month=month.first_day())
+    summary = queries.site_rows(sites=[site], month=month.first_day())[0]
+    return render(
+        request,
+        "operations/site_report.html",
+        {
+            "site": site,
+            "rows": rows,
+            "summary_list": [summary],
+            "month": month,
+            "previous": month - 1,
+            "next": month + 1,
+        },
+    )
+
+
+@login_required
+def site_export(request, site_id: int):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    site = _visible_site(request, site_id)
+    month = _month(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="operations-{site.code}-{month}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
+            "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
+            "open_cases", "quota", "quota_progress",
+        ]
+    )  # fmt: skip
+    summary = queries.site_rows(sites=[site], month=month.first_day())
+    for level, rows in (("site", summary), ("csr", queries.csr_rows(site=site, month=month.first_day()))):
+        for row in rows:
+            interval = row.response_interval
+            writer.writerow(
+                [
+                    level,
+                    row.label,
+                    row.calls,
+                    row.selected,
+                    row.invited["web"],
+                    row.invited["ivr"],
+                    row.invited["phone"],
+                    row.completed,
+                    _fmt(row.response_rate),
+                    _fmt(interval[0] if interval else None),
+                    _fmt(interval[1] if interval else None),
+                    _fmt(row.median_minutes_to_survey, 1),
+                    row.cases,
+                    row.open_cases,
+                    row.quota or "",
+                    _fmt(row.quota_progress),
+                ]
+            )
+    return response
+
+
+def _fmt(value, digits: int = 4) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+@login_required
+def site_audit(request, site_id: int):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    site = _visible_site(request, site_id)
+    return render(request, "operations/site_audit.html", {"site": site, **queries.audit_page_data(site=site)})
+
+
+# --- service recovery ---------------------------------------------------------------------------------------
+
+
+@login_required
+def cases(request):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    sites = access.visible_sites(request.user)
+    open_cases = queries.open_cases_for(site_ids=[s.pk for s in sites], now=timezone.now())
+    return render(request, "operations/cases.html", {"cases": open_cases})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, case_id: int):
+    if not access.can_see_operations(request.user):
+        return _forbidden(request)
+    site_ids = {s.pk for s in access.visible_sites(request.user)}
+    with scopes_disabled():
+        case = RecoveryCase.objects.select_related("site", "owner", "response").filter(pk=case_id).first()
+    if case is None or case.site_id not in site_ids:
+        raise Http404
+    form = CaseForm(request.POST or None, initial={"status": case.status, "outcome": case.outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The case belongs to a site the user may see (checked above); the write runs outside the user scope.
+            with scopes_disabled():
+                update_case(case_id=case.pk, user=request.user, now=timezone.now(), **form.cleaned_data)
+        except AppError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("operations:case_detail", case_id=case.pk)
+    case.is_overdue = case.status != RecoveryCase.Status.CLOSED and case.due_at < timezone.now()
+    return render(request, "operations/case_detail.html", {"case": case, "form": form})
+
+
+# --- phone interviewers and QA ------------------------------------------------------------------------------
+
+
+@login_required
+def interviewer_queue(request):
+    if not access.can_interview(request.user):
+        return _forbidden(request)
+    with scopes_disabled():
+        queue = list(invitation_domain.interviewer_queue(now=timezone.now())[:50])
+    quality = [q for q in queries.interviewer_quality() if q.username == request.user.username]
+    return render(request, "operations/interviewer_queue.html", {"queue": queue, "quality": quality})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview(request, invitation_id: int):
+    if not access.can_interview(request.user):
+        return _forbidden(request)
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_related("call", "site", "call__csr")
+            .filter(pk=invitation_id, channel=InvitationChannel.PHONE)
+            .first()
+        )
+    if invitation is None:
+        raise Http404
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        callback_at = data.get("callback_at")
+        if callback_at is not None and timezone.is_naive(callback_at):
+            callback_at = callback_at.replace(tzinfo=dt.UTC)
+        try:
+            invitation_domain.record_interview(
+                invitation_id=invitation.pk,
+                interviewer=request.user,
+                outcome=data["outcome"],
+                data=data,
+                callback_at=callback_at,
+                now=timezone.now(),
+            )
+        except AppError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("operations:interviewer_queue")
+    with translation.override(invitation.language):
+        script = SurveyForm()
+        script_text = [str(field.label) for field in script]
+        greeting = _(
+            "Hello, I am calling on behalf of %(site)s about your recent call. Do you have two minutes for a short "
+            "survey?"
+        ) % {"site": invitation.site.name or invitation.site.code}
+    return render(
+        request,
+        "operations/interview.html",
+        {"invitation": invitation, "form": form, "script": script_text, "greeting": greeting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def qa_list(request):
+    if not access.can_review_interviews(request.user):
+        return _forbidden(request)
+    with scopes_disabled():
+        due = invitation_domain.qa_sample()
+    return render(request, "operations/qa_list.html", {"due": due, "quality": queries.interviewer_quality()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qa_review(request, invitation_id: int):
+    if not access.can_review_interviews(request.user):
+        return _forbidden(request)
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_related("call", "site", "interviewer")
+            .filter(pk=invitation_id, channel=InvitationChannel.PHONE, status=Invitation.Status.COMPLETED)
+            .first()
+        )
+    if invitation is None:
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_domain.record_review(
+                invitation_id=invitation.pk, reviewer=request.user, now=timezone.now(), **form.cleaned_data
+            )
+        except PermissionDenied as error:
+            return _forbidden(request, error.message)
+        except AppError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("operations:qa_list")
+    return render(request, "operations/qa_review.html", {"invitation": invitation, "form": form})

@@ -1,0 +1,276 @@
+"""Reads behind the dashboards. Numbers come from `MonthlyRollup`, never from raw surveys (comments excepted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from worldclass.certification.domain.rules import wilson_interval
+from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup, SurveyWindow
+from worldclass.core.months import Month
+from worldclass.directory.models import Organization, Person, Site
+from worldclass.surveys.models import SurveyResponse
+
+LEVELS = ["organization", "site", "supervisor", "csr"]
+# (key, rollup count, label); every rate is among eligible surveys.
+RATES = [
+    ("wcc", "world_class", _("WCC")),
+    ("fcr", "fcr", _("FCR")),
+    ("resolved", "resolved", _("Resolved")),
+    ("overall_top_box", "overall_top_box", _("Top-box overall")),
+    ("csr_top_box", "csr_top_box", _("Top-box CSR")),
+]
+COUNT_FIELDS = ["eligible", "ineligible", *[count for _key, count, _label in RATES]]
+# Who sits under each level on the drill-down, and which levels a leaderboard may rank within it.
+CHILD_LEVEL = {"organization": "site", "site": "supervisor", "supervisor": "csr", "csr": None}
+RANKABLE = {
+    "organization": ["site", "supervisor", "csr"],
+    "site": ["supervisor", "csr"],
+    "supervisor": ["csr"],
+    "csr": [],
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A proportion with its sample size and Wilson 95% interval, in percent."""
+
+    successes: int
+    trials: int
+    percent: float | None = field(init=False)
+    low: float | None = field(init=False)
+    high: float | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        bounds = wilson_interval(self.successes, self.trials)
+        object.__setattr__(self, "percent", None if self.trials == 0 else 100 * self.successes / self.trials)
+        object.__setattr__(self, "low", None if bounds is None else 100 * bounds[0])
+        object.__setattr__(self, "high", None if bounds is None else 100 * bounds[1])
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return None if self.low is None else (self.low, self.high)
+
+
+@dataclass
+class Metrics:
+    """One entity's counts over one month or period, with every rate."""
+
+    eligible: int = 0
+    ineligible: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_counts(cls, values: dict) -> Metrics:
+        return cls(
+            eligible=values.get("eligible") or 0,
+            ineligible=values.get("ineligible") or 0,
+            counts={key: values.get(count) or 0 for key, count, _label in RATES},
+        )
+
+    @property
+    def rates(self) -> dict[str, Rate]:
+        return {key: Rate(self.counts.get(key, 0), self.eligible) for key, _count, _label in RATES}
+
+    def rate(self, key: str) -> Rate:
+        return Rate(self.counts.get(key, 0), self.eligible)
+
+
+@dataclass
+class Entity:
+    """Something with a dashboard: an organization, a site, a supervisor or a CSR."""
+
+    level: str
+    obj: Organization | Site | Person
+
+    @property
+    def id(self) -> int:
+        return self.obj.id
+
+    @property
+    def organization_id(self) -> int:
+        return self.obj.id if self.level == "organization" else self.obj.organization_id
+
+    def __str__(self) -> str:
+        return str(self.obj)
+
+
+def resolve_entity(*, level: str, pk: int) -> Entity:
+    """The entity at `level` with id `pk` in the current tenant scope, or 404."""
+    if level == "organization":
+        return Entity(level, get_object_or_404(Organization, pk=pk))
+    if level == "site":
+        return Entity(level, get_object_or_404(Site.objects.select_related("organization"), pk=pk))
+    if level in ("supervisor", "csr"):
+        flag = {"supervisor": "is_supervisor", "csr": "is_csr"}[level]
+        person = get_object_or_404(
+            Person.objects.select_related("organization", "site", "supervisor"), pk=pk, **{flag: True}
+        )
+        return Entity(level, person)
+    raise Http404
+
+
+def editions() -> list[Edition]:
+    return list(Edition.objects.select_related("survey_window").order_by("year"))
+
+
+def choose_edition(*, year: str | None) -> Edition:
+    """The edition asked for, or the latest one."""
+    queryset = Edition.objects.select_related("survey_window")
+    if year:
+        try:
+            return queryset.get(year=int(year))
+        except (ValueError, Edition.DoesNotExist):
+            raise Http404 from None
+    edition = queryset.order_by("-year").first()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def level_rule(*, edition: Edition, level: str) -> LevelRule | None:
+    """The edition's threshold and minimum sample for a level (organizations have none of their own)."""
+    if level == Level.ORGANIZATION:
+        return None
+    return LevelRule.objects.filter(edition=edition, level=level).first()
+
+
+def _sums() -> dict:
+    return {name: Sum(name) for name in COUNT_FIELDS}
+
+
+def monthly_metrics(*, entity: Entity, window: SurveyWindow) -> list[tuple[dt.date, Metrics]]:
+    """The entity's counts and rates per call month, oldest first."""
+    rows = (
+        MonthlyRollup.objects.filter(window=window, level=entity.level, entity_id=entity.id)
+        .order_by("month")
+        .values("month", *COUNT_FIELDS)
+    )
+    return [(row["month"], Metrics.from_counts(row)) for row in rows]
+
+
+def latest_month(*, level: str, entity_ids, window: SurveyWindow) -> dt.date | None:
+    """The most recent call month with a rollup for any of these entities."""
+    return (
+        MonthlyRollup.objects.filter(window=window, level=level, entity_id__in=entity_ids)
+        .aggregate(latest=Max("month"))
+        .get("latest")
+    )
+
+
+def period_metrics(
+    *, level: str, entity_ids, window: SurveyWindow, first: dt.date, last: dt.date
+) -> dict[int, Metrics]:
+    """Each entity's counts summed over the months first..last, in one query."""
+    rows = (
+        MonthlyRollup.objects.filter(
+            window=window, level=level, entity_id__in=entity_ids, month__gte=first, month__lte=last
+        )
+        .values("entity_id")
+        .annotate(**_sums())
+        .order_by()
+    )
+    return {row["entity_id"]: Metrics.from_counts(row) for row in rows}
+
+
+def members(*, entity: Entity, level: str) -> QuerySet:
+    """The entities of `level` under `entity` on the latest roster (sites of an organization, a site's CSRs...)."""
+    if level not in RANKABLE[entity.level]:
+        raise Http404
+    if level == "site":
+        return Site.objects.filter(organization=entity.obj).select_related("organization")
+    flag = Q(is_supervisor=True) if level == "supervisor" else Q(is_csr=True)
+    where = {
+        "organization": Q(organization=entity.obj),
+        "site": Q(site=entity.obj),
+        "supervisor": Q(supervisor=entity.obj),
+    }[entity.level]
+    return Person.objects.filter(flag & where).select_related("site", "supervisor")
+
+
+@dataclass
+class Period:
+    """Call months first..last (inclusive), as the dashboards sum them."""
+
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def ending(cls, *, last: dt.date, months: int) -> Period:
+        return cls(first=(Month.of(last) - (months - 1)).first_day(), last=last)
+
+    def __str__(self) -> str:
+        first, last = Month.of(self.first), Month.of(self.last)
+        return str(first) if first == last else f"{first} \u2013 {last}"
+
+
+def default_period(*, entity: Entity, window: SurveyWindow, months: int) -> Period | None:
+    latest = latest_month(level=entity.level, entity_ids=[entity.id], window=window)
+    return None if latest is None else Period.ending(last=latest, months=months)
+
+
+@dataclass
+class Standing:
+    """One entity on a leaderboard or member table."""
+
+    obj: Site | Person
+    metrics: Metrics
+    rank: int | None = None
+
+
+def member_standings(
+    *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str
+) -> list[Standing]:
+    """Every member of `level` under the entity with its counts over the period, ranked by the Wilson lower bound of
+    `metric` (so that three lucky surveys do not top the board); members without eligible surveys come last."""
+    people = list(members(entity=entity, level=level))
+    totals = period_metrics(
+        level=level, entity_ids=[p.id for p in people], window=window, first=period.first, last=period.last
+    )
+    standings = [Standing(obj=p, metrics=totals.get(p.id, Metrics())) for p in people]
+
+    def key(standing: Standing):
+        rate = standing.metrics.rate(metric)
+        return (rate.low is None, -(rate.low or 0.0), -rate.trials, str(standing.obj))
+
+    standings.sort(key=key)
+    rank = 0
+    for standing in standings:
+        if standing.metrics.eligible:
+            rank += 1
+            standing.rank = rank
+    return standings
+
+
+@dataclass(frozen=True)
+class CommentFilters:
+    unresolved: bool = False
+    low_rating: bool = False
+    month: dt.date | None = None
+    csr_id: int | None = None
+
+
+def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet[SurveyResponse]:
+    """Customers' verbatim comments about the entity's calls, newest first.
+
+    A low rating is one of the two lowest points of the survey's scale on either question."""
+    field_name = {"organization": "organization", "site": "site", "supervisor": "supervisor", "csr": "csr"}[
+        entity.level
+    ]
+    queryset = SurveyResponse.objects.filter(**{field_name: entity.obj}).exclude(comment="")
+    if filters.unresolved:
+        queryset = queryset.filter(resolved=False)
+    if filters.low_rating:
+        queryset = queryset.filter(
+            Q(overall_sat__lte=F("rating_scale_min") + 1) | Q(csr_sat__lte=F("rating_scale_min") + 1)
+        )
+    if filters.month is not None:
+        queryset = queryset.filter(call_month=filters.month)
+    if filters.csr_id is not None:
+        queryset = queryset.filter(csr_id=filters.csr_id)
+    return queryset.select_related("csr", "site").order_by("-call_at", "-id")

@@ -1,0 +1,69 @@
+from django import template
+from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage with one decimal, or an en dash without data."""
+    return "\u2013" if value is None else number_format(value, 1)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return {
+        "organization": _("Organization"),
+        "site": _("Site"),
+        "supervisor": _("Supervisor"),
+        "csr": _("CSR"),
+    }.get(level, level)
+
+
+@register.filter
+def level_plural(level: str) -> str:
+    return {
+        "organization": _("Organizations"),
+        "site": _("Sites"),
+        "supervisor": _("Supervisors"),
+        "csr": _("CSRs"),
+    }.get(level, level)
+
+
+@register.filter
+def rate(metrics, key: str):
+    return metrics.rate(key)
+
+
+@register.simple_tag
+def rate_cells(metrics, rates):
+    """A table cell per rate: the percentage over its Wilson 95% interval (built in Python: tables have many)."""
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def number(value: float) -> str:
+        return f"{value:.1f}".replace(".", separator)
+
+    cells = []
+    for key, _count, _label in rates:
+        rate = metrics.rate(key)
+        if rate.trials:
+            cells.append(
+                format_html(
+                    '<td class="text-end">{}<br><small class="text-body-secondary text-nowrap">{}\u2013{}</small></td>',
+                    number(rate.percent),
+                    number(rate.low),
+                    number(rate.high),
+                )
+            )
+        else:
+            cells.append(mark_safe('<td class="text-end">\u2013</td>'))
+    return mark_safe("".join(cells))
+
+
+@register.filter
+def percent(fraction) -> str:
+    """A fraction in [0, 1] as a percentage with one decimal."""
+    return "\u2013" if fraction is None else number_format(100 * fraction, 1)

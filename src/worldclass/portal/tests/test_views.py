@@ -1,0 +1,247 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
+from openpyxl import load_workbook
+
+from worldclass.accounts.tests.world import build_role_world
+from worldclass.certification.models import LevelRule
+from worldclass.directory.models import Organization, Person
+from worldclass.portal.tests.factories import rollups_for, survey_response
+
+pytestmark = pytest.mark.django_db
+JAN, FEB, MAR = dt.date(2015, 1, 1), dt.date(2015, 2, 1), dt.date(2015, 3, 1)
+
+
+@pytest.fixture
+def world():
+    return build_role_world()
+
+
+def client_for(world, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("certifier_staff", lambda w: "/dashboard/organizations/"),
+        ("org_admin", lambda w: f"/dashboard/organization/{w.org.id}/"),
+        ("site_manager", lambda w: f"/dashboard/site/{w.site.id}/"),
+        ("supervisor", lambda w: f"/dashboard/supervisor/{w.supervisor.id}/"),
+        ("csr", lambda w: f"/dashboard/csr/{w.csr.id}/"),
+        ("judge", lambda w: "/"),
+    ],
+)
+def test_home_sends_each_role_to_the_highest_dashboard_it_may_see(world, role, target):
+    response = client_for(world, role).get("/dashboard/")
+    assert (response.status_code, response["Location"]) == (302, target(world))
+
+
+def test_site_manager_of_several_sites_chooses_among_them(world):
+    with scopes_disabled():
+        world.users["site_manager"].role_assignments.get().sites.add(world.sister_site)
+    response = client_for(world, "site_manager").get("/dashboard/")
+    assert [site.code for site in response.context["sites"]] == ["hal", "tor"]
+
+
+def test_entity_page_shows_each_month_with_rates_and_intervals(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN, FEB], eligible=100, ineligible=7, world_class=80)
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/?edition=2015")
+    month, metrics = response.context["months"][0]
+    wcc = metrics.rate("wcc")
+    assert (month, metrics.eligible, metrics.ineligible, wcc.percent, round(wcc.low, 1), round(wcc.high, 1)) == (
+        FEB,
+        100,
+        7,
+        80.0,
+        71.1,
+        86.7,
+    )
+
+
+def test_trend_chart_draws_the_editions_threshold_for_the_level(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN])
+    chart = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/?edition=2015").context["chart"]
+    rule = LevelRule.objects.select_related("edition").get(edition__year=2015, level="csr")
+    assert (chart["labels"], chart["threshold"], chart["metric"]) == (
+        ["2015-01"],
+        float(rule.threshold_percent),
+        rule.edition.metric,
+    )
+
+
+def test_organization_has_no_threshold_line_of_its_own(world):
+    chart = client_for(world, "org_admin").get(f"/dashboard/organization/{world.org.id}/").context["chart"]
+    assert chart["threshold"] is None
+
+
+def test_site_page_lists_its_supervisors_with_their_last_twelve_months(world):
+    with scopes_disabled():
+        rollups_for(obj=world.site, level="site", months=[MAR])
+        rollups_for(obj=world.supervisor, level="supervisor", months=[JAN, FEB, MAR], eligible=10, world_class=9)
+    response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/?edition=2015")
+    children = [(s.obj.code, s.metrics.eligible, s.metrics.counts["wcc"]) for s in response.context["children"]]
+    assert children == [("S1", 30, 27)]
+
+
+def test_leaderboard_ranks_by_the_wilson_lower_bound_not_the_raw_rate(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[MAR], eligible=3, world_class=3)
+        rollups_for(obj=world.teammate, level="csr", months=[MAR], eligible=100, world_class=90)
+    response = client_for(world, "supervisor").get(
+        f"/dashboard/supervisor/{world.supervisor.id}/leaderboard/?edition=2015&through=2015-03"
+    )
+    assert [(s.rank, s.obj.code) for s in response.context["page"]] == [(1, "C2"), (2, "C1")]
+
+
+def test_leaderboard_leaves_members_without_surveys_unranked_at_the_end(world):
+    with scopes_disabled():
+        rollups_for(obj=world.teammate, level="csr", months=[MAR], eligible=10, world_class=5)
+    response = client_for(world, "site_manager").get(
+        f"/dashboard/site/{world.site.id}/leaderboard/?of=csr&edition=2015&through=2015-03"
+    )
+    assert [(s.rank, s.obj.code) for s in response.context["page"]] == [(1, "C2"), (None, "C1")]
+
+
+@pytest.fixture
+def commented(world):
+    with scopes_disabled():
+        survey_response(csr=world.csr, comment="Great help")
+        survey_response(csr=world.csr, resolved=False, comment="Still broken")
+        survey_response(csr=world.csr, overall_sat=2, comment="Rude")
+        survey_response(csr=world.csr, comment="")
+        survey_response(
+            csr=world.teammate, call_at=dt.datetime(2015, 4, 2, 9, 0, tzinfo=dt.UTC), comment="April thanks"
+        )
+    return world
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["April thanks", "Great help", "Rude", "Still broken"]),
+        ("unresolved=1", ["Still broken"]),
+        ("low=1", ["Rude"]),
+        ("month=2015-04", ["April thanks"]),
+    ],
+)
+def test_comments_filter(commented, query, expected):
+    response = client_for(commented, "supervisor").get(
+        f"/dashboard/supervisor/{commented.supervisor.id}/comments/?{query}"
+    )
+    assert sorted(r.comment for r in response.context["page"]) == expected
+
+
+def test_comments_filter_by_csr(commented):
+    response = client_for(commented, "site_manager").get(
+        f"/dashboard/site/{commented.site.id}/comments/?csr={commented.teammate.id}"
+    )
+    assert [r.comment for r in response.context["page"]] == ["April thanks"]
+
+
+def test_comments_export_follows_the_filters_and_defuses_formulas(world):
+    with scopes_disabled():
+        survey_response(csr=world.csr, resolved=False, comment="=HYPERLINK(1)")
+        survey_response(csr=world.csr, comment="fine")
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/export/comments.csv?unresolved=1")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (response["Content-Disposition"], [row[-1] for row in rows]) == (
+        'attachment; filename="csr-C1-comments.csv"',
+        ["Comment", "'=HYPERLINK(1)"],
+    )
+
+
+def test_months_export_as_xlsx_has_the_page_figures(world):
+    with scopes_disabled():
+        rollups_for(obj=world.site, level="site", months=[JAN], eligible=200, ineligible=3, world_class=150)
+    response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/export/months.xlsx?edition=2015")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in r] for r in sheet.iter_rows(max_row=2)]
+    assert (header[:5], row[:5]) == (
+        ["Month", "Eligible", "Ineligible", "WCC %", "WCC 95% low"],
+        ["2015-01", 200, 3, 75, 68.57],
+    )
+
+
+def test_organizations_list_exports_as_csv(world):
+    with scopes_disabled():
+        rollups_for(obj=world.org, level="organization", months=[JAN], eligible=40, ineligible=10, world_class=20)
+    response = client_for(world, "certifier_staff").get("/dashboard/organizations/?edition=2015&format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[:4] for row in rows[1:]] == [
+        ["acme", "Acme Insurance", "40", "10"],
+        ["globex", "Globex Bank", "0", "0"],
+    ]
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _add_csrs(world, count: int, prefix: str = "N") -> None:
+    with scopes_disabled():
+        for n in range(count):
+            person = Person.objects.create(
+                organization=world.org,
+                code=f"{prefix}{n}",
+                name=f"New {prefix}{n}",
+                site=world.site,
+                supervisor=world.supervisor,
+                is_csr=True,
+            )
+            rollups_for(obj=person, level="csr", months=[JAN, FEB], eligible=10, world_class=8)
+            survey_response(csr=person, comment=f"comment {n}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda w: f"/dashboard/supervisor/{w.supervisor.id}/",
+        lambda w: f"/dashboard/supervisor/{w.supervisor.id}/leaderboard/",
+        lambda w: f"/dashboard/site/{w.site.id}/comments/",
+        lambda w: f"/dashboard/csr/{w.csr.id}/",
+    ],
+    ids=["members", "leaderboard", "comments", "months"],
+)
+def test_list_pages_take_as_many_queries_for_twenty_rows_as_for_two(world, path):
+    client = client_for(world, "org_admin")
+    _add_csrs(world, 2)
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN, FEB])
+    few = _queries(client, path(world))
+    _add_csrs(world, 18, prefix="M")
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[dt.date(2014, m, 1) for m in range(1, 13)])
+    assert _queries(client, path(world)) == few
+
+
+def test_organizations_list_takes_as_many_queries_for_twenty_rows_as_for_two(world):
+    client = client_for(world, "certifier_staff")
+    with scopes_disabled():
+        rollups_for(obj=world.org, level="organization", months=[JAN])
+        rollups_for(obj=world.other_org, level="organization", months=[JAN])
+    few = _queries(client, "/dashboard/organizations/")
+    with scopes_disabled():
+        for n in range(18):
+            organization = Organization.objects.create(code=f"o{n}", name=f"Org {n}")
+            rollups_for(obj=organization, level="organization", months=[JAN])
+    assert _queries(client, "/dashboard/organizations/") == few
+
+
+def test_dashboard_speaks_french(world):
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/", HTTP_ACCEPT_LANGUAGE="fr")
+    content = response.content.decode()
+    assert ("Par mois" in content, "Mon tableau de bord" in content) == (True, True)

@@ -1,0 +1,378 @@
+"""Role-scoped dashboards: thin views over `portal.queries`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from worldclass.accounts.queries import organizations_visible_to
+from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.core.months import Month
+from worldclass.portal import queries, tables
+from worldclass.portal.progress import compare_editions, progress_for
+
+PERIOD_MONTHS = 12
+COMMENTS_PER_PAGE = 25
+LEADERBOARD_PER_PAGE = 50
+_CAN_VIEW = {
+    "organization": can_view_organization,
+    "site": can_view_site,
+    "supervisor": can_view_person,
+    "csr": can_view_person,
+}
+
+
+def _require_dashboards(request) -> None:
+    if not grants_for(request.user).sees_dashboards:
+        raise PermissionDenied
+
+
+def _entity(request, level: str, pk: int) -> queries.Entity:
+    """The entity, if it exists in the user's tenant scope (else 404) and the rules let them see it (else 403)."""
+    _require_dashboards(request)
+    entity = queries.resolve_entity(level=level, pk=pk)
+    if not _CAN_VIEW[level](request.user, entity.obj):
+        raise PermissionDenied
+    return entity
+
+
+def _months_param(request) -> int:
+    try:
+        return min(max(int(request.GET.get("months", PERIOD_MONTHS)), 1), 60)
+    except ValueError:
+        return PERIOD_MONTHS
+
+
+def _month_param(request, name: str) -> dt.date | None:
+    """A YYYY-MM query parameter as the month's first day; a malformed one is a 404."""
+    text = request.GET.get(name)
+    if not text:
+        return None
+    try:
+        return Month.parse(text).first_day()
+    except ValueError:
+        raise Http404 from None
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def home(request):
+    """Send each user to the highest dashboard they may see: staff to all organizations, a CSR to their own."""
+    grants = grants_for(request.user)
+    if grants.all_organizations or len(grants.organization_ids) > 1:
+        return redirect("portal:organizations")
+    if grants.organization_ids:
+        return redirect("portal:entity", level="organization", pk=next(iter(grants.organization_ids)))
+    if grants.site_ids:
+        if len(grants.site_ids) == 1:
+            return redirect("portal:entity", level="site", pk=next(iter(grants.site_ids)))
+        sites = queries.Site.objects.filter(id__in=grants.site_ids).select_related("organization")
+        return render(request, "portal/my_sites.html", {"sites": sites})
+    if grants.supervisor_person_id:
+        return redirect("portal:entity", level="supervisor", pk=grants.supervisor_person_id)
+    if grants.csr_person_id:
+        return redirect("portal:entity", level="csr", pk=grants.csr_person_id)
+    return redirect("home")
+
+
+def _organization_standings(request, edition):
+    organizations = list(organizations_visible_to(request.user))
+    window = edition.survey_window
+    latest = queries.latest_month(level="organization", entity_ids=[o.id for o in organizations], window=window)
+    period = queries.Period.ending(last=latest, months=_months_param(request)) if latest else None
+    totals = (
+        queries.period_metrics(
+            level="organization",
+            entity_ids=[o.id for o in organizations],
+            window=window,
+            first=period.first,
+            last=period.last,
+        )
+        if period
+        else {}
+    )
+    standings = [queries.Standing(obj=o, metrics=totals.get(o.id, queries.Metrics())) for o in organizations]
+    return standings, period
+
+
+@login_required
+def organizations(request):
+    """The organizations the user may see, with their counts over the last months."""
+    grants = grants_for(request.user)
+    if not (grants.all_organizations or grants.organization_ids):
+        raise PermissionDenied
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    standings, period = _organization_standings(request, edition)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        table = tables.standings_table(title=_("Organizations"), standings=standings, with_rank=False)
+        return _download(table, request.GET["format"], "organizations")
+    return render(
+        request,
+        "portal/organizations.html",
+        {
+            "standings": standings,
+            "period": period,
+            "edition": edition,
+            "editions": queries.editions(),
+            "rates": queries.RATES,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _chart_data(*, months, edition, rule) -> dict:
+    metric = edition.metric
+    return {
+        "labels": [str(Month.of(month)) for month, _m in months],
+        "metric": metric,
+        "series": [
+            {
+                "key": key,
+                "label": str(label),
+                "values": [m.rate(key).percent for _month, m in months],
+                "low": [m.rate(key).low for _month, m in months],
+                "high": [m.rate(key).high for _month, m in months],
+            }
+            for key, _count, label in queries.RATES
+        ],
+        "threshold": float(rule.threshold_percent) if rule else None,
+        "thresholdLabel": _("Threshold %(edition)s") % {"edition": edition.year},
+    }
+
+
+@login_required
+def entity(request, level: str, pk: int):
+    """One entity's dashboard: monthly rates with intervals, the trend chart and the entities under it."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    window = edition.survey_window
+    rule = queries.level_rule(edition=edition, level=level)
+    months = queries.monthly_metrics(entity=target, window=window)
+    child_level = queries.CHILD_LEVEL[level]
+    period = queries.default_period(entity=target, window=window, months=_months_param(request))
+    children = (
+        queries.member_standings(entity=target, level=child_level, window=window, period=period, metric=edition.metric)
+        if child_level and period
+        else []
+    )
+    return render(
+        request,
+        "portal/entity.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "editions": queries.editions(),
+            "rule": rule,
+            "months": list(reversed(months)),
+            "chart": _chart_data(months=months, edition=edition, rule=rule),
+            "child_level": child_level,
+            "children": children,
+            "period": period,
+            "rates": queries.RATES,
+            "rankable": queries.RANKABLE[level],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _through(request, target: queries.Entity, edition) -> Month | None:
+    """The month asked for, or the entity's latest month with data under the edition's window."""
+    asked = _month_param(request, "through")
+    if asked is not None:
+        return Month.of(asked)
+    latest = queries.latest_month(level=target.level, entity_ids=[target.id], window=edition.survey_window)
+    return None if latest is None else Month.of(latest)
+
+
+@login_required
+def progress(request, level: str, pk: int):
+    """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    through = _through(request, target, edition)
+    result = None if through is None else progress_for(entity=target, edition=edition, through=through)
+    return render(
+        request,
+        "portal/progress.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "editions": queries.editions(),
+            "progress": result,
+            "rankable": queries.RANKABLE[level],
+            "extra_params": [("through", str(through))] if request.GET.get("through") else [],
+        },
+    )
+
+
+@login_required
+def editions(request, level: str, pk: int):
+    """What-if: the same entity under every edition, side by side."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    through = _through(request, target, edition)
+    standings = [] if through is None else compare_editions(entity=target, through=through)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        table = tables.editions_table(title=_("Editions"), standings=standings)
+        return _download(table, request.GET["format"], f"{level}-{target.obj.code}-editions")
+    return render(
+        request,
+        "portal/editions.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "through": through,
+            "standings": standings,
+            "rankable": queries.RANKABLE[level],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _leaderboard(request, target, edition):
+    ranked_level = request.GET.get("of") or (queries.RANKABLE[target.level] or [None])[-1]
+    if ranked_level not in queries.RANKABLE[target.level]:
+        raise Http404
+    window = edition.survey_window
+    through = _month_param(request, "through")
+    period = (
+        queries.Period.ending(last=through, months=_months_param(request))
+        if through
+        else queries.default_period(entity=target, window=window, months=_months_param(request))
+    )
+    standings = (
+        queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+        if period
+        else []
+    )
+    return ranked_level, period, standings
+
+
+@login_required
+def leaderboard(request, level: str, pk: int):
+    """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    ranked_level, period, standings = _leaderboard(request, target, edition)
+    page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/leaderboard.html",
+        {
+            "entity": target,
+            "edition": edition,
+            "editions": queries.editions(),
+            "rule": queries.level_rule(edition=edition, level=ranked_level),
+            "ranked_level": ranked_level,
+            "period": period,
+            "page": page,
+            "rates": queries.RATES,
+            "rankable": queries.RANKABLE[level],
+            "months_param": _months_param(request),
+            "query": _without_page(request),
+        },
+    )
+
+
+def _comment_filters(request) -> queries.CommentFilters:
+    month = _month_param(request, "month")
+    csr_id = request.GET.get("csr") or None
+    if csr_id is not None:
+        try:
+            csr_id = int(csr_id)
+        except ValueError:
+            raise Http404 from None
+    return queries.CommentFilters(
+        unresolved=request.GET.get("unresolved") == "1",
+        low_rating=request.GET.get("low") == "1",
+        month=month,
+        csr_id=csr_id,
+    )
+
+
+@login_required
+def comments(request, level: str, pk: int):
+    """Customers' verbatim comments on the entity's calls, filtered and paginated."""
+    target = _entity(request, level, pk)
+    filters = _comment_filters(request)
+    page = Paginator(queries.comments(entity=target, filters=filters), COMMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    csrs = (
+        []
+        if level == "csr"
+        else list(queries.members(entity=target, level="csr").select_related(None).only("id", "code", "name"))
+    )
+    return render(
+        request,
+        "portal/comments.html",
+        {
+            "entity": target,
+            "filters": filters,
+            "page": page,
+            "csrs": csrs,
+            "query": _without_page(request),
+            "rankable": queries.RANKABLE[level],
+        },
+    )
+
+
+EXPORTABLE = ["months", "members", "leaderboard", "comments"]
+
+
+def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            tables.to_xlsx(table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@login_required
+def export(request, level: str, pk: int, table: str, fmt: str):
+    """Any of the entity's tables as CSV or XLSX, with the same filters as the page."""
+    target = _entity(request, level, pk)
+    edition = queries.choose_edition(year=request.GET.get("edition"))
+    window = edition.survey_window
+    stem = f"{level}-{target.obj.code}-{table}"
+    if table == "months":
+        data = tables.months_table(title=_("Months"), months=queries.monthly_metrics(entity=target, window=window))
+    elif table == "members":
+        child_level = queries.CHILD_LEVEL[level]
+        period = queries.default_period(entity=target, window=window, months=_months_param(request))
+        if child_level is None:
+            raise Http404
+        standings = (
+            queries.member_standings(
+                entity=target, level=child_level, window=window, period=period, metric=edition.metric
+            )
+            if period
+            else []
+        )
+        data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
+    elif table == "leaderboard":
+        _ranked, _period, standings = _leaderboard(request, target, edition)
+        data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
+    elif table == "comments":
+        responses = queries.comments(entity=target, filters=_comment_filters(request))
+        data = tables.comments_table(title=_("Comments"), responses=responses.iterator(chunk_size=2000))
+    else:
+        raise Http404
+    return _download(data, fmt, stem)

@@ -1,0 +1,67 @@
+import pytest
+
+from worldclass.core.errors import AppError
+from worldclass.surveys.domain.mapping import SurveyMapping, load_mapping, parse_mapping
+
+EXAMPLE = """
+[columns]
+survey_id = "Survey ID"
+resolved = "Resolved?"
+
+[values.resolved]
+"Y" = "yes"
+"N" = "no"
+
+[values.channel]
+"Telephone" = "phone"
+
+[rating]
+scale = [0, 10]
+"""
+
+
+def test_the_documented_example_parses():
+    assert parse_mapping(EXAMPLE) == SurveyMapping(
+        columns={"survey_id": "Survey ID", "resolved": "Resolved?"},
+        values={"resolved": {"Y": "yes", "N": "no"}, "channel": {"Telephone": "phone"}},
+        scale_min=0,
+        scale_max=10,
+    )
+
+
+def test_booleans_and_integers_in_value_maps_become_text():
+    mapping = parse_mapping('[values.resolved]\n"Y" = true\n"N" = false\n[values.overall_sat]\n"Great" = 5\n')
+    assert mapping.values == {"resolved": {"Y": "yes", "N": "no"}, "overall_sat": {"Great": "5"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("[columns]\nagent = 'Agent'\n", ["columns.agent"]),
+        ("[columns]\ncsr = ''\n", ["columns.csr"]),
+        ("[columns]\ncsr = 'A'\nsupervisor = 'A'\n", ["columns"]),
+        ("[values.mood]\n'x' = 'y'\n", ["values.mood"]),
+        ("[values.resolved]\n'x' = 1.5\n", ["values.resolved.x"]),
+        ("[rating]\nscale = [5, 1]\n", ["rating.scale"]),
+        ("[rating]\nscale = [1, 5, 10]\n", ["rating.scale"]),
+        ("[rating]\ntop = 5\n", ["rating.top"]),
+        ("[extras]\n", ["extras"]),
+    ],
+)
+def test_bad_mapping_files_name_the_key(text, fields):
+    with pytest.raises(AppError) as caught:
+        parse_mapping(text)
+    assert caught.value.code == "invalid_mapping"
+    assert [d.field for d in caught.value.details] == fields
+
+
+def test_invalid_toml_is_reported():
+    with pytest.raises(AppError) as caught:
+        parse_mapping("[columns\n")
+    assert caught.value.details[0].message.startswith("not valid TOML")
+
+
+def test_load_mapping_reads_a_file(tmp_path):
+    path = tmp_path / "client.toml"
+    path.write_text(EXAMPLE, encoding="utf-8")
+    assert load_mapping(path).scale_max == 10
