@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "worldclass.certificates",
     "worldclass.registry",
     "worldclass.awards",
+    "worldclass.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,98 @@
+"""The demo: synthetic surveys in through the real import, certification out, then the other apps' demo data.
+
+Demo hooks: an installed worldclass app may provide `<app>/demo.py` with
+`populate_demo(*, seed: int, stdout) -> None`. `run_demo_hooks` calls each one in INSTALLED_APPS order, after
+certification, so hooks can rely on surveys, rollups and certifications being in place. A hook must be idempotent
+(the demo may run twice on one database) and deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from django.apps import apps
+
+from worldclass.certification.domain.runs import run_certification
+from worldclass.certification.models import CertificationRun, Edition
+from worldclass.core.months import Month
+from worldclass.demo.synthetic import DEFAULT_END_MONTH, GenerationSummary, generate_surveys
+from worldclass.surveys.domain.importing import ImportReport, import_surveys
+
+DEMO_ACTOR = "demo"
+DEFAULT_EDITIONS = (2008, 2013, 2015)
+HOOK_MODULE = "demo"
+HOOK_FUNCTION = "populate_demo"
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    generation: GenerationSummary
+    import_report: ImportReport
+    runs: list[CertificationRun]
+
+
+def demo_data_path(*, data_dir: Path, seed: int, months: int, csrs: int) -> Path:
+    """Where the demo's survey file for these parameters lives."""
+    return data_dir / f"surveys-seed{seed}-{months}m-{csrs}csrs.csv"
+
+
+def load_demo_data(
+    *,
+    seed: int,
+    months: int,
+    csrs: int,
+    data_dir: Path,
+    editions: Iterable[int] = DEFAULT_EDITIONS,
+    end_month: Month = DEFAULT_END_MONTH,
+    progress: IO[str] | None = None,
+) -> DemoLoad:
+    """Generate the synthetic file, import it as a certifier would, and certify each edition through its end.
+
+    Running it again with the same parameters is safe: the file is the same bytes, so the import is a no-op,
+    and each certification run is a new, audited run over the same rollups.
+    """
+    years = list(editions)
+    known = dict(Edition.objects.filter(year__in=years).values_list("year", "pk"))
+    missing = [year for year in years if year not in known]
+    if missing:
+        raise ValueError(f"unknown edition(s): {', '.join(map(str, missing))}")
+    path = demo_data_path(data_dir=data_dir, seed=seed, months=months, csrs=csrs)
+    generation = generate_surveys(
+        path=path, seed=seed, months=months, end_month=end_month, csrs=csrs, progress=progress
+    )
+    report = import_surveys(path=path, actor=DEMO_ACTOR)
+    runs = [
+        run_certification(edition=Edition.objects.get(year=year), through=generation.last_month, actor=DEMO_ACTOR)
+        for year in years
+    ]
+    return DemoLoad(generation=generation, import_report=report, runs=runs)
+
+
+def demo_hooks() -> list[tuple[str, Callable[..., None]]]:
+    """Every installed worldclass app's `populate_demo`, in INSTALLED_APPS order."""
+    hooks = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("worldclass.") or config.name == "worldclass.demo":
+            continue
+        module_name = f"{config.name}.{HOOK_MODULE}"
+        # find_spec, not a caught ImportError, so that a broken hook module fails loudly.
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        hook = getattr(importlib.import_module(module_name), HOOK_FUNCTION, None)
+        if callable(hook):
+            hooks.append((config.label, hook))
+    return hooks
+
+
+def run_demo_hooks(*, seed: int, stdout) -> list[str]:
+    """Let each app add its demo data; returns the labels of the apps whose hook ran."""
+    ran = []
+    for label, hook in demo_hooks():
+        hook(seed=seed, stdout=stdout)
+        ran.append(label)
+    return ran

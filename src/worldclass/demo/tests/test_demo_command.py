@@ -1,0 +1,82 @@
+import importlib.machinery
+import io
+import sys
+import types
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from worldclass.certification.models import CertificationRun
+from worldclass.demo.domain import demo_hooks, run_demo_hooks
+from worldclass.surveys.models import ImportBatch, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+SMALL = ["--no-serve", "--seed", "1", "--months", "4", "--csrs", "30"]
+
+
+def run_demo(tmp_path, *extra):
+    out = io.StringIO()
+    call_command("demo", *SMALL, "--data-dir", str(tmp_path), *extra, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_certifies_and_summarizes(tmp_path, unscoped):
+    output = run_demo(tmp_path)
+    data_file = next(tmp_path.glob("*.csv"))
+    rows = len(data_file.read_text(encoding="utf-8").splitlines()) - 1
+    # Other apps' demo hooks may add live-channel surveys of their own; the demo's file is one batch.
+    batch = ImportBatch.objects.get(source_name=data_file.name)
+    assert (batch.rows_created, SurveyResponse.objects.filter(import_batch=batch).count()) == (rows, rows)
+    assert sorted(CertificationRun.objects.values_list("edition__year", flat=True)) == [2008, 2013, 2015]
+    assert "2013 World Class Call Certification, through 2025-12" in output
+    assert output.count("certified: ") == 3
+
+
+def test_demo_twice_imports_nothing_new(tmp_path, unscoped):
+    run_demo(tmp_path)
+    surveys = SurveyResponse.objects.count()
+    run_demo(tmp_path)
+    assert SurveyResponse.objects.count() == surveys
+    assert ImportBatch.objects.first().status == ImportBatch.Status.NO_OP
+    assert CertificationRun.objects.count() == 6
+
+
+def test_demo_certifies_the_editions_asked_for(tmp_path, unscoped):
+    run_demo(tmp_path, "--editions", "2014")
+    assert list(CertificationRun.objects.values_list("edition__year", flat=True)) == [2014]
+
+
+def test_unknown_edition_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="unknown edition"):
+        run_demo(tmp_path, "--editions", "1999")
+
+
+@pytest.fixture
+def fake_hook(monkeypatch):
+    calls = []
+    module = types.ModuleType("worldclass.awards.demo")
+    module.__spec__ = importlib.machinery.ModuleSpec("worldclass.awards.demo", loader=None)
+
+    def populate_demo(*, seed, stdout):
+        calls.append(seed)
+        stdout.write("awards demo data\n")
+
+    module.populate_demo = populate_demo
+    monkeypatch.setitem(sys.modules, "worldclass.awards.demo", module)
+    return calls
+
+
+def test_hooks_are_found_by_module_name(fake_hook):
+    assert "awards" in [label for label, _ in demo_hooks()]
+
+
+def test_hooks_run_with_the_seed(fake_hook, monkeypatch):
+    only_awards = [(label, hook) for label, hook in demo_hooks() if label == "awards"]
+    monkeypatch.setattr("worldclass.demo.domain.demo_hooks", lambda: only_awards)
+    out = io.StringIO()
+    ran = run_demo_hooks(seed=42, stdout=out)
+    assert ran == ["awards"]
+    assert fake_hook == [42]
+    assert out.getvalue().endswith("awards demo data\n")
