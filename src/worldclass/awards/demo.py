@@ -22,9 +22,9 @@ from worldclass.awards.models import (
     Scorecard,
     WinnerDecision,
 )
+from worldclass.demo import DEMO_PASSWORD
 from worldclass.directory.models import Organization
 
-DEMO_PASSWORD = "awards-demo-2019"
 JUDGES = [f"awards-judge{n}" for n in range(1, 7)]
 STAFF = "awards-staff"
 APPLICANTS = [

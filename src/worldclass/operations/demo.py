@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.months import Month
+from worldclass.demo import DEMO_PASSWORD
 from worldclass.directory.models import Organization, Site
 from worldclass.operations.domain import invitations as channels
 from worldclass.operations.domain.calls import import_calls
@@ -20,7 +21,6 @@ from worldclass.operations.models import Call, Invitation, RecoveryCase, SampleP
 
 ORG_CODE = "northwind"
 SITE_CODE = "mtl"
-DEMO_PASSWORD = "worldclass-demo-2026"
 CSRS = [("NW-C01", "NW-S1"), ("NW-C02", "NW-S1"), ("NW-C03", "NW-S1"), ("NW-C04", "NW-S2"), ("NW-C05", "NW-S2")]
 CALL_TYPES = [("billing", 5), ("technical", 3), ("moving", 1)]
 DAYS = 30

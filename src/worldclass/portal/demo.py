@@ -9,9 +9,8 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.domain import record_audit_event
+from worldclass.demo import DEMO_PASSWORD
 from worldclass.directory.models import Organization, Person, Site
-
-DEMO_PASSWORD = "worldclass-demo"
 
 
 @dataclass(frozen=True)
