@@ -274,3 +274,32 @@ def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet[SurveyRespo
     if filters.csr_id is not None:
         queryset = queryset.filter(csr_id=filters.csr_id)
     return queryset.select_related("csr", "site").order_by("-call_at", "-id")
+
+
+@dataclass
+class RecoveryPanel:
+    """Open service-recovery cases of the sites under a dashboard entity that the user manages."""
+
+    cases: list
+    open_count: int
+    overdue_count: int
+
+
+def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPanel | None:
+    """The site or organization dashboard's follow-up cases; None where the user does not handle cases."""
+    from worldclass.operations import access as operations_access
+    from worldclass.operations.queries import open_cases_for
+
+    if entity.level not in ("site", "organization") or not operations_access.can_see_operations(user):
+        return None
+    managed = operations_access.visible_sites(user)
+    if entity.level == "site":
+        site_ids = [site.pk for site in managed if site.pk == entity.id]
+    else:
+        site_ids = [site.pk for site in managed if site.organization_id == entity.id]
+    if not site_ids:
+        return None
+    cases = open_cases_for(site_ids=site_ids, now=now)
+    return RecoveryPanel(
+        cases=cases[:limit], open_count=len(cases), overdue_count=sum(1 for case in cases if case.is_overdue)
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
@@ -182,6 +183,7 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
+            "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
         },
     )
 
