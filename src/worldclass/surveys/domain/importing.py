@@ -172,6 +172,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         errors.extend(chunk_errors)
         stage.load(valid)
         roster.add(valid)
+    stage.analyze()
     errors.extend(stage.cross_row_errors())
     if errors:
         raise _invalid_file(path, errors)
@@ -186,6 +187,11 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         rows_total=rows_total,
     )
     organizations = roster.upsert()
+    if connection.vendor == "postgresql":
+        # The roster may have just grown by thousands of people in this transaction; stale estimates make the
+        # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_organization, directory_site, directory_person")
     stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
     created = stage.count_created(batch_id=batch.id)
     if created < rows_total:
@@ -687,6 +693,11 @@ class _Stage:
         placeholders = ", ".join(["%s"] * len(STAGE_NAMES))
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.name} VALUES ({placeholders})", frame.iter_rows())
+
+    def analyze(self) -> None:
+        """Give the planner the staging table's statistics: autovacuum never analyzes temporary tables, and
+        without them PostgreSQL plans the roster joins of a million rows as nested loops over the whole stage."""
+        self._execute("ANALYZE {stage}")
 
     def _fetch(self, sql: str, params=()) -> list[tuple]:
         with connection.cursor() as cursor:
