@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django_scopes import scopes_disabled
 
+from worldclass.certification.domain.rules import wilson_interval
 from worldclass.directory.models import Person
 from worldclass.operations.models import (
     Call,
@@ -21,19 +21,6 @@ from worldclass.operations.models import (
     SampleOutcome,
     SamplePlan,
 )
-
-Z95 = 1.959963984540054
-
-
-def wilson_interval(successes: int, n: int) -> tuple[float, float] | None:
-    """The Wilson score 95% interval of a proportion, or None without observations."""
-    if n == 0:
-        return None
-    p = successes / n
-    denominator = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denominator
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass

@@ -5,18 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from worldclass.certification.domain import rules
+
 Z_95 = 1.959963984540054
 
 
 def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
-    """Wilson score interval for a proportion."""
+    """Wilson score interval for a proportion (the certification rules' formula); n must be positive here."""
     if n <= 0:
         raise ValueError("n must be positive")
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return rules.wilson_interval(successes, n, z)
 
 
 @dataclass(frozen=True)
