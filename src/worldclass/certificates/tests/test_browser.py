@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -15,16 +14,21 @@ from worldclass.certificates.tests.factories import (
     user_with_role,
 )
 
+LOGIN_PASSWORD = "a long browser-test passphrase"
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(browser, user) -> None:
-    """Sign in through Django's session, as the login page would."""
-    client = Client()
-    client.force_login(user)
-    browser.page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": browser.base_url}]
-    )
+    """Sign in through the login page, as a person would."""
+    user.set_password(LOGIN_PASSWORD)
+    user.save(update_fields=["password"])
+    browser.goto("/accounts/login/")
+    browser.page.get_by_label("Username").fill(user.get_username())
+    browser.page.get_by_label("Password").fill(LOGIN_PASSWORD)
+    browser.page.get_by_role("button", name="Log in").click()
+    browser.page.wait_for_load_state()
+    assert "/accounts/login/" not in browser.page.url
 
 
 def test_csr_downloads_their_certificate_and_it_verifies(browser, tmp_path):
