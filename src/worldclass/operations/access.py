@@ -36,11 +36,16 @@ def managed_site_ids(user) -> set[int]:
     return {site.pk for a in _roles(user) if a.role == Role.SITE_MANAGER for site in a.sites.all()}
 
 
-def visible_sites(user):
-    """Sites whose operations a user may see: all (certifier staff), an org admin's, a site manager's own."""
+def visible_sites(user, *, organization_id: int | None = None, site_id: int | None = None):
+    """Sites whose operations a user may see: all (certifier staff), an org admin's, a site manager's own;
+    optionally only among one organization's sites or one site."""
     # The role decides the reach; scopes are opened for the user's organizations anyway.
     with scopes_disabled():
         sites = Site.objects.select_related("organization").order_by("organization__code", "code")
+        if organization_id is not None:
+            sites = sites.filter(organization_id=organization_id)
+        if site_id is not None:
+            sites = sites.filter(pk=site_id)
         if is_certifier_staff(user):
             return list(sites)
         org_ids, site_ids = admin_organization_ids(user), managed_site_ids(user)

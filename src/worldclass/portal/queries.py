@@ -292,11 +292,11 @@ def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPan
 
     if entity.level not in ("site", "organization") or not operations_access.can_see_operations(user):
         return None
-    managed = operations_access.visible_sites(user)
     if entity.level == "site":
-        site_ids = [site.pk for site in managed if site.pk == entity.id]
+        managed = operations_access.visible_sites(user, site_id=entity.id)
     else:
-        site_ids = [site.pk for site in managed if site.organization_id == entity.id]
+        managed = operations_access.visible_sites(user, organization_id=entity.id)
+    site_ids = [site.pk for site in managed]
     if not site_ids:
         return None
     cases = open_cases_for(site_ids=site_ids, now=now)
