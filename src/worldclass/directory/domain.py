@@ -52,6 +52,7 @@ def upsert_roster(
             [Organization(code=code, name=code) for code in sorted(organizations)], ignore_conflicts=True
         )
         ids.organizations = dict(Organization.objects.filter(code__in=organizations).values_list("code", "id"))
+        code_of_organization = {pk: code for code, pk in ids.organizations.items()}
 
         Site.objects.bulk_create(
             [
@@ -62,7 +63,7 @@ def upsert_roster(
         )
         changed_sites = []
         for site in Site.objects.select_for_update().filter(organization_id__in=ids.organizations.values()):
-            key = (_code_of(ids.organizations, site.organization_id), site.code)
+            key = (code_of_organization[site.organization_id], site.code)
             if key not in sites:
                 continue
             ids.sites[key] = site.id
@@ -90,7 +91,7 @@ def upsert_roster(
         for org, code in merged:
             wanted.setdefault(ids.organizations[org], set()).add(code)
         for org_id, codes in wanted.items():
-            org_code = _code_of(ids.organizations, org_id)
+            org_code = code_of_organization[org_id]
             for person in _locked_people(org_id, codes):
                 people[(org_code, person.code)] = person
         ids.people = {key: person.id for key, person in people.items()}
@@ -134,13 +135,6 @@ def _update_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
     assignments = ", ".join(f"{column} = %s" for column in columns)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
-
-
-def _code_of(organization_ids: dict[str, int], organization_id: int) -> str:
-    for code, pk in organization_ids.items():
-        if pk == organization_id:
-            return code
-    raise KeyError(organization_id)
 
 
 def _locked_people(organization_id: int, codes: set[str]):
