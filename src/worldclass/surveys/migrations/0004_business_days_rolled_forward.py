@@ -128,6 +128,10 @@ def recompute_business_days(apps, schema_editor) -> None:
             "business_days integer NOT NULL)"
         )
         cursor.executemany("INSERT INTO business_days_fix VALUES (%s, %s, %s, %s)", changes)
+        cursor.execute(
+            "CREATE INDEX business_days_fix_key ON business_days_fix (country, call_local_date, survey_local_date)"
+        )
+        cursor.execute("ANALYZE business_days_fix")
         with append_only_trigger_lifted(schema_editor, surveys):
             cursor.execute(
                 f"UPDATE {surveys} SET business_days_after_call = f.business_days "
@@ -137,7 +141,8 @@ def recompute_business_days(apps, schema_editor) -> None:
                 f"AND f.survey_local_date = {surveys}.survey_local_date"
             )
         cursor.execute("DROP TABLE business_days_fix")
-        windows = list(window_model.objects.filter(kind="business_days").order_by("id").values_list("id", "business_days"))
+        business_day_windows = window_model.objects.filter(kind="business_days").order_by("id")
+        windows = list(business_day_windows.values_list("id", "business_days"))
         if windows:
             ids = ", ".join(str(int(window_id)) for window_id, _ in windows)
             cursor.execute(f"DELETE FROM {rollups} WHERE window_id IN ({ids})")
