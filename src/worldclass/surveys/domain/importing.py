@@ -35,6 +35,7 @@ from worldclass.directory.domain import PersonSighting, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
 from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
@@ -141,6 +142,12 @@ def import_surveys(
     mapping = mapping or SurveyMapping()
     source_name = source_name or path.name
     sha256 = file_sha256(path)
+    # Same bytes through the same mapping as a loaded batch: "No change" without reading a row (reimport.py says why).
+    earlier = find_loaded_batch(sha256=sha256, mapping=mapping.as_dict())
+    if earlier is not None:
+        return record_unchanged_import(
+            earlier=earlier, actor=actor, user=user, source_name=source_name, mapping=mapping.as_dict()
+        )
     try:
         # Imports are certifier back-office work across every organization in the file.
         with scopes_disabled(), transaction.atomic():
