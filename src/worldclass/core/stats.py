@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import numpy as np
+from worldclass.core.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 # The z of every 95% interval on the platform. The certification rules fix it at 1.96 (docs/rules.md) and the
 # published figures (certify --json, the dashboards' intervals) are computed with it, so the awards use it too.

@@ -26,6 +26,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--organization", help="Only this organization (its code).")
         parser.add_argument("--verify-run", type=int, metavar="RUN_ID", help="Replay a stored run and compare.")
+        parser.add_argument(
+            "--force", action="store_true", help="Evaluate again even when a stored run read the same input."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -60,18 +63,22 @@ class Command(BaseCommand):
             require_confidence=options["require_confidence"],
             actor="cli:certify",
             organization=organization,
+            # --json prints the whole evaluation, which a stored run does not keep.
+            reuse_unchanged=not options["force"] and not options["json"],
         )
+        if run.reused:
+            self.stdout.write(
+                f"Unchanged since run #{run.pk}: edition {edition.year} through {through}. {_summary(run.counts)}. "
+                "(--force evaluates again.)"
+            )
+            self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
+            return
         evaluation = run.evaluation
         if options["json"]:
             self.stdout.write(evaluation.canonical_json())
             return
         self.stdout.write(render_table(evaluation))
-        counts = run.counts
-        summary = ", ".join(
-            f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
-            for level in counts["certified"]
-        )
-        self.stdout.write(f"\nRun {run.pk}: edition {edition.year} through {through}. {summary}.")
+        self.stdout.write(f"\nRun {run.pk}: edition {edition.year} through {through}. {_summary(run.counts)}.")
         self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
 
     def _verify(self, run_id: int, *, as_json: bool) -> None:
@@ -97,6 +104,13 @@ class Command(BaseCommand):
             )
         if not verification.result_matches:
             raise CommandError(f"Run {run.pk} does not reproduce: the result checksum differs.")
+
+
+def _summary(counts: dict) -> str:
+    return ", ".join(
+        f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
+        for level in counts["certified"]
+    )
 
 
 def render_table(evaluation) -> str:
