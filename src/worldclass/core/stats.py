@@ -44,6 +44,25 @@ def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tupl
         return p, np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
 
 
+def wilson_lower_bound_sql(successes, n, z: float = Z_95):
+    """The Wilson lower bound as a database expression over two integer expressions (NULL where n is 0): the same
+    arithmetic as `wilson_interval`, so that a leaderboard ranks and pages in SQL instead of in Python."""
+    from django.db.models import Case, FloatField, Value, When
+    from django.db.models.functions import Cast, Greatest, Sqrt
+    from django.db.models.lookups import GreaterThan
+
+    trials = n
+    n = Cast(n, FloatField())
+    p = Cast(successes, FloatField()) / n
+    z2 = Value(z * z)
+    denominator = Value(1.0) + z2 / n
+    centre = (p + z2 / (Value(2.0) * n)) / denominator
+    half = Value(z) * Sqrt(p * (Value(1.0) - p) / n + z2 / (Value(4.0) * n * n)) / denominator
+    return Case(
+        When(GreaterThan(trials, 0), then=Greatest(Value(0.0), centre - half)), default=None, output_field=FloatField()
+    )
+
+
 def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
     """Wilson lower bounds of many proportions (0 where n is 0)."""
     _, low, _ = wilson_bounds(successes, n, z)

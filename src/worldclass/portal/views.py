@@ -253,12 +253,20 @@ def _leaderboard(request, target, edition):
         if through
         else queries.default_period(entity=target, window=window, months=_months_param(request))
     )
-    standings = (
-        queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+    ranked = (
+        queries.ranked_members(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
         if period
-        else []
+        else None
     )
-    return ranked_level, period, standings
+    return ranked_level, period, ranked
+
+
+def _standings(ranked, *, ranked_level, period, edition, first_rank: int = 1) -> list:
+    if ranked is None or period is None:
+        return []
+    return queries.standings_of(
+        members=list(ranked), level=ranked_level, window=edition.survey_window, period=period, first_rank=first_rank
+    )
 
 
 @login_required
@@ -266,8 +274,12 @@ def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    ranked_level, period, standings = _leaderboard(request, target, edition)
-    page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    ranked_level, period, ranked = _leaderboard(request, target, edition)
+    # The database ranks and pages: a board of thousands reads only the members it shows.
+    page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _standings(
+        page.object_list, ranked_level=ranked_level, period=period, edition=edition, first_rank=page.start_index()
+    )
     return render(
         request,
         "portal/leaderboard.html",
@@ -370,7 +382,8 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        _ranked, _period, standings = _leaderboard(request, target, edition)
+        ranked_level, period, ranked = _leaderboard(request, target, edition)
+        standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))
