@@ -183,9 +183,17 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
-            "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
         },
     )
+
+
+@login_required
+def recovery(request, level: str, pk: int):
+    """The dashboard's service-recovery panel, fetched by the page once it has loaded (empty for those who do not
+    handle cases)."""
+    target = _entity(request, level, pk)
+    panel = queries.recovery_panel(user=request.user, entity=target, now=timezone.now())
+    return render(request, "portal/_recovery.html", {"recovery": panel})
 
 
 def _through(request, target: queries.Entity, edition) -> Month | None:
