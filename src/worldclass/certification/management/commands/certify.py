@@ -14,6 +14,9 @@ from worldclass.directory.queries import get_organization_by_code
 
 class Command(BaseCommand):
     help = "Evaluate an edition's World Class rules through a month, store the run, and print the results."
+    # Django's system checks import the URLconf, so every view and API with their heavy libraries (polars, reportlab,
+    # holidays...): most of a warm certify's start-up. `check` and `migrate` run them; a data command need not.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--edition", help="The edition's year, e.g. 2013.")
