@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import parse_mapping
+from worldclass.surveys.domain.mapping import parse_mapping, read_mapping_text
 from worldclass.surveys.models import ImportBatch
 
 
@@ -56,8 +56,25 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
 
 class SurveyImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The survey-results CSV file (UTF-8, header row).")
+    file = serializers.FileField(
+        help_text="The survey-results file: CSV, or xlsx (by its .xlsx name or the mapping's [file] format)."
+    )
     mapping = serializers.FileField(required=False, help_text="A TOML mapping file (docs/import-format.md).")
+
+
+class SkippedRowsSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="The file column a [skip] rule reads.")
+    value = serializers.CharField(allow_blank=True)
+    rows = serializers.IntegerField()
+
+
+class WindowEligibilitySerializer(serializers.Serializer):
+    window = serializers.CharField()
+    description = serializers.CharField()
+    editions = serializers.ListField(child=serializers.IntegerField())
+    surveys = serializers.IntegerField()
+    eligible = serializers.IntegerField()
+    warning = serializers.CharField(allow_blank=True, help_text="Set when fewer than half count: the likely cause.")
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -69,6 +86,9 @@ class ImportReportSerializer(serializers.Serializer):
     rows_created = serializers.IntegerField()
     rows_unchanged = serializers.IntegerField()
     organizations = serializers.ListField(child=serializers.CharField())
+    rows_skipped = serializers.IntegerField()
+    skipped = SkippedRowsSerializer(many=True)
+    eligibility = WindowEligibilitySerializer(many=True)
     summary = serializers.CharField()
 
 
@@ -102,14 +122,12 @@ class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):
         mapping = None
         if upload.validated_data.get("mapping") is not None:
             mapping_file = upload.validated_data["mapping"]
-            try:
-                text = mapping_file.read().decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise serializers.ValidationError({"mapping": "The mapping file is not UTF-8 text."}) from error
+            text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
             mapping = parse_mapping(text, source=mapping_file.name)
         uploaded = upload.validated_data["file"]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload.csv"
+            # The upload keeps its suffix: an .xlsx name is how the format is told when the mapping does not say.
+            path = Path(folder) / f"upload{Path(uploaded.name or '').suffix.lower()[:8]}"
             with path.open("wb") as handle:
                 for block in uploaded.chunks():
                     handle.write(block)

@@ -16,11 +16,10 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -35,13 +34,15 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import PersonSighting, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
+from worldclass.surveys.domain.sources import DELIMITERS, TabularFile, open_tabular
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row; the exception (and so the command and the API) lists every one.
 ERRORS_RECORDED = 200
 MAX_ID_LENGTH = 64
+MAX_NAME_LENGTH = 200  # the roster's name fields
 TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
 CHANNELS = [c.value for c in Channel]
@@ -51,6 +52,16 @@ TIMESTAMP_PATTERN = (
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 )
 NO_OFFSET_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$"
+# Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
+LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
+ISO_DATE_FORMAT = "%Y-%m-%d"
+# Instants outside these years are typing mistakes (or 9999-12-31 placeholders), not calls.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# More errors than this and the refusal starts with a summary per column and reason.
+SUMMARY_ABOVE = 50
+SUMMARY_LINES = 5
+# Decimals beyond this are not ratings on any scale; the bound keeps the integer cast exact.
+MAX_RATING_TEXT = 1_000_000
 ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
 # The staging table's columns, in the order chunks are written.
 STAGE_COLUMNS = [
@@ -83,6 +94,18 @@ STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
 
 
 @dataclass
+class SkippedRows:
+    """Rows a [skip] rule left out: the file column, the value, how many."""
+
+    column: str
+    value: str
+    rows: int
+
+    def describe(self) -> str:
+        return f'[skip] "{self.column}" = "{self.value}"'
+
+
+@dataclass
 class ImportReport:
     """What an import did."""
 
@@ -94,19 +117,60 @@ class ImportReport:
     rows_created: int
     rows_unchanged: int
     organizations: list[str] = field(default_factory=list)
+    skipped: list[SkippedRows] = field(default_factory=list)
+    eligibility: list[dict] = field(default_factory=list)  # per survey window: see batch_eligibility
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(s.rows for s in self.skipped)
+
+    def _skipped_text(self) -> str:
+        rules = ", ".join(
+            f"{s.describe()}: {s.rows:,}" if len(self.skipped) > 1 else s.describe() for s in self.skipped
+        )
+        return f"skipped {self.rows_skipped:,} row{'s' if self.rows_skipped != 1 else ''} ({rules})"
 
     def summary(self) -> str:
         if self.rows_created == 0:
             if self.rows_total == 0:
-                return "No change: the file has no survey rows."
-            return f"No change: all {self.rows_total:,} rows were already loaded."
+                text = "No change: the file has no survey rows"
+            else:
+                text = f"No change: all {self.rows_total:,} rows were already loaded"
+            return text + (f"; {self._skipped_text()}." if self.skipped else ".")
         text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
+        if self.skipped:
+            text += f"; {self._skipped_text()}"
         if self.rows_unchanged:
             text += f"; {self.rows_unchanged:,} already loaded, unchanged"
         return text + "."
 
+    def eligibility_lines(self) -> list[str]:
+        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause."""
+        lines = []
+        for window in self.eligibility:
+            text = (
+                f"{window['description']} ({_years(window['editions'])}): "
+                f"{window['eligible']:,} of {window['surveys']:,} new surveys eligible"
+            )
+            lines.append(f"Warning: {text}; {window['warning']}." if window["warning"] else f"{text}.")
+        return lines
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "summary": self.summary()}
+        body = asdict(self)
+        body["skipped"] = [asdict(s) for s in self.skipped]
+        return {**body, "rows_skipped": self.rows_skipped, "summary": self.summary()}
+
+
+def _years(years: list[int]) -> str:
+    """Edition years, runs of consecutive years written as ranges: `editions 2009-2013, 2015`."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    text = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+    return f"edition{'s' if len(years) > 1 else ''} {text}"
 
 
 @dataclass
@@ -115,6 +179,7 @@ class _RowError:
     field: str | None
     message: str  # "{ref}" stands for the file line of `ref_row`
     ref_row: int | None = None
+    reason: str = ""  # the message without the row's values, to count errors alike in the summary
 
 
 def file_sha256(path: Path) -> str:
@@ -133,7 +198,7 @@ def import_surveys(
     user=None,
     source_name: str | None = None,
 ) -> ImportReport:
-    """Load a survey-results file all-or-nothing; re-loading the same rows is a no-op.
+    """Load a survey-results file (CSV or xlsx) all-or-nothing; re-loading the same rows is a no-op.
 
     Raises `AppError(code="invalid_file")` listing every bad line, or `Conflict` when a survey_id already loaded
     comes with different answers. Either way nothing is written but the record of the rejected import.
@@ -147,17 +212,26 @@ def import_surveys(
         with scopes_disabled(), transaction.atomic():
             return _import(path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
     except AppError as error:
-        _record_rejection(
-            error=error, path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
-        )
+        _record_rejection(error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
         raise
 
 
 def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:
-    from worldclass.certification.domain.rollups import add_batch_to_rollups
+    source = open_tabular(path, options=mapping.file, name=source_name)
+    try:
+        return _import_source(
+            source=source, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
+        )
+    finally:
+        source.close()
 
-    header = _read_header(path)
-    _check_columns(header, mapping)
+
+def _import_source(
+    *, source: TabularFile, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
+) -> ImportReport:
+    from worldclass.certification.domain.rollups import add_batch_to_rollups, batch_eligibility
+
+    names = _check_columns(source, mapping)
     if connection.vendor == "postgresql":
         # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
         with connection.cursor() as cursor:
@@ -165,8 +239,20 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
     stage = _Stage.create()
     roster = _RosterCollector()
     errors: list[_RowError] = []
+    skipped: Counter[tuple[int, str]] = Counter()
     rows_total = 0
-    for chunk in _read_chunks(path, header, mapping):
+    for chunk in source.batches(_interchange_columns(mapping, names), CHUNK_ROWS):
+        if mapping.skip:
+            skipped.update(
+                {
+                    (rule, value): count
+                    for rule, value, count in chunk.filter(pl.col("__skip_rule").is_not_null())
+                    .group_by("__skip_rule", "__skip_value")
+                    .len()
+                    .iter_rows()
+                }
+            )
+            chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
         rows_total += chunk.height
         valid, chunk_errors = _validate(chunk, mapping)
         errors.extend(chunk_errors)
@@ -175,7 +261,12 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
     stage.analyze()
     errors.extend(stage.cross_row_errors())
     if errors:
-        raise _invalid_file(path, errors)
+        raise _invalid_file(source, errors)
+    skip_columns = list(mapping.skip)
+    skipped_rows = [
+        SkippedRows(column=skip_columns[rule], value=value, rows=count)
+        for (rule, value), count in sorted(skipped.items(), key=lambda item: (item[0][0], -item[1]))
+    ]
 
     batch = ImportBatch.objects.create(
         actor=actor,
@@ -197,7 +288,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
     if created < rows_total:
         conflicts = stage.changed_answers()
         if conflicts:
-            lines = _file_lines(path, [row for row, _ in conflicts])
+            lines = source.lines([row for row, _ in conflicts])
             raise Conflict(
                 f"{len(conflicts):,} row(s) change the answers of surveys already loaded; "
                 "customers' answers are never edited, so nothing was imported.",
@@ -231,6 +322,8 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         rows_created=created,
         rows_unchanged=rows_total - created,
         organizations=organizations,
+        skipped=skipped_rows,
+        eligibility=[w.as_dict() for w in batch_eligibility(import_batch_id=batch.id)] if created else [],
     )
     record_audit_event(
         actor=actor,
@@ -241,16 +334,22 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         object_id=batch.id,
         summary=f"{source_name}: {report.summary()}",
         input_sha256=sha256,
-        counts={"rows_total": rows_total, "rows_created": created, "rows_unchanged": rows_total - created},
-        details={"organizations": organizations, "mapping": mapping.as_dict()},
+        counts={
+            "rows_total": rows_total,
+            "rows_created": created,
+            "rows_unchanged": rows_total - created,
+            "rows_skipped": report.rows_skipped,
+        },
+        details={"organizations": organizations, "mapping": mapping.as_dict(), "eligibility": report.eligibility},
     )
     return report
 
 
 def _record_rejection(
-    *, error: AppError, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
+    *, error: AppError, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
 ) -> None:
     """Record a refused import. Runs after the import's transaction rolled back, so only the record is written."""
+    row_errors = [d for d in error.details if d.line is not None] or error.details
     with scopes_disabled(), transaction.atomic():
         batch = ImportBatch.objects.create(
             actor=actor,
@@ -259,7 +358,7 @@ def _record_rejection(
             sha256=sha256,
             mapping=mapping.as_dict(),
             status=ImportBatch.Status.REJECTED,
-            error_count=len(error.details) or 1,
+            error_count=len(row_errors) or 1,
             errors=[{"code": error.code, "message": error.message}]
             + [d.as_dict() for d in error.details[:ERRORS_RECORDED]],
         )
@@ -269,9 +368,9 @@ def _record_rejection(
             action="surveys.import_rejected",
             object_type="surveys.importbatch",
             object_id=batch.id,
-            summary=f"{source_name}: {error.message}",
+            summary=f"{source_name}: {error.message.splitlines()[0]}",
             input_sha256=sha256,
-            counts={"errors": len(error.details)},
+            counts={"errors": len(row_errors)},
             details={"code": error.code, "first_errors": [d.as_dict() for d in error.details[:20]]},
         )
 
@@ -279,57 +378,72 @@ def _record_rejection(
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def _read_header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError as error:
-        raise AppError(
-            code="invalid_file",
-            message="The file is not UTF-8 text.",
-            details=[ErrorDetail(message=f"not UTF-8: {error.reason}", line=1)],
-        ) from error
-    if not header:
-        raise AppError(
-            code="invalid_file",
-            message="The file is empty: it needs a header row.",
-            details=[ErrorDetail(message="no header row", line=1)],
-        )
-    return [name.strip() for name in header]
+def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
+    """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given.
 
-
-def _check_columns(header: list[str], mapping: SurveyMapping) -> None:
+    Linear in the header's width (a header of 100,000 columns is checked at once)."""
+    header = set(source.header)
+    wanted: list[tuple[str, str]] = []  # (interchange column, file column)
+    names = [c for c in NAME_COLUMNS if c in mapping.constants or c in mapping.columns or c in header]
+    for column in COLUMNS + names:
+        wanted.extend((column, name) for name in mapping.sources(column))
+    wanted.extend((name, name) for name in mapping.skip)
     problems = []
-    for column in COLUMNS:
-        source = mapping.source_column(column)
-        if source not in header:
-            label = f"column {source!r} (mapped to {column})" if source != column else f"column {column!r}"
+    for column, name in wanted:
+        if name not in header:
+            label = f"column {name!r} (mapped to {column})" if name != column else f"column {column!r}"
             problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    for name in duplicated:
+    for name in source.duplicated_columns():
         problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
+    if problems and source.format == "csv":
+        needed = {name for _, name in wanted}
+        for delimiter in DELIMITERS:
+            if delimiter != source.delimiter and needed <= set(source.header_split_on(delimiter)):
+                shown = "\\t" if delimiter == "\t" else delimiter
+                problems.insert(
+                    0,
+                    ErrorDetail(
+                        message=(
+                            f"the header has every column when split on {shown!r}: "
+                            f'set [file] delimiter = "{shown}" in the mapping'
+                        ),
+                        line=1,
+                    ),
+                )
+                break
     if problems:
         raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
+    return names
 
 
-def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Iterator[pl.DataFrame]:
-    renames = {mapping.source_column(column): column for column in COLUMNS}
-    frame = pl.scan_csv(
-        path,
-        infer_schema=False,
-        empty_string_is_null=False,
-        row_index_name="row_index",
-        new_columns=header,
-        encoding="utf8",
-    ).select(["row_index", *[pl.col(source).alias(column) for source, column in renames.items()]])
-    try:
-        yield from frame.collect_batches(chunk_size=CHUNK_ROWS)
-    except pl.exceptions.PolarsError as error:
-        raise AppError(
-            code="invalid_file",
-            message="The file could not be read as UTF-8 CSV with a header row.",
-            details=[ErrorDetail(message=str(error).splitlines()[0])],
-        ) from error
+def _cell(name: str) -> pl.Expr:
+    return pl.col(name).fill_null("").str.strip_chars()
+
+
+def _interchange_columns(mapping: SurveyMapping, names: list[str]) -> list[pl.Expr]:
+    """Expressions over the file's columns giving the interchange columns (and, with [skip], the rule that skips
+    a row and the value it matched)."""
+    expressions = []
+    for column in COLUMNS + NAME_COLUMNS:
+        if column in mapping.constants:
+            expressions.append(pl.lit(mapping.constants[column], dtype=pl.String).alias(column))
+        elif column in NAME_COLUMNS and column not in names:
+            expressions.append(pl.lit("", dtype=pl.String).alias(column))
+        else:
+            sources = mapping.sources(column)
+            if len(sources) == 1:
+                expressions.append(pl.col(sources[0]).alias(column))
+            else:
+                expressions.append(pl.concat_str([_cell(s) for s in sources], separator=" ").alias(column))
+    if mapping.skip:
+        rule = pl.lit(None, dtype=pl.Int32)
+        value = pl.lit(None, dtype=pl.String)
+        for index, (name, skipped) in reversed(list(enumerate(mapping.skip.items()))):
+            matches = _cell(name).is_in(list(skipped))
+            rule = pl.when(matches).then(pl.lit(index, dtype=pl.Int32)).otherwise(rule)
+            value = pl.when(matches).then(_cell(name)).otherwise(value)
+        expressions += [rule.alias("__skip_rule"), value.alias("__skip_value")]
+    return expressions
 
 
 # --- validation --------------------------------------------------------------------------------------------
@@ -406,20 +520,72 @@ def _timestamp_columns(column: str) -> list[pl.Expr]:
     return _timestamp_outputs(column, sane, local, offset)
 
 
-def _parse_timestamps(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the parsed timestamp columns: the fast path for every row, the regex only for rows it did not parse."""
+def _local_timestamp_columns(column: str, mapping: SurveyMapping) -> list[pl.Expr]:
+    """Offset-less timestamps (ISO 8601, or the mapping's date_format) read in the mapping's [file] timezone.
+
+    The offset is the one in force at that local time in the zone, so daylight saving time is followed. A local
+    time that does not exist (the spring gap) is left unparsed and flagged; an ambiguous one (the autumn
+    repeat) takes its first occurrence, the offset before the clocks go back."""
+    text = pl.col(column).str.replace(r"^(\d{4}-\d{2}-\d{2})[Tt]", "$1 ")
+    date_formats = [ISO_DATE_FORMAT] + ([mapping.file.date_format] if mapping.file.date_format else [])
+    naive = pl.coalesce(
+        [
+            text.str.to_datetime(f"{date_format} {time_format}", strict=False, time_unit="us")
+            for date_format in date_formats
+            for time_format in LOCAL_TIME_FORMATS
+        ]
+    )
+    if mapping.file.timezone is None:
+        # A date_format without a zone: the timestamp parses, but its instant would still be a guess.
+        return [
+            pl.lit(None, dtype=pl.Datetime("us")).alias(f"__{column}_local"),
+            naive.is_not_null().alias(f"__{column}_no_zone"),
+        ]
+    utc = (
+        naive.dt.replace_time_zone(mapping.file.timezone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .dt.replace_time_zone(None)
+    )
+    offset = (naive - utc).dt.total_minutes()
+    return [
+        pl.when(utc.is_not_null()).then(naive).alias(f"__{column}_local"),
+        pl.when(utc.is_not_null()).then(offset).alias(f"__{column}_offset"),
+        (naive.is_not_null() & utc.is_null()).alias(f"__{column}_gap"),
+    ]
+
+
+def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
+    """Add the parsed timestamp columns: the fast path for every row, the regex only for rows it did not parse,
+    then (with a [file] timezone or date_format) the local spellings for rows still unparsed."""
     df = df.with_columns(*_fast_timestamp_columns("call_at"), *_fast_timestamp_columns("surveyed_at"))
+    local = mapping.file.timezone is not None or mapping.file.date_format is not None
     for column in ["call_at", "surveyed_at"]:
+        df = df.with_columns(pl.lit(False).alias(f"__{column}_gap"), pl.lit(False).alias(f"__{column}_no_zone"))
         missed = df.filter(pl.col(f"__{column}_local").is_null())
         if missed.height:
             slow = missed.select("row_index", *_timestamp_columns(column))
             df = df.update(slow, on="row_index")
+        if local:
+            missed = df.filter(pl.col(f"__{column}_local").is_null())
+            if missed.height:
+                df = df.update(missed.select("row_index", *_local_timestamp_columns(column, mapping)), on="row_index")
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
+
+
+def _rating(column: str) -> pl.Expr:
+    """A rating as an integer: `5`, or an integral decimal `5.0` (`5,0` with a decimal comma); `4.5` is null."""
+    text = pl.col(column)
+    whole = text.cast(pl.Int64, strict=False)
+    decimal = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    integral = decimal.is_finite() & (decimal == decimal.floor()) & (decimal.abs() <= MAX_RATING_TEXT)
+    return pl.when(whole.is_not_null()).then(whole).when(integral).then(decimal.cast(pl.Int64)).alias(f"__{column}")
 
 
 def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, list[_RowError]]:
     """Normalise a chunk and list its bad values; returns the valid rows in staging form and the errors."""
-    df = chunk.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS if c != "comment"])
+    df = chunk.with_columns(
+        [pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS + NAME_COLUMNS if c != "comment"]
+    )
     df = df.with_columns(pl.col("comment").fill_null(""))
     for column, table in mapping.values.items():
         df = df.with_columns(pl.col(column).replace(list(table), list(table.values())))
@@ -428,26 +594,26 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         pl.col("channel").str.to_lowercase(),
         pl.col("resolved").str.to_lowercase().alias("__resolved"),
         pl.col("first_call").str.to_lowercase().alias("__first_call"),
-        pl.col("overall_sat").cast(pl.Int64, strict=False).alias("__overall_sat"),
-        pl.col("csr_sat").cast(pl.Int64, strict=False).alias("__csr_sat"),
+        _rating("overall_sat"),
+        _rating("csr_sat"),
     )
-    df = _parse_timestamps(df)
+    df = _parse_timestamps(df, mapping)
     low, high = mapping.scale_min, mapping.scale_max
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
+    # (column, the row is bad, the message naming its value, the reason without the value for the summary)
+    checks: list[tuple[str, pl.Expr, pl.Expr, str]] = []
     for column in ID_COLUMNS:
-        checks.append((column, pl.col(column) == "", pl.lit("is empty")))
-        checks.append(
-            (
-                column,
-                pl.col(column).str.len_chars() > MAX_ID_LENGTH,
-                pl.lit(f"is longer than {MAX_ID_LENGTH} characters"),
-            )
-        )
+        checks.append((column, pl.col(column) == "", pl.lit("is empty"), "is empty"))
+        too_long = f"is longer than {MAX_ID_LENGTH} characters"
+        checks.append((column, pl.col(column).str.len_chars() > MAX_ID_LENGTH, pl.lit(too_long), too_long))
+    for column in NAME_COLUMNS:
+        too_long = f"is longer than {MAX_NAME_LENGTH} characters"
+        checks.append((column, pl.col(column).str.len_chars() > MAX_NAME_LENGTH, pl.lit(too_long), too_long))
     checks.append(
         (
             "org",
             (pl.col("org") != "") & ~pl.col("org").str.contains(ORG_CODE_PATTERN),
             pl.format("organization code {} may only contain letters, digits, '-' and '_'", _quoted("org")),
+            "an organization code may only contain letters, digits, '-' and '_'",
         )
     )
     checks.append(
@@ -455,6 +621,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "country",
             (pl.col("country") != "") & ~pl.col("country").is_in(sorted(supported_countries())),
             pl.format("unknown country code {} (expected ISO 3166 alpha-2, or empty)", _quoted("country")),
+            "unknown country code",
         )
     )
     checks.append(
@@ -462,6 +629,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "channel",
             ~pl.col("channel").is_in(CHANNELS),
             pl.format("unknown channel {} (expected {})", _quoted("channel"), pl.lit(", ".join(CHANNELS))),
+            "unknown channel",
         )
     )
     for column in ["resolved", "first_call"]:
@@ -470,6 +638,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 ~pl.col(f"__{column}").is_in(TRUE_WORDS + FALSE_WORDS),
                 pl.format("{} is not yes/no (accepted: yes/no, y/n, true/false, 1/0)", _quoted(column)),
+                "is not yes/no",
             )
         )
     for column in ["overall_sat", "csr_sat"]:
@@ -479,6 +648,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 value.is_null(),
                 pl.format("{} is not a whole number on the scale {}..{}", _quoted(column), pl.lit(low), pl.lit(high)),
+                "is not a whole number",
             )
         )
         checks.append(
@@ -486,23 +656,57 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 value.is_not_null() & ((value < low) | (value > high)),
                 pl.format("rating {} is outside the scale {}..{}", value, pl.lit(low), pl.lit(high)),
+                f"is outside the scale {low}..{high}",
             )
         )
+    zone = mapping.file.timezone
     for column in ["call_at", "surveyed_at"]:
-        unparsed = pl.col(f"__{column}_utc").is_null()
-        no_offset = pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        utc = pl.col(f"__{column}_utc")
+        unparsed = utc.is_null()
+        gap = pl.col(f"__{column}_gap")
+        no_zone = pl.col(f"__{column}_no_zone") | pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        if zone is not None:
+            checks.append(
+                (
+                    column,
+                    gap,
+                    pl.format("{} does not exist in {} (the clocks went forward)", _quoted(column), pl.lit(zone)),
+                    f"a local time that does not exist in {zone}",
+                )
+            )
+        else:
+            checks.append(
+                (
+                    column,
+                    unparsed & no_zone,
+                    pl.format(
+                        "{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone "
+                        "in the mapping)",
+                        _quoted(column),
+                    ),
+                    "has no UTC offset",
+                )
+            )
+        expected = "an ISO 8601 timestamp with a UTC offset"
+        if zone is not None:
+            expected = "an ISO 8601 timestamp" + (
+                f" or a date {mapping.file.date_format!r} with a time" if mapping.file.date_format else ""
+            )
         checks.append(
             (
                 column,
-                unparsed & no_offset,
-                pl.format("{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)", _quoted(column)),
+                unparsed & ~gap & ~(no_zone if zone is None else pl.lit(False)),
+                pl.format("{} is not {}", _quoted(column), pl.lit(expected)),
+                f"is not {expected}",
             )
         )
+        years = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
         checks.append(
             (
                 column,
-                unparsed & ~no_offset,
-                pl.format("{} is not an ISO 8601 timestamp with a UTC offset", _quoted(column)),
+                (utc.dt.year() < FIRST_YEAR) | (utc.dt.year() > LAST_YEAR),
+                pl.format("{} {}", _quoted(column), pl.lit(years)),
+                years,
             )
         )
     checks.append(
@@ -510,16 +714,17 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "surveyed_at",
             pl.col("__surveyed_at_utc") < pl.col("__call_at_utc"),
             pl.format("surveyed_at {} is before call_at {}", _quoted("surveyed_at"), _quoted("call_at")),
+            "is before call_at",
         )
     )
 
     errors: list[_RowError] = []
-    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _ in checks]).alias("__bad"))
+    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _, _ in checks]).alias("__bad"))
     if df["__bad"].any():
         bad_rows = df.filter(pl.col("__bad"))
-        for column, bad, message in checks:
+        for column, bad, message, reason in checks:
             found = bad_rows.filter(bad.fill_null(False)).select("row_index", message.alias("message"))
-            errors.extend(_RowError(row=r, field=column, message=m) for r, m in found.iter_rows())
+            errors.extend(_RowError(row=r, field=column, message=m, reason=reason) for r, m in found.iter_rows())
         df = df.filter(~pl.col("__bad"))
     return _staging_frame(df, mapping), errors
 
@@ -580,14 +785,16 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     df = df.with_columns(
         pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)
     )
-    return df.select(STAGE_NAMES)
+    return df.select(STAGE_NAMES + NAME_COLUMNS)
 
 
 # --- staging and loading -----------------------------------------------------------------------------------
 
 
 class _RosterCollector:
-    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk."""
+    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk.
+
+    Display names (org_name, site_name, supervisor_name, csr_name) come from the latest row that gives one."""
 
     def __init__(self) -> None:
         self.people: list[pl.DataFrame] = []
@@ -596,38 +803,36 @@ class _RosterCollector:
     @staticmethod
     def _latest(frame: pl.DataFrame, person: str) -> pl.DataFrame:
         columns = ["org", "site", "supervisor", "call_at", "row_index"]
-        return (
-            frame.select(pl.col(person).alias("code"), pl.lit(person).alias("role"), *columns)
-            .sort(["call_at", "row_index"])
-            .group_by(["org", "code", "role"], maintain_order=True)
-            .last()
+        return _latest_rows(
+            frame.select(
+                pl.col(person).alias("code"),
+                pl.lit(person).alias("role"),
+                *columns,
+                pl.col(f"{person}_name").alias("name"),
+            ),
+            ["org", "code", "role"],
         )
 
     def add(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
         self.people.append(pl.concat([self._latest(frame, "csr"), self._latest(frame, "supervisor")]))
-        self.sites.append(frame.select("org", "site", "country").unique())
+        self.sites.append(
+            _latest_rows(
+                frame.select("org", "site", "country", "site_name", "org_name", "call_at", "row_index"), ["org", "site"]
+            )
+        )
         # Keep memory bounded for files with very many people: fold the partial results now and then.
         if len(self.people) >= 16:
-            self.people = [self._fold(self.people)]
-            self.sites = [pl.concat(self.sites).unique()]
-
-    @staticmethod
-    def _fold(parts: list[pl.DataFrame]) -> pl.DataFrame:
-        return (
-            pl.concat(parts)
-            .sort(["call_at", "row_index"])
-            .group_by(["org", "code", "role"], maintain_order=True)
-            .last()
-        )
+            self.people = [_latest_rows(pl.concat(self.people), ["org", "code", "role"])]
+            self.sites = [_latest_rows(pl.concat(self.sites), ["org", "site"])]
 
     def upsert(self) -> list[str]:
         """Create or update the organizations, sites and people the rows name; returns the organization codes."""
         if not self.people:
             return []
-        people = self._fold(self.people)
-        sites = pl.concat(self.sites).unique()
+        people = _latest_rows(pl.concat(self.people), ["org", "code", "role"])
+        sites = _latest_rows(pl.concat(self.sites), ["org", "site"])
         organizations = set(sites["org"].to_list())
         sightings = [
             PersonSighting(
@@ -638,15 +843,38 @@ class _RosterCollector:
                 as_of=call_at.replace(tzinfo=dt.UTC),
                 is_csr=role == "csr",
                 is_supervisor=role == "supervisor",
+                name=name or "",
             )
-            for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
+            for org, code, role, site, supervisor, call_at, name in people.select(
+                "org", "code", "role", "site", "supervisor", "call_at", "name"
+            ).iter_rows()
         ]
+        organization_names = {}
+        for org, name in (
+            sites.filter(pl.col("org_name") != "").sort("call_at", "row_index").select("org", "org_name").iter_rows()
+        ):
+            organization_names[org] = name
         upsert_roster(
             organizations=organizations,
-            sites={(org, site): country for org, site, country in sites.iter_rows()},
+            sites={(org, site): country for org, site, country in sites.select("org", "site", "country").iter_rows()},
             sightings=sightings,
+            organization_names=organization_names,
+            site_names={
+                (org, site): name for org, site, name in sites.select("org", "site", "site_name").iter_rows() if name
+            },
         )
         return sorted(organizations)
+
+
+def _latest_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Per key, the row of the latest call, with each name column filled from the latest row that has a name."""
+    names = [c for c in frame.columns if c == "name" or c.endswith("_name")]
+    ordered = frame.sort(["call_at", "row_index"])
+    latest = ordered.group_by(keys, maintain_order=True).agg(
+        [pl.col(c).last() for c in frame.columns if c not in keys and c not in names]
+        + [pl.col(c).filter(pl.col(c) != "").last().fill_null("") for c in names]
+    )
+    return latest.select(frame.columns)
 
 
 class _Stage:
@@ -672,6 +900,7 @@ class _Stage:
     def load(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
+        frame = frame.select(STAGE_NAMES)
         if self.vendor == "postgresql":
             text = frame.with_columns(
                 pl.col("call_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
@@ -828,42 +1057,48 @@ def _django_sqlite_datetime(column: str) -> pl.Expr:
 # --- error reporting ---------------------------------------------------------------------------------------
 
 
-def _file_lines(path: Path, rows: list[int]) -> dict[int, int]:
-    """File line numbers (header = 1) of 0-based records; a quoted field may span several lines."""
-    wanted = set(rows)
-    lines: dict[int, int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        start = reader.line_num + 1
-        for index, _record in enumerate(reader):
-            if index in wanted:
-                lines[index] = start
-                if len(lines) == len(wanted):
-                    break
-            start = reader.line_num + 1
-    for row in wanted - set(lines):
-        lines[row] = row + 2
-    return lines
-
-
-def _invalid_file(path: Path, errors: list[_RowError]) -> AppError:
-    lines = _file_lines(path, [e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
-    order = {column: index for index, column in enumerate(COLUMNS)}
-    details = sorted(
+def _invalid_file(source: TabularFile, errors: list[_RowError]) -> AppError:
+    """Every error with its file line, ordered by line and column; above SUMMARY_ABOVE errors, a summary per
+    column and reason (how many, and the first lines) comes first."""
+    lines = source.lines([e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
+    order = {column: index for index, column in enumerate(COLUMNS + NAME_COLUMNS)}
+    located = sorted(
         (
-            ErrorDetail(
-                message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
-                field=e.field,
-                line=lines[e.row],
+            (
+                ErrorDetail(
+                    message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
+                    field=e.field,
+                    line=lines[e.row],
+                ),
+                e.reason or e.message,
             )
             for e in errors
         ),
-        key=lambda d: (d.line, order.get(d.field or "", len(order))),
+        key=lambda item: (item[0].line, order.get(item[0].field or "", len(order))),
     )
+    details = [detail for detail, _ in located]
     bad_lines = len({d.line for d in details})
+    message = f"{bad_lines:,} bad line(s) in the file; nothing was imported."
+    if len(details) <= SUMMARY_ABOVE:
+        return AppError(code="invalid_file", message=message, details=details)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for detail, reason in located:
+        groups.setdefault((detail.field or "", reason), []).append(detail.line)
+    summary = [
+        ErrorDetail(
+            field=column or None,
+            message=(
+                f"{len(found):,} error{'s' if len(found) != 1 else ''}: {reason} "
+                f"(first at line{'s' if len(found) > 1 else ''} {', '.join(str(n) for n in found[:SUMMARY_LINES])})"
+            ),
+        )
+        for (column, reason), found in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
     return AppError(
         code="invalid_file",
-        message=f"{bad_lines:,} bad line(s) in the file; nothing was imported.",
-        details=details,
+        message=(
+            f"{len(details):,} errors on {bad_lines:,} line(s); nothing was imported. "
+            f"First a summary per column and reason ({len(summary)} kind(s)), then every error."
+        ),
+        details=summary + details,
     )

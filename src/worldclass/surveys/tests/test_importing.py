@@ -115,7 +115,8 @@ BAD_VALUES = [
     (
         "call_at",
         "2025-03-12T10:00:00",
-        "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)",
+        "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone in the "
+        "mapping)",
     ),
     ("call_at", "12/03/2025 10:00", "'12/03/2025 10:00' is not an ISO 8601 timestamp with a UTC offset"),
     (

@@ -39,7 +39,7 @@ def test_booleans_and_integers_in_value_maps_become_text():
     [
         ("[columns]\nagent = 'Agent'\n", ["columns.agent"]),
         ("[columns]\ncsr = ''\n", ["columns.csr"]),
-        ("[columns]\ncsr = 'A'\nsupervisor = 'A'\n", ["columns"]),
+        ("[columns]\ncsr = 'A'\n[constants]\ncsr = 'x'\n", ["columns.csr"]),
         ("[values.mood]\n'x' = 'y'\n", ["values.mood"]),
         ("[values.resolved]\n'x' = 1.5\n", ["values.resolved.x"]),
         ("[rating]\nscale = [5, 1]\n", ["rating.scale"]),

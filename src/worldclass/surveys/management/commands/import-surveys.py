@@ -1,4 +1,4 @@
-"""worldclass import-surveys FILE.csv [--mapping FILE.toml] [--actor NAME]"""
+"""worldclass import-surveys FILE.csv|FILE.xlsx [--mapping FILE.toml] [--actor NAME]"""
 
 from pathlib import Path
 
@@ -10,10 +10,10 @@ from worldclass.surveys.domain.mapping import load_mapping
 
 
 class Command(BaseCommand):
-    help = "Load a survey-results CSV file, all or nothing (docs/import-format.md)."
+    help = "Load a survey-results CSV or xlsx file, all or nothing (docs/import-format.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The survey-results CSV file (UTF-8, header row).")
+        parser.add_argument("file", type=Path, help="The survey-results file: CSV, or xlsx (header row).")
         parser.add_argument("--mapping", type=Path, help="A TOML mapping for a client's own export format.")
         parser.add_argument("--actor", default="cli", help="Who is importing, for the audit trail.")
 
@@ -25,3 +25,5 @@ class Command(BaseCommand):
         except AppError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report.summary())
+        for line in report.eligibility_lines():
+            self.stdout.write(line)

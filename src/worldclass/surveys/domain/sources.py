@@ -1,0 +1,342 @@
+"""Reading a client's tabular file, CSV or xlsx, as text columns with the file's own line numbers.
+
+Shared by the survey import and the call import. A UTF-8 CSV is read in place by Polars (the fast path); another
+encoding (or UTF-16, recognised by its byte-order mark) is first transcoded block by block into a temporary UTF-8
+copy, so memory stays bounded. An xlsx sheet is read with openpyxl in read-only mode: typed cells become the text
+the interchange format expects (a date cell `2025-03-12`, a time cell `10:05:00`, a number `5.0` as `5`).
+Every way a file can fail to be read is an `AppError(code="invalid_file")` naming the line where it can.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions
+
+EXCEL_MAGIC = b"PK\x03\x04"
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+BLOCK = 1 << 20
+# Python's csv module refuses fields over 131,072 characters by default; a comment may legitimately be longer.
+FIELD_SIZE_LIMIT = 1 << 30
+
+
+def invalid_file(message: str, detail: str | None = None, *, line: int | None = None) -> AppError:
+    return AppError(code="invalid_file", message=message, details=[ErrorDetail(message=detail or message, line=line)])
+
+
+@contextlib.contextmanager
+def long_fields() -> Iterator[None]:
+    """Let the csv module read fields of any length while the block runs."""
+    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+@dataclass
+class TabularFile:
+    """An open tabular file: its header, and its data rows in batches of text columns."""
+
+    format: str
+    path: Path  # csv: a UTF-8 file (the original or a transcoded copy); xlsx: the workbook
+    header: list[str]
+    delimiter: str = ","
+    sheet: str | None = None
+    header_line: int = 1
+    header_text: str = ""  # csv: the header's first physical line, to try other delimiters on
+    temporary: Path | None = None
+    _workbook: object | None = field(default=None, repr=False)
+
+    @property
+    def frame_columns(self) -> list[str]:
+        """The header as frame column names: a column without a name gets one (it is never read)."""
+        return [name or f"__unnamed_{index}" for index, name in enumerate(self.header)]
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+        if self.temporary is not None:
+            self.temporary.unlink(missing_ok=True)
+
+    def duplicated_columns(self) -> list[str]:
+        counts = Counter(self.header)
+        return sorted(name for name, count in counts.items() if count > 1 and name)
+
+    def header_split_on(self, delimiter: str) -> list[str]:
+        with long_fields():
+            return [name.strip() for name in next(csv.reader([self.header_text], delimiter=delimiter), [])]
+
+    def batches(self, columns: list[pl.Expr], chunk_rows: int) -> Iterator[pl.DataFrame]:
+        """Frames of `row_index` (0-based data record) and `columns`, expressions over the header's text columns."""
+        if self.format == "xlsx":
+            yield from self._xlsx_batches(columns, chunk_rows)
+            return
+        frame = pl.scan_csv(
+            self.path,
+            separator=self.delimiter,
+            infer_schema=False,
+            empty_string_is_null=False,
+            row_index_name="row_index",
+            new_columns=self.frame_columns,
+            encoding="utf8",
+        ).select(["row_index", *columns])
+        try:
+            yield from frame.collect_batches(chunk_size=chunk_rows)
+        except pl.exceptions.PolarsError as error:
+            raise invalid_file(
+                "The file could not be read as CSV with a header row.", str(error).splitlines()[0]
+            ) from error
+
+    def lines(self, rows: list[int]) -> dict[int, int]:
+        """File line numbers of 0-based data records: the sheet's row numbers, or a CSV's physical lines (the
+        header is line 1; a quoted field spanning several lines counts all of them)."""
+        wanted = set(rows)
+        if self.format == "xlsx":
+            return {row: self.header_line + 1 + row for row in wanted}
+        lines: dict[int, int] = {}
+        with long_fields(), self.path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            try:
+                next(reader, None)
+                start = reader.line_num + 1
+                for index, _record in enumerate(reader):
+                    if index in wanted:
+                        lines[index] = start
+                        if len(lines) == len(wanted):
+                            break
+                    start = reader.line_num + 1
+            except csv.Error:
+                pass  # the rows past a malformed one keep the estimate below
+        for row in wanted - set(lines):
+            lines[row] = row + 2
+        return lines
+
+    # --- xlsx ---
+
+    def _xlsx_batches(self, columns: list[pl.Expr], chunk_rows: int) -> Iterator[pl.DataFrame]:
+        sheet = self._workbook[self.sheet]
+        width = len(self.header)
+        buffer: list[list[str]] = [[] for _ in range(width)]
+        indices: list[int] = []
+        try:
+            for cells in sheet.iter_rows(min_row=self.header_line + 1):
+                values = [cell_text(cell) for cell in cells[:width]]
+                if not any(values):
+                    continue  # an empty row: nothing to read, and no line to report
+                values += [""] * (width - len(values))
+                indices.append(cells[0].row - self.header_line - 1)
+                for column, value in zip(buffer, values, strict=True):
+                    column.append(value)
+                if len(indices) >= chunk_rows:
+                    yield self._xlsx_frame(indices, buffer, columns)
+                    buffer, indices = [[] for _ in range(width)], []
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
+        if indices:
+            yield self._xlsx_frame(indices, buffer, columns)
+
+    def _xlsx_frame(self, indices: list[int], buffer: list[list[str]], columns: list[pl.Expr]) -> pl.DataFrame:
+        data = {"row_index": pl.Series(indices, dtype=pl.UInt32)}
+        data.update(
+            {name: pl.Series(values, dtype=pl.String) for name, values in zip(self.frame_columns, buffer, strict=True)}
+        )
+        return pl.DataFrame(data).select(["row_index", *columns])
+
+
+def cell_text(cell) -> str:
+    """An xlsx cell as interchange text: dates, times and datetimes in ISO 8601, integral numbers without `.0`."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        number_format = (getattr(cell, "number_format", "") or "").lower()
+        if value.time() == dt.time(0) and not any(code in number_format for code in ("h", "s")):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="microseconds" if value.microsecond else "seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip() if isinstance(value, int) else str(value)
+
+
+def _format_of(path: Path, name: str, options: FileOptions) -> str:
+    if options.format:
+        return options.format
+    return "xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else "csv"
+
+
+def open_tabular(path: Path, *, options: FileOptions, name: str) -> TabularFile:
+    """Open a CSV or xlsx file as the mapping's [file] section describes; the caller closes it."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        start = handle.read(BLOCK)
+    file_format = _format_of(path, name, options)
+    if file_format == "xlsx":
+        return _open_xlsx(path, options)
+    if start.startswith(EXCEL_MAGIC):
+        raise invalid_file('This is an Excel file: set [file] format = "xlsx" in the mapping (or name it .xlsx).')
+    if start.startswith(OLD_EXCEL_MAGIC):
+        raise invalid_file("This is an old Excel (.xls) file: save it as .xlsx or as CSV.")
+    encoding = options.encoding
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    temporary = None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        temporary = _transcode(path, encoding)
+        path = temporary
+    try:
+        _refuse_nul_and_cr_only(path)
+        header, header_text, delimiter = _read_csv_header(path, options.delimiter)
+    except AppError:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+    return TabularFile(
+        format="csv", path=path, header=header, delimiter=delimiter, header_text=header_text, temporary=temporary
+    )
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a file in another encoding, written block by block; a bad byte is refused on its line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    descriptor, name = tempfile.mkstemp(prefix="worldclass-import-", suffix=".csv")
+    target = Path(name)
+    line = 1
+    try:
+        with path.open("rb") as source, os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            while True:
+                block = source.read(BLOCK)
+                try:
+                    text = decoder.decode(block, final=not block)
+                except UnicodeDecodeError as error:
+                    decoded = block[: error.start].decode(encoding, errors="replace")
+                    raise invalid_file(
+                        f"The file is not {encoding} text: set [file] encoding in the mapping.",
+                        f"a byte that is not {encoding}: {error.reason}",
+                        line=line + decoded.count("\n"),
+                    ) from error
+                if text.startswith("\ufeff") and line == 1 and out.tell() == 0:
+                    text = text[1:]
+                out.write(text)
+                line += text.count("\n")
+                if not block:
+                    break
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _refuse_nul_and_cr_only(path: Path) -> None:
+    """A NUL byte (a binary file, or UTF-16 without a BOM) and old-Mac CR-only line ends cannot be read as CSV."""
+    line = 1
+    saw_lf = saw_cr = False
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                raise invalid_file(
+                    "The file contains a NUL byte: it is binary, or text in an encoding such as UTF-16 "
+                    "(set [file] encoding).",
+                    "a NUL byte",
+                    line=line + block.count(b"\n", 0, nul),
+                )
+            line += block.count(b"\n")
+            saw_lf = saw_lf or b"\n" in block
+            saw_cr = saw_cr or b"\r" in block
+    if saw_cr and not saw_lf:
+        raise invalid_file(
+            "The file's lines end with a carriage return only (an old Mac format): save it with LF or CRLF line ends.",
+            "lines end with CR only",
+            line=1,
+        )
+
+
+def _read_csv_header(path: Path, delimiter: str | None) -> tuple[list[str], str, str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first_line = handle.readline()
+            handle.seek(0)
+            if first_line.startswith("\ufeff"):
+                first_line = first_line[1:]
+            delimiter = delimiter or _detect_delimiter(first_line)
+            with long_fields():
+                header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
+    except UnicodeDecodeError as error:
+        raise invalid_file(
+            "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252).",
+            f"not UTF-8: {error.reason}",
+            line=1,
+        ) from error
+    except csv.Error as error:
+        raise invalid_file("The header row cannot be read as CSV.", f"malformed header: {error}", line=1) from error
+    if not header or not any(name.strip() for name in header):
+        raise invalid_file("The file is empty: it needs a header row.", "no header row", line=1)
+    return [name.strip() for name in header], first_line, delimiter
+
+
+def _detect_delimiter(line: str) -> str:
+    """The delimiter that splits the header line into the most fields (a comma when none does better)."""
+    best, best_count = ",", 1
+    with long_fields():
+        for candidate in DELIMITERS:
+            count = len(next(csv.reader([line], delimiter=candidate), []))
+            if count > best_count:
+                best, best_count = candidate, count
+    return best
+
+
+def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise invalid_file(
+            "The file could not be read as an xlsx workbook.", f"not an xlsx workbook: {error}", line=None
+        ) from error
+    try:
+        names = workbook.sheetnames
+        sheet_name = options.sheet or (names[0] if names else None)
+        if sheet_name not in names:
+            raise invalid_file(
+                f"The workbook has no sheet {sheet_name!r} (its sheets: {', '.join(map(repr, names))}).",
+                f"no sheet {sheet_name!r}",
+            )
+        header_line, header = 0, []
+        for cells in workbook[sheet_name].iter_rows():
+            values = [cell_text(cell).strip() for cell in cells]
+            if any(values):
+                header_line, header = cells[0].row, values
+                break
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            raise invalid_file("The sheet is empty: it needs a header row.", "no header row", line=1)
+    except AppError:
+        workbook.close()
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        workbook.close()
+        raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
+    return TabularFile(
+        format="xlsx", path=path, header=header, sheet=sheet_name, header_line=header_line, _workbook=workbook
+    )
