@@ -60,6 +60,7 @@ class TabularFile:
     header_text: str = ""  # csv: the header's first physical line, to try other delimiters on
     temporary: Path | None = None
     _workbook: object | None = field(default=None, repr=False)
+    _handle: object | None = field(default=None, repr=False)
 
     @property
     def frame_columns(self) -> list[str]:
@@ -69,6 +70,8 @@ class TabularFile:
     def close(self) -> None:
         if self._workbook is not None:
             self._workbook.close()
+        if self._handle is not None:
+            self._handle.close()
         if self.temporary is not None:
             self.temporary.unlink(missing_ok=True)
 
@@ -307,9 +310,12 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # A file object, not the path: openpyxl judges a path by its suffix, and an upload's may be anything.
+    handle = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        handle.close()
         raise invalid_file(
             "The file could not be read as an xlsx workbook.", f"not an xlsx workbook: {error}", line=None
         ) from error
@@ -333,10 +339,18 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
             raise invalid_file("The sheet is empty: it needs a header row.", "no header row", line=1)
     except AppError:
         workbook.close()
+        handle.close()
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         workbook.close()
+        handle.close()
         raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
     return TabularFile(
-        format="xlsx", path=path, header=header, sheet=sheet_name, header_line=header_line, _workbook=workbook
+        format="xlsx",
+        path=path,
+        header=header,
+        sheet=sheet_name,
+        header_line=header_line,
+        _workbook=workbook,
+        _handle=handle,
     )
