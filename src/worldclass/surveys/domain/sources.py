@@ -14,6 +14,7 @@ import contextlib
 import csv
 import datetime as dt
 import os
+import re
 import tempfile
 import zipfile
 from collections import Counter
@@ -29,6 +30,9 @@ from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 BLOCK = 1 << 20
+NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
+# Bytes that are not UTF-8, as Python's surrogateescape error handler decodes them.
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Python's csv module refuses fields over 131,072 characters by default; a comment may legitimately be longer.
 FIELD_SIZE_LIMIT = 1 << 30
 
@@ -100,9 +104,32 @@ class TabularFile:
         try:
             yield from frame.collect_batches(chunk_size=chunk_rows)
         except pl.exceptions.PolarsError as error:
-            raise invalid_file(
-                "The file could not be read as CSV with a header row.", str(error).splitlines()[0]
-            ) from error
+            problem = self.malformed_record() or ErrorDetail(message=str(error).splitlines()[0])
+            message = "The file could not be read as CSV with a header row."
+            if problem.message.startswith("not UTF-8"):
+                message = NOT_UTF8_MESSAGE
+            raise AppError(code="invalid_file", message=message, details=[problem]) from error
+
+    def malformed_record(self) -> ErrorDetail | None:
+        """The first record Python's strict CSV reader cannot read, or that is not UTF-8, with its line.
+
+        Run only after Polars failed, to say where: it reads the file record by record."""
+        width = len(self.header)
+        with long_fields(), self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+            start = 1
+            try:
+                for record in reader:
+                    if NOT_UTF8.search(self.delimiter.join(record)):
+                        return ErrorDetail(message="not UTF-8 text: set [file] encoding in the mapping", line=start)
+                    if start > 1 and record and len(record) != width:
+                        return ErrorDetail(message=f"{len(record)} fields where the header has {width}", line=start)
+                    start = reader.line_num + 1
+            except csv.Error as error:
+                return ErrorDetail(
+                    message=f"malformed CSV from here: {error} (a quote that is never closed?)", line=start
+                )
+        return None
 
     def lines(self, rows: list[int]) -> dict[int, int]:
         """File line numbers of 0-based data records: the sheet's row numbers, or a CSV's physical lines (the
@@ -274,20 +301,20 @@ def _refuse_nul_and_cr_only(path: Path) -> None:
 
 def _read_csv_header(path: Path, delimiter: str | None) -> tuple[list[str], str, str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
+        # Bytes that are not UTF-8 are kept as surrogates, so that only the header's own are refused here.
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             first_line = handle.readline()
             handle.seek(0)
-            if first_line.startswith("\ufeff"):
-                first_line = first_line[1:]
             delimiter = delimiter or _detect_delimiter(first_line)
             with long_fields():
                 header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
-    except UnicodeDecodeError as error:
-        raise invalid_file(
-            "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252).",
-            f"not UTF-8: {error.reason}",
-            line=1,
-        ) from error
+        if header and NOT_UTF8.search(delimiter.join(header)):
+            raise invalid_file(
+                NOT_UTF8_MESSAGE,
+                "not UTF-8 text",
+                line=1,
+            )
     except csv.Error as error:
         raise invalid_file("The header row cannot be read as CSV.", f"malformed header: {error}", line=1) from error
     if not header or not any(name.strip() for name in header):

@@ -6,6 +6,8 @@ from rest_framework.test import APIClient
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.tests.csvfiles import row, rows, write_csv
+from worldclass.surveys.tests.exports import CALL_LOG_HEADER, CALL_LOG_MAPPING, call_log_rows, write_xlsx
+from worldclass.surveys.tests.malformed import CORPUS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/survey-imports/"
@@ -90,3 +92,23 @@ def test_list_query_count_does_not_grow_with_rows(staff_client, tmp_path, django
         upload(staff_client, tmp_path, [row(overall_sat="0")], name=f"f{index}.csv")
     with django_assert_max_num_queries(6):
         staff_client.get(URL)
+
+
+@pytest.mark.parametrize(("name", "content", "message", "where"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_a_malformed_upload_answers_400_and_is_recorded(staff_client, name, content, message, where):
+    data = {"file": io.BytesIO(content)}
+    data["file"].name = name
+    response = staff_client.post(URL, data, format="multipart")
+    assert (response.status_code, response.json()["error"]["message"]) == (400, message)
+    assert ImportBatch.objects.get().status == "rejected"
+
+
+def test_an_xlsx_upload_with_a_v2_mapping_loads(staff_client, tmp_path):
+    path = write_xlsx(tmp_path / "calls.xlsx", CALL_LOG_HEADER, call_log_rows())
+    data = {"file": io.BytesIO(path.read_bytes()), "mapping": io.BytesIO(CALL_LOG_MAPPING.encode())}
+    data["file"].name, data["mapping"].name = "calls.xlsx", "calls.toml"
+    response = staff_client.post(URL, data, format="multipart")
+    body = response.json()
+    assert (response.status_code, body["rows_created"], body["rows_skipped"]) == (201, 30, 6)
+    assert body["skipped"] == [{"column": "Answered (Y/N)", "value": "N", "rows": 6}]
+    assert {(w["eligible"], w["surveys"], w["warning"]) for w in body["eligibility"]} == {(30, 30, "")}

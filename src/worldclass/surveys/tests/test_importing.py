@@ -307,3 +307,45 @@ def test_a_mapped_column_missing_from_the_file_names_both_names(tmp_path):
     assert [(d.line, d.field, d.message) for d in error.details] == [
         (1, "csr", "missing column 'Agent' (mapped to csr)")
     ]
+
+
+def test_many_errors_start_with_a_summary_per_column_and_reason(tmp_path):
+    records = rows(60, overall_sat="5.5")
+    records[7]["channel"] = "fax"
+    error = rejected(tmp_path, records)
+    assert error.message == (
+        "61 errors on 60 line(s); nothing was imported. First a summary per column and reason (2 kind(s)), "
+        "then every error."
+    )
+    assert [(d.line, d.field, d.message) for d in error.details[:2]] == [
+        (None, "overall_sat", "60 errors: is not a whole number (first at lines 2, 3, 4, 5, 6)"),
+        (None, "channel", "1 error: unknown channel (first at line 9)"),
+    ]
+    assert len(error.details) == 2 + 61
+    assert ImportBatch.objects.get().error_count == 61
+
+
+def test_integral_decimal_ratings_are_integers(tmp_path):
+    load(tmp_path, [row(overall_sat="5.0", csr_sat="4.00")])
+    assert SurveyResponse.objects.values_list("overall_sat", "csr_sat").get() == (5, 4)
+
+
+def test_a_rating_written_5_0_is_the_same_content_as_5(tmp_path):
+    load(tmp_path, [row()], name="a.csv")
+    report = load(tmp_path, [row(overall_sat="5.0")], name="b.csv")
+    assert (report.rows_created, report.rows_unchanged) == (0, 1)
+
+
+def test_a_semicolon_file_is_detected_from_its_header(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + ";".join(row(comment="x, y").values()) + "\n", encoding="utf-8")
+    import_surveys(path=path, actor="tests")
+    assert SurveyResponse.objects.get().comment == "x, y"
+
+
+def test_a_wide_header_is_checked_in_linear_time(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join([f"x{i}" for i in range(100_000)]) + "\n", encoding="utf-8")
+    with pytest.raises(AppError) as caught:
+        import_surveys(path=path, actor="tests")
+    assert [d.field for d in caught.value.details] == COLUMNS
