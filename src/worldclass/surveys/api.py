@@ -59,7 +59,7 @@ class SurveyImportUploadSerializer(serializers.Serializer):
     # An empty file reaches the importer, which refuses it and records the rejected attempt.
     file = serializers.FileField(
         allow_empty_file=True,
-        help_text="The survey-results file: CSV, or xlsx (by its .xlsx name or the mapping's [file] format)."
+        help_text="The survey-results file: CSV, or xlsx (by its .xlsx name or the mapping's [file] format).",
     )
     mapping = serializers.FileField(required=False, help_text="A TOML mapping file (docs/import-format.md).")
 
