@@ -35,7 +35,16 @@ from worldclass.directory.domain import PersonSighting, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
 from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
-from worldclass.surveys.domain.sources import DELIMITERS, TabularFile, open_tabular
+from worldclass.surveys.domain.sources import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TabularFile,
+    check_header,
+    interchange_columns,
+    local_instants,
+    open_tabular,
+    skipped_counts,
+)
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
@@ -52,11 +61,6 @@ TIMESTAMP_PATTERN = (
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 )
 NO_OFFSET_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$"
-# Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
-LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
-ISO_DATE_FORMAT = "%Y-%m-%d"
-# Instants outside these years are typing mistakes (or 9999-12-31 placeholders), not calls.
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 # More errors than this and the refusal starts with a summary per column and reason.
 SUMMARY_ABOVE = 50
 SUMMARY_LINES = 5
@@ -243,15 +247,7 @@ def _import_source(
     rows_total = 0
     for chunk in source.batches(_interchange_columns(mapping, names), CHUNK_ROWS):
         if mapping.skip:
-            skipped.update(
-                {
-                    (rule, value): count
-                    for rule, value, count in chunk.filter(pl.col("__skip_rule").is_not_null())
-                    .group_by("__skip_rule", "__skip_value")
-                    .len()
-                    .iter_rows()
-                }
-            )
+            skipped.update(skipped_counts(chunk))
             chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
         rows_total += chunk.height
         valid, chunk_errors = _validate(chunk, mapping)
@@ -379,71 +375,12 @@ def _record_rejection(
 
 
 def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
-    """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given.
-
-    Linear in the header's width (a header of 100,000 columns is checked at once)."""
-    header = set(source.header)
-    wanted: list[tuple[str, str]] = []  # (interchange column, file column)
-    names = [c for c in NAME_COLUMNS if c in mapping.constants or c in mapping.columns or c in header]
-    for column in COLUMNS + names:
-        wanted.extend((column, name) for name in mapping.sources(column))
-    wanted.extend((name, name) for name in mapping.skip)
-    problems = []
-    for column, name in wanted:
-        if name not in header:
-            label = f"column {name!r} (mapped to {column})" if name != column else f"column {column!r}"
-            problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
-    for name in source.duplicated_columns():
-        problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
-    if problems and source.format == "csv":
-        needed = {name for _, name in wanted}
-        for delimiter in DELIMITERS:
-            if delimiter != source.delimiter and needed <= set(source.header_split_on(delimiter)):
-                shown = "\\t" if delimiter == "\t" else delimiter
-                problems.insert(
-                    0,
-                    ErrorDetail(
-                        message=(
-                            f"the header has every column when split on {shown!r}: "
-                            f'set [file] delimiter = "{shown}" in the mapping'
-                        ),
-                        line=1,
-                    ),
-                )
-                break
-    if problems:
-        raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
-    return names
-
-
-def _cell(name: str) -> pl.Expr:
-    return pl.col(name).fill_null("").str.strip_chars()
+    """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given."""
+    return check_header(source, mapping, required=COLUMNS, optional=NAME_COLUMNS)
 
 
 def _interchange_columns(mapping: SurveyMapping, names: list[str]) -> list[pl.Expr]:
-    """Expressions over the file's columns giving the interchange columns (and, with [skip], the rule that skips
-    a row and the value it matched)."""
-    expressions = []
-    for column in COLUMNS + NAME_COLUMNS:
-        if column in mapping.constants:
-            expressions.append(pl.lit(mapping.constants[column], dtype=pl.String).alias(column))
-        elif column in NAME_COLUMNS and column not in names:
-            expressions.append(pl.lit("", dtype=pl.String).alias(column))
-        else:
-            sources = mapping.sources(column)
-            if len(sources) == 1:
-                expressions.append(pl.col(sources[0]).alias(column))
-            else:
-                expressions.append(pl.concat_str([_cell(s) for s in sources], separator=" ").alias(column))
-    if mapping.skip:
-        rule = pl.lit(None, dtype=pl.Int32)
-        value = pl.lit(None, dtype=pl.String)
-        for index, (name, skipped) in reversed(list(enumerate(mapping.skip.items()))):
-            matches = _cell(name).is_in(list(skipped))
-            rule = pl.when(matches).then(pl.lit(index, dtype=pl.Int32)).otherwise(rule)
-            value = pl.when(matches).then(_cell(name)).otherwise(value)
-        expressions += [rule.alias("__skip_rule"), value.alias("__skip_value")]
-    return expressions
+    return interchange_columns(mapping, required=COLUMNS, optional=NAME_COLUMNS, present=names)
 
 
 # --- validation --------------------------------------------------------------------------------------------
@@ -521,36 +458,18 @@ def _timestamp_columns(column: str) -> list[pl.Expr]:
 
 
 def _local_timestamp_columns(column: str, mapping: SurveyMapping) -> list[pl.Expr]:
-    """Offset-less timestamps (ISO 8601, or the mapping's date_format) read in the mapping's [file] timezone.
-
-    The offset is the one in force at that local time in the zone, so daylight saving time is followed. A local
-    time that does not exist (the spring gap) is left unparsed and flagged; an ambiguous one (the autumn
-    repeat) takes its first occurrence, the offset before the clocks go back."""
-    text = pl.col(column).str.replace(r"^(\d{4}-\d{2}-\d{2})[Tt]", "$1 ")
-    date_formats = [ISO_DATE_FORMAT] + ([mapping.file.date_format] if mapping.file.date_format else [])
-    naive = pl.coalesce(
-        [
-            text.str.to_datetime(f"{date_format} {time_format}", strict=False, time_unit="us")
-            for date_format in date_formats
-            for time_format in LOCAL_TIME_FORMATS
-        ]
-    )
+    """Offset-less timestamps read in the mapping's [file] timezone (see `local_instants`)."""
+    naive, offset, gap = local_instants(pl.col(column), mapping.file)
     if mapping.file.timezone is None:
         # A date_format without a zone: the timestamp parses, but its instant would still be a guess.
         return [
             pl.lit(None, dtype=pl.Datetime("us")).alias(f"__{column}_local"),
             naive.is_not_null().alias(f"__{column}_no_zone"),
         ]
-    utc = (
-        naive.dt.replace_time_zone(mapping.file.timezone, ambiguous="earliest", non_existent="null")
-        .dt.convert_time_zone("UTC")
-        .dt.replace_time_zone(None)
-    )
-    offset = (naive - utc).dt.total_minutes()
     return [
-        pl.when(utc.is_not_null()).then(naive).alias(f"__{column}_local"),
-        pl.when(utc.is_not_null()).then(offset).alias(f"__{column}_offset"),
-        (naive.is_not_null() & utc.is_null()).alias(f"__{column}_gap"),
+        pl.when(offset.is_not_null()).then(naive).alias(f"__{column}_local"),
+        offset.alias(f"__{column}_offset"),
+        gap.alias(f"__{column}_gap"),
     ]
 
 

@@ -25,11 +25,16 @@ from pathlib import Path
 import polars as pl
 
 from worldclass.core.errors import AppError, ErrorDetail
-from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions
+from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions, SurveyMapping
 
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 BLOCK = 1 << 20
+# Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
+LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
+ISO_DATE_FORMAT = "%Y-%m-%d"
+# Instants outside these years are typing mistakes (or 9999-12-31 placeholders), not calls.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
 # Bytes that are not UTF-8, as Python's surrogateescape error handler decodes them.
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
@@ -381,3 +386,109 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
         _workbook=workbook,
         _handle=handle,
     )
+
+
+# --- the mapping, applied to a file's columns (both importers) ---------------------------------------------------
+
+
+def check_header(source: TabularFile, mapping: SurveyMapping, *, required: list[str], optional: list[str]) -> list[str]:
+    """Refuse a header that lacks a column the mapping reads, or repeats one; returns the optional interchange
+    columns the file gives (by name, mapping or constant). Linear in the header's width."""
+    header = set(source.header)
+    present = [c for c in optional if c in mapping.constants or c in mapping.columns or c in header]
+    wanted: list[tuple[str, str]] = []  # (interchange column, file column)
+    for column in required + present:
+        wanted.extend((column, name) for name in mapping.sources(column))
+    wanted.extend((name, name) for name in mapping.skip)
+    problems = []
+    for column, name in wanted:
+        if name not in header:
+            label = f"column {name!r} (mapped to {column})" if name != column else f"column {column!r}"
+            problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
+    for name in source.duplicated_columns():
+        problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
+    if problems and source.format == "csv":
+        needed = {name for _, name in wanted}
+        for delimiter in DELIMITERS:
+            if delimiter != source.delimiter and needed <= set(source.header_split_on(delimiter)):
+                shown = "\\t" if delimiter == "\t" else delimiter
+                problems.insert(
+                    0,
+                    ErrorDetail(
+                        message=(
+                            f"the header has every column when split on {shown!r}: "
+                            f'set [file] delimiter = "{shown}" in the mapping'
+                        ),
+                        line=1,
+                    ),
+                )
+                break
+    if problems:
+        raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
+    return present
+
+
+def _cell(name: str) -> pl.Expr:
+    return pl.col(name).fill_null("").str.strip_chars()
+
+
+def interchange_columns(
+    mapping: SurveyMapping, *, required: list[str], optional: list[str], present: list[str]
+) -> list[pl.Expr]:
+    """Expressions over the file's columns giving the interchange columns: a constant, a file column, or the
+    cells of several joined with one space; an optional column the file lacks is empty. With [skip], also the
+    index of the rule that skips a row (`__skip_rule`) and the value it matched (`__skip_value`)."""
+    expressions = []
+    for column in required + optional:
+        if column in mapping.constants:
+            expressions.append(pl.lit(mapping.constants[column], dtype=pl.String).alias(column))
+        elif column not in required and column not in present:
+            expressions.append(pl.lit("", dtype=pl.String).alias(column))
+        else:
+            sources = mapping.sources(column)
+            if len(sources) == 1:
+                expressions.append(pl.col(sources[0]).alias(column))
+            else:
+                expressions.append(pl.concat_str([_cell(s) for s in sources], separator=" ").alias(column))
+    if mapping.skip:
+        rule = pl.lit(None, dtype=pl.Int32)
+        value = pl.lit(None, dtype=pl.String)
+        for index, (name, skipped) in reversed(list(enumerate(mapping.skip.items()))):
+            matches = _cell(name).is_in(list(skipped))
+            rule = pl.when(matches).then(pl.lit(index, dtype=pl.Int32)).otherwise(rule)
+            value = pl.when(matches).then(_cell(name)).otherwise(value)
+        expressions += [rule.alias("__skip_rule"), value.alias("__skip_value")]
+    return expressions
+
+
+def local_instants(text: pl.Expr, options: FileOptions) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Offset-less timestamps (ISO 8601, or the mapping's date_format with a time) read in the [file] timezone:
+    (the naive local time, its UTC offset in minutes, whether the local time does not exist).
+
+    The offset is the one in force at that local time in the zone, so daylight saving time is followed. A local
+    time that does not exist (the spring gap) has no offset and is flagged; an ambiguous one (the autumn repeat)
+    takes its first occurrence, the offset before the clocks go back. Without a zone the offset is null."""
+    text = text.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2})[Tt]", "$1 ")
+    date_formats = [ISO_DATE_FORMAT] + ([options.date_format] if options.date_format else [])
+    naive = pl.coalesce(
+        [
+            text.str.to_datetime(f"{date_format} {time_format}", strict=False, time_unit="us")
+            for date_format in date_formats
+            for time_format in LOCAL_TIME_FORMATS
+        ]
+    )
+    if options.timezone is None:
+        return naive, pl.lit(None, dtype=pl.Int64), pl.lit(False)
+    utc = (
+        naive.dt.replace_time_zone(options.timezone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        .dt.replace_time_zone(None)
+    )
+    offset = pl.when(utc.is_not_null()).then((naive - utc).dt.total_minutes())
+    return naive, offset, naive.is_not_null() & utc.is_null()
+
+
+def skipped_counts(chunk: pl.DataFrame) -> dict[tuple[int, str], int]:
+    """Per [skip] rule and matched value, how many rows of a chunk it skips."""
+    found = chunk.filter(pl.col("__skip_rule").is_not_null()).group_by("__skip_rule", "__skip_value").len()
+    return {(rule, value): count for rule, value, count in found.iter_rows()}
