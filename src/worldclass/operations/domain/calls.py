@@ -41,8 +41,8 @@ from worldclass.surveys.domain.sources import (
     LAST_YEAR,
     check_header,
     interchange_columns,
-    local_instants,
     open_tabular,
+    with_local_instants,
 )
 
 COLUMNS = [
@@ -300,7 +300,8 @@ def _localize(frame: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     problems = []
     for column in ("started_at", "ended_at"):
         text = pl.col(column)
-        naive, offset, gap = local_instants(text, mapping.file)
+        frame = with_local_instants(frame, column, mapping.file)
+        naive, offset, gap = pl.col("__naive"), pl.col("__offset"), pl.col("__gap")
         has_offset = text.str.contains(OFFSET_SUFFIX)
         sign = pl.when(offset < 0).then(pl.lit("-")).otherwise(pl.lit("+"))
         written = pl.format(
@@ -313,7 +314,7 @@ def _localize(frame: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         frame = frame.with_columns(
             pl.when(~has_offset & offset.is_not_null()).then(written).otherwise(text).alias(column),
             (~has_offset & gap).alias(f"__{column}_gap"),
-        )
+        ).drop("__naive", "__offset", "__gap")
         problems.append(
             pl.when(pl.col(f"__{column}_gap")).then(
                 pl.lit(f"{column}:does not exist in {zone} (the clocks went forward)")

@@ -41,9 +41,9 @@ from worldclass.surveys.domain.sources import (
     TabularFile,
     check_header,
     interchange_columns,
-    local_instants,
     open_tabular,
     skipped_counts,
+    with_local_instants,
 )
 from worldclass.surveys.models import Channel, ImportBatch
 
@@ -457,37 +457,40 @@ def _timestamp_columns(column: str) -> list[pl.Expr]:
     return _timestamp_outputs(column, sane, local, offset)
 
 
-def _local_timestamp_columns(column: str, mapping: SurveyMapping) -> list[pl.Expr]:
-    """Offset-less timestamps read in the mapping's [file] timezone (see `local_instants`)."""
-    naive, offset, gap = local_instants(pl.col(column), mapping.file)
+def _local_timestamp_columns(frame: pl.DataFrame, column: str, mapping: SurveyMapping) -> pl.DataFrame:
+    """Offset-less timestamps read in the mapping's [file] timezone (see `with_local_instants`), as the columns
+    the other timestamp parsers give, for the rows in `frame`."""
+    frame = with_local_instants(frame.select("row_index", column), column, mapping.file)
     if mapping.file.timezone is None:
         # A date_format without a zone: the timestamp parses, but its instant would still be a guess.
-        return [
+        return frame.select(
+            "row_index",
             pl.lit(None, dtype=pl.Datetime("us")).alias(f"__{column}_local"),
-            naive.is_not_null().alias(f"__{column}_no_zone"),
-        ]
-    return [
-        pl.when(offset.is_not_null()).then(naive).alias(f"__{column}_local"),
-        offset.alias(f"__{column}_offset"),
-        gap.alias(f"__{column}_gap"),
-    ]
+            pl.col("__naive").is_not_null().alias(f"__{column}_no_zone"),
+        )
+    return frame.select(
+        "row_index",
+        pl.when(pl.col("__offset").is_not_null()).then(pl.col("__naive")).alias(f"__{column}_local"),
+        pl.col("__offset").alias(f"__{column}_offset"),
+        pl.col("__gap").alias(f"__{column}_gap"),
+    )
 
 
 def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
-    """Add the parsed timestamp columns: the fast path for every row, the regex only for rows it did not parse,
-    then (with a [file] timezone or date_format) the local spellings for rows still unparsed."""
+    """Add the parsed timestamp columns: the fast path for every row; with a [file] timezone or date_format, the
+    local spellings for rows it did not parse (an export without offsets: most rows); the regex for the rest."""
     df = df.with_columns(*_fast_timestamp_columns("call_at"), *_fast_timestamp_columns("surveyed_at"))
     local = mapping.file.timezone is not None or mapping.file.date_format is not None
     for column in ["call_at", "surveyed_at"]:
         df = df.with_columns(pl.lit(False).alias(f"__{column}_gap"), pl.lit(False).alias(f"__{column}_no_zone"))
-        missed = df.filter(pl.col(f"__{column}_local").is_null())
-        if missed.height:
-            slow = missed.select("row_index", *_timestamp_columns(column))
-            df = df.update(slow, on="row_index")
         if local:
             missed = df.filter(pl.col(f"__{column}_local").is_null())
             if missed.height:
-                df = df.update(missed.select("row_index", *_local_timestamp_columns(column, mapping)), on="row_index")
+                df = df.update(_local_timestamp_columns(missed, column, mapping), on="row_index")
+        missed = df.filter(pl.col(f"__{column}_local").is_null() & ~pl.col(f"__{column}_gap"))
+        if missed.height:
+            slow = missed.select("row_index", *_timestamp_columns(column))
+            df = df.update(slow, on="row_index")
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 

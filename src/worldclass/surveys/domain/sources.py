@@ -461,31 +461,40 @@ def interchange_columns(
     return expressions
 
 
-def local_instants(text: pl.Expr, options: FileOptions) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """Offset-less timestamps (ISO 8601, or the mapping's date_format with a time) read in the [file] timezone:
-    (the naive local time, its UTC offset in minutes, whether the local time does not exist).
+def with_local_instants(frame: pl.DataFrame, column: str, options: FileOptions) -> pl.DataFrame:
+    """Read `column`'s offset-less timestamps (ISO 8601, or the mapping's date_format with a time) in the [file]
+    timezone; adds `__naive` (the local time), `__offset` (its UTC offset in minutes) and `__gap` (the local
+    time does not exist).
 
     The offset is the one in force at that local time in the zone, so daylight saving time is followed. A local
     time that does not exist (the spring gap) has no offset and is flagged; an ambiguous one (the autumn repeat)
-    takes its first occurrence, the offset before the clocks go back. Without a zone the offset is null."""
-    text = text.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2})[Tt]", "$1 ")
+    takes its first occurrence, the offset before the clocks go back. Without a zone the offset is null.
+    Computed step by step, so that each intermediate column is evaluated once."""
+    text = pl.col(column).str.strip_chars().str.replace("T", " ", literal=True, n=1)
     date_formats = [ISO_DATE_FORMAT] + ([options.date_format] if options.date_format else [])
-    naive = pl.coalesce(
-        [
-            text.str.to_datetime(f"{date_format} {time_format}", strict=False, time_unit="us")
-            for date_format in date_formats
-            for time_format in LOCAL_TIME_FORMATS
-        ]
+    frame = frame.with_columns(
+        pl.coalesce(
+            [
+                text.str.to_datetime(f"{date_format} {time_format}", strict=False, time_unit="us")
+                for date_format in date_formats
+                for time_format in LOCAL_TIME_FORMATS
+            ]
+        ).alias("__naive")
     )
+    naive = pl.col("__naive")
     if options.timezone is None:
-        return naive, pl.lit(None, dtype=pl.Int64), pl.lit(False)
-    utc = (
+        return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("__offset"), pl.lit(False).alias("__gap"))
+    frame = frame.with_columns(
         naive.dt.replace_time_zone(options.timezone, ambiguous="earliest", non_existent="null")
         .dt.convert_time_zone("UTC")
         .dt.replace_time_zone(None)
+        .alias("__utc")
     )
-    offset = pl.when(utc.is_not_null()).then((naive - utc).dt.total_minutes())
-    return naive, offset, naive.is_not_null() & utc.is_null()
+    utc = pl.col("__utc")
+    return frame.with_columns(
+        pl.when(utc.is_not_null()).then((naive - utc).dt.total_minutes()).alias("__offset"),
+        (naive.is_not_null() & utc.is_null()).alias("__gap"),
+    ).drop("__utc")
 
 
 def skipped_counts(chunk: pl.DataFrame) -> dict[tuple[int, str], int]:
