@@ -6,7 +6,7 @@ from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping, parse_mapping
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, rows, write_csv
 
@@ -349,3 +349,21 @@ def test_a_wide_header_is_checked_in_linear_time(tmp_path):
     with pytest.raises(AppError) as caught:
         import_surveys(path=path, actor="tests")
     assert [d.field for d in caught.value.details] == COLUMNS
+
+
+def test_skipped_rows_are_counted_per_rule_and_value(tmp_path):
+    path = tmp_path / "export.csv"
+    records = [
+        {**row(survey_id=f"s{i}", call_id=f"c{i}"), "Answered": answered, "Rating": rating}
+        for i, (answered, rating) in enumerate([("Y", "5"), ("N", ""), ("N", "5"), ("Y", ""), ("X", "5")])
+    ]
+    for record in records:
+        record["overall_sat"] = record["csr_sat"] = record["Rating"] or "5"
+    write_csv(path, records, columns=[*COLUMNS, "Answered", "Rating"])
+    mapping = parse_mapping('[skip]\n"Answered" = ["N", "X"]\n"Rating" = [""]\n')
+    report = import_surveys(path=path, mapping=mapping, actor="tests")
+    assert report.summary() == (
+        'Imported 1 new survey; skipped 4 rows ([skip] "Answered" = "N": 2, [skip] "Answered" = "X": 1, '
+        '[skip] "Rating" = "": 1).'
+    )
+    assert SurveyResponse.objects.get().survey_id == "s0"
