@@ -5,8 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -33,8 +34,25 @@ class IsCertifierStaff(BasePermission):
         return is_certifier_staff(request.user)
 
 
+# Errors shown with each import in the list; every recorded one is paged at survey-imports/<id>/errors/.
+ERRORS_LISTED = 200
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    field = serializers.CharField(required=False, help_text="The interchange column, when the error has one.")
+    line = serializers.IntegerField(required=False, help_text="The file line (xlsx: the sheet row); 1 is the header.")
+
+
 class ImportBatchSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    errors = serializers.SerializerMethodField(
+        help_text=f"The refusal's code and message, then its first {ERRORS_LISTED} errors (all of them: /errors/)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_errors(self, batch: ImportBatch) -> list[dict]:
+        return batch.errors[: ERRORS_LISTED + 1]
 
     class Meta:
         model = ImportBatch
@@ -142,3 +160,15 @@ class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):
             )
         code = status.HTTP_201_CREATED if report.rows_created else status.HTTP_200_OK
         return Response(ImportReportSerializer(report.as_dict()).data, status=code)
+
+
+class SurveyImportErrors(TenantScopedAPIMixin, generics.ListAPIView):
+    """Every recorded error of a refused import, paged, in the order of the refusal (the summary first)."""
+
+    permission_classes = [IsAuthenticated, IsCertifierStaff]
+    serializer_class = ImportErrorSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        batch = get_object_or_404(ImportBatch.objects.only("errors"), pk=self.kwargs["pk"])
+        return batch.errors[1:]

@@ -47,8 +47,9 @@ from worldclass.surveys.domain.sources import (
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
-# Errors kept on the ImportBatch row; the exception (and so the command and the API) lists every one.
-ERRORS_RECORDED = 200
+# Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
+# upload's answer) lists every one.
+ERRORS_RECORDED = 100_000
 MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 200  # the roster's name fields
 TRUE_WORDS = ["yes", "y", "true", "1"]

@@ -112,3 +112,26 @@ def test_an_xlsx_upload_with_a_v2_mapping_loads(staff_client, tmp_path):
     assert (response.status_code, body["rows_created"], body["rows_skipped"]) == (201, 30, 6)
     assert body["skipped"] == [{"column": "Answered (Y/N)", "value": "N", "rows": 6}]
     assert {(w["eligible"], w["surveys"], w["warning"]) for w in body["eligibility"]} == {(30, 30, "")}
+
+
+def test_every_error_of_a_refused_upload_is_paged(staff_client, tmp_path):
+    response = upload(staff_client, tmp_path, rows(260, channel="fax"))
+    assert [d.get("line") for d in response.json()["error"]["details"][:2]] == [None, 2]
+    batch = ImportBatch.objects.get()
+    listed = staff_client.get(URL).json()["results"][0]
+    assert (listed["error_count"], len(listed["errors"])) == (260, 201)
+    first = staff_client.get(f"{URL}{batch.id}/errors/").json()
+    last = staff_client.get(f"{URL}{batch.id}/errors/?page=6").json()
+    assert (first["count"], first["results"][0]["message"]) == (
+        261,
+        "260 errors: unknown channel (first at lines 2, 3, 4, 5, 6)",
+    )
+    assert last["results"][-1] == {
+        "message": "unknown channel 'fax' (expected phone, ivr, web)",
+        "field": "channel",
+        "line": 261,
+    }
+
+
+def test_the_errors_of_an_unknown_import_are_not_found(staff_client):
+    assert staff_client.get(f"{URL}999/errors/").status_code == 404
