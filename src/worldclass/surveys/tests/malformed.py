@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+
+import openpyxl
 
 from worldclass.surveys.domain.mapping import COLUMNS
 from worldclass.surveys.tests.csvfiles import row, rows
@@ -26,6 +29,21 @@ def header_line() -> bytes:
 
 def record_line(**changes) -> bytes:
     return csv_bytes([row(**changes)]).split(b"\r\n", 1)[1]
+
+
+def xlsx_with_broken_sheet_xml() -> bytes:
+    """A workbook whose sheet's XML is cut in half: the zip is sound, the XML is not."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(COLUMNS)
+    workbook.active.append(list(row().values()))
+    whole = io.BytesIO()
+    workbook.save(whole)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data)
+    return broken.getvalue()
 
 
 # (name, content, message, [(line, field)] of the details; None when the details are not line errors)
@@ -90,6 +108,12 @@ CORPUS: list[tuple[str, bytes, str, list[tuple[int | None, str | None]]]] = [
         "truncated.xlsx",
         b"PK\x03\x04" + b"\x00" * 64,
         "The file could not be read as an xlsx workbook.",
+        [(None, None)],
+    ),
+    (
+        "broken-sheet.xlsx",
+        xlsx_with_broken_sheet_xml(),
+        "The xlsx workbook could not be read.",
         [(None, None)],
     ),
     (
