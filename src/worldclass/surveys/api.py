@@ -15,8 +15,7 @@ from rest_framework.response import Response
 
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
-from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import parse_mapping, read_mapping_text
+from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
 from worldclass.surveys.models import ImportBatch
 
 
@@ -79,7 +78,9 @@ class SurveyImportUploadSerializer(serializers.Serializer):
         allow_empty_file=True,
         help_text="The survey-results file: CSV, or xlsx (by its .xlsx name or the mapping's [file] format).",
     )
-    mapping = serializers.FileField(required=False, help_text="A TOML mapping file (docs/import-format.md).")
+    mapping = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="A TOML mapping file (docs/import-format.md)."
+    )
 
 
 class SkippedRowsSerializer(serializers.Serializer):
@@ -139,11 +140,8 @@ class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         upload = SurveyImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        mapping = None
-        if upload.validated_data.get("mapping") is not None:
-            mapping_file = upload.validated_data["mapping"]
-            text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
-            mapping = parse_mapping(text, source=mapping_file.name)
+        mapping_upload = upload.validated_data.get("mapping")
+        mapping_file = (mapping_upload.name, mapping_upload.read()) if mapping_upload is not None else None
         uploaded = upload.validated_data["file"]
         with tempfile.TemporaryDirectory() as folder:
             # The upload keeps its suffix: an .xlsx name is how the format is told when the mapping does not say.
@@ -151,9 +149,9 @@ class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):
             with path.open("wb") as handle:
                 for block in uploaded.chunks():
                     handle.write(block)
-            report = import_surveys(
+            report = import_surveys_with_mapping_file(
                 path=path,
-                mapping=mapping,
+                mapping_file=mapping_file,
                 actor=actor_label(request.user),
                 user=request.user,
                 source_name=uploaded.name,

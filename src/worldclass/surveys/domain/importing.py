@@ -33,7 +33,7 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import PersonSighting, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping, parse_mapping, read_mapping_text
 from worldclass.surveys.domain.sources import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -218,6 +218,35 @@ def import_surveys(
     except AppError as error:
         _record_rejection(error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
         raise
+
+
+def import_surveys_with_mapping_file(
+    *,
+    path: Path,
+    mapping_file: tuple[str, bytes] | None,
+    actor: str,
+    user=None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """`import_surveys` with the mapping file as given (its name and bytes): a bad mapping is refused before the
+    data is read, and recorded as a rejected import like any other."""
+    path = Path(path)
+    mapping = None
+    if mapping_file is not None:
+        name, data = mapping_file
+        try:
+            mapping = parse_mapping(read_mapping_text(data, source=name), source=name)
+        except AppError as error:
+            _record_rejection(
+                error=error,
+                mapping=SurveyMapping(),
+                actor=actor,
+                user=user,
+                sha256=file_sha256(path),
+                source_name=source_name or path.name,
+            )
+            raise
+    return import_surveys(path=path, mapping=mapping, actor=actor, user=user, source_name=source_name)
 
 
 def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:

@@ -70,6 +70,20 @@ def test_a_bad_mapping_file_is_a_400_naming_the_key(staff_client, tmp_path):
     response = upload(staff_client, tmp_path, rows(1), mapping="[rating]\nscale = [5, 1]\n")
     assert response.status_code == 400
     assert [d["field"] for d in response.json()["error"]["details"]] == ["rating.scale"]
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.errors[0]["code"]) == ("rejected", "invalid_mapping")
+
+
+def test_a_mapping_file_that_is_not_utf8_is_a_400_and_recorded(staff_client, tmp_path):
+    path = write_csv(tmp_path / "surveys.csv", rows(1))
+    data = {"file": io.BytesIO(path.read_bytes()), "mapping": io.BytesIO(b'[constants]\norg = "caf\xe9"\n')}
+    data["file"].name, data["mapping"].name = "surveys.csv", "latin1.toml"
+    response = staff_client.post(URL, data, format="multipart")
+    assert (response.status_code, response.json()["error"]["message"]) == (
+        400,
+        "The mapping file latin1.toml is invalid.",
+    )
+    assert ImportBatch.objects.get().status == "rejected"
 
 
 def test_list_is_paginated_newest_first(staff_client, tmp_path):

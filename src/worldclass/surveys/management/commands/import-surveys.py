@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.core.errors import AppError
-from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import load_mapping
+from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
 
 
 class Command(BaseCommand):
@@ -20,8 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, mapping: Path | None, actor: str, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
+        if mapping is not None and not mapping.is_file():
+            raise CommandError(f"{mapping}: no such file")
         try:
-            report = import_surveys(path=file, mapping=load_mapping(mapping) if mapping else None, actor=actor or "cli")
+            report = import_surveys_with_mapping_file(
+                path=file,
+                mapping_file=(mapping.name, mapping.read_bytes()) if mapping else None,
+                actor=actor or "cli",
+            )
         except AppError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report.summary())
