@@ -323,11 +323,6 @@ def _localize(frame: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     return frame, pl.concat_str(problems, separator="|", ignore_nulls=True).fill_null("")
 
 
-def read_calls_csv(path: Path) -> tuple[list[tuple[int, dict]], str]:
-    """The interchange-format calls file's rows with their line numbers, and its SHA-256."""
-    return read_calls_file(path)
-
-
 def import_calls_file(
     *,
     path: Path,

@@ -908,6 +908,7 @@ class _Stage:
                     field="survey_id",
                     message=f"survey {survey_id!r} appears again with different content (first at line {{ref}})",
                     ref_row=first_row,
+                    reason="a survey appears again with different content",
                 )
             )
         countries = self._fetch(
@@ -934,6 +935,7 @@ class _Stage:
                         "at line {ref}; a site is in one country"
                     ),
                     ref_row=first_row,
+                    reason="a site given another country than on its first line",
                 )
             )
         return errors

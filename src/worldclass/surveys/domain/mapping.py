@@ -84,18 +84,6 @@ class SurveyMapping:
         source = self.columns.get(column, column)
         return (source,) if isinstance(source, str) else source
 
-    @property
-    def is_plain(self) -> bool:
-        """Whether the file is read as the version-1 pipeline reads it: renames only, nothing to derive."""
-        return (
-            not self.constants
-            and not self.skip
-            and all(isinstance(s, str) for s in self.columns.values())
-            and len(set(self.columns.values())) == len(self.columns)
-            and self.file.timezone is None
-            and self.file.date_format is None
-        )
-
     def as_dict(self) -> dict:
         body: dict = {
             "columns": {k: v if isinstance(v, str) else list(v) for k, v in self.columns.items()},
