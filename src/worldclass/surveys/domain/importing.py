@@ -262,6 +262,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
 def _import_source(
     *, source: TabularFile, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
 ) -> ImportReport:
+    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
     from worldclass.certification.domain.rollups import add_batch_to_rollups, batch_eligibility
 
     names = _check_columns(source, mapping)
@@ -334,6 +335,7 @@ def _import_source(
     batch.rows_created = created
     batch.rows_unchanged = rows_total - created
     if len(organizations) == 1:
+        # TODO(issue 13): directory.queries.get_organization_by_code, once the import code is free to change.
         from worldclass.directory.models import Organization
 
         batch.organization = Organization.objects.get(code=organizations[0])
