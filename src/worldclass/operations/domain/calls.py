@@ -266,7 +266,9 @@ def read_calls_file(
     source = open_tabular(path, options=mapping.file, name=name or path.name)
     try:
         present = check_header(source, mapping, required=REQUIRED, optional=OPTIONAL_COLUMNS)
-        columns = interchange_columns(mapping, required=REQUIRED, optional=OPTIONAL_COLUMNS, present=present)
+        columns = interchange_columns(
+            mapping, required=REQUIRED, optional=OPTIONAL_COLUMNS, present=present, frame_names=source.frame_names
+        )
         frames = list(source.batches(columns, READ_CHUNK_ROWS))
         frame = (
             pl.concat(frames)

@@ -275,7 +275,7 @@ def _import_source(
     errors: list[_RowError] = []
     skipped: Counter[tuple[int, str]] = Counter()
     rows_total = 0
-    for chunk in source.batches(_interchange_columns(mapping, names), CHUNK_ROWS):
+    for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
         if mapping.skip:
             skipped.update(skipped_counts(chunk))
             chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
@@ -410,8 +410,10 @@ def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
     return check_header(source, mapping, required=COLUMNS, optional=NAME_COLUMNS)
 
 
-def _interchange_columns(mapping: SurveyMapping, names: list[str]) -> list[pl.Expr]:
-    return interchange_columns(mapping, required=COLUMNS, optional=NAME_COLUMNS, present=names)
+def _interchange_columns(mapping: SurveyMapping, names: list[str], source: TabularFile) -> list[pl.Expr]:
+    return interchange_columns(
+        mapping, required=COLUMNS, optional=NAME_COLUMNS, present=names, frame_names=source.frame_names
+    )
 
 
 # --- validation --------------------------------------------------------------------------------------------

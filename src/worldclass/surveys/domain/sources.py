@@ -72,8 +72,17 @@ class TabularFile:
 
     @property
     def frame_columns(self) -> list[str]:
-        """The header as frame column names: a column without a name gets one (it is never read)."""
-        return [name or f"__unnamed_{index}" for index, name in enumerate(self.header)]
+        """The header as frame column names: a column without a name gets one (it is never read), and one named
+        like the reader's own columns (`row_index`, `__…`) is renamed (`frame_names` says to what)."""
+        return [
+            name if name and name != "row_index" and not name.startswith("__") else f"__file_column_{index}"
+            for index, name in enumerate(self.header)
+        ]
+
+    @property
+    def frame_names(self) -> dict[str, str]:
+        """The frame column of each header name that is not its own name."""
+        return {name: frame for name, frame in zip(self.header, self.frame_columns, strict=True) if name != frame}
 
     def close(self) -> None:
         if self._workbook is not None:
@@ -426,16 +435,26 @@ def check_header(source: TabularFile, mapping: SurveyMapping, *, required: list[
     return present
 
 
-def _cell(name: str) -> pl.Expr:
-    return pl.col(name).fill_null("").str.strip_chars()
-
-
 def interchange_columns(
-    mapping: SurveyMapping, *, required: list[str], optional: list[str], present: list[str]
+    mapping: SurveyMapping,
+    *,
+    required: list[str],
+    optional: list[str],
+    present: list[str],
+    frame_names: dict[str, str] | None = None,
 ) -> list[pl.Expr]:
     """Expressions over the file's columns giving the interchange columns: a constant, a file column, or the
     cells of several joined with one space; an optional column the file lacks is empty. With [skip], also the
-    index of the rule that skips a row (`__skip_rule`) and the value it matched (`__skip_value`)."""
+    index of the rule that skips a row (`__skip_rule`) and the value it matched (`__skip_value`). `frame_names`
+    are the file's columns renamed in the frame (TabularFile.frame_names)."""
+    frame_names = frame_names or {}
+
+    def column_of(name: str) -> pl.Expr:
+        return pl.col(frame_names.get(name, name))
+
+    def _cell(name: str) -> pl.Expr:
+        return column_of(name).fill_null("").str.strip_chars()
+
     expressions = []
     for column in required + optional:
         if column in mapping.constants:
@@ -445,7 +464,7 @@ def interchange_columns(
         else:
             sources = mapping.sources(column)
             if len(sources) == 1:
-                expressions.append(pl.col(sources[0]).alias(column))
+                expressions.append(column_of(sources[0]).alias(column))
             else:
                 expressions.append(pl.concat_str([_cell(s) for s in sources], separator=" ").alias(column))
     if mapping.skip:

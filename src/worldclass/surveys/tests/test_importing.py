@@ -367,3 +367,15 @@ def test_skipped_rows_are_counted_per_rule_and_value(tmp_path):
         '[skip] "Rating" = "": 1).'
     )
     assert SurveyResponse.objects.get().survey_id == "s0"
+
+
+def test_columns_named_like_the_readers_own_are_ordinary_columns(tmp_path):
+    path = tmp_path / "export.csv"
+    write_csv(
+        path,
+        [{**row(), "row_index": "7", "__skip_rule": "x"}],
+        columns=[*COLUMNS, "row_index", "__skip_rule"],
+    )
+    mapping = parse_mapping('[columns]\ncall_id = "row_index"\n[skip]\n"__skip_rule" = ["y"]\n')
+    import_surveys(path=path, mapping=mapping, actor="tests")
+    assert SurveyResponse.objects.get().call_id == "7"
