@@ -176,12 +176,13 @@ class TabularFile:
         buffer: list[list[str]] = [[] for _ in range(width)]
         indices: list[int] = []
         try:
-            for cells in sheet.iter_rows(min_row=self.header_line + 1):
+            # Rows come one per sheet row, empty ones included; a cell of an empty column has no row number.
+            for index, cells in enumerate(sheet.iter_rows(min_row=self.header_line + 1)):
                 values = [cell_text(cell) for cell in cells[:width]]
                 if not any(values):
                     continue  # an empty row: nothing to read, and no line to report
                 values += [""] * (width - len(values))
-                indices.append(cells[0].row - self.header_line - 1)
+                indices.append(index)
                 for column, value in zip(buffer, values, strict=True):
                     column.append(value)
                 if len(indices) >= chunk_rows:
@@ -367,10 +368,10 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
                 f"no sheet {sheet_name!r}",
             )
         header_line, header = 0, []
-        for cells in workbook[sheet_name].iter_rows():
+        for row_number, cells in enumerate(workbook[sheet_name].iter_rows(), start=1):
             values = [cell_text(cell).strip() for cell in cells]
             if any(values):
-                header_line, header = cells[0].row, values
+                header_line, header = row_number, values
                 break
         while header and not header[-1]:
             header.pop()

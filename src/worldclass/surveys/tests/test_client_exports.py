@@ -248,3 +248,12 @@ def test_an_export_without_survey_time_warns_that_nothing_is_eligible(tmp_path):
         "Warning: 10 minutes to 72 hours after the call (edition 2008): 0 of 4 new surveys eligible; "
         "surveyed_at equals call_at on every row: this export has no survey time."
     )
+
+
+def test_xlsx_rows_with_empty_leading_cells_keep_their_sheet_row_numbers(tmp_path):
+    rows = call_log_rows(months=[1], answered=3, unanswered=0)
+    rows[1][0] = None  # no Call Id: the row's first cell is empty
+    header = ["", *CALL_LOG_HEADER]  # and the sheet's first column is empty throughout
+    path = write_xlsx(tmp_path / "calls.xlsx", header, [[None, *values] for values in rows], title_rows=1)
+    error = refused(path, CALL_LOG_MAPPING)
+    assert [(d.line, d.field) for d in error.details] == [(4, "survey_id"), (4, "call_id")]
