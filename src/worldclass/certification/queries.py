@@ -12,10 +12,60 @@ from worldclass.certification.domain.evaluation import (
     evaluate_certifications,
     evaluate_rules,
 )
-from worldclass.certification.models import Edition, Level
+from worldclass.certification.models import CertificationRun, Edition, Level, ProgramYear
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization, Site
+
+
+def edition_in_force(*, year: int) -> Edition:
+    """The edition in force for a program year: the one staff set for it, else the latest edition."""
+    editions = Edition.objects.select_related("survey_window").prefetch_related("level_rules")
+    program_year = ProgramYear.objects.filter(year=year).values_list("edition_id", flat=True).first()
+    edition = editions.filter(pk=program_year).first() if program_year else editions.order_by("-year").first()
+    if edition is None:
+        raise NotFound("There is no edition yet: add one before running a program year.", code="no_edition")
+    return edition
+
+
+def program_year_runs(*, year: int):
+    """The stored runs made for a program year, newest first."""
+    return (
+        CertificationRun.objects.filter(program_year=year)
+        .select_related("edition", "user")
+        .order_by("-through_month", "-started_at", "-id")
+    )
+
+
+def latest_program_run(*, year: int) -> CertificationRun | None:
+    """The program year's run through its latest month (the most recent of those): what publishing shows by default."""
+    return program_year_runs(year=year).first()
+
+
+@dataclass(frozen=True)
+class ProgramYearStatus:
+    """A program year as staff see it: its edition in force (set, or the default), runs, and what is published."""
+
+    year: int
+    edition: Edition
+    edition_is_default: bool
+    runs: int
+    latest_run: CertificationRun | None
+    published_run: CertificationRun | None
+    published_at: object
+
+
+def program_year_status(*, year: int) -> ProgramYearStatus:
+    row = ProgramYear.objects.select_related("published_run__edition").filter(year=year).first()
+    return ProgramYearStatus(
+        year=year,
+        edition=edition_in_force(year=year),
+        edition_is_default=row is None,
+        runs=CertificationRun.objects.filter(program_year=year).count(),
+        latest_run=latest_program_run(year=year),
+        published_run=row.published_run if row else None,
+        published_at=row.published_at if row else None,
+    )
 
 
 @dataclass(frozen=True)
