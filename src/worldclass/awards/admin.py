@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from worldclass.accounts.admin_access import DecisionReadOnly
 from worldclass.awards import models
 
 
@@ -44,7 +45,9 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WinnerDecision)
-class WinnerDecisionAdmin(admin.ModelAdmin):
+class WinnerDecisionAdmin(DecisionReadOnly):
+    """Winners are decided and published on the awards pages (audited); never edited here."""
+
     list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]
     list_filter = ["cycle"]
 

@@ -125,6 +125,7 @@ def test_production_settings_pass_the_deploy_check():
         "WORLDCLASS_ENV": "production",
         "WORLDCLASS_SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789-abcdef",
         "WORLDCLASS_ALLOWED_HOSTS": "worldclass.example.org",
+        "WORLDCLASS_PUBLIC_URL": "https://worldclass.example.org",
         "WORLDCLASS_CUSTOMER_HASH_KEY": "a-production-customer-hash-key-for-the-deploy-check",
         "DATABASE_URL": "sqlite:///:memory:",
     }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 HISTORICAL_YEARS = range(2008, 2016)
 
 
-def history_keeps_its_editions(apps, schema_editor):
+def load(apps, schema_editor):
     """Each year 2008-2015 had its own published edition; later years default to the latest edition."""
     Edition = apps.get_model("certification", "Edition")
     ProgramYear = apps.get_model("certification", "ProgramYear")
@@ -16,7 +16,7 @@ def history_keeps_its_editions(apps, schema_editor):
         ProgramYear.objects.get_or_create(year=edition.year, defaults={"edition": edition})
 
 
-def forget_history(apps, schema_editor):
+def unload(apps, schema_editor):
     apps.get_model("certification", "ProgramYear").objects.filter(
         year__in=HISTORICAL_YEARS, published_run__isnull=True
     ).delete()
@@ -73,5 +73,5 @@ class Migration(migrations.Migration):
             model_name='programyear',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('published_run__isnull', True)), models.Q(('published_at__isnull', False), ('published_run__isnull', False)), _connector='OR'), name='program_year_published_together'),
         ),
-        migrations.RunPython(history_keeps_its_editions, forget_history),
+        migrations.RunPython(load, unload),
     ]
