@@ -14,8 +14,8 @@ from worldclass.certification.domain.evaluation import (
     evaluate_rules,
     without_cyclic_gc,
 )
-from worldclass.certification.domain.program import validate_program_year
-from worldclass.certification.models import Certification, CertificationRun, Edition, Level
+from worldclass.certification.domain.program import set_program_year_edition, validate_program_year
+from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear
 from worldclass.certification.queries import edition_in_force
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, ErrorDetail, NotFound
@@ -55,7 +55,11 @@ def run_program_year(
         )
     edition = edition_in_force(year=year)
     evaluation = evaluate_certifications(edition=edition, through=through, require_confidence=require_confidence)
-    return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user, program_year=year)
+    with transaction.atomic():
+        if not ProgramYear.objects.filter(year=year).exists():
+            # The year's first run fixes its edition: an edition added later does not change a year under way.
+            set_program_year_edition(year=year, edition=edition, actor=actor, user=user)
+        return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user, program_year=year)
 
 
 def store_run(

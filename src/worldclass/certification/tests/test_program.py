@@ -49,6 +49,20 @@ def test_a_run_for_2025_uses_the_edition_in_force(csr):
     assert (run.program_year, run.edition.year, run.counts["certified"]["csr"]) == (2025, 2013, 1)
 
 
+def test_the_first_run_of_a_year_fixes_its_edition(csr):
+    run_program_year(year=2025, through=Month(2025, 3), actor="staff")
+    newer = Edition.objects.create(
+        year=2016,
+        name="2016 test edition",
+        metric="fcr",
+        comparison="gte",
+        min_consecutive_months=3,
+        survey_window=Edition.objects.get(year=2015).survey_window,
+        organization_rule="none",
+    )
+    assert (edition_in_force(year=2025).year, edition_in_force(year=2026)) == (2015, newer)
+
+
 def test_a_run_through_a_month_of_another_year_is_refused(csr):
     with pytest.raises(AppError) as error:
         run_program_year(year=2025, through=Month(2026, 1), actor="staff")
