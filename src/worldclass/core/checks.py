@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import checks
 
+from worldclass.core.domain import LOCAL_PUBLIC_URL
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_public_url(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -14,7 +16,7 @@ def check_public_url(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return [
         checks.Warning(
             "WORLDCLASS_PUBLIC_URL is not set, so certificates, their QR codes, survey invitations and e-mails "
-            "link to http://127.0.0.1:8000.",
+            f"link to {LOCAL_PUBLIC_URL}.",
             hint="Set WORLDCLASS_PUBLIC_URL to the site's public address, e.g. https://certify.example.",
             id="worldclass.W001",
         )
