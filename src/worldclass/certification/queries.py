@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.evaluation import (
@@ -27,7 +29,7 @@ def edition_in_force(*, year: int) -> Edition:
     return edition
 
 
-def program_year_runs(*, year: int):
+def program_year_runs(*, year: int) -> QuerySet[CertificationRun]:
     """The stored runs made for a program year, newest first."""
     return (
         CertificationRun.objects.filter(program_year=year)
@@ -51,7 +53,7 @@ class ProgramYearStatus:
     runs: int
     latest_run: CertificationRun | None
     published_run: CertificationRun | None
-    published_at: object
+    published_at: dt.datetime | None
 
 
 def program_year_status(*, year: int) -> ProgramYearStatus:
