@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.evaluation import get_edition, parse_month
 from worldclass.certification.domain.program import validate_program_year
 from worldclass.certification.domain.runs import run_certification, run_program_year, verify_run
 from worldclass.core.errors import AppError, ErrorDetail
-from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 
 
 class Command(BaseCommand):
@@ -77,8 +76,7 @@ class Command(BaseCommand):
         edition = get_edition(year=options["edition"])
         organization = None
         if options["organization"]:
-            with scopes_disabled():  # The certifier's command works across organizations.
-                organization = Organization.objects.filter(code=options["organization"]).first()
+            organization = get_organization_by_code(code=options["organization"])
             if organization is None:
                 raise AppError(
                     code="unknown_organization",
