@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from worldclass.accounts.admin_access import DecisionReadOnly
 from worldclass.awards import models
+from worldclass.core.admin import ReadOnlyAdmin
 
 
 class CategoryInline(admin.TabularInline):
@@ -45,7 +45,7 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WinnerDecision)
-class WinnerDecisionAdmin(DecisionReadOnly):
+class WinnerDecisionAdmin(ReadOnlyAdmin):
     """Winners are decided and published on the awards pages (audited); never edited here."""
 
     list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]

@@ -113,8 +113,3 @@ def trophy_orders(*, year: int | None = None) -> list[dict]:
             }
         )
     return rows
-
-
-def revoked_among(certifications: QuerySet[Certification]) -> QuerySet[Certification]:
-    """Those of `certifications` whose certificate is revoked (a revoked certificate withdraws its certification)."""
-    return certifications.filter(certificate__revoked_at__isnull=False)

@@ -6,7 +6,6 @@ of an edition or a program year goes through `certification.domain.program` and 
 
 from django.contrib import admin
 
-from worldclass.accounts.admin_access import DecisionReadOnly, ManagedByCertifierStaff, ManagedInline
 from worldclass.certification.domain.program import (
     ensure_edition_rules_editable,
     record_edition_change,
@@ -21,6 +20,7 @@ from worldclass.certification.models import (
     ProgramYear,
     SurveyWindow,
 )
+from worldclass.core.admin import ReadOnlyAdmin, StaffManagedAdmin, StaffManagedInline
 from worldclass.core.domain import actor_label
 
 
@@ -29,13 +29,13 @@ def _edition_in_use(edition) -> bool:
 
 
 @admin.register(SurveyWindow)
-class SurveyWindowAdmin(DecisionReadOnly):
+class SurveyWindowAdmin(ReadOnlyAdmin):
     """Read-only here: a new window needs its rollups rebuilt (`worldclass rebuild-rollups`)."""
 
     list_display = ["code", "kind", "min_minutes", "max_minutes", "business_days", "description"]
 
 
-class LevelRuleInline(ManagedInline):
+class LevelRuleInline(StaffManagedInline):
     model = LevelRule
     extra = 0
 
@@ -50,7 +50,7 @@ class LevelRuleInline(ManagedInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(ManagedByCertifierStaff):
+class EditionAdmin(StaffManagedAdmin):
     list_display = [
         "year",
         "name",
@@ -78,7 +78,7 @@ class EditionAdmin(ManagedByCertifierStaff):
 
 
 @admin.register(ProgramYear)
-class ProgramYearAdmin(ManagedByCertifierStaff):
+class ProgramYearAdmin(StaffManagedAdmin):
     """The edition in force for a calendar year (publishing happens on the certifier's pages, from a run)."""
 
     list_display = ["year", "edition", "published_run", "published_at"]
@@ -96,18 +96,18 @@ class ProgramYearAdmin(ManagedByCertifierStaff):
 
 
 @admin.register(MonthlyRollup)
-class MonthlyRollupAdmin(DecisionReadOnly):
+class MonthlyRollupAdmin(ReadOnlyAdmin):
     list_display = ["organization", "level", "entity_id", "month", "window", "eligible", "world_class", "fcr"]
     list_filter = ["level", "window"]
 
 
 @admin.register(CertificationRun)
-class CertificationRunAdmin(DecisionReadOnly):
+class CertificationRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "program_year", "edition", "through_month", "require_confidence", "actor"]
     list_filter = ["program_year", "edition"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(DecisionReadOnly):
+class CertificationAdmin(ReadOnlyAdmin):
     list_display = ["edition", "organization", "level", "entity_id", "achieved_month", "valid_through_month"]
     list_filter = ["edition", "level"]

@@ -14,34 +14,15 @@ from worldclass.certification.domain.evaluation import (
     EntityResult,
     evaluate_rules,
 )
+
+# Reads of program years live with the rules they serve (domain.program); readers may import them from here.
+from worldclass.certification.domain.program import edition_in_force as edition_in_force
+from worldclass.certification.domain.program import latest_program_run as latest_program_run
+from worldclass.certification.domain.program import program_year_runs as program_year_runs
 from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup, ProgramYear
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization, Person
-
-
-def edition_in_force(*, year: int) -> Edition:
-    """The edition in force for a program year: the one staff set for it, else the latest edition."""
-    editions = Edition.objects.select_related("survey_window").prefetch_related("level_rules")
-    program_year = ProgramYear.objects.filter(year=year).values_list("edition_id", flat=True).first()
-    edition = editions.filter(pk=program_year).first() if program_year else editions.order_by("-year").first()
-    if edition is None:
-        raise NotFound("There is no edition yet: add one before running a program year.", code="no_edition")
-    return edition
-
-
-def program_year_runs(*, year: int) -> QuerySet[CertificationRun]:
-    """The stored runs made for a program year, newest first."""
-    return (
-        CertificationRun.objects.filter(program_year=year)
-        .select_related("edition", "user")
-        .order_by("-through_month", "-started_at", "-id")
-    )
-
-
-def latest_program_run(*, year: int) -> CertificationRun | None:
-    """The program year's run through its latest month (the most recent of those): what publishing shows by default."""
-    return program_year_runs(year=year).first()
 
 
 @dataclass(frozen=True)

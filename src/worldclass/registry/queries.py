@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field, replace
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
-from worldclass.certificates.queries import revoked_among
 from worldclass.certification.models import Certification, CertificationRun, Level, ProgramYear
 from worldclass.certification.queries import latest_program_run
 from worldclass.directory.models import Organization, Site
@@ -144,7 +143,8 @@ def _certified_at_run(run: CertificationRun) -> list[dict]:
             achieved_month__lte=run.through_month,
             valid_through_month__gte=run.through_month,
         )
-        revoked = set(revoked_among(certifications).values_list("level", "entity_id"))
+        # A revoked certificate withdraws its certification (certificates.models.Certificate.revoked_at).
+        revoked = set(certifications.filter(certificate__revoked_at__isnull=False).values_list("level", "entity_id"))
         latest: dict[tuple[str, int], dict] = {}
         for row in certifications.order_by("achieved_month").values(
             "level", "entity_id", "organization_id", "site_id", "achieved_month", "valid_through_month"

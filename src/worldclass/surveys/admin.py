@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from worldclass.accounts.admin_access import DecisionReadOnly
+from worldclass.core.admin import ReadOnlyAdmin
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(DecisionReadOnly):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "started_at",
         "source_name",
@@ -20,7 +20,7 @@ class ImportBatchAdmin(DecisionReadOnly):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(DecisionReadOnly):
+class SurveyResponseAdmin(ReadOnlyAdmin):
     """Read-only: customers' answers are never edited, not even by staff."""
 
     list_display = [

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from worldclass.certification.domain.evaluation import EditionRules
 from worldclass.certification.models import CertificationRun, Edition, Level, LevelRule, ProgramYear
-from worldclass.certification.queries import latest_program_run
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
 
@@ -32,6 +32,30 @@ EDITABLE_EDITION_FIELDS = (
     "organization_rule",
     "notes",
 )
+
+
+def edition_in_force(*, year: int) -> Edition:
+    """The edition in force for a program year: the one staff set for it, else the latest edition."""
+    editions = Edition.objects.select_related("survey_window").prefetch_related("level_rules")
+    program_year = ProgramYear.objects.filter(year=year).values_list("edition_id", flat=True).first()
+    edition = editions.filter(pk=program_year).first() if program_year else editions.order_by("-year").first()
+    if edition is None:
+        raise NotFound("There is no edition yet: add one before running a program year.", code="no_edition")
+    return edition
+
+
+def program_year_runs(*, year: int) -> QuerySet[CertificationRun]:
+    """The stored runs made for a program year, newest first."""
+    return (
+        CertificationRun.objects.filter(program_year=year)
+        .select_related("edition", "user")
+        .order_by("-through_month", "-started_at", "-id")
+    )
+
+
+def latest_program_run(*, year: int) -> CertificationRun | None:
+    """The program year's run through its latest month (the most recent of those): what publishing shows by default."""
+    return program_year_runs(year=year).first()
 
 
 def validate_program_year(year: Any, *, field_name: str = "year") -> int:

@@ -13,9 +13,8 @@ from worldclass.certification.domain.evaluation import (
     evaluate_rules,
     without_cyclic_gc,
 )
-from worldclass.certification.domain.program import set_program_year_edition, validate_program_year
+from worldclass.certification.domain.program import edition_in_force, set_program_year_edition, validate_program_year
 from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear
-from worldclass.certification.queries import edition_in_force
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, ErrorDetail, NotFound
 from worldclass.core.months import Month

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.core.domain import public_base_url
 from worldclass.core.errors import AppError
+from worldclass.demo.serving import use_served_public_url
 
 
 class Command(BaseCommand):
@@ -40,8 +41,6 @@ class Command(BaseCommand):
             raise CommandError("--csrs must be at least 10 (one per site)")
         if not 1 <= options["port"] <= 65535:
             raise CommandError("--port must be from 1 to 65535")
-        from worldclass.demo.serving import use_served_public_url
-
         use_served_public_url(host=options["host"], port=options["port"])
 
         self.stdout.write("Migrating the database…")
