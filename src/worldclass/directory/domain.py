@@ -22,7 +22,6 @@ class PersonSighting:
     supervisor: str | None = None
     is_csr: bool = False
     is_supervisor: bool = False
-    name: str = ""  # the display name the row gives, if any
 
 
 @dataclass
@@ -39,39 +38,25 @@ def upsert_roster(
     organizations: set[str],
     sites: dict[tuple[str, str], str],
     sightings: list[PersonSighting],
-    organization_names: dict[str, str] | None = None,
-    site_names: dict[tuple[str, str], str] | None = None,
 ) -> RosterIds:
     """Create missing organizations, sites and people, and move people to their latest site and supervisor.
 
     `sites` maps (organization code, site code) to the site's country. A person's site, supervisor and
-    `roster_as_of` follow the latest call seen, so an older file never moves anyone back. Display names given
-    (`organization_names`, `site_names`, a sighting's `name`) replace the stored ones: the latest import wins.
-    Safe against a concurrent upsert: rows are created with conflict-ignoring inserts and people are locked
-    before updating.
+    `roster_as_of` follow the latest call seen, so an older file never moves anyone back. Safe against a
+    concurrent upsert: rows are created with conflict-ignoring inserts and people are locked before updating.
     """
     ids = RosterIds()
-    organization_names = organization_names or {}
-    site_names = site_names or {}
     # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
     with transaction.atomic(), scopes_disabled():
         Organization.objects.bulk_create(
-            [Organization(code=code, name=organization_names.get(code, code)) for code in sorted(organizations)],
-            ignore_conflicts=True,
+            [Organization(code=code, name=code) for code in sorted(organizations)], ignore_conflicts=True
         )
         ids.organizations = dict(Organization.objects.filter(code__in=organizations).values_list("code", "id"))
         code_of_organization = {pk: code for code, pk in ids.organizations.items()}
-        for code, name in organization_names.items():
-            Organization.objects.filter(code=code).exclude(name=name).update(name=name)
 
         Site.objects.bulk_create(
             [
-                Site(
-                    organization_id=ids.organizations[org],
-                    code=code,
-                    country=country,
-                    name=site_names.get((org, code), ""),
-                )
+                Site(organization_id=ids.organizations[org], code=code, country=country)
                 for (org, code), country in sorted(sites.items())
             ],
             ignore_conflicts=True,
@@ -82,13 +67,10 @@ def upsert_roster(
             if key not in sites:
                 continue
             ids.sites[key] = site.id
-            name = site_names.get(key) or site.name
-            if (site.country, site.name) != (sites[key], name):
-                site.country, site.name = sites[key], name
+            if site.country != sites[key]:
+                site.country = sites[key]
                 changed_sites.append(site)
-        _update_rows(
-            "directory_site", ["country", "name"], [(site.country, site.name, site.id) for site in changed_sites]
-        )
+        _update_rows("directory_site", ["country"], [(site.country, site.id) for site in changed_sites])
 
         merged = _merge_sightings(sightings)
         Person.objects.bulk_create(
@@ -98,7 +80,6 @@ def upsert_roster(
                     code=code,
                     is_csr=s.is_csr,
                     is_supervisor=s.is_supervisor,
-                    name=s.name,
                 )
                 for (org, code), s in sorted(merged.items())
             ],
@@ -118,15 +99,7 @@ def upsert_roster(
         changed_people = []
         for key, sighting in merged.items():
             person = people[key]
-            before = (
-                person.site_id,
-                person.supervisor_id,
-                person.roster_as_of,
-                person.is_csr,
-                person.is_supervisor,
-                person.name,
-            )
-            person.name = sighting.name or person.name
+            before = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
             person.is_csr = person.is_csr or sighting.is_csr
             person.is_supervisor = person.is_supervisor or sighting.is_supervisor
             if person.roster_as_of is None or sighting.as_of >= person.roster_as_of:
@@ -134,19 +107,12 @@ def upsert_roster(
                 if sighting.supervisor is not None:
                     person.supervisor_id = ids.people[(key[0], sighting.supervisor)]
                 person.roster_as_of = sighting.as_of
-            after = (
-                person.site_id,
-                person.supervisor_id,
-                person.roster_as_of,
-                person.is_csr,
-                person.is_supervisor,
-                person.name,
-            )
+            after = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
             if after != before:
                 changed_people.append(person)
         _update_rows(
             "directory_person",
-            ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor", "name"],
+            ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"],
             [
                 (
                     p.site_id,
@@ -154,7 +120,6 @@ def upsert_roster(
                     connection.ops.adapt_datetimefield_value(p.roster_as_of),
                     p.is_csr,
                     p.is_supervisor,
-                    p.name,
                     p.id,
                 )
                 for p in changed_people
@@ -203,7 +168,6 @@ def _merge_sightings(sightings: list[PersonSighting]) -> dict[tuple[str, str], P
             as_of=latest.as_of,
             is_csr=current.is_csr or s.is_csr,
             is_supervisor=current.is_supervisor or s.is_supervisor,
-            name=latest.name or current.name or s.name,
         )
     result = {}
     for key, s in merged.items():
@@ -218,6 +182,45 @@ def _merge_sightings(sightings: list[PersonSighting]) -> dict[tuple[str, str], P
             supervisor=use,
             is_csr=s.is_csr,
             is_supervisor=s.is_supervisor,
-            name=s.name,
         )
     return result
+
+
+@dataclass
+class DisplayNames:
+    """Display names read from a file, by code: organizations, sites (org, site) and people (org, person)."""
+
+    organizations: dict[str, str] = field(default_factory=dict)
+    sites: dict[tuple[str, str], str] = field(default_factory=dict)
+    people: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def apply_display_names(*, names: DisplayNames) -> int:
+    """Set the display names a file gives to existing roster rows (an empty name never erases one); returns how many
+    rows changed. Call inside the import's transaction, after its roster upsert."""
+    codes = set(names.organizations) | {org for org, _ in names.sites} | {org for org, _ in names.people}
+    changed = 0
+    # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
+    with scopes_disabled():
+        organizations = list(Organization.objects.filter(code__in=codes).values_list("pk", "code", "name"))
+        renamed = [
+            (names.organizations[code], pk)
+            for pk, code, name in organizations
+            if code in names.organizations and names.organizations[code] != name
+        ]
+        _update_rows("directory_organization", ["name"], renamed)
+        changed += len(renamed)
+        code_of = {pk: code for pk, code, _ in organizations}
+        for model, table, wanted in ((Site, "directory_site", names.sites), (Person, "directory_person", names.people)):
+            if not wanted:
+                continue
+            rows = model.objects.filter(organization_id__in=code_of)
+            rows = rows.values_list("pk", "organization_id", "code", "name")
+            updates = []
+            for pk, organization_id, code, name in rows.iterator(chunk_size=5000):
+                new = wanted.get((code_of[organization_id], code))
+                if new is not None and new != name:
+                    updates.append((new, pk))
+            _update_rows(table, ["name"], updates)
+            changed += len(updates)
+    return changed

@@ -30,7 +30,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
-from worldclass.directory.domain import PersonSighting, upsert_roster
+from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
 from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping, parse_mapping, read_mapping_text
@@ -51,11 +51,11 @@ CHUNK_ROWS = 200_000
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
 MAX_ID_LENGTH = 64
-MAX_NAME_LENGTH = 200  # the roster's name fields
 TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
 CHANNELS = [c.value for c in Channel]
 ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
+NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
@@ -272,6 +272,7 @@ def _import_source(
             cursor.execute("SET LOCAL work_mem = '256MB'")
     stage = _Stage.create()
     roster = _RosterCollector()
+    display_names = _NameCollector(names)
     errors: list[_RowError] = []
     skipped: Counter[tuple[int, str]] = Counter()
     rows_total = 0
@@ -284,6 +285,7 @@ def _import_source(
         errors.extend(chunk_errors)
         stage.load(valid)
         roster.add(valid)
+        display_names.add(valid)
     stage.analyze()
     errors.extend(stage.cross_row_errors())
     if errors:
@@ -304,6 +306,8 @@ def _import_source(
         rows_total=rows_total,
     )
     organizations = roster.upsert()
+    names = display_names.names()
+    names_changed = apply_display_names(names=names) if names else 0
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
@@ -366,6 +370,7 @@ def _import_source(
             "rows_created": created,
             "rows_unchanged": rows_total - created,
             "rows_skipped": report.rows_skipped,
+            "names_changed": names_changed,
         },
         details={"organizations": organizations, "mapping": mapping.as_dict(), "eligibility": report.eligibility},
     )
@@ -561,8 +566,8 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         too_long = f"is longer than {MAX_ID_LENGTH} characters"
         checks.append((column, pl.col(column).str.len_chars() > MAX_ID_LENGTH, pl.lit(too_long), too_long))
     for column in NAME_COLUMNS:
-        too_long = f"is longer than {MAX_NAME_LENGTH} characters"
-        checks.append((column, pl.col(column).str.len_chars() > MAX_NAME_LENGTH, pl.lit(too_long), too_long))
+        too_long = f"is longer than {NAME_MAX_LENGTH} characters"
+        checks.append((column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, pl.lit(too_long), too_long))
     checks.append(
         (
             "org",
@@ -743,9 +748,7 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
 
 
 class _RosterCollector:
-    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk.
-
-    Display names (org_name, site_name, supervisor_name, csr_name) come from the latest row that gives one."""
+    """The latest row per CSR and per supervisor, the sites and the organizations, gathered chunk by chunk."""
 
     def __init__(self) -> None:
         self.people: list[pl.DataFrame] = []
@@ -754,36 +757,38 @@ class _RosterCollector:
     @staticmethod
     def _latest(frame: pl.DataFrame, person: str) -> pl.DataFrame:
         columns = ["org", "site", "supervisor", "call_at", "row_index"]
-        return _latest_rows(
-            frame.select(
-                pl.col(person).alias("code"),
-                pl.lit(person).alias("role"),
-                *columns,
-                pl.col(f"{person}_name").alias("name"),
-            ),
-            ["org", "code", "role"],
+        return (
+            frame.select(pl.col(person).alias("code"), pl.lit(person).alias("role"), *columns)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
         )
 
     def add(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
         self.people.append(pl.concat([self._latest(frame, "csr"), self._latest(frame, "supervisor")]))
-        self.sites.append(
-            _latest_rows(
-                frame.select("org", "site", "country", "site_name", "org_name", "call_at", "row_index"), ["org", "site"]
-            )
-        )
+        self.sites.append(frame.select("org", "site", "country").unique())
         # Keep memory bounded for files with very many people: fold the partial results now and then.
         if len(self.people) >= 16:
-            self.people = [_latest_rows(pl.concat(self.people), ["org", "code", "role"])]
-            self.sites = [_latest_rows(pl.concat(self.sites), ["org", "site"])]
+            self.people = [self._fold(self.people)]
+            self.sites = [pl.concat(self.sites).unique()]
+
+    @staticmethod
+    def _fold(parts: list[pl.DataFrame]) -> pl.DataFrame:
+        return (
+            pl.concat(parts)
+            .sort(["call_at", "row_index"])
+            .group_by(["org", "code", "role"], maintain_order=True)
+            .last()
+        )
 
     def upsert(self) -> list[str]:
         """Create or update the organizations, sites and people the rows name; returns the organization codes."""
         if not self.people:
             return []
-        people = _latest_rows(pl.concat(self.people), ["org", "code", "role"])
-        sites = _latest_rows(pl.concat(self.sites), ["org", "site"])
+        people = self._fold(self.people)
+        sites = pl.concat(self.sites).unique()
         organizations = set(sites["org"].to_list())
         sightings = [
             PersonSighting(
@@ -794,38 +799,53 @@ class _RosterCollector:
                 as_of=call_at.replace(tzinfo=dt.UTC),
                 is_csr=role == "csr",
                 is_supervisor=role == "supervisor",
-                name=name or "",
             )
-            for org, code, role, site, supervisor, call_at, name in people.select(
-                "org", "code", "role", "site", "supervisor", "call_at", "name"
-            ).iter_rows()
+            for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
         ]
-        organization_names = {}
-        for org, name in (
-            sites.filter(pl.col("org_name") != "").sort("call_at", "row_index").select("org", "org_name").iter_rows()
-        ):
-            organization_names[org] = name
         upsert_roster(
             organizations=organizations,
-            sites={(org, site): country for org, site, country in sites.select("org", "site", "country").iter_rows()},
+            sites={(org, site): country for org, site, country in sites.iter_rows()},
             sightings=sightings,
-            organization_names=organization_names,
-            site_names={
-                (org, site): name for org, site, name in sites.select("org", "site", "site_name").iter_rows() if name
-            },
         )
         return sorted(organizations)
 
 
-def _latest_rows(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Per key, the row of the latest call, with each name column filled from the latest row that has a name."""
-    names = [c for c in frame.columns if c == "name" or c.endswith("_name")]
-    ordered = frame.sort(["call_at", "row_index"])
-    latest = ordered.group_by(keys, maintain_order=True).agg(
-        [pl.col(c).last() for c in frame.columns if c not in keys and c not in names]
-        + [pl.col(c).filter(pl.col(c) != "").last().fill_null("") for c in names]
-    )
-    return latest.select(frame.columns)
+class _NameCollector:
+    """Per code, the last non-empty display name in file order, gathered chunk by chunk from the valid rows."""
+
+    KEYS = {"org_name": ["org"], "site_name": ["org", "site"], "supervisor_name": ["org", "supervisor"]}
+    KEYS["csr_name"] = ["org", "csr"]
+
+    def __init__(self, present: list[str]) -> None:
+        self.parts: dict[str, list[pl.DataFrame]] = {column: [] for column in present}
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        for column, parts in self.parts.items():
+            parts.append(self._last(frame.filter(pl.col(column) != "").select(*self.KEYS[column], column), column))
+            if len(parts) >= 16:
+                self.parts[column] = [self._last(pl.concat(parts), column)]
+
+    def _last(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        return frame.group_by(self.KEYS[column], maintain_order=True).agg(pl.col(column).last())
+
+    def names(self) -> DisplayNames | None:
+        """None when the file gives no name column: the names staff gave stay as they are."""
+        if not self.parts:
+            return None
+        names = DisplayNames()
+        for column, parts in self.parts.items():
+            if not parts:
+                continue
+            for *key, name in self._last(pl.concat(parts), column).iter_rows():
+                if column == "org_name":
+                    names.organizations[key[0]] = name
+                elif column == "site_name":
+                    names.sites[(key[0], key[1])] = name
+                else:
+                    names.people[(key[0], key[1])] = name
+        return names
 
 
 class _Stage:
