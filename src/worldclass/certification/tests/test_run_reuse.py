@@ -37,7 +37,9 @@ def test_an_unchanged_input_reuses_the_stored_run(loaded):
     certify()
     output = certify()
     run = CertificationRun.objects.get()
-    assert output.splitlines()[0].startswith(f"Unchanged since run #{run.pk}: edition 2013 through 2025-03.")
+    assert output.splitlines()[0].startswith(
+        f"Unchanged since run #{run.pk}: exploratory, edition 2013 through 2025-03."
+    )
 
 
 def test_force_evaluates_again(loaded):

@@ -30,6 +30,9 @@ def _canonical(mapping: dict) -> str:
 
 def find_loaded_batch(*, sha256: str, mapping: dict) -> ImportBatch | None:
     """The latest applied (or no-op) batch of the same file read through the same mapping, if any."""
+    if mapping.get("skip"):
+        # A [skip] rule's per-value counts belong in the report and are kept nowhere else: such a file is read again.
+        return None
     wanted = _canonical(mapping)
     with scopes_disabled():
         candidates = ImportBatch.objects.filter(
@@ -76,7 +79,13 @@ def record_unchanged_import(*, earlier: ImportBatch, actor: str, user, source_na
             object_id=batch.id,
             summary=f"{source_name}: {report.summary()}",
             input_sha256=earlier.sha256,
-            counts={"rows_total": earlier.rows_total, "rows_created": 0, "rows_unchanged": earlier.rows_total},
+            counts={
+                "rows_total": earlier.rows_total,
+                "rows_created": 0,
+                "rows_unchanged": earlier.rows_total,
+                "rows_skipped": 0,
+                "names_changed": 0,
+            },
             details={"organizations": organizations, "mapping": mapping, "same_file_as_batch": earlier.id},
         )
     return report

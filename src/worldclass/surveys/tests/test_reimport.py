@@ -12,15 +12,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
 
 @pytest.fixture
 def files_read(monkeypatch) -> list[str]:
-    """The names of the files whose rows the import read, in order."""
+    """The source names of the imports that read the file's rows, in order."""
     reads: list[str] = []
-    real = importing._read_chunks
+    real = importing._import_source
 
-    def counting(path, *args, **kwargs):
-        reads.append(path.name)
-        yield from real(path, *args, **kwargs)
+    def recording(**kwargs):
+        reads.append(kwargs["source_name"])
+        return real(**kwargs)
 
-    monkeypatch.setattr(importing, "_read_chunks", counting)
+    monkeypatch.setattr(importing, "_import_source", recording)
     return reads
 
 
@@ -86,3 +86,13 @@ def test_a_different_file_is_read_in_full(tmp_path, files_read):
     import_surveys(path=write_csv(tmp_path / "a.csv", rows(2)), actor="tests")
     report = import_surveys(path=write_csv(tmp_path / "b.csv", rows(3)), actor="tests")
     assert (files_read, report.rows_created) == (["a.csv", "b.csv"], 1)
+
+
+def test_a_file_read_with_skip_rules_is_read_again_so_its_report_counts_the_skipped_rows(tmp_path, files_read):
+    records = [*rows(2), *rows(1, channel="email")]
+    records[2]["survey_id"] = "s3"
+    path = write_csv(tmp_path / "surveys.csv", records)
+    mapping = SurveyMapping(skip={"channel": ("email",)})
+    import_surveys(path=path, actor="tests", mapping=mapping)
+    again = import_surveys(path=path, actor="tests", mapping=mapping)
+    assert (files_read, again.rows_skipped) == (["surveys.csv", "surveys.csv"], 1)
