@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,9 +353,9 @@ def comments(request, level: str, pk: int):
 EXPORTABLE = ["months", "members", "leaderboard", "comments"]
 
 
-def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
+def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse | StreamingHttpResponse:
     if fmt == "csv":
-        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(tables.iter_csv(table), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
             tables.to_xlsx(table),

@@ -14,6 +14,7 @@ from worldclass.accounts.tests.world import build_role_world
 from worldclass.certification.models import Edition
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Person
+from worldclass.portal import tables
 from worldclass.portal.tests.factories import rollups_for
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,19 @@ def test_the_database_lower_bound_is_the_python_one(successes, extra):
     )
     expected = wilson_interval(successes, n)
     assert low == (None if expected is None else pytest.approx(expected[0], rel=1e-12, abs=1e-15))
+
+
+def test_the_leaderboard_csv_streams_in_blocks_of_rows(world, monkeypatch):
+    monkeypatch.setattr(tables, "CSV_ROWS_PER_BLOCK", 2)
+    add_csrs(world, 5)
+    path = f"/dashboard/site/{world.site.id}/export/leaderboard.csv?of=csr&edition=2015&through=2015-03"
+    response = client_for(world).get(path)
+    blocks = list(response.streaming_content)
+    rows = b"".join(blocks).decode("utf-8-sig").splitlines()
+    # The header and 5 ranked CSRs, then the world's own CSRs without surveys.
+    assert (response.streaming, len(blocks), rows[0].split(",")[0], [r.split(",")[0] for r in rows[1:6]]) == (
+        True,
+        (len(rows) - 1) // 2 + 1,  # a block per two data rows, then the rest
+        "Rank",
+        ["1", "2", "3", "4", "5"],
+    )
