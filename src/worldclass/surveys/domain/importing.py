@@ -33,7 +33,14 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping, parse_mapping, read_mapping_text
+from worldclass.surveys.domain.mapping import (
+    COLUMNS,
+    NAME_COLUMNS,
+    REQUIRED_COLUMNS,
+    SurveyMapping,
+    parse_mapping,
+    read_mapping_text,
+)
 from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
 from worldclass.surveys.domain.sources import (
     FIRST_YEAR,
@@ -419,13 +426,23 @@ def _record_rejection(
 
 def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
     """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given."""
-    return check_header(source, mapping, required=COLUMNS, optional=NAME_COLUMNS)
+    present = check_header(source, mapping, required=REQUIRED_COLUMNS, optional=["comment", *NAME_COLUMNS])
+    return [column for column in present if column in NAME_COLUMNS]
 
 
 def _interchange_columns(mapping: SurveyMapping, names: list[str], source: TabularFile) -> list[pl.Expr]:
     return interchange_columns(
-        mapping, required=COLUMNS, optional=NAME_COLUMNS, present=names, frame_names=source.frame_names
+        mapping,
+        required=REQUIRED_COLUMNS,
+        optional=["comment", *NAME_COLUMNS],
+        present=[*names, *(["comment"] if _gives_comment(mapping, source) else [])],
+        frame_names=source.frame_names,
     )
+
+
+def _gives_comment(mapping: SurveyMapping, source: TabularFile) -> bool:
+    """Many exports have no comment column: then every comment is empty."""
+    return "comment" in mapping.constants or "comment" in mapping.columns or "comment" in source.header
 
 
 # --- validation --------------------------------------------------------------------------------------------
