@@ -266,3 +266,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "AwardPhaseEnum": "worldclass.awards.models.Phase.choices",
 }
+
+# --- integrity (certification/domain/integrity.py): the audit chain, the surveys and rollups, checked daily ---
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "certification-verify-audit": {"task": "certification.verify_audit", "schedule": crontab(hour=3, minute=15)},
+    "certification-verify-surveys": {"task": "certification.verify_surveys", "schedule": crontab(hour=3, minute=45)},
+}

@@ -198,3 +198,11 @@ def audit_page_data(*, site) -> dict:
             for month in months
         ],
     }
+
+
+def latest_integrity_checks() -> list:
+    """The newest run of each daily integrity check (audit chain, surveys and rollups), in that order."""
+    from worldclass.core.models import IntegrityCheck
+
+    latest = (IntegrityCheck.objects.filter(kind=kind).first() for kind in IntegrityCheck.Kind.values)
+    return [check for check in latest if check is not None]
