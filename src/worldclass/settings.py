@@ -2,6 +2,8 @@
 
 Environment variables:
 - DATABASE_URL: defaults to a SQLite file `worldclass.sqlite3` in the working directory; `postgres://…` works too.
+- DATABASE_MIGRATE_URL: optional, PostgreSQL: the same database as the tables' owner role, for `migrate` (the app's
+  own role then needs no DDL rights; docs/deployment.md).
 - WORLDCLASS_SECRET_KEY: required when WORLDCLASS_ENV=production.
 - WORLDCLASS_ENV: `development` (default) or `production` (secure cookies, HSTS, no debug).
 - WORLDCLASS_DEBUG: `1` to turn Django's debug pages on.
@@ -108,6 +110,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("WORLDCLASS_DB_CONN_MAX_AGE", "0")),
     )
 }
+# Least privilege (docs/deployment.md, worldclass.core.dbroles): the app connects as DATABASE_URL's role; with
+# DATABASE_MIGRATE_URL set (the same database, as the tables' owner), `migrate` and `flush` connect as that role.
+DATABASE_MIGRATE = (
+    dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"]) if os.environ.get("DATABASE_MIGRATE_URL") else None
+)
+DATABASE_APP_CREDENTIALS = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD", "HOST", "PORT")}
+DATABASE_APP_ROLE = DATABASE_APP_CREDENTIALS["USER"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web requests and a running import must not fail with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -50,6 +50,7 @@ def test_imported_and_live_surveys_verify(tmp_path):
     assert (result.ok, result.problems) == (True, [])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_answer_changed_around_the_trigger_is_named(tmp_path):
     _import(tmp_path, [row(survey_id="s1", call_id="c1", overall_sat="2"), row(survey_id="s2", call_id="c2")])
     pk = _survey_pk("s1")
@@ -59,6 +60,7 @@ def test_an_answer_changed_around_the_trigger_is_named(tmp_path):
     ]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_derived_column_changed_around_the_trigger_is_named(tmp_path):
     _import(tmp_path, [row(survey_id="s1", call_id="c1")])
     pk = _survey_pk("s1")
@@ -91,6 +93,7 @@ def test_a_deleted_rollup_is_named(tmp_path):
     ]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_reimport_after_tampering_reports_no_change_and_verification_catches_it(tmp_path):
     """The import compares checksums only; the daily verification is the defence (surveys/domain/verification.py)."""
     records = [row(survey_id="s1", call_id="c1", overall_sat="2")]
@@ -103,6 +106,7 @@ def test_a_reimport_after_tampering_reports_no_change_and_verification_catches_i
     ]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_surveys_command_exits_non_zero_and_names_each_mismatch(tmp_path, capsys):
     _import(tmp_path, [row(survey_id="s1", call_id="c1", csr_sat="3")])
     pk = _survey_pk("s1")
@@ -138,6 +142,7 @@ def test_a_certification_run_records_the_chain_head_it_was_computed_after():
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_deleting_events_after_a_run_is_caught_through_the_run():
     record_audit_event(actor="tests", action="before")
     before = AuditEvent.objects.get(action="before")

@@ -53,6 +53,7 @@ def test_an_intact_chain_verifies():
     assert (result.ok, result.events, result.head.sequence) == (True, 4, 4)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_row_rewritten_around_the_trigger_is_named():
     events = _record(4)
     tamper("core_auditevent", "UPDATE core_auditevent SET summary = 'nothing happened' WHERE id = %s", [events[1].pk])
@@ -63,6 +64,7 @@ def test_a_row_rewritten_around_the_trigger_is_named():
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_rewritten_row_with_a_recomputed_hash_breaks_the_next_link():
     events = _record(3)
     forged = AuditEvent.objects.get(pk=events[0].pk)
@@ -78,6 +80,7 @@ def test_a_rewritten_row_with_a_recomputed_hash_breaks_the_next_link():
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_deleted_row_is_named():
     events = _record(4)
     tamper("core_auditevent", "DELETE FROM core_auditevent WHERE id = %s", [events[2].pk])
@@ -86,6 +89,7 @@ def test_a_deleted_row_is_named():
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_deleting_the_newest_events_is_caught_by_a_recorded_head():
     events = _record(3)
     tamper("core_auditevent", "DELETE FROM core_auditevent WHERE id = %s", [events[2].pk])
@@ -93,6 +97,7 @@ def test_deleting_the_newest_events_is_caught_by_a_recorded_head():
     assert result.problem == "certification run 7 recorded audit chain head #3, which is no longer in the chain"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_audit_command_exits_non_zero_naming_the_broken_link():
     events = _record(2)
     tamper("core_auditevent", "UPDATE core_auditevent SET actor = 'someone else' WHERE id = %s", [events[0].pk])
