@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from worldclass.accounts.forms import ThrottledAdminAuthenticationForm
 from worldclass.accounts.models import RoleAssignment, User
+from worldclass.accounts.views import admin_login
 
-# The admin's own login page is throttled like /accounts/login/.
-admin.site.login_form = ThrottledAdminAuthenticationForm
+# The admin's own login form would skip the throttle's message and the second factor: it sends to the site's login.
+admin.site.login = admin_login
 
 
 class RoleAssignmentInline(admin.TabularInline):

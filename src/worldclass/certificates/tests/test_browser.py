@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import has_second_factor, requires_second_factor
+from worldclass.accounts.tests.second_factor import complete_second_factor_in_browser, enroll_authenticator
 from worldclass.certificates.pdf import verify_certificate_pdf
 from worldclass.certificates.signing import load_signing_key
 from worldclass.certificates.tests.factories import (
@@ -28,6 +30,10 @@ def log_in(browser, user) -> None:
     browser.page.get_by_label("Password").fill(LOGIN_PASSWORD)
     browser.page.get_by_role("button", name="Log in").click()
     browser.page.wait_for_load_state()
+    if requires_second_factor(user=user):
+        if not has_second_factor(user=user):
+            enroll_authenticator(user)
+        complete_second_factor_in_browser(browser, user)
     assert "/accounts/login/" not in browser.page.url
 
 
