@@ -25,14 +25,15 @@ def log_in(browser, user) -> None:
     """Sign in through the login page, as a person would."""
     user.set_password(LOGIN_PASSWORD)
     user.save(update_fields=["password"])
+    second_factor = requires_second_factor(user=user)
+    if second_factor and not has_second_factor(user=user):
+        enroll_authenticator(user)
     browser.goto("/accounts/login/")
     browser.page.get_by_label("Username").fill(user.get_username())
     browser.page.get_by_label("Password").fill(LOGIN_PASSWORD)
     browser.page.get_by_role("button", name="Log in").click()
     browser.page.wait_for_load_state()
-    if requires_second_factor(user=user):
-        if not has_second_factor(user=user):
-            enroll_authenticator(user)
+    if second_factor:
         complete_second_factor_in_browser(browser, user)
     assert "/accounts/login/" not in browser.page.url
 
