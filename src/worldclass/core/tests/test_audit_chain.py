@@ -1,5 +1,8 @@
+import threading
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +116,31 @@ def test_verify_audit_command_reports_an_intact_chain(capsys):
     events = _record(2)
     call_command("verify-audit")
     assert capsys.readouterr().out == f"Audit chain intact: 2 events, head #2 {events[1].hash[:12]}.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    writers, events_each = 4, 15
+    start = threading.Barrier(writers)
+    failures = []
+
+    def write(writer: int) -> None:
+        try:
+            start.wait()
+            for n in range(events_each):
+                with transaction.atomic():
+                    record_audit_event(actor=f"writer{writer}", action=f"step{n}")
+        except Exception as error:  # reported below, with the test's own assertion
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = verify_audit_chain()
+    assert (failures, result.ok, result.events) == ([], True, writers * events_each)
