@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from worldclass.accounts.models import RoleAssignment, User
-from worldclass.accounts.views import admin_login
-
-# The admin's own login form would skip the throttle's message and the second factor: it sends to the site's login.
-admin.site.login = admin_login
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -10,14 +10,6 @@ class User(AbstractUser):
         "directory.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
 
-    def save(self, *args, **kwargs):
-        password_changed = self._password is not None  # set by set_password() until saved
-        super().save(*args, **kwargs)
-        if password_changed:
-            from worldclass.accounts.domain import revoke_api_tokens
-
-            revoke_api_tokens(user=self)
-
 
 class Role(models.TextChoices):
     CERTIFIER_STAFF = "certifier_staff", "Certifier staff"

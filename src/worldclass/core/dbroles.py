@@ -35,16 +35,23 @@ def log_in_as(alias: str, credentials: dict) -> dict:
 
 
 @contextmanager
-def connected_as_owner(alias: str = "default") -> Iterator[None]:
-    """Run the block with `alias` connected as the owner role (the same database); a no-op without one."""
+def connected_as_owner(alias: str = "default") -> Iterator[bool]:
+    """Run the block with `alias` connected as the owner role (the same database). Yields whether it is the owner:
+    False without an owner role, and inside a transaction (which reconnecting would end), where it stays as it is."""
     owner = owner_credentials()
     connection = connections[alias]
-    if owner is None or connection.vendor != "postgresql" or connection.settings_dict.get("USER") == owner["USER"]:
-        yield
+    if owner is None or connection.vendor != "postgresql":
+        yield False
+        return
+    if connection.settings_dict.get("USER") == owner["USER"]:
+        yield True
+        return
+    if connection.in_atomic_block:
+        yield False
         return
     saved = log_in_as(alias, owner)
     try:
-        yield
+        yield True
     finally:
         log_in_as(alias, saved)
 
@@ -52,8 +59,6 @@ def connected_as_owner(alias: str = "default") -> Iterator[None]:
 def grant_app_role(alias: str = "default") -> None:
     """Give the application role rows (not tables) on everything the owner created; run as the owner."""
     connection = connections[alias]
-    if owner_credentials() is None or connection.vendor != "postgresql":
-        return
     role = connection.ops.quote_name(settings.DATABASE_APP_ROLE)
     with connection.cursor() as cursor:
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")

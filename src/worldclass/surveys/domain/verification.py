@@ -1,12 +1,11 @@
-"""Verifying the stored surveys against their own checksums, and the stored rollups against the surveys.
+"""Verifying the stored surveys against their own checksums (certification.domain.integrity adds the rollups).
 
 Every stored answer carries `content_sha256`, the SHA-256 of its canonical content (surveys.domain.content). The
 canonical form writes each timestamp as its UTC instant and the offset it was written in; rows keep the instant and
 the local date in that offset, not the offset itself, so the offset is found again: the offsets giving the stored
 local date are tried, the site's last match first. An answer changed by someone who bypassed the append-only
 triggers matches no offset and is named; so is a derived column (month, delay, business days, FCR, World Class call)
-that no longer follows from the answers, and a stored rollup that differs from the rollups recomputed from the
-surveys.
+that no longer follows from the answers.
 
 This is also the defence for re-imports: an import compares each row's checksum with the stored `content_sha256`, so
 a file identical to what was loaded reports "No change" even if the stored answers were altered since; the daily
@@ -21,8 +20,6 @@ from dataclasses import dataclass, field
 
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rollups import COUNTS, rollups_from_surveys
-from worldclass.certification.models import MonthlyRollup
 from worldclass.surveys.domain.content import EPOCH, canonical_content, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after
 from worldclass.surveys.models import SurveyResponse
@@ -64,11 +61,9 @@ _FIELDS = [
 
 
 @dataclass
-class SurveyVerification:
-    """What `verify_surveys` checked and each discrepancy it found (the first MAX_PROBLEMS_KEPT named)."""
+class Findings:
+    """The discrepancies a verification found: how many, and the first MAX_PROBLEMS_KEPT of them named."""
 
-    surveys: int = 0
-    rollups: int = 0
     problem_count: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -148,11 +143,12 @@ def _derived_mismatches(row: dict) -> list[str]:
     return [name for name, value in expected.items() if row[name] != value]
 
 
-def _verify_answers(result: SurveyVerification) -> None:
+def _verify_answers(result: Findings) -> int:
     hints: dict[int, tuple[int, int]] = {}
+    checked = 0
     rows = SurveyResponse.objects.order_by("pk").values(*_FIELDS).iterator(chunk_size=5000)
     for row in rows:
-        result.surveys += 1
+        checked += 1
         label = f"survey {row['survey_id']} of {row['organization__code']} (id {row['pk']})"
         offsets = _matching_offsets(row, hints.get(row["site_id"]))
         if offsets is None:
@@ -162,37 +158,12 @@ def _verify_answers(result: SurveyVerification) -> None:
         wrong = _derived_mismatches(row)
         if wrong:
             result.add(f"{label}: {', '.join(wrong)} do not follow from the stored answers")
+    return checked
 
 
-def _verify_rollups(result: SurveyVerification) -> None:
-    expected = rollups_from_surveys()
-    stored = MonthlyRollup.objects.values("window_id", "level", "entity_id", "month", *COUNTS)
-    seen = set()
-    for row in stored.iterator(chunk_size=5000):
-        result.rollups += 1
-        key = (row["window_id"], row["level"], row["entity_id"], row["month"])
-        seen.add(key)
-        label = f"rollup {row['level']} {row['entity_id']} {row['month']:%Y-%m} (window {row['window_id']})"
-        counts = {c: row[c] for c in COUNTS}
-        recomputed = expected.get(key)
-        if recomputed is None:
-            result.add(f"{label}: stored, but no survey counts towards it")
-        elif counts != recomputed:
-            differences = ", ".join(
-                f"{c} {counts[c]} (surveys give {recomputed[c]})" for c in COUNTS if counts[c] != recomputed[c]
-            )
-            result.add(f"{label}: {differences}")
-    for key in sorted(set(expected) - seen):
-        window_id, level, entity_id, month = key
-        counts = ", ".join(f"{c} {n}" for c, n in expected[key].items())
-        result.add(f"rollup {level} {entity_id} {month:%Y-%m} (window {window_id}): missing; the surveys give {counts}")
-
-
-def verify_surveys() -> SurveyVerification:
-    """Recompute every stored answer's checksum and derived columns, and every rollup from the answers."""
-    result = SurveyVerification()
+def verify_survey_answers(*, findings: Findings) -> int:
+    """Recompute every stored answer's checksum and derived columns, adding each mismatch to `findings`; returns
+    the number of surveys checked."""
     # A check of the whole store, across every organization: certifier back-office work.
     with scopes_disabled():
-        _verify_answers(result)
-        _verify_rollups(result)
-    return result
+        return _verify_answers(findings)

@@ -7,6 +7,7 @@ from worldclass.core.dbroles import connected_as_owner, grant_app_role
 
 class Command(DjangoMigrateCommand):
     def handle(self, *args, **options):
-        with connected_as_owner(options["database"]):
+        with connected_as_owner(options["database"]) as as_owner:
             super().handle(*args, **options)
-            grant_app_role(options["database"])
+            if as_owner:
+                grant_app_role(options["database"])
