@@ -30,12 +30,15 @@ SCREENSHOT_DIR = Path(os.environ.get("WORLDCLASS_TEST_OUTPUT", "test-results")) 
 # otherwise run without the published editions.
 REFERENCE_DATA = [
     ("certification.Edition", "worldclass.certification.migrations.0002_editions_2008_2015"),
+    ("certification.ProgramYear", "worldclass.certification.migrations.0003_program_years"),
     ("registry.HistoricalListing", "worldclass.registry.migrations.0002_historical_2015"),
+    ("registry.HistoricalStatement", "worldclass.registry.migrations.0003_historical_statements_2008"),
 ]
 
 
 def restore_reference_data() -> None:
     """Reload what data migrations loaded, where a flush removed it."""
+    # The app registry is ready only once pytest-django has set Django up, after this module is imported.
     from django.apps import apps
 
     for label, module in REFERENCE_DATA:
@@ -102,6 +105,7 @@ def _plain_static_storage(settings):
 def _playwright_browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Only browser tests need Playwright (and only where chromium is installed).
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread for the whole session; the ORM calls

@@ -232,8 +232,9 @@ SPECTACULAR_SETTINGS = {
 WORLDCLASS_SIGNING_KEY_FILE = Path(
     os.environ.get("WORLDCLASS_SIGNING_KEY_FILE", str(Path.cwd() / "worldclass-signing-key.pem"))
 )
-# Public base URL printed in certificates' QR codes and e-mail links.
-WORLDCLASS_PUBLIC_URL = os.environ.get("WORLDCLASS_PUBLIC_URL", "http://127.0.0.1:8000")
+# Public base URL of every absolute link: certificates and their QR codes, survey invitations, e-mails, demo prints.
+# Empty: http://127.0.0.1:8000 (development; `check --deploy` warns). `worldclass demo` sets it from its --host/--port.
+WORLDCLASS_PUBLIC_URL = os.environ.get("WORLDCLASS_PUBLIC_URL", "")
 
 LOGGING = {
     "version": 1,
@@ -301,6 +302,9 @@ MESSAGE_TAGS = {_message_constants.ERROR: "danger"}
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "awards-send-reminders": {"task": "awards.send_award_reminders", "schedule": crontab(minute=5)},
+    # Opened web invitations go out within two minutes; contact details go daily, once their window is over.
+    "operations-send-invitations": {"task": "operations.send_due_invitations", "schedule": crontab(minute="*/2")},
+    "operations-purge-contacts": {"task": "operations.purge_contacts", "schedule": crontab(minute=30, hour=3)},
 }
 # The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

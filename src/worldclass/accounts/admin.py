@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from worldclass.accounts.models import RoleAssignment, User
+from worldclass.core.admin import is_certifier_staff_request
+
+# Entry to /admin/ follows the certifier-staff role; each ModelAdmin then says what the role may do there.
+admin.site.has_permission = is_certifier_staff_request
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -1,4 +1,5 @@
-"""Recording the audit trail as a hash chain, and verifying it.
+"""Recording the audit trail as a hash chain, and verifying it; absolute URLs for links that leave the site
+(certificates, QR codes, e-mails).
 
 Each event carries a sequence number, the SHA-256 of the previous event (`prev_hash`) and the SHA-256 of its own
 canonical content including `prev_hash` (`hash`). Changing, inserting or deleting any event breaks every later link,
@@ -15,11 +16,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
 from worldclass.core.models import AuditEvent
+
+# Where `runserver` listens by default: the base URL when WORLDCLASS_PUBLIC_URL is not set (development only;
+# `worldclass check --deploy` warns about it).
+LOCAL_PUBLIC_URL = "http://127.0.0.1:8000"
 
 GENESIS_HASH = "0" * 64
 # The PostgreSQL advisory lock key that serializes appends to the chain (any constant unique in this database).
@@ -116,6 +122,16 @@ def record_audit_event(
         event.hash = audit_event_hash(event)
         event.save()
         return event
+
+
+def public_base_url() -> str:
+    """The site's public base URL, without a trailing slash: the one setting every absolute link is built from."""
+    return (settings.WORLDCLASS_PUBLIC_URL or LOCAL_PUBLIC_URL).rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL for a site path (as `reverse` returns it)."""
+    return public_base_url() + path
 
 
 def actor_label(user=None, fallback: str = "system") -> str:

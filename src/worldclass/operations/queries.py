@@ -7,10 +7,12 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rules import wilson_interval
+from worldclass.core.models import IntegrityCheck
+from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
 from worldclass.operations.models import (
     Call,
@@ -98,9 +100,7 @@ def site_rows(*, sites, month: dt.date) -> list[OpsRow]:
     """One row per site for the month, in the given order."""
     # The caller passes only sites the user may see; the figures are read for exactly those.
     with scopes_disabled():
-        rows = {
-            site.pk: OpsRow(key=site.pk, label=f"{site.organization.code} / {site.name or site.code}") for site in sites
-        }
+        rows = {site.pk: OpsRow(key=site.pk, label=f"{site.organization} / {site}") for site in sites}
         calls, invitations, cases = _month_sets(site_ids=list(rows), month=month)
         _fill(rows, key="site_id", calls=calls, invitations=invitations, cases=cases)
     return list(rows.values())
@@ -113,7 +113,7 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
         quota = plan.target_per_csr if plan else SamplePlan._meta.get_field("target_per_csr").default
         csr_ids = set(Call.objects.filter(site=site, sample_month=month).values_list("csr_id", flat=True))
         people = Person.objects.filter(pk__in=csr_ids).order_by("code")
-        rows = {p.pk: OpsRow(key=p.pk, label=f"{p.code} {p.name}".strip(), quota=quota) for p in people}
+        rows = {p.pk: OpsRow(key=p.pk, label=str(p), quota=quota) for p in people}
         calls, invitations, cases = _month_sets(site_ids=[site.pk], month=month)
         _fill(rows, key="csr_id", calls=calls, invitations=invitations, cases=cases)
     return list(rows.values())
@@ -152,8 +152,6 @@ class InterviewerQuality:
 
 def interviewer_quality() -> list[InterviewerQuality]:
     """Per interviewer: completed interviews, reviewed ones, and the share of reviews that found errors."""
-    from django.contrib.auth import get_user_model
-
     # Interviewers and QA work for the certifier across organizations.
     with scopes_disabled():
         completed = dict(
@@ -202,7 +200,5 @@ def audit_page_data(*, site) -> dict:
 
 def latest_integrity_checks() -> list:
     """The newest run of each daily integrity check (audit chain, surveys and rollups), in that order."""
-    from worldclass.core.models import IntegrityCheck
-
     latest = (IntegrityCheck.objects.filter(kind=kind).first() for kind in IntegrityCheck.Kind.values)
     return [check for check in latest if check is not None]

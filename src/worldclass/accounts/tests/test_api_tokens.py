@@ -66,11 +66,12 @@ def test_saving_a_user_without_a_new_password_keeps_the_tokens(staff):
     assert _status(token) == 200
 
 
-def test_a_password_reset_revokes_every_token(staff):
+def test_a_password_reset_revokes_every_token(staff, settings):
+    settings.WORLDCLASS_PUBLIC_URL = "https://certify.example"
     token = api_token_for(staff)
     client = Client()
     client.post("/accounts/password-reset/", {"email": "sam@example.com"})
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"https://certify\.example(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     new_password = "a brand new passphrase 42"
     client.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,10 +31,10 @@ from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
-from worldclass.directory.domain import PersonSighting, upsert_roster
+from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
@@ -46,6 +45,7 @@ TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
 CHANNELS = [c.value for c in Channel]
 ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
+NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
@@ -154,6 +154,7 @@ def import_surveys(
 
 
 def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:
+    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
     from worldclass.certification.domain.rollups import add_batch_to_rollups
 
     header = _read_header(path)
@@ -174,6 +175,8 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         roster.add(valid)
     stage.analyze()
     errors.extend(stage.cross_row_errors())
+    names, name_errors = _read_display_names(path, header, mapping)
+    errors.extend(name_errors)
     if errors:
         raise _invalid_file(path, errors)
 
@@ -187,6 +190,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         rows_total=rows_total,
     )
     organizations = roster.upsert()
+    names_changed = apply_display_names(names=names) if names else 0
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
@@ -218,6 +222,7 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
     batch.rows_created = created
     batch.rows_unchanged = rows_total - created
     if len(organizations) == 1:
+        # TODO(issue 13): directory.queries.get_organization_by_code, once the import code is free to change.
         from worldclass.directory.models import Organization
 
         batch.organization = Organization.objects.get(code=organizations[0])
@@ -241,7 +246,12 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         object_id=batch.id,
         summary=f"{source_name}: {report.summary()}",
         input_sha256=sha256,
-        counts={"rows_total": rows_total, "rows_created": created, "rows_unchanged": rows_total - created},
+        counts={
+            "rows_total": rows_total,
+            "rows_created": created,
+            "rows_unchanged": rows_total - created,
+            "names_changed": names_changed,
+        },
         details={"organizations": organizations, "mapping": mapping.as_dict()},
     )
     return report
@@ -330,6 +340,63 @@ def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Itera
             message="The file could not be read as UTF-8 CSV with a header row.",
             details=[ErrorDetail(message=str(error).splitlines()[0])],
         ) from error
+
+
+def _read_display_names(
+    path: Path, header: list[str], mapping: SurveyMapping
+) -> tuple[DisplayNames | None, list[_RowError]]:
+    """The optional name columns: per code, the last non-empty name in file order. None when the file has none.
+
+    A second, narrow read of the file, made only when it has a name column, so that files without names cost
+    nothing more."""
+    present = [column for column in NAME_COLUMNS if mapping.source_column(column) in header]
+    if not present:
+        return None, []
+    keys = {"org_name": ["org"], "site_name": ["org", "site"], "supervisor_name": ["org", "supervisor"]}
+    keys["csr_name"] = ["org", "csr"]
+    columns = sorted({key for column in present for key in keys[column]} | set(present))
+    try:
+        frame = (
+            pl.scan_csv(
+                path,
+                infer_schema=False,
+                empty_string_is_null=False,
+                row_index_name="row_index",
+                new_columns=header,
+                encoding="utf8",
+            )
+            .select(["row_index", *[pl.col(mapping.source_column(column)).alias(column) for column in columns]])
+            .with_columns([pl.col(column).fill_null("").str.strip_chars() for column in columns])
+            .collect()
+        )
+    except pl.exceptions.PolarsError:
+        return None, []  # the main read reports an unreadable file, with its reason
+    for column, table in mapping.values.items():
+        if column in columns:
+            frame = frame.with_columns(pl.col(column).replace(list(table), list(table.values())))
+    errors = []
+    for column in present:
+        too_long = frame.filter(pl.col(column).str.len_chars() > NAME_MAX_LENGTH)
+        errors.extend(
+            _RowError(row=row, field=column, message=f"is longer than {NAME_MAX_LENGTH} characters")
+            for row in too_long["row_index"].to_list()
+        )
+    names = DisplayNames()
+    for column in present:
+        named = (
+            frame.filter((pl.col(column) != "") & pl.all_horizontal([pl.col(key) != "" for key in keys[column]]))
+            .group_by(keys[column], maintain_order=True)
+            .agg(pl.col(column).last())
+        )
+        for row in named.iter_rows():
+            *key, name = row
+            if column == "org_name":
+                names.organizations[key[0]] = name
+            elif column == "site_name":
+                names.sites[tuple(key)] = name
+            else:
+                names.people[tuple(key)] = name
+    return names, errors
 
 
 # --- validation --------------------------------------------------------------------------------------------
@@ -567,15 +634,11 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
         call_utc.alias("call_at"),
         survey_utc.alias("surveyed_at"),
     )
-    business_days = np.zeros(df.height, dtype=np.int64)
-    countries = df["country"].to_numpy()
-    call_dates = df["call_local_date"].to_numpy().astype("datetime64[D]")
-    survey_dates = df["survey_local_date"].to_numpy().astype("datetime64[D]")
-    for country in df["country"].unique().to_list():
-        rows = np.flatnonzero(countries == country)
-        business_days[rows] = business_days_after_many(
-            country=country, starts=call_dates[rows], ends=survey_dates[rows]
-        )
+    business_days = business_days_after_many(
+        countries=df["country"].to_numpy(),
+        starts=df["call_local_date"].to_numpy().astype("datetime64[D]"),
+        ends=df["survey_local_date"].to_numpy().astype("datetime64[D]"),
+    )
     hashes = [content_sha256(line) for line in df["__canonical"].to_list()]
     df = df.with_columns(
         pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)

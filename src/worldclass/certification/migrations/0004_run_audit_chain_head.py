@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0002_editions_2008_2015'),
+        ('certification', '0003_program_years'),
     ]
 
     operations = [
