@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django_scopes import scopes_disabled
 
+from worldclass.core.models import IntegrityCheck
 from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
 from worldclass.operations.models import (
@@ -195,3 +196,9 @@ def audit_page_data(*, site) -> dict:
             for month in months
         ],
     }
+
+
+def latest_integrity_checks() -> list:
+    """The newest run of each daily integrity check (audit chain, surveys and rollups), in that order."""
+    latest = (IntegrityCheck.objects.filter(kind=kind).first() for kind in IntegrityCheck.Kind.values)
+    return [check for check in latest if check is not None]

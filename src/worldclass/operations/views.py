@@ -111,6 +111,14 @@ def operations_home(request):
 
 
 @login_required
+def integrity(request):
+    """The latest results of the daily integrity checks, for certifier staff."""
+    if not access.is_certifier_staff(request.user):
+        return _forbidden(request)
+    return render(request, "operations/integrity.html", {"checks": queries.latest_integrity_checks()})
+
+
+@login_required
 def site_report(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)

@@ -19,7 +19,7 @@ from worldclass.certification.domain.evaluation import (
 )
 from worldclass.certification.domain.program import edition_in_force, set_program_year_edition, validate_program_year
 from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear, SurveyWindow
-from worldclass.core.domain import record_audit_event
+from worldclass.core.domain import audit_chain_head, lock_audit_chain, record_audit_event
 from worldclass.core.errors import AppError, ErrorDetail, NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
@@ -124,7 +124,12 @@ def store_run(
     """Store an evaluation as a run; certifications already found by an earlier run keep that run as `first_run`."""
     counts = evaluation.counts()
     with transaction.atomic(), without_cyclic_gc():
+        # The chain lock keeps the head read here the one this run's own audit event links to.
+        lock_audit_chain()
+        head = audit_chain_head()
         run = CertificationRun.objects.create(
+            audit_chain_sequence=head.sequence,
+            audit_chain_hash=head.hash,
             edition=edition,
             program_year=program_year,
             through_month=evaluation.through.first_day(),

@@ -84,6 +84,7 @@ CASES = [
     AccessCase("operations:site_export", lambda w: f"/operations/sites/{w.site.pk}/export.csv", site_scoped()),
     AccessCase("operations:site_audit", lambda w: f"/operations/sites/{w.site.pk}/audit/", site_scoped()),
     AccessCase("operations:cases", lambda w: "/operations/cases/", only(SITE_READERS)),
+    AccessCase("operations:integrity", lambda w: "/operations/integrity/", only({"certifier_staff"})),
     AccessCase(
         "operations:case_detail",
         lambda w: f"/operations/cases/{w.extra['case']}/",
