@@ -167,6 +167,12 @@ class CertificationRun(models.Model):
     input_sha256 = models.CharField(max_length=64, help_text="Checksum of the rollups read.")
     result_sha256 = models.CharField(max_length=64, help_text="Checksum of the JSON result.")
     counts = models.JSONField(default=dict)
+    input_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="What the run read, cheaply: a rerun with it re-uses the run.",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

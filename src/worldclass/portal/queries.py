@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from worldclass.certification.queries import (
     rollups_of,
 )
 from worldclass.core.months import Month
-from worldclass.core.stats import wilson_interval
+from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.operations.queries import open_cases_for, sites_handling_cases_for
 from worldclass.surveys.queries import customer_comments
@@ -233,28 +234,50 @@ class Standing:
     rank: int | None = None
 
 
+def ranked_members(*, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str) -> QuerySet:
+    """The members of `level` under the entity in leaderboard order, ranked in the database: by the Wilson lower
+    bound of `metric` over the period (so that three lucky surveys do not top the board), then the sample size, then
+    the name; members without eligible surveys come last. Sliced, it reads only the page it shows."""
+    count = {key: count for key, count, _label in RATES}[metric]
+    in_period = (
+        rollups_of(window=window, level=level)
+        .filter(entity_id=OuterRef("pk"), month__gte=period.first, month__lte=period.last)
+        .order_by()
+    )
+
+    def total(name: str) -> Coalesce:
+        summed = in_period.values("entity_id").annotate(total=Sum(name)).values("total")
+        return Coalesce(Subquery(summed), 0)
+
+    return (
+        members(entity=entity, level=level)
+        .annotate(rank_trials=total("eligible"), rank_successes=total(count))
+        .annotate(
+            rank_low=wilson_lower_bound_sql(F("rank_successes"), F("rank_trials")),
+            rank_name=Coalesce(NullIf("name", Value("")), "code"),
+        )
+        .order_by(F("rank_low").desc(nulls_last=True), "-rank_trials", "rank_name", "id")
+    )
+
+
+def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period, first_rank: int = 1):
+    """Standings for members already in leaderboard order (a page of `ranked_members`), with their counts."""
+    totals = period_metrics(
+        level=level, entity_ids=[m.id for m in members], window=window, first=period.first, last=period.last
+    )
+    standings = []
+    for position, member in enumerate(members, start=first_rank):
+        metrics = totals.get(member.id, Metrics())
+        standings.append(Standing(obj=member, metrics=metrics, rank=position if metrics.eligible else None))
+    return standings
+
+
 def member_standings(
     *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str
 ) -> list[Standing]:
-    """Every member of `level` under the entity with its counts over the period, ranked by the Wilson lower bound of
-    `metric` (so that three lucky surveys do not top the board); members without eligible surveys come last."""
-    people = list(members(entity=entity, level=level))
-    totals = period_metrics(
-        level=level, entity_ids=[p.id for p in people], window=window, first=period.first, last=period.last
-    )
-    standings = [Standing(obj=p, metrics=totals.get(p.id, Metrics())) for p in people]
-
-    def key(standing: Standing):
-        rate = standing.metrics.rate(metric)
-        return (rate.low is None, -(rate.low or 0.0), -rate.trials, str(standing.obj))
-
-    standings.sort(key=key)
-    rank = 0
-    for standing in standings:
-        if standing.metrics.eligible:
-            rank += 1
-            standing.rank = rank
-    return standings
+    """Every member of `level` under the entity with its counts over the period, in leaderboard order."""
+    ranked = list(ranked_members(entity=entity, level=level, window=window, period=period, metric=metric))
+    return standings_of(members=ranked, level=level, window=window, period=period)
 
 
 @dataclass(frozen=True)

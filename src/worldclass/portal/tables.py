@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from worldclass.portal.queries import RATES, Metrics
 class Table:
     title: str
     columns: list[str]
-    rows: list[list]
+    rows: Iterable[list]  # iterated once
 
 
 def _round(value: float | None) -> float | None:
@@ -68,7 +69,8 @@ def comments_table(*, title: str, responses) -> Table:
             _("CSR rating"),
             _("Comment"),
         ],
-        rows=[
+        # A generator: the comments stream from the database iterator into the download.
+        rows=(
             [
                 response.call_at.isoformat(),
                 response.survey_id,
@@ -80,7 +82,7 @@ def comments_table(*, title: str, responses) -> Table:
                 response.comment,
             ]
             for response in responses
-        ],
+        ),
     )
 
 
@@ -91,12 +93,27 @@ def _safe(cell):
     return "" if cell is None else cell
 
 
-def to_csv(table: Table) -> bytes:
+CSV_ROWS_PER_BLOCK = 1000
+
+
+def iter_csv(table: Table) -> Iterator[bytes]:
+    """The table as UTF-8 CSV with a byte-order mark, a block of rows at a time: a download starts before the last
+    row is read, and a long export never sits in memory whole."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(table.columns)
-    writer.writerows([_safe(cell) for cell in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    for number, row in enumerate(table.rows, start=1):
+        writer.writerow([_safe(cell) for cell in row])
+        if number % CSV_ROWS_PER_BLOCK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    return b"".join(iter_csv(table))
 
 
 def to_xlsx(table: Table) -> bytes:

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,9 +183,17 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
-            "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
         },
     )
+
+
+@login_required
+def recovery(request, level: str, pk: int):
+    """The dashboard's service-recovery panel, fetched by the page once it has loaded (empty for those who do not
+    handle cases)."""
+    target = _entity(request, level, pk)
+    panel = queries.recovery_panel(user=request.user, entity=target, now=timezone.now())
+    return render(request, "portal/_recovery.html", {"recovery": panel})
 
 
 def _through(request, target: queries.Entity, edition) -> Month | None:
@@ -253,12 +261,20 @@ def _leaderboard(request, target, edition):
         if through
         else queries.default_period(entity=target, window=window, months=_months_param(request))
     )
-    standings = (
-        queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+    ranked = (
+        queries.ranked_members(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
         if period
-        else []
+        else None
     )
-    return ranked_level, period, standings
+    return ranked_level, period, ranked
+
+
+def _standings(ranked, *, ranked_level, period, edition, first_rank: int = 1) -> list:
+    if ranked is None or period is None:
+        return []
+    return queries.standings_of(
+        members=list(ranked), level=ranked_level, window=edition.survey_window, period=period, first_rank=first_rank
+    )
 
 
 @login_required
@@ -266,8 +282,12 @@ def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    ranked_level, period, standings = _leaderboard(request, target, edition)
-    page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    ranked_level, period, ranked = _leaderboard(request, target, edition)
+    # The database ranks and pages: a board of thousands reads only the members it shows.
+    page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _standings(
+        page.object_list, ranked_level=ranked_level, period=period, edition=edition, first_rank=page.start_index()
+    )
     return render(
         request,
         "portal/leaderboard.html",
@@ -333,9 +353,9 @@ def comments(request, level: str, pk: int):
 EXPORTABLE = ["months", "members", "leaderboard", "comments"]
 
 
-def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
+def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse | StreamingHttpResponse:
     if fmt == "csv":
-        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(tables.iter_csv(table), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
             tables.to_xlsx(table),
@@ -370,7 +390,8 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        _ranked, _period, standings = _leaderboard(request, target, edition)
+        ranked_level, period, ranked = _leaderboard(request, target, edition)
+        standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))

@@ -96,6 +96,13 @@ CASES = [
         dashboard(SUPERVISOR_S1),
         label="supervisor",
     ),
+    AccessCase("portal:recovery", lambda w: f"/dashboard/site/{w.site.id}/recovery/", dashboard(SITE_A1), label="site"),
+    AccessCase(
+        "portal:recovery",
+        lambda w: f"/dashboard/organization/{w.org.id}/recovery/",
+        dashboard(ORG_A, outsider=403),
+        label="org",
+    ),
     AccessCase("portal:comments", lambda w: f"/dashboard/site/{w.site.id}/comments/", dashboard(SITE_A1), label="site"),
     AccessCase("portal:comments", lambda w: f"/dashboard/csr/{w.csr.id}/comments/", dashboard(CSR_C1), label="csr"),
     AccessCase(

@@ -34,7 +34,15 @@ from worldclass.directory.domain import DisplayNames, PersonSighting, apply_disp
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping, parse_mapping, read_mapping_text
+from worldclass.surveys.domain.mapping import (
+    COLUMNS,
+    NAME_COLUMNS,
+    REQUIRED_COLUMNS,
+    SurveyMapping,
+    parse_mapping,
+    read_mapping_text,
+)
+from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
 from worldclass.surveys.domain.sources import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -213,6 +221,12 @@ def import_surveys(
     mapping = mapping or SurveyMapping()
     source_name = source_name or path.name
     sha256 = file_sha256(path)
+    # Same bytes through the same mapping as a loaded batch: "No change" without reading a row (reimport.py says why).
+    earlier = find_loaded_batch(sha256=sha256, mapping=mapping.as_dict())
+    if earlier is not None:
+        return record_unchanged_import(
+            earlier=earlier, actor=actor, user=user, source_name=source_name, mapping=mapping.as_dict()
+        )
     try:
         # Imports are certifier back-office work across every organization in the file.
         with scopes_disabled(), transaction.atomic():
@@ -413,13 +427,23 @@ def _record_rejection(
 
 def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
     """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given."""
-    return check_header(source, mapping, required=COLUMNS, optional=NAME_COLUMNS)
+    present = check_header(source, mapping, required=REQUIRED_COLUMNS, optional=["comment", *NAME_COLUMNS])
+    return [column for column in present if column in NAME_COLUMNS]
 
 
 def _interchange_columns(mapping: SurveyMapping, names: list[str], source: TabularFile) -> list[pl.Expr]:
     return interchange_columns(
-        mapping, required=COLUMNS, optional=NAME_COLUMNS, present=names, frame_names=source.frame_names
+        mapping,
+        required=REQUIRED_COLUMNS,
+        optional=["comment", *NAME_COLUMNS],
+        present=[*names, *(["comment"] if _gives_comment(mapping, source) else [])],
+        frame_names=source.frame_names,
     )
+
+
+def _gives_comment(mapping: SurveyMapping, source: TabularFile) -> bool:
+    """Many exports have no comment column: then every comment is empty."""
+    return "comment" in mapping.constants or "comment" in mapping.columns or "comment" in source.header
 
 
 # --- validation --------------------------------------------------------------------------------------------

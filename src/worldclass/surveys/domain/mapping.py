@@ -34,6 +34,8 @@ COLUMNS = [
     "csr_sat",
     "comment",
 ]
+# A file without a comment column gives every survey an empty comment.
+REQUIRED_COLUMNS = [column for column in COLUMNS if column != "comment"]
 # Optional interchange columns: the roster's display names (the latest import wins).
 NAME_COLUMNS = ["org_name", "site_name", "supervisor_name", "csr_name"]
 # The largest top box a scale may have; scales are small integer ranges such as 1..5, 1..10 or 0..10.

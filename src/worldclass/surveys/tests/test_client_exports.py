@@ -10,8 +10,9 @@ from django.core.management import call_command
 from worldclass.core.errors import AppError
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import parse_mapping
+from worldclass.surveys.domain.mapping import COLUMNS, parse_mapping
 from worldclass.surveys.models import ImportBatch, SurveyResponse
+from worldclass.surveys.tests.csvfiles import rows, write_csv
 from worldclass.surveys.tests.exports import (
     CALL_LOG_HEADER,
     CALL_LOG_MAPPING,
@@ -257,3 +258,10 @@ def test_xlsx_rows_with_empty_leading_cells_keep_their_sheet_row_numbers(tmp_pat
     path = write_xlsx(tmp_path / "calls.xlsx", header, [[None, *values] for values in rows], title_rows=1)
     error = refused(path, CALL_LOG_MAPPING)
     assert [(d.line, d.field) for d in error.details] == [(4, "survey_id"), (4, "call_id")]
+
+
+def test_an_export_without_a_comment_column_loads_with_empty_comments(tmp_path):
+    columns = [c for c in COLUMNS if c != "comment"]
+    path = write_csv(tmp_path / "no-comments.csv", rows(3), columns=columns)
+    report = import_surveys(path=path, actor="tests")
+    assert (report.rows_created, list(SurveyResponse.objects.values_list("comment", flat=True))) == (3, ["", "", ""])
