@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.models import IntegrityCheck
 from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
+from worldclass.operations.access import can_see_operations, visible_sites
 from worldclass.operations.models import (
     Call,
     InterviewReview,
@@ -117,6 +118,14 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
         calls, invitations, cases = _month_sets(site_ids=[site.pk], month=month)
         _fill(rows, key="csr_id", calls=calls, invitations=invitations, cases=cases)
     return list(rows.values())
+
+
+def sites_handling_cases_for(*, user, organization_id: int | None = None, site_id: int | None = None) -> list:
+    """The sites (optionally of one organization, or one site) whose service-recovery cases the user handles;
+    none for a user who may not see operations."""
+    if not can_see_operations(user):
+        return []
+    return visible_sites(user, organization_id=organization_id, site_id=site_id)
 
 
 def open_cases_for(*, site_ids, now: dt.datetime):
