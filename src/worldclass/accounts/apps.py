@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
 
         # The app's own modules import its models, so they too wait for ready().
         from worldclass.accounts.models import User
-        from worldclass.accounts.signals import revoke_tokens_when_the_password_changed
+        from worldclass.accounts.receivers import revoke_tokens_when_the_password_changed
         from worldclass.accounts.tenancy import organization_ids_for
         from worldclass.accounts.views import admin_login
         from worldclass.core.tenancy import register_organization_resolver
