@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from worldclass.accounts.models import Role, User
 from worldclass.accounts.rules import grants_for
 from worldclass.certification.models import Level, MonthlyRollup
 from worldclass.directory.models import Organization, Person, Site
@@ -58,3 +59,12 @@ def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:
     if grants.csr_person_id is not None:
         condition |= Q(level=Level.CSR, entity_id=grants.csr_person_id)
     return MonthlyRollup.objects.filter(condition)
+
+
+def certifier_staff_users() -> QuerySet[User]:
+    """Active users for whom `rules.is_certifier_staff` holds, as one query."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role_assignments__role=Role.CERTIFIER_STAFF))
+        .distinct()
+    )

@@ -1,7 +1,8 @@
 """Who may see what, within the tenant scope the middleware has already opened (django-rules).
 
 Tenant scoping is the hard guard: a user's queries cannot reach another organization's rows. These predicates
-decide within it: certifier staff see everything; an organization admin their organization; a site manager their
+decide within it: certifier staff (`is_certifier_staff`, the one authority check every app asks) see everything;
+an organization admin their organization; a site manager their
 sites and the people there; a supervisor themselves and their team; a CSR themselves. Judges, interviewers and
 QA reviewers see no dashboard data.
 """
@@ -50,6 +51,7 @@ def grants_for(user) -> Grants:
         assignments = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
     roles = frozenset(a.role for a in assignments)
     grants = Grants(
+        # Django's `is_staff` only opens the admin; authority comes from the role (or from being a superuser).
         all_organizations=user.is_superuser or Role.CERTIFIER_STAFF in roles,
         organization_ids=frozenset(a.organization_id for a in assignments if a.role == Role.ORG_ADMIN),
         site_ids=frozenset(s.id for a in assignments if a.role == Role.SITE_MANAGER for s in a.sites.all()),
@@ -59,6 +61,12 @@ def grants_for(user) -> Grants:
     )
     user._worldclass_grants = grants
     return grants
+
+
+@rules.predicate
+def is_certifier_staff(user) -> bool:
+    """Certifier staff: holders of the certifier_staff role, and superusers. Every app asks this one predicate."""
+    return grants_for(user).all_organizations
 
 
 @rules.predicate
@@ -90,6 +98,7 @@ def can_view_person(user, person) -> bool:
     return grants.csr_person_id is not None and grants.csr_person_id == person.id
 
 
+rules.add_perm("accounts.certifier_staff", is_certifier_staff)
 rules.add_perm("portal.view_dashboards", sees_dashboards)
 rules.add_perm("directory.view_organization", can_view_organization)
 rules.add_perm("directory.view_site", can_view_site)

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.models import (
     PHASE_ORDER,
     Application,
@@ -26,7 +27,7 @@ from worldclass.awards.models import (
     Scorecard,
     WinnerDecision,
 )
-from worldclass.awards.rules import is_awards_staff, is_judge
+from worldclass.awards.rules import is_judge
 
 
 def current_cycle() -> Cycle | None:
@@ -104,7 +105,7 @@ def judge_can_view(*, judge, application: Application) -> bool:
 
 def applications_for_user(*, user) -> QuerySet[Application]:
     """The applications a user may see: all for staff, their organizations' for applicants, visible for judges."""
-    if is_awards_staff(user):
+    if is_certifier_staff(user):
         # Staff run the awards across every applicant organization.
         with scopes_disabled():
             return Application.objects.select_related("cycle", "category", "organization").all()
@@ -129,7 +130,7 @@ def visible_scorecards(*, viewer, application: Application, stage: str) -> list[
         .select_related("judge")
         .prefetch_related("scores__criterion")
     )
-    if is_awards_staff(viewer):
+    if is_certifier_staff(viewer):
         return cards
     own = [c for c in cards if c.judge_id == viewer.pk]
     return cards if own else []
@@ -285,7 +286,7 @@ def application_for(*, user, pk: int) -> Application:
         application = Application.objects.select_related("cycle", "category", "organization").filter(pk=pk).first()
     if application is None:
         raise NotFound("No such application.")
-    if is_awards_staff(user) or administers_application(user, application):
+    if is_certifier_staff(user) or administers_application(user, application):
         return application
     if is_judge(user):
         if application.organization_id in conflicted_organization_ids(judge=user):

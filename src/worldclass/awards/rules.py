@@ -1,20 +1,13 @@
-"""Who may do what in the awards (django-rules predicates). Domain functions enforce them; views ask them."""
+"""Who may do what in the awards (django-rules predicates). Domain functions enforce them; views ask them.
+
+Certifier staff run the awards (`accounts.rules.is_certifier_staff`)."""
 
 from __future__ import annotations
 
 import rules
 
 from worldclass.accounts.models import Role, RoleAssignment
-
-
-@rules.predicate
-def is_awards_staff(user) -> bool:
-    """Certifier staff run the awards: Django staff or holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return RoleAssignment.objects.filter(user=user, role=Role.CERTIFIER_STAFF).exists()
+from worldclass.accounts.rules import is_certifier_staff
 
 
 @rules.predicate
@@ -55,8 +48,8 @@ def judge_may_view(user, application) -> bool:
     return judge_can_view(judge=user, application=application)
 
 
-rules.add_perm("awards.run_awards", is_awards_staff)
+rules.add_perm("awards.run_awards", is_certifier_staff)
 rules.add_perm("awards.apply", is_applicant)
 rules.add_perm("awards.judge", is_judge)
-rules.add_perm("awards.see_application", is_awards_staff | administers_application | judge_may_view)
+rules.add_perm("awards.see_application", is_certifier_staff | administers_application | judge_may_view)
 rules.add_perm("awards.edit_application", administers_application)

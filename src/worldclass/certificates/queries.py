@@ -7,17 +7,10 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from worldclass.accounts.rules import grants_for
+from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.models import Certificate
 from worldclass.certification.models import Certification, Level
 from worldclass.core.months import Month
-
-
-def is_certifier_staff(user) -> bool:
-    """Django staff, superusers and holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or grants_for(user).all_organizations
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:

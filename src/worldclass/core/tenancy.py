@@ -17,13 +17,12 @@ def organization_ids_for(user) -> list[int] | None:
     """The organizations a user may read; None means all of them (certifier staff)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.is_superuser or user.is_staff:
-        return None
     from worldclass.accounts.models import CERTIFIER_SIDE_ROLES, RoleAssignment
+    from worldclass.accounts.rules import is_certifier_staff
 
-    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization_id"))
-    if any(role == "certifier_staff" for role, _ in roles):
+    if is_certifier_staff(user):
         return None
+    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization_id"))
     return sorted({org_id for role, org_id in roles if role not in CERTIFIER_SIDE_ROLES and org_id})
 
 

@@ -7,14 +7,16 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.core import exports
 from worldclass.core.months import Month
+from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.progress import compare_editions, progress_for
 
@@ -333,18 +335,8 @@ def comments(request, level: str, pk: int):
 EXPORTABLE = ["months", "members", "leaderboard", "comments"]
 
 
-def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            tables.to_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+def _download(table: exports.Table, fmt: str, stem: str, *, stream_within=None):
+    return exports.download(table, fmt=fmt, stem=stem, stream_within=stream_within)
 
 
 @login_required
@@ -375,6 +367,8 @@ def export(request, level: str, pk: int, table: str, fmt: str):
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))
         data = tables.comments_table(title=_("Comments"), responses=responses.iterator(chunk_size=2000))
+        # Comments can run to many thousands: stream them, reading inside the user's tenant scope.
+        return _download(data, fmt, stem, stream_within=scope_for_user(request.user))
     else:
         raise Http404
     return _download(data, fmt, stem)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from worldclass.core.exports import Table, csv_response
 from worldclass.registry.queries import PublicRegistryYear, public_registry_year, registry_years
 
 CSV_COLUMNS = ["year", "name", "level", "organization", "edition", "certified_since", "valid_through", "historical"]
@@ -50,10 +50,10 @@ def year_json(request, year: int):
 
 def year_csv(request, year: int):
     registry = _year_or_404(year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="worldclass-registry-{year}.csv"'
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for entry in registry.all_entries():
-        writer.writerow({"year": registry.year, **entry.as_dict()})
-    return response
+    rows = ({"year": registry.year, **entry.as_dict()} for entry in registry.all_entries())
+    table = Table(
+        title=f"World Class registry {year}",
+        columns=CSV_COLUMNS,
+        rows=([row[column] for column in CSV_COLUMNS] for row in rows),
+    )
+    return csv_response(table, filename=f"worldclass-registry-{year}.csv")

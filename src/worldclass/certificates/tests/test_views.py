@@ -122,7 +122,7 @@ def test_trophy_orders_list_sites_and_organizations_with_shipping_address(staff_
     from worldclass.certificates.domain import issue_certificates
 
     issue_certificates()
-    rows = list(csv.DictReader(io.StringIO(staff_client.get("/certificates/trophies.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(staff_client.get("/certificates/trophies.csv").content.decode("utf-8-sig"))))
     assert [(r["entity"], r["wording"], r["year"], r["ship_to"]) for r in rows] == [
         (site.organization.name, "World Class Organization", "2015", "1 Harbour Rd\nHalifax NS"),
         ("Halifax", "World Class Contact Center", "2015", "1 Harbour Rd\nHalifax NS"),

@@ -133,7 +133,7 @@ def test_csv_export_lists_site_and_csrs(invite, unscoped):
     client = Client()
     client.force_login(manager_of(invitation.site))
     export = client.get(f"/operations/sites/{invitation.site.pk}/export.csv?month={invitation.call.sample_month:%Y-%m}")
-    lines = export.content.decode().splitlines()
+    lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("level,name,calls,selected")
     assert [line.split(",")[0] for line in lines[1:]] == ["site", "csr"]
 

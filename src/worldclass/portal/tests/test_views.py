@@ -154,7 +154,7 @@ def test_comments_export_follows_the_filters_and_defuses_formulas(world):
         survey_response(csr=world.csr, resolved=False, comment="=HYPERLINK(1)")
         survey_response(csr=world.csr, comment="fine")
     response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/export/comments.csv?unresolved=1")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert (response["Content-Disposition"], [row[-1] for row in rows]) == (
         'attachment; filename="csr-C1-comments.csv"',
         ["Comment", "'=HYPERLINK(1)"],

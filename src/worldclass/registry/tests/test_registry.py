@@ -151,7 +151,7 @@ def test_registry_year_without_anything_is_404(client):
 
 def test_registry_csv_lists_named_entries(client, unscoped):
     certified_site(OrganizationFactory(name="Acme"), "Toronto")
-    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2013.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2013.csv").content.decode("utf-8-sig"))))
     assert [(r["name"], r["level"], r["certified_since"], r["historical"]) for r in rows] == [
         ("Acme", "organization", "2013-10", "False"),
         ("Toronto", "site", "2013-10", "False"),
@@ -159,7 +159,7 @@ def test_registry_csv_lists_named_entries(client, unscoped):
 
 
 def test_registry_csv_of_2015_lists_the_historical_names(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2015.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2015.csv").content.decode("utf-8-sig"))))
     assert ([r["name"] for r in rows], {r["historical"] for r in rows}) == (SEED_2015, {"True"})
 
 

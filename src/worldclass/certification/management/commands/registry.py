@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.certification.queries import registry_for_year
 from worldclass.core.errors import AppError
+from worldclass.core.exports import Table, write_csv
 
 CSV_COLUMNS = [
     "kind",
@@ -39,34 +39,32 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(registry.as_dict(), ensure_ascii=False))
         elif options["csv"]:
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
-            for organization in registry.organizations:
-                writer.writerow(
-                    [
-                        "organization",
-                        organization.code,
-                        organization.name,
-                        "",
-                        "",
-                        "",
-                        organization.certified_since,
-                        organization.valid_through,
-                    ]
-                )
-            for site in registry.sites:
-                writer.writerow(
-                    [
-                        "site",
-                        site.organization,
-                        site.organization_name,
-                        site.code,
-                        site.name,
-                        site.country,
-                        site.certified_since,
-                        site.valid_through,
-                    ]
-                )
+            rows = [
+                [
+                    "organization",
+                    organization.code,
+                    organization.name,
+                    "",
+                    "",
+                    "",
+                    organization.certified_since,
+                    organization.valid_through,
+                ]
+                for organization in registry.organizations
+            ] + [
+                [
+                    "site",
+                    site.organization,
+                    site.organization_name,
+                    site.code,
+                    site.name,
+                    site.country,
+                    site.certified_since,
+                    site.valid_through,
+                ]
+                for site in registry.sites
+            ]
+            write_csv(Table(title=f"registry {registry.year}", columns=CSV_COLUMNS, rows=rows), self.stdout)
         else:
             self.stdout.write(
                 f"World Class registry {registry.year} (edition {registry.edition}, as of {registry.through})"
