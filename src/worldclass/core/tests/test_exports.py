@@ -52,7 +52,7 @@ def test_xlsx_stores_formula_like_text_as_quoted_text():
 def test_xlsx_types_numbers_dates_and_booleans():
     row = [3, 2.5, Decimal("1.25"), True, dt.date(2025, 1, 31), dt.datetime(2025, 1, 31, 9, 30), "text"]
     sheet = _sheet(Table(title="t", columns=list("abcdefg"), rows=[row]))
-    cells = list(sheet.iter_rows(min_row=2))[0]
+    (cells,) = sheet.iter_rows(min_row=2)
     assert [(c.value, c.data_type, c.is_date) for c in cells] == [
         (3, "n", False),
         (2.5, "n", False),
