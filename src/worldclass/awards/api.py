@@ -103,7 +103,7 @@ class ApplicationViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         return queries.applications_for_user(user=self.request.user).order_by("id")
 
     def get_object(self):
-        return queries.application_for(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return queries.application_for(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=serializers.ApplicationCreateSerializer, responses={201: serializers.ApplicationSerializer})
     def create(self, request):

@@ -271,26 +271,25 @@ def conflicts_for_review(*, cycle: Cycle | None = None) -> QuerySet[ConflictDecl
     )
 
 
-CONFLICT_MESSAGE = (
-    "You have a conflict of interest with this application's organization; you can neither see nor score it."
-)
+NO_SUCH_APPLICATION = "No such application."
 
 
-def application_for(*, user, pk: int) -> Application:
-    """The application if the user may see it; a conflicted judge gets a 403 naming the conflict, others a 404."""
+def application_for(*, user, pk: int | str) -> Application:
+    """The application if the user may see it; otherwise the same 404 whether it does not exist, belongs to another
+    organization, or is hidden from a judge by a conflict or an assignment (blind review: no answer tells a judge
+    which organization an application belongs to)."""
     from worldclass.awards.rules import administers_application
-    from worldclass.core.errors import NotFound, PermissionDenied
+    from worldclass.core.errors import NotFound
 
+    if not str(pk).isascii() or not str(pk).isdigit():
+        raise NotFound(NO_SUCH_APPLICATION)
     # Look the row up across organizations, then decide below whether this user may see it.
     with scopes_disabled():
         application = Application.objects.select_related("cycle", "category", "organization").filter(pk=pk).first()
     if application is None:
-        raise NotFound("No such application.")
+        raise NotFound(NO_SUCH_APPLICATION)
     if is_certifier_staff(user) or administers_application(user, application):
         return application
-    if is_judge(user):
-        if application.organization_id in conflicted_organization_ids(judge=user):
-            raise PermissionDenied(CONFLICT_MESSAGE, code="conflict_of_interest")
-        if judge_can_view(judge=user, application=application):
-            return application
-    raise NotFound("No such application.")
+    if is_judge(user) and judge_can_view(judge=user, application=application):
+        return application
+    raise NotFound(NO_SUCH_APPLICATION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -32,10 +33,14 @@ def _forbidden(request, message: str | None = None):
 
 
 def _month(request) -> Month:
-    try:
-        return Month.parse(request.GET.get("month", ""))
-    except ValueError:
+    """The ?month=YYYY-MM asked for (the current month without one); a malformed one is a bad request."""
+    text = request.GET.get("month", "")
+    if not text:
         return Month.of(timezone.now().date())
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise BadRequest(f"month: {error}") from None
 
 
 def _visible_site(request, site_id: int):

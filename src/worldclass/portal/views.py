@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -53,14 +53,14 @@ def _months_param(request) -> int:
 
 
 def _month_param(request, name: str) -> dt.date | None:
-    """A YYYY-MM query parameter as the month's first day; a malformed one is a 404."""
+    """A YYYY-MM query parameter as the month's first day; a malformed one is a bad request naming the parameter."""
     text = request.GET.get(name)
     if not text:
         return None
     try:
         return Month.parse(text).first_day()
-    except ValueError:
-        raise Http404 from None
+    except ValueError as error:
+        raise BadRequest(f"{name}: {error}") from None
 
 
 def _without_page(request) -> str:
@@ -296,7 +296,7 @@ def _comment_filters(request) -> queries.CommentFilters:
         try:
             csr_id = int(csr_id)
         except ValueError:
-            raise Http404 from None
+            raise BadRequest(f"csr: expected a number, got {csr_id!r}") from None
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",

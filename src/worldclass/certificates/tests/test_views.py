@@ -168,3 +168,8 @@ def test_trophy_page_query_count_does_not_grow_with_rows(staff_client, django_as
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get("/certificates/trophies/")
     assert len(response.context["rows"]) == 10
+
+
+@pytest.mark.parametrize("path", ["/verify/a%00b", "/verify/%FF", "/certificates/a%00b.pdf", "/verify/" + "A" * 65])
+def test_a_path_that_is_not_a_serial_is_not_found(client, path):
+    assert client.get(path).status_code == 404

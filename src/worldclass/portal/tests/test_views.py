@@ -245,3 +245,18 @@ def test_dashboard_speaks_french(world):
     response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/", HTTP_ACCEPT_LANGUAGE="fr")
     content = response.content.decode()
     assert ("Par mois" in content, "Mon tableau de bord" in content) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("progress", "through=2025-13"),
+        ("leaderboard", "through=0000-01"),
+        ("editions", "through=2025-00"),
+        ("comments", "month=June"),
+        ("comments", "csr=abc"),
+    ],
+)
+def test_a_malformed_query_parameter_is_a_bad_request(world, page, query):
+    response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/{page}/?{query}")
+    assert response.status_code == 400

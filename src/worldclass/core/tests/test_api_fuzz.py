@@ -1,0 +1,65 @@
+"""Schemathesis over the whole API, as certifier staff: whatever it sends, no operation answers 5xx.
+
+Bounded so that it runs in every test run: a few derandomized examples per operation and an overall time limit.
+"""
+
+import time
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+
+from worldclass.accounts.tests.world import build_role_world
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_OPERATION = 10
+TIME_LIMIT_SECONDS = 40
+
+
+def _staff_token() -> str:
+    """An API token of the world's certifier staff (the caller that reaches the most code)."""
+    world = build_role_world()
+    return Token.objects.create(user=world.users["certifier_staff"]).key
+
+
+def _api_schema():
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(document)
+    schema.app = get_wsgi_application()
+    return schema
+
+
+def test_no_api_operation_answers_a_server_error():
+    token = _staff_token()
+    server_errors: list[tuple[str, str, int]] = []
+    started = time.monotonic()
+    operations = [result.ok() for result in _api_schema().get_all_operations()]
+
+    for operation in operations:
+        if time.monotonic() - started > TIME_LIMIT_SECONDS:
+            break
+
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        # Negative cases (a word where an id goes, a string where a number goes) are what found the 500s.
+        @given(case=st.one_of(operation.as_strategy(mode) for mode in GenerationMode))
+        def call(case):
+            response = case.call(headers={"Authorization": f"Token {token}"})
+            if response.status_code >= 500:
+                server_errors.append((case.operation.label, case.formatted_path, response.status_code))
+
+        call()
+    print(f"{len(operations)} operations in {time.monotonic() - started:.1f}s")
+    assert (server_errors, len(operations) > 30) == ([], True)
