@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from worldclass.awards import models
+from worldclass.core.admin import ReadOnlyAdmin
 
 
 class CategoryInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["id", "title", "organization", "category", "status", "submitted_at"]
     list_filter = ["cycle", "status"]
     raw_id_fields = ["organization", "previous_application", "created_by", "publication_consent_by"]
@@ -44,18 +45,19 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WinnerDecision)
-class WinnerDecisionAdmin(admin.ModelAdmin):
+class WinnerDecisionAdmin(ReadOnlyAdmin):
     list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]
     list_filter = ["cycle"]
 
 
+# Decisions and their records: shown, never edited here (the domain functions audit every change).
+for model in (models.Scorecard, models.CategoryMove, models.DeadlineExtension):
+    admin.site.register(model, ReadOnlyAdmin)
+
 for model in (
-    models.CategoryMove,
-    models.DeadlineExtension,
     models.Interview,
     models.PanelMember,
     models.JudgeAssignment,
-    models.Scorecard,
     models.SentReminder,
     models.GalaAttendee,
     models.EvidenceComparison,

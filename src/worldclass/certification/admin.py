@@ -8,6 +8,7 @@ from worldclass.certification.models import (
     MonthlyRollup,
     SurveyWindow,
 )
+from worldclass.core.admin import ReadOnlyAdmin
 
 
 @admin.register(SurveyWindow)
@@ -35,32 +36,18 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyRollup)
-class MonthlyRollupAdmin(admin.ModelAdmin):
+class MonthlyRollupAdmin(ReadOnlyAdmin):
     list_display = ["organization", "level", "entity_id", "month", "window", "eligible", "world_class", "fcr"]
     list_filter = ["level", "window"]
-    readonly_fields = [f.name for f in MonthlyRollup._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CertificationRun)
-class CertificationRunAdmin(admin.ModelAdmin):
+class CertificationRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "edition", "through_month", "require_confidence", "actor", "input_sha256"]
-    readonly_fields = [f.name for f in CertificationRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ReadOnlyAdmin):
     list_display = ["edition", "organization", "level", "entity_id", "achieved_month", "valid_through_month"]
     list_filter = ["edition", "level"]
     raw_id_fields = ["site", "person", "first_run", "organization"]
