@@ -39,7 +39,7 @@ def certificate_list(request):
     return render(
         request,
         "certificates/list.html",
-        {"rows": rows, "is_staff": is_certifier_staff(request.user)},
+        {"rows": rows, "certifier_staff": is_certifier_staff(request.user)},
     )
 
 

@@ -202,3 +202,16 @@ def test_judges_declare_conflicts_through_the_api(world):
         format="json",
     )
     assert (response.status_code, response.json()["judge"]) == (201, "j1")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/awards/applications/?category=99999999999999999999999",
+        "/api/v1/awards/decisions/?cycle=99999999999999999999999",
+        "/api/v1/awards/scores/?application=-99999999999999999999999",
+    ],
+)
+def test_a_number_too_large_for_the_database_is_a_400(world, staff, path):
+    response = client_for(staff).get(path)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid")
