@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import rules
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.models import Role, RoleAssignment, holds_certifier_authority
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,7 @@ def grants_for(user) -> Grants:
         assignments = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
     roles = frozenset(a.role for a in assignments)
     grants = Grants(
-        # Django's `is_staff` only opens the admin; authority comes from the role (or from being a superuser).
-        all_organizations=user.is_superuser or Role.CERTIFIER_STAFF in roles,
+        all_organizations=holds_certifier_authority(user=user, roles=roles),
         organization_ids=frozenset(a.organization_id for a in assignments if a.role == Role.ORG_ADMIN),
         site_ids=frozenset(s.id for a in assignments if a.role == Role.SITE_MANAGER for s in a.sites.all()),
         supervisor_person_id=user.person_id if Role.SUPERVISOR in roles else None,

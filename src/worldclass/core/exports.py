@@ -23,10 +23,6 @@ from defusedcsv import csv
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +105,8 @@ def _set_cell(cell, value) -> int:
         cell.value = value
         cell.number_format = DATE_FORMAT
         return len(DATE_FORMAT)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text
     # openpyxl reads a leading "=" as a formula; text is text.
@@ -124,6 +122,11 @@ def _sheet_title(title: str) -> str:
 
 def to_xlsx(table: Table) -> bytes:
     """The table as one XLSX sheet: a bold, frozen header row, typed cells and fitted column widths."""
+    # openpyxl loads only when someone downloads a spreadsheet, not with every dashboard page.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(table.title)
