@@ -105,7 +105,7 @@ def _set_cell(cell, value) -> int:
         cell.value = value
         cell.number_format = DATE_FORMAT
         return len(DATE_FORMAT)
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded on download only, like to_xlsx's imports
 
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text
