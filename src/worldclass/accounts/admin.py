@@ -4,10 +4,13 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.forms import ThrottledAdminAuthenticationForm
 from worldclass.accounts.models import RoleAssignment, User
+from worldclass.core.admin import is_certifier_staff_request
 from worldclass.core.append_only import AppendOnlyModel
 
 # The admin's own login page is throttled like /accounts/login/.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+# Entry to /admin/ follows the certifier-staff role; each ModelAdmin then says what the role may do there.
+admin.site.has_permission = is_certifier_staff_request
 
 
 class RoleAssignmentInline(admin.TabularInline):

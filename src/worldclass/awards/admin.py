@@ -34,6 +34,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(models.Application)
 class ApplicationAdmin(ReadOnlyAdmin):
+    """Applications move through the awards pages (submissions, moves, finalists: audited); never edited here."""
+
     list_display = ["id", "title", "organization", "category", "status", "submitted_at"]
     list_filter = ["cycle", "status"]
     raw_id_fields = ["organization", "previous_application", "created_by", "publication_consent_by"]
@@ -46,6 +48,8 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 @admin.register(models.WinnerDecision)
 class WinnerDecisionAdmin(ReadOnlyAdmin):
+    """Winners are decided and published on the awards pages (audited); never edited here."""
+
     list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]
     list_filter = ["cycle"]
 

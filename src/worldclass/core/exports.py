@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
 
 from defusedcsv import csv
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -65,20 +64,13 @@ class _Line:
         return text
 
 
-def csv_lines(table: Table) -> Iterator[str]:
-    """The table as CSV text, line by line, formula-safe, starting with a byte order mark."""
+def csv_lines(table: Table, *, byte_order_mark: bool = True) -> Iterator[str]:
+    """The table as CSV text, line by line, formula-safe; downloads start with a byte order mark (for Excel), a
+    command's output does not."""
     writer = csv.writer(_Line())
-    yield BYTE_ORDER_MARK + writer.writerow(table.columns)
+    yield (BYTE_ORDER_MARK if byte_order_mark else "") + writer.writerow(table.columns)
     for row in table.rows:
         yield writer.writerow([_csv_cell(value) for value in row])
-
-
-def write_csv(table: Table, stream: IO[str]) -> None:
-    """Write the table as formula-safe CSV (without a byte order mark) to a text stream, e.g. a command's stdout."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_csv_cell(value) for value in row])
 
 
 def _local(value: dt.datetime) -> dt.datetime:

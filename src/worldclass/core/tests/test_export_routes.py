@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from worldclass.accounts.tests.world import build_role_world
 from worldclass.certificates.domain import issue_certificates
 from worldclass.certificates.tests.factories import site_certification
+from worldclass.certification.domain.program import publish_registry_year
+from worldclass.certification.domain.runs import run_program_year
 from worldclass.certification.tests.factories import rollup_months
 from worldclass.core.months import Month
 from worldclass.directory.models import Person
@@ -46,8 +48,17 @@ def hostile():
             rollups_for(obj=obj, level=level, months=[JAN], eligible=40, ineligible=2, world_class=30)
         survey_response(csr=world.csr, comment=HOSTILE_COMMENT)
         issue_certificates(run=site_certification(world.site).first_run)
-        # Five good months in 2013 put the site in that year's public registry.
-        rollup_months(entity=world.site, level="site", start=Month(2013, 1), eligible=[300] * 5, meeting=[290] * 5)
+        # Five good months in 2013, run and published, put the site in that year's public registry.
+        rollup_months(
+            entity=world.site,
+            level="site",
+            start=Month(2013, 8),
+            eligible=[300] * 5,
+            meeting=[290] * 5,
+            window_code="2-business-days",
+        )
+        run_program_year(year=2013, through=Month(2013, 12), actor="test")
+        publish_registry_year(year=2013, actor="test")
     world.extra.update(month="2026-03")
     return world
 

