@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from worldclass.accounts.rules import grants_for
+from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.models import Certificate
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
@@ -16,13 +16,6 @@ from worldclass.directory.models import Site
 
 if TYPE_CHECKING:
     from worldclass.certification.models import Certification
-
-
-def is_certifier_staff(user) -> bool:
-    """Django staff, superusers and holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or grants_for(user).all_organizations
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:

@@ -24,6 +24,7 @@ from worldclass.certification.queries import (
     published_run,
     published_years,
 )
+from worldclass.core.exports import Table
 from worldclass.directory.models import Organization, Site
 from worldclass.registry.models import HistoricalListing, HistoricalStatement
 
@@ -125,6 +126,14 @@ class RegistryYear:
     def csv_rows(self) -> list[dict]:
         """The `.csv` download and `worldclass registry --csv`: one row per entry, in CSV_COLUMNS."""
         return [{"year": self.year, **entry.as_dict()} for entry in self.all_entries()]
+
+    def csv_table(self) -> Table:
+        """The rows above as the export module's table (formula-safe CSV)."""
+        return Table(
+            title=f"World Class registry {self.year}",
+            columns=CSV_COLUMNS,
+            rows=[[row[column] for column in CSV_COLUMNS] for row in self.csv_rows()],
+        )
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from worldclass.accounts.tests.world import build_role_world
 from worldclass.certification.models import Edition
+from worldclass.core import exports
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Person
-from worldclass.portal import tables
 from worldclass.portal.tests.factories import rollups_for
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_the_database_lower_bound_is_the_python_one(successes, extra):
 
 
 def test_the_leaderboard_csv_streams_in_blocks_of_rows(world, monkeypatch):
-    monkeypatch.setattr(tables, "CSV_ROWS_PER_BLOCK", 2)
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_BLOCK", 2)
     add_csrs(world, 5)
     path = f"/dashboard/site/{world.site.id}/export/leaderboard.csv?of=csr&edition=2015&through=2015-03"
     response = client_for(world).get(path)
