@@ -77,7 +77,8 @@ class SurveyResponse(AppendOnlyModel):
     # Local dates in each timestamp's own UTC offset, as the rules define them.
     call_local_date = models.DateField()
     survey_local_date = models.DateField()
-    call_month = models.DateField(help_text="First day of the month of the call's local date.", db_index=True)
+    # No index of its own: every read by month also names an organization, site, supervisor or CSR.
+    call_month = models.DateField(help_text="First day of the month of the call's local date.")
     delay_seconds = models.BigIntegerField(help_text="surveyed_at - call_at, in seconds.")
     business_days_after_call = models.IntegerField(
         help_text="Business days after the call's local date up to the survey's local date, in the site's country."
