@@ -22,23 +22,6 @@ LEVEL_ENTITY = {
     "organization": "organization_id",
 }
 
-# The survey columns the rollups read.
-ROLLUP_INPUT_COLUMNS = [
-    "organization_id",
-    "site_id",
-    "supervisor_id",
-    "csr_id",
-    "call_month",
-    "delay_seconds",
-    "business_days_after_call",
-    "is_world_class_call",
-    "is_fcr",
-    "resolved",
-    "overall_sat",
-    "csr_sat",
-    "rating_scale_max",
-]
-
 # Per survey, whether it counts under a window, and what it counts for among eligible surveys.
 _COUNTED = {
     "world_class": "s.is_world_class_call",
@@ -57,10 +40,9 @@ def _eligible_sql(window: SurveyWindow) -> str:
     return f"s.delay_seconds >= 0 AND s.business_days_after_call <= {int(window.business_days)}"
 
 
-def _rollup_parts(windows: list[SurveyWindow], source: str) -> tuple[str, str]:
-    """One pass over the surveys in `source` (a FROM clause naming them `s`): per (organization, site,
-    supervisor, CSR, month) the counts of every window, then one row per window and level, added to the stored
-    rollups. Returns the WITH queries and the INSERT reading them."""
+def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
+    """One pass over the surveys: per (organization, site, supervisor, CSR, month) the counts of every window,
+    then one row per window and level, added to the stored rollups."""
     fine_columns = []
     for w in windows:
         eligible = _eligible_sql(w)
@@ -70,7 +52,7 @@ def _rollup_parts(windows: list[SurveyWindow], source: str) -> tuple[str, str]:
     fine = (
         "SELECT s.organization_id, s.site_id, s.supervisor_id, s.csr_id, s.call_month, COUNT(*) AS surveys, "
         + ", ".join(fine_columns)
-        + f" FROM {source} "
+        + f" FROM surveys_surveyresponse s WHERE {where} "
         "GROUP BY s.organization_id, s.site_id, s.supervisor_id, s.csr_id, s.call_month"
     )
     per_window = " UNION ALL ".join(
@@ -88,19 +70,14 @@ def _rollup_parts(windows: list[SurveyWindow], source: str) -> tuple[str, str]:
     )
     columns = ", ".join(COUNTS)
     updates = ", ".join(f"{c} = certification_monthlyrollup.{c} + excluded.{c}" for c in COUNTS)
-    insert = (
+    return (
+        f"WITH fine AS ({fine}), by_window AS ({per_window}) "
         f"INSERT INTO certification_monthlyrollup (window_id, organization_id, level, entity_id, month, {columns}) "
         f"SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({per_level}) per_level "
         # The order fixes the row-lock order, so two concurrent imports cannot deadlock on the same rollups.
         "WHERE true ORDER BY window_id, level, entity_id, call_month "
         f"ON CONFLICT (window_id, level, entity_id, month) DO UPDATE SET {updates}"
     )
-    return f"fine AS ({fine}), by_window AS ({per_window})", insert
-
-
-def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
-    ctes, insert = _rollup_parts(windows, f"surveys_surveyresponse s WHERE {where}")
-    return f"WITH {ctes} {insert}"
 
 
 def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
@@ -110,25 +87,6 @@ def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) 
             return 0
         cursor.execute(_rollup_sql(windows, where), params)
         return max(cursor.rowcount, 0)
-
-
-def insert_surveys_with_rollups(*, insert_sql: str, params: list) -> int:
-    """Run `insert_sql`, an `INSERT INTO surveys_surveyresponse …` without RETURNING, and add exactly the rows it
-    inserted to every window's rollups in the same statement; returns how many it inserted. PostgreSQL only (a
-    data-modifying WITH query): the rollups come from the inserted rows as they pass, not from re-reading them."""
-    returning = ", ".join(ROLLUP_INPUT_COLUMNS)
-    with connection.cursor() as cursor:
-        windows = list(SurveyWindow.objects.order_by("id"))
-        if windows:
-            ctes, insert = _rollup_parts(windows, "inserted s")
-            sql = (
-                f"WITH inserted AS ({insert_sql} RETURNING {returning}), {ctes}, rolled AS ({insert}) "
-                "SELECT COUNT(*) FROM inserted"
-            )
-        else:
-            sql = f"WITH inserted AS ({insert_sql} RETURNING 1) SELECT COUNT(*) FROM inserted"
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
 
 
 def add_batch_to_rollups(*, import_batch_id: int) -> int:

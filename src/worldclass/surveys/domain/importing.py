@@ -263,7 +263,7 @@ def _import_source(
     *, source: TabularFile, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
 ) -> ImportReport:
     # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
-    from worldclass.certification.domain.rollups import batch_eligibility
+    from worldclass.certification.domain.rollups import add_batch_to_rollups, batch_eligibility
 
     names = _check_columns(source, mapping)
     if connection.vendor == "postgresql":
@@ -313,7 +313,8 @@ def _import_source(
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE directory_organization, directory_site, directory_person")
-    created = stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
+    stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
+    created = stage.count_created(batch_id=batch.id)
     if created < rows_total:
         conflicts = stage.changed_answers()
         if conflicts:
@@ -332,6 +333,7 @@ def _import_source(
                 ],
             )
     stage.drop()
+    add_batch_to_rollups(import_batch_id=batch.id)
 
     batch.status = ImportBatch.Status.APPLIED if created else ImportBatch.Status.NO_OP
     batch.rows_created = created
@@ -962,18 +964,14 @@ class _Stage:
             )
         return errors
 
-    def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> int:
-        """Insert the surveys not loaded yet and add them to the rollups; returns how many were inserted."""
-        # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
-        from worldclass.certification.domain.rollups import add_batch_to_rollups, insert_surveys_with_rollups
-
+    def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
         # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
         # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once. Inserting in
         # key order means two concurrent imports wait for each other in the same order and cannot deadlock.
         now = timezone.now()
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
-        sql = (
+        self._execute(
             """
             INSERT INTO surveys_surveyresponse (
                 organization_id, site_id, supervisor_id, csr_id, survey_id, call_id, channel, call_at, surveyed_at,
@@ -993,16 +991,9 @@ class _Stage:
             WHERE true
             ORDER BY o.id, s.survey_id
             ON CONFLICT (organization_id, survey_id) DO NOTHING
-            """
-        ).replace("{stage}", self.name)
-        params = [scale[0], scale[1], batch_id, now]
-        if self.vendor == "postgresql":
-            # One statement: the rollups are computed from the inserted rows as they are returned.
-            return insert_surveys_with_rollups(insert_sql=sql, params=params)
-        self._execute(sql, params)
-        created = self.count_created(batch_id=batch_id)
-        add_batch_to_rollups(import_batch_id=batch_id)
-        return created
+            """,
+            [scale[0], scale[1], batch_id, now],
+        )
 
     def count_created(self, *, batch_id: int) -> int:
         (count,) = self._fetch("SELECT COUNT(*) FROM surveys_surveyresponse WHERE import_batch_id = %s", [batch_id])[0]
