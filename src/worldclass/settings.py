@@ -248,7 +248,7 @@ WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURE
 WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
 WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3600
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.core.context_processors.navigation")
 
 # --- awards ---
 from celery.schedules import crontab  # noqa: E402

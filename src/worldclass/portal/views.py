@@ -17,6 +17,7 @@ from worldclass.accounts.rules import can_view_organization, can_view_person, ca
 from worldclass.core.months import Month
 from worldclass.portal import queries, tables
 from worldclass.portal.progress import compare_editions, progress_for
+from worldclass.portal.rules import sees_organizations
 
 PERIOD_MONTHS = 12
 COMMENTS_PER_PAGE = 25
@@ -110,8 +111,7 @@ def _organization_standings(request, edition):
 @login_required
 def organizations(request):
     """The organizations the user may see, with their counts over the last months."""
-    grants = grants_for(request.user)
-    if not (grants.all_organizations or grants.organization_ids):
+    if not sees_organizations(request.user):
         raise PermissionDenied
     edition = queries.choose_edition(year=request.GET.get("edition"))
     standings, period = _organization_standings(request, edition)
