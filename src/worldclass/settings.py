@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "worldclass.core.tenancy.TenantScopeMiddleware",
+    "worldclass.core.error_pages.AppErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "worldclass.urls"

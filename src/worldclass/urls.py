@@ -25,3 +25,8 @@ urlpatterns = [
     *[path("", include(f"worldclass.{app}.urls", namespace=app)) for app in APPS],
     path("", include("worldclass.core.urls")),
 ]
+
+handler400 = "worldclass.core.error_pages.bad_request"
+handler403 = "worldclass.core.error_pages.permission_denied"
+handler404 = "worldclass.core.error_pages.page_not_found"
+handler500 = "worldclass.core.error_pages.server_error"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -209,9 +209,29 @@ class Period:
         return str(first) if first == last else f"{first} \u2013 {last}"
 
 
-def default_period(*, entity: Entity, window: SurveyWindow, months: int) -> Period | None:
-    latest = latest_month(level=entity.level, entity_ids=[entity.id], window=window)
-    return None if latest is None else Period.ending(last=latest, months=months)
+def data_period(
+    *, level: str, entity_ids, window: SurveyWindow, months: int, through: dt.date | None = None
+) -> Period | None:
+    """Up to `months` months ending with `through` (default: the latest month with data), starting no earlier than
+    the first month with data, so that a period never names months that hold nothing; None without data."""
+    bounds = MonthlyRollup.objects.filter(window=window, level=level, entity_id__in=entity_ids).aggregate(
+        first=Min("month"), latest=Max("month")
+    )
+    if bounds["latest"] is None:
+        return None
+    last = through or bounds["latest"]
+    period = Period.ending(last=last, months=months)
+    first = max(period.first, bounds["first"]) if bounds["first"] <= last else period.first
+    return Period(first=first, last=last)
+
+
+def default_period(
+    *, entity: Entity, window: SurveyWindow, months: int, through: dt.date | None = None
+) -> Period | None:
+    """`months` months ending with `through`, or with the entity's latest month with data; None without data.
+    Not clipped to the entity's first month: the tables below it sum its members, whose data may start earlier."""
+    last = through or latest_month(level=entity.level, entity_ids=[entity.id], window=window)
+    return None if last is None else Period.ending(last=last, months=months)
 
 
 @dataclass

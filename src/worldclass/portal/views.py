@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.forms import MonthField
 from worldclass.core.months import Month
 from worldclass.portal import queries, tables
+from worldclass.portal.forms import PeriodForm
 from worldclass.portal.progress import compare_editions, progress_for
 from worldclass.portal.rules import sees_organizations
 
-PERIOD_MONTHS = 12
 COMMENTS_PER_PAGE = 25
 LEADERBOARD_PER_PAGE = 50
 _CAN_VIEW = {
@@ -44,22 +46,34 @@ def _entity(request, level: str, pk: int) -> queries.Entity:
     return entity
 
 
-def _months_param(request) -> int:
-    try:
-        return min(max(int(request.GET.get("months", PERIOD_MONTHS)), 1), 60)
-    except ValueError:
-        return PERIOD_MONTHS
+def _period_form(request) -> PeriodForm:
+    return PeriodForm(request.GET)
+
+
+def _period_context(request, form: PeriodForm) -> dict:
+    """The picker and the other query parameters it must keep."""
+    keep = [(key, value) for key, value in request.GET.items() if key not in ("through", "months", "page")]
+    return {"period_form": form, "period_keep": keep}
+
+
+def _status(form: PeriodForm) -> int:
+    """A page whose query parameters hold a mistake answers 400 and shows the mistake in its period picker."""
+    return 400 if form.errors else 200
 
 
 def _month_param(request, name: str) -> dt.date | None:
-    """A YYYY-MM query parameter as the month's first day; a malformed one is a 404."""
+    """A YYYY-MM query parameter as the month's first day; a malformed one is refused naming the parameter."""
     text = request.GET.get(name)
     if not text:
         return None
     try:
         return Month.parse(text).first_day()
     except ValueError:
-        raise Http404 from None
+        raise AppError(
+            code="invalid_query",
+            message=_("The address holds an invalid value."),
+            details=[ErrorDetail(field=name, message=str(MonthField.default_error_messages["invalid"]))],
+        ) from None
 
 
 def _without_page(request) -> str:
@@ -88,11 +102,17 @@ def home(request):
     return redirect("home")
 
 
-def _organization_standings(request, edition):
+def _organization_standings(request, edition, form: PeriodForm):
     organizations = list(organizations_visible_to(request.user))
     window = edition.survey_window
-    latest = queries.latest_month(level="organization", entity_ids=[o.id for o in organizations], window=window)
-    period = queries.Period.ending(last=latest, months=_months_param(request)) if latest else None
+    through, months = form.choice()
+    period = queries.data_period(
+        level="organization",
+        entity_ids=[o.id for o in organizations],
+        window=window,
+        months=months,
+        through=through and through.first_day(),
+    )
     totals = (
         queries.period_metrics(
             level="organization",
@@ -114,7 +134,8 @@ def organizations(request):
     if not sees_organizations(request.user):
         raise PermissionDenied
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    standings, period = _organization_standings(request, edition)
+    form = _period_form(request)
+    standings, period = _organization_standings(request, edition, form)
     if request.GET.get("format") in ("csv", "xlsx"):
         table = tables.standings_table(title=_("Organizations"), standings=standings, with_rank=False)
         return _download(table, request.GET["format"], "organizations")
@@ -128,7 +149,9 @@ def organizations(request):
             "editions": queries.editions(),
             "rates": queries.RATES,
             "query": request.GET.urlencode(),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -161,7 +184,11 @@ def entity(request, level: str, pk: int):
     rule = queries.level_rule(edition=edition, level=level)
     months = queries.monthly_metrics(entity=target, window=window)
     child_level = queries.CHILD_LEVEL[level]
-    period = queries.default_period(entity=target, window=window, months=_months_param(request))
+    form = _period_form(request)
+    through, period_months = form.choice()
+    period = queries.default_period(
+        entity=target, window=window, months=period_months, through=through and through.first_day()
+    )
     children = (
         queries.member_standings(entity=target, level=child_level, window=window, period=period, metric=edition.metric)
         if child_level and period
@@ -184,15 +211,17 @@ def entity(request, level: str, pk: int):
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
             "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
-def _through(request, target: queries.Entity, edition) -> Month | None:
+def _through(target: queries.Entity, edition, form: PeriodForm) -> Month | None:
     """The month asked for, or the entity's latest month with data under the edition's window."""
-    asked = _month_param(request, "through")
+    asked, _months = form.choice()
     if asked is not None:
-        return Month.of(asked)
+        return asked
     latest = queries.latest_month(level=target.level, entity_ids=[target.id], window=edition.survey_window)
     return None if latest is None else Month.of(latest)
 
@@ -202,7 +231,8 @@ def progress(request, level: str, pk: int):
     """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    through = _through(request, target, edition)
+    form = _period_form(request)
+    through = _through(target, edition, form)
     result = None if through is None else progress_for(entity=target, edition=edition, through=through)
     return render(
         request,
@@ -214,7 +244,9 @@ def progress(request, level: str, pk: int):
             "progress": result,
             "rankable": queries.RANKABLE[level],
             "extra_params": [("through", str(through))] if request.GET.get("through") else [],
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -223,7 +255,8 @@ def editions(request, level: str, pk: int):
     """What-if: the same entity under every edition, side by side."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    through = _through(request, target, edition)
+    form = _period_form(request)
+    through = _through(target, edition, form)
     standings = [] if through is None else compare_editions(entity=target, through=through)
     if request.GET.get("format") in ("csv", "xlsx"):
         table = tables.editions_table(title=_("Editions"), standings=standings)
@@ -238,20 +271,20 @@ def editions(request, level: str, pk: int):
             "standings": standings,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
-def _leaderboard(request, target, edition):
+def _leaderboard(request, target, edition, form: PeriodForm):
     ranked_level = request.GET.get("of") or (queries.RANKABLE[target.level] or [None])[-1]
     if ranked_level not in queries.RANKABLE[target.level]:
         raise Http404
     window = edition.survey_window
-    through = _month_param(request, "through")
-    period = (
-        queries.Period.ending(last=through, months=_months_param(request))
-        if through
-        else queries.default_period(entity=target, window=window, months=_months_param(request))
+    through, months = form.choice()
+    period = queries.default_period(
+        entity=target, window=window, months=months, through=through and through.first_day()
     )
     standings = (
         queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
@@ -266,7 +299,8 @@ def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    ranked_level, period, standings = _leaderboard(request, target, edition)
+    form = _period_form(request)
+    ranked_level, period, standings = _leaderboard(request, target, edition, form)
     page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -281,9 +315,10 @@ def leaderboard(request, level: str, pk: int):
             "page": page,
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
-            "months_param": _months_param(request),
             "query": _without_page(request),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -294,7 +329,11 @@ def _comment_filters(request) -> queries.CommentFilters:
         try:
             csr_id = int(csr_id)
         except ValueError:
-            raise Http404 from None
+            raise AppError(
+                code="invalid_query",
+                message=_("The address holds an invalid value."),
+                details=[ErrorDetail(field="csr", message=_("Enter a whole number."))],
+            ) from None
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",
@@ -358,7 +397,10 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         data = tables.months_table(title=_("Months"), months=queries.monthly_metrics(entity=target, window=window))
     elif table == "members":
         child_level = queries.CHILD_LEVEL[level]
-        period = queries.default_period(entity=target, window=window, months=_months_param(request))
+        through, months = _period_form(request).choice()
+        period = queries.default_period(
+            entity=target, window=window, months=months, through=through and through.first_day()
+        )
         if child_level is None:
             raise Http404
         standings = (
@@ -370,7 +412,7 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        _ranked, _period, standings = _leaderboard(request, target, edition)
+        _ranked, _period, standings = _leaderboard(request, target, edition, _period_form(request))
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))

@@ -1,0 +1,65 @@
+"""The dashboards' period picker: a mistyped month is a form error on the page, and periods hold data."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from worldclass.accounts.tests.world import build_role_world
+from worldclass.core.months import Month
+from worldclass.portal.forms import PeriodForm
+from worldclass.portal.queries import Period
+from worldclass.portal.tests.factories import rollups_for
+
+pytestmark = pytest.mark.django_db
+JAN, FEB, MAR = dt.date(2015, 1, 1), dt.date(2015, 2, 1), dt.date(2015, 3, 1)
+
+
+@pytest.fixture
+def world():
+    return build_role_world()
+
+
+def client_for(world, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def test_a_mistyped_month_is_a_form_error_not_a_404(world):
+    response = client_for(world, "certifier_staff").get("/dashboard/organizations/?edition=2015&through=2025-13")
+    assert (response.status_code, response.context["period_form"].errors["through"]) == (
+        400,
+        ["Enter a month as YYYY-MM, for example 2025-06."],
+    )
+
+
+def test_a_mistyped_month_on_the_progress_page_is_shown_in_its_picker(world):
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/progress/?edition=2015&through=x")
+    assert (response.status_code, "Enter a month as YYYY-MM" in response.content.decode()) == (400, True)
+
+
+def test_the_organizations_overview_period_starts_with_the_first_month_with_data(world):
+    with scopes_disabled():
+        rollups_for(obj=world.org, level="organization", months=[MAR])
+    response = client_for(world, "certifier_staff").get("/dashboard/organizations/?edition=2015")
+    assert response.context["period"] == Period(first=MAR, last=MAR)
+
+
+def test_the_picker_chooses_the_months_and_the_last_month(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN, FEB, MAR])
+        rollups_for(obj=world.supervisor, level="supervisor", months=[JAN, FEB, MAR])
+    response = client_for(world, "supervisor").get(
+        f"/dashboard/supervisor/{world.supervisor.id}/?edition=2015&through=2015-02&months=1"
+    )
+    assert response.context["period"] == Period(first=FEB, last=FEB)
+
+
+def test_invalid_values_fall_back_to_the_defaults():
+    assert PeriodForm({"through": "2025-13", "months": "7"}).choice() == (None, 12)
+
+
+def test_valid_values_are_cleaned():
+    assert PeriodForm({"through": "2025-06", "months": "3"}).choice() == (Month(2025, 6), 3)
