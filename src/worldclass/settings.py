@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Data-driven labels (editions, categories, checklist items) in the active language, on every page.
+            "builtins": ["worldclass.core.templatetags.localized"],
         },
     },
 ]
@@ -160,6 +162,7 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["worldclass.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import grants_for
 
 
 @rules.predicate
@@ -14,14 +15,14 @@ def is_awards_staff(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return RoleAssignment.objects.filter(user=user, role=Role.CERTIFIER_STAFF).exists()
+    return Role.CERTIFIER_STAFF in grants_for(user).roles
 
 
 @rules.predicate
 def is_judge(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.filter(user=user, role=Role.JUDGE).exists()
+    return Role.JUDGE in grants_for(user).roles
 
 
 @rules.predicate
@@ -29,7 +30,7 @@ def is_applicant(user) -> bool:
     """Organization admins apply on behalf of their organization."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.filter(user=user, role=Role.ORG_ADMIN).exists()
+    return Role.ORG_ADMIN in grants_for(user).roles
 
 
 @rules.predicate

@@ -577,7 +577,9 @@ def category_add(request, pk: int):
     return _staff_cycle_post(
         request,
         pk,
-        lambda c, d: lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"]),
+        lambda c, d: (
+            lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"], name_fr=d["name_fr"])
+        ),
         forms.NameForm,
         _("Category added."),
     )
@@ -599,7 +601,9 @@ def category_rename(request, pk: int):
     return _category_post(
         request,
         pk,
-        lambda c, d: cycles_domain.rename_category(user=request.user, category=c, name=d["name"]),
+        lambda c, d: cycles_domain.rename_category(
+            user=request.user, category=c, name=d["name"], name_fr=d["name_fr"] if "name_fr" in request.POST else None
+        ),
         forms.NameForm,
         _("Category renamed."),
     )
@@ -623,7 +627,9 @@ def checklist_item_add(request, pk: int):
     return _category_post(
         request,
         pk,
-        lambda c, d: cycles_domain.add_checklist_item(user=request.user, category=c, text=d["text"]),
+        lambda c, d: cycles_domain.add_checklist_item(
+            user=request.user, category=c, text=d["text"], text_fr=d["text_fr"]
+        ),
         forms.ChecklistItemForm,
         _("Checklist item added."),
     )

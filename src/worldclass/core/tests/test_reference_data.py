@@ -17,3 +17,9 @@ def test_restoring_reference_data_keeps_existing_rows():
     before = list(Edition.objects.values_list("pk", flat=True))
     restore_reference_data()
     assert list(apps.get_model("certification.Edition").objects.values_list("pk", flat=True)) == before
+
+
+def test_restoring_reference_data_gives_the_editions_their_french_names():
+    Edition.objects.all().delete()
+    restore_reference_data()
+    assert Edition.objects.get(year=2015).name_fr == "Certification RPA de classe mondiale 2015"
