@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,33 +62,45 @@ def _link_page(request, code: str, language: str | None = None):
         return render(request, "operations/survey_closed.html", {"kind": kind}, status=status)
 
 
+def _survey_language(request, invitation) -> str:
+    """The language the customer switched to (`?lang=`), else the invitation's."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else invitation.language
+
+
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
-    """A customer's single-use survey page, in the customer's language."""
+    """A customer's single-use survey page, in the customer's language; the customer may switch to the other."""
     try:
         invitation = invitation_domain.invitation_for_token(token)
     except AppError as error:
         return _link_page(request, error.code)
     now = timezone.now()
-    with translation.override(invitation.language):
+    language = _survey_language(request, invitation)
+    with translation.override(language):
         try:
             invitation_domain.check_invitation_open(invitation, now=now)
         except AppError as error:
-            return _link_page(request, error.code, invitation.language)
+            return _link_page(request, error.code, language)
         form = SurveyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 invitation_domain.submit_web_answers(token=token, data=form.cleaned_data, now=now)
             except AppError as error:
                 if error.code in LINK_PAGES:
-                    return _link_page(request, error.code, invitation.language)
+                    return _link_page(request, error.code, language)
                 form.add_error(None, error.message)
             else:
                 return render(request, "operations/survey_thanks.html", {"site": invitation.site})
         response = render(
             request,
             "operations/survey.html",
-            {"form": form, "site": invitation.site, "language": invitation.language},
+            {
+                "form": form,
+                "site": invitation.site,
+                "language": language,
+                "other_languages": [(code, name) for code, name in settings.LANGUAGES if code != language],
+            },
             status=400 if request.method == "POST" else 200,
         )
     return response

@@ -124,3 +124,16 @@ def test_a_happy_answer_opens_no_case(invite, client):
     client.post(f"/survey/{token}/", GOOD)
     with scopes_disabled():
         assert RecoveryCase.objects.count() == 0
+
+
+def test_a_customer_may_switch_the_survey_to_the_other_language(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    page = client.get(f"/survey/{token}/?lang=en")
+    body = page.content.decode()
+    assert ('<html lang="en">' in body, 'href="?lang=fr"' in body, 'action="?lang=en"' in body) == (True, True, True)
+
+
+def test_an_unknown_survey_language_falls_back_to_the_invitations(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    page = client.get(f"/survey/{token}/?lang=xx")
+    assert '<html lang="fr">' in page.content.decode()
