@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,11 +18,14 @@ from django_scopes import scopes_disabled
 
 from worldclass.certificates import queries
 from worldclass.certificates.domain import revoke_certificate
+from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
+
+CERTIFICATES_PER_PAGE = 50
 
 
 def _require_staff(request) -> None:
@@ -31,15 +35,35 @@ def _require_staff(request) -> None:
 
 @login_required
 def certificate_list(request):
-    """The certificates the signed-in user holds or manages."""
+    """The certificates the signed-in user holds or manages, filtered, sorted and paged."""
     if not queries.has_certificate_access(request.user):
         raise PermissionDenied
-    certificates = list(queries.certificates_visible_to(request.user).order_by("-issued_at", "serial"))
-    rows = [(certificate, queries.certificate_status(certificate)) for certificate in certificates]
+    visible = queries.certificates_visible_to(request.user)
+    form = CertificateListForm(
+        request.GET,
+        organization_ids=visible.values("organization_id"),
+        site_ids=visible.exclude(certification__site=None).values("certification__site_id"),
+    )
+    certificates = queries.sort_certificates(
+        queries.filter_certificates(visible, filters=form.filters()), sort=form.ordering()
+    )
+    page = Paginator(certificates, CERTIFICATES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (certificate, queries.certificate_status(certificate), queries.expires_on(certificate)) for certificate in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "certificates/list.html",
-        {"rows": rows, "is_staff": queries.is_certifier_staff(request.user)},
+        {
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "is_staff": queries.is_certifier_staff(request.user),
+        },
+        status=400 if form.errors else 200,
     )
 
 

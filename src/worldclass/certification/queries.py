@@ -152,3 +152,15 @@ def entity_status(*, edition: Edition, level: str, entity_id: int, through: Mont
         if entity.level == level and entity.entity_pk == entity_id:
             return entity
     raise NotFound(f"No {level} {entity_id} with survey data up to {through} under edition {edition.year}.")
+
+
+def site_statuses(*, edition: Edition, organization_id: int, through: Month) -> list[EntityResult]:
+    """The organization's sites with survey data, each evaluated at a month: what decides the organization."""
+    with scopes_disabled():  # Looking up the organization by id; the caller has checked who may see it.
+        organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound(f"There is no organization {organization_id}.")
+    evaluation = evaluate_rules(
+        rules=EditionRules.from_edition(edition), through=through, organization=organization, level=Level.SITE
+    )
+    return [entity for entity in evaluation.entities if entity.level == Level.SITE]

@@ -4,7 +4,9 @@ from django.utils.translation import get_language
 
 
 def in_active_language(obj, field: str = "name") -> str:
-    french = getattr(obj, f"{field}_fr", "")
+    """`obj.<field>_fr` in French when set, else `obj.<field>`; a dict (signed facts) is read by key."""
+    read = obj.get if isinstance(obj, dict) else lambda name, default=None: getattr(obj, name, default)
+    french = read(f"{field}_fr", "")
     if french and (get_language() or "").startswith("fr"):
         return french
-    return getattr(obj, field)
+    return read(field, "")

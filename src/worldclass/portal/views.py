@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.certification.queries import site_statuses
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.forms import MonthField
 from worldclass.core.months import Month
@@ -226,6 +227,16 @@ def _through(target: queries.Entity, edition, form: PeriodForm) -> Month | None:
     return None if latest is None else Month.of(latest)
 
 
+def _site_statuses(request, target: queries.Entity, edition, through: Month) -> list[tuple]:
+    """(site, status) for the organization's sites the user may see, by name; status None without data."""
+    statuses = {
+        result.entity_pk: result
+        for result in site_statuses(edition=edition, organization_id=target.id, through=through)
+    }
+    sites = queries.Site.objects.filter(organization_id=target.id).order_by("name")
+    return [(site, statuses.get(site.id)) for site in sites if can_view_site(request.user, site)]
+
+
 @login_required
 def progress(request, level: str, pk: int):
     """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
@@ -234,6 +245,7 @@ def progress(request, level: str, pk: int):
     form = _period_form(request)
     through = _through(target, edition, form)
     result = None if through is None else progress_for(entity=target, edition=edition, through=through)
+    sites = _site_statuses(request, target, edition, through) if level == "organization" and through else []
     return render(
         request,
         "portal/progress.html",
@@ -244,6 +256,8 @@ def progress(request, level: str, pk: int):
             "progress": result,
             "rankable": queries.RANKABLE[level],
             "extra_params": [("through", str(through))] if request.GET.get("through") else [],
+            "is_current_month": through == Month.of(timezone.localdate()),
+            "sites": sites,
             **_period_context(request, form),
         },
         status=_status(form),

@@ -42,7 +42,7 @@ def test_csr_sees_only_their_own_certificates(client, unscoped):
     mine = certified_with_certificate()
     certified_with_certificate(person__organization=mine.organization)
     client.force_login(user_with_role("casey", "csr", organization=mine.organization, person=mine.certification.person))
-    assert [certificate.serial for certificate, _status in client.get("/certificates/").context["rows"]] == [
+    assert [certificate.serial for certificate, _status, _expiry in client.get("/certificates/").context["rows"]] == [
         mine.serial
     ]
 

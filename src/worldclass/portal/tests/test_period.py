@@ -63,3 +63,27 @@ def test_invalid_values_fall_back_to_the_defaults():
 
 def test_valid_values_are_cleaned():
     assert PeriodForm({"through": "2025-06", "months": "3"}).choice() == (Month(2025, 6), 3)
+
+
+def test_organization_progress_lists_its_sites_with_their_status(world):
+    with scopes_disabled():
+        rollups_for(obj=world.org, level="organization", months=[MAR], eligible=900)
+        rollups_for(obj=world.site, level="site", months=[MAR], eligible=900)
+    response = client_for(world, "org_admin").get(f"/dashboard/organization/{world.org.id}/progress/?edition=2015")
+    rows = [(site.code, status is not None) for site, status in response.context["sites"]]
+    assert rows == [("hal", False), ("tor", True)]
+
+
+def test_a_past_month_is_not_called_this_month(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[MAR], eligible=30)
+    body = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/progress/?edition=2015").content.decode()
+    assert ("this month" in body, "The rest of 2015-03" in body) == (False, True)
+
+
+def test_counts_have_thousands_separators():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert Template("{{ n|grouped }}").render(Context({"n": 3860})) == "3,860"
