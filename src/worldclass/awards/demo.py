@@ -3,6 +3,7 @@ applications with its six judges. Idempotent: running it again changes nothing."
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
-from worldclass.awards.domain.cycles import create_cycle, example_deadlines, seed_2019_deadlines
+from worldclass.awards.domain.cycles import create_cycle, example_deadlines
 from worldclass.awards.domain.panel import add_panel_member, assign_judge
 from worldclass.awards.models import (
     Application,
@@ -38,6 +39,11 @@ PRACTICES = [
     ("Callback promise", "Customers who would wait get a callback within the hour, with their case already read."),
     ("Answer-first search", "The website answers the question before offering the phone number, from real calls."),
 ]
+
+
+def seed_2019_deadlines() -> dict[str, dt.date]:
+    """The seed's 2019-2020 dates: Sep 30, Oct 18, interviews Oct 18-Nov 29, Dec 6, Dec 20, Feb 15."""
+    return example_deadlines(year=2019)
 
 
 def _user(username: str, *, email: str, is_staff: bool = False) -> tuple[User, bool]:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from worldclass.certificates.queries import CertificateFilters
-from worldclass.certification.models import Edition, Level
+from worldclass.certification.queries import LEVEL_CHOICES, editions_newest_first
 from worldclass.directory.models import Organization, Site
 
 STATUS_CHOICES = [("valid", _("Valid")), ("expired", _("Expired")), ("revoked", _("Revoked"))]
@@ -28,7 +28,7 @@ def _any(choices) -> list:
 class CertificateListForm(forms.Form):
     organization = forms.TypedChoiceField(label=_("Organization"), required=False, coerce=int, empty_value=None)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=_any(Level.choices))
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=_any(LEVEL_CHOICES))
     edition = forms.TypedChoiceField(label=_("Edition"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_any(STATUS_CHOICES))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
@@ -39,7 +39,7 @@ class CertificateListForm(forms.Form):
         self.fields["organization"].choices = _any([(o.id, o.name) for o in organizations])
         sites = Site.objects.filter(id__in=site_ids).select_related("organization").order_by("name")
         self.fields["site"].choices = _any([(s.id, str(s)) for s in sites])
-        self.fields["edition"].choices = _any([(e.year, str(e)) for e in Edition.objects.order_by("-year")])
+        self.fields["edition"].choices = _any([(e.year, str(e)) for e in editions_newest_first()])
         for name, field in self.fields.items():
             css = "form-select form-select-sm"
             field.widget.attrs.update({"class": css, "id": f"filter-{name}"})

@@ -12,6 +12,7 @@ from worldclass.accounts.rules import grants_for
 from worldclass.certificates.models import Certificate
 from worldclass.certification.models import Certification, Level
 from worldclass.core.months import Month
+from worldclass.directory.models import Site
 
 
 def is_certifier_staff(user) -> bool:
@@ -144,8 +145,6 @@ def certificate_status(certificate: Certificate, *, today: dt.date | None = None
 
 def trophy_orders(*, year: int | None = None) -> list[dict]:
     """What to engrave and where to ship, for every certified site and organization with a live certificate."""
-    from worldclass.directory.models import Site
-
     certificates = (
         Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=[Level.SITE, Level.ORGANIZATION])
         .select_related("certification__edition", "certification__organization", "certification__site")

@@ -1,4 +1,6 @@
-"""The operations pages' permissions, named for the navigation; the predicates are the ones the views call."""
+"""The operations pages' permissions, named for the navigation; the predicates are the ones the views call.
+
+Registered from OperationsConfig.ready (django-rules autodiscovers only `rules` modules)."""
 
 import rules
 

@@ -1,4 +1,6 @@
-"""The certificate pages' permissions, named for the navigation; the predicates are the ones the views call."""
+"""The certificate pages' permissions, named for the navigation; the predicates are the ones the views call.
+
+Registered from CertificatesConfig.ready (django-rules autodiscovers only `rules` modules)."""
 
 import rules
 
