@@ -38,6 +38,18 @@ class SurveyForm(forms.Form):
     )
 
 
+def labelled_answers(answers: dict) -> list[tuple[str, str]]:
+    """Recorded answers as the customer saw them: each question's wording and the answer in words."""
+    fields = SurveyForm.base_fields
+    words = {True: _("Yes"), False: _("No"), None: "\u2013", "": "\u2013"}
+    rows = []
+    for name, value in answers.items():
+        label = fields[name].label if name in fields else name.replace("_", " ").capitalize()
+        shown = words[value] if isinstance(value, bool) or value in (None, "") else value
+        rows.append((str(label), str(shown)))
+    return rows
+
+
 class InterviewForm(SurveyForm):
     """The interviewer records either the answers or a disposition."""
 

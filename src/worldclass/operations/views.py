@@ -19,7 +19,7 @@ from worldclass.core.months import Month
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
 from worldclass.operations.domain.recovery import update_case
-from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm
+from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm, labelled_answers
 from worldclass.operations.models import Channel, Invitation, RecoveryCase
 
 
@@ -330,4 +330,8 @@ def qa_review(request, invitation_id: int):
             form.add_error(None, str(error))
         else:
             return redirect("operations:qa_list")
-    return render(request, "operations/qa_review.html", {"invitation": invitation, "form": form})
+    return render(
+        request,
+        "operations/qa_review.html",
+        {"invitation": invitation, "form": form, "answers": labelled_answers(invitation.answers)},
+    )

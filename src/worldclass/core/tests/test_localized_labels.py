@@ -35,3 +35,21 @@ def test_dates_follow_the_active_language():
 
     with translation.override("fr"):
         assert _render('{{ day|date:"DATE_FORMAT" }}', day=dt.date(2027, 10, 18)) == "18 octobre 2027"
+
+
+def test_a_moment_shows_in_the_sites_time_zone_with_its_name():
+    import datetime as dt
+
+    moment = dt.datetime(2026, 1, 5, 19, 30, tzinfo=dt.UTC)
+    with translation.override("en"):
+        assert _render("{{ at|in_zone:zone }}", at=moment, zone="America/Toronto") == (
+            "01/05/2026 2:30 p.m. (America/Toronto)"
+        )
+
+
+def test_an_unknown_time_zone_falls_back_to_utc():
+    import datetime as dt
+
+    moment = dt.datetime(2026, 1, 5, 19, 30, tzinfo=dt.UTC)
+    with translation.override("fr"):
+        assert _render("{{ at|in_zone:zone }}", at=moment, zone="Mars/Olympus") == "05/01/2026 19:30 (UTC)"

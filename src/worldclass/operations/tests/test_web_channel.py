@@ -137,3 +137,13 @@ def test_an_unknown_survey_language_falls_back_to_the_invitations(invite, client
     token = issue_web_link(invitation=invite("web", language="fr"))
     page = client.get(f"/survey/{token}/?lang=xx")
     assert '<html lang="fr">' in page.content.decode()
+
+
+def test_recorded_answers_read_as_the_customer_saw_them():
+    from worldclass.operations.forms import labelled_answers
+
+    assert labelled_answers({"overall_sat": 5, "resolved": True, "comment": ""}) == [
+        ("Overall, how satisfied are you with your call? (1 = very dissatisfied, 5 = very satisfied)", "5"),
+        ("Was your issue resolved?", "Yes"),
+        ("Anything else you would like to tell us? (optional)", "\u2013"),
+    ]
