@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django_scopes import scopes_disabled
 
 from worldclass.core.stats import wilson_interval
@@ -93,6 +93,12 @@ def _month_sets(*, site_ids, month: dt.date):
     invitations = Invitation.objects.filter(call__site_id__in=site_ids, call__sample_month=month)
     cases = RecoveryCase.objects.filter(site_id__in=site_ids, response__call_month=month)
     return calls, invitations, cases
+
+
+def latest_call_month(*, site_ids) -> dt.date | None:
+    """The most recent sample month with calls at any of these sites (the caller passes only visible sites)."""
+    with scopes_disabled():
+        return Call.objects.filter(site_id__in=list(site_ids)).aggregate(latest=Max("sample_month"))["latest"]
 
 
 def site_rows(*, sites, month: dt.date) -> list[OpsRow]:

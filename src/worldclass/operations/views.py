@@ -32,11 +32,13 @@ def _forbidden(request, message: str | None = None):
     )
 
 
-def _month(request) -> Month:
+def _month(request, *, sites) -> Month:
+    """The month asked for, else the latest month with calls at these sites, else the current month."""
     try:
         return Month.parse(request.GET.get("month", ""))
     except ValueError:
-        return Month.of(timezone.now().date())
+        latest = queries.latest_call_month(site_ids=[site.pk for site in sites])
+        return Month.of(latest or timezone.now().date())
 
 
 def _visible_site(request, site_id: int):
@@ -113,8 +115,8 @@ def survey(request, token: str):
 def operations_home(request):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
-    month = _month(request)
     sites = access.visible_sites(request.user)
+    month = _month(request, sites=sites)
     rows = queries.site_rows(sites=sites, month=month.first_day())
     return render(
         request,
@@ -128,7 +130,7 @@ def site_report(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     site = _visible_site(request, site_id)
-    month = _month(request)
+    month = _month(request, sites=[site])
     rows = queries.csr_rows(site=site, month=month.first_day())
     summary = queries.site_rows(sites=[site], month=month.first_day())[0]
     return render(
@@ -150,7 +152,7 @@ def site_export(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     site = _visible_site(request, site_id)
-    month = _month(request)
+    month = _month(request, sites=[site])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="operations-{site.code}-{month}.csv"'
     writer = csv.writer(response)

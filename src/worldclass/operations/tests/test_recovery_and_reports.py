@@ -148,3 +148,11 @@ def test_audit_page_publishes_the_commitment(invite, unscoped):
     key = SampleKey.objects.get()
     assert key.commitment_sha256 in page
     assert key.key_hex not in page
+
+
+def test_the_operations_page_opens_on_the_latest_month_with_calls(invite, unscoped):
+    invitation = invite("web", ended_ago=dt.timedelta(days=70))
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get("/operations/")
+    assert str(page.context["month"]) == f"{invitation.call.sample_month:%Y-%m}"
