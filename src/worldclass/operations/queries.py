@@ -126,18 +126,41 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
     return list(rows.values())
 
 
+CASE_SORTS = {"due": ("due_at", "id"), "-due": ("-due_at", "-id"), "site": ("site__name", "due_at", "id")}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the cases list (page, API or export) is narrowed to: None or empty means any."""
+
+    site_id: int | None = None
+    status: str | None = None
+    overdue_only: bool = False
+    sort: str = "due"
+
+
+def cases_for(*, site_ids, now: dt.datetime, filters: CaseFilters = CaseFilters()):
+    """Follow-up cases of the given sites (open ones unless a status is asked for), each marked overdue or not."""
+    with scopes_disabled():
+        queryset = RecoveryCase.objects.filter(site_id__in=site_ids)
+        if filters.site_id is not None:
+            queryset = queryset.filter(site_id=filters.site_id)
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        else:
+            queryset = queryset.exclude(status=RecoveryCase.Status.CLOSED)
+        if filters.overdue_only:
+            queryset = queryset.filter(due_at__lt=now).exclude(status=RecoveryCase.Status.CLOSED)
+        order = CASE_SORTS.get(filters.sort, CASE_SORTS["due"])
+        cases = list(queryset.select_related("site", "owner", "response").order_by(*order))
+    for case in cases:
+        case.is_overdue = case.due_at < now and case.status != RecoveryCase.Status.CLOSED
+    return cases
+
+
 def open_cases_for(*, site_ids, now: dt.datetime):
     """Open follow-up cases of the given sites, soonest due first, each marked overdue or not."""
-    with scopes_disabled():
-        cases = list(
-            RecoveryCase.objects.filter(site_id__in=site_ids)
-            .exclude(status=RecoveryCase.Status.CLOSED)
-            .select_related("site", "owner", "response")
-            .order_by("due_at", "id")
-        )
-    for case in cases:
-        case.is_overdue = case.due_at < now
-    return cases
+    return cases_for(site_ids=site_ids, now=now)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -19,7 +20,7 @@ from worldclass.core.months import Month
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
 from worldclass.operations.domain.recovery import update_case
-from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm, labelled_answers
+from worldclass.operations.forms import CaseForm, CaseListForm, InterviewForm, ReviewForm, SurveyForm, labelled_answers
 from worldclass.operations.models import Channel, Invitation, RecoveryCase
 
 
@@ -30,6 +31,9 @@ def _forbidden(request, message: str | None = None):
         {"title": _("Not allowed"), "message": message or _("You do not have access to this page.")},
         status=403,
     )
+
+
+CASES_PER_PAGE = 50
 
 
 def _month(request, *, sites) -> Month:
@@ -210,8 +214,17 @@ def cases(request):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     sites = access.visible_sites(request.user)
-    open_cases = queries.open_cases_for(site_ids=[s.pk for s in sites], now=timezone.now())
-    return render(request, "operations/cases.html", {"cases": open_cases})
+    form = CaseListForm(request.GET, sites=sites)
+    found = queries.cases_for(site_ids=[s.pk for s in sites], now=timezone.now(), filters=form.filters())
+    page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "operations/cases.html",
+        {"cases": page, "page": page, "form": form, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
