@@ -143,8 +143,9 @@ def certificate_status(certificate: Certificate, *, today: dt.date | None = None
     return "valid"
 
 
-def trophy_orders(*, year: int | None = None) -> list[dict]:
-    """What to engrave and where to ship, for every certified site and organization with a live certificate."""
+def trophy_orders(*, year: int | None = None, level: str | None = None) -> list[dict]:
+    """What to engrave and where to ship, for every certified site and organization with a live certificate
+    (of one edition year and one of the two levels, when given)."""
     certificates = (
         Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=[Level.SITE, Level.ORGANIZATION])
         .select_related("certification__edition", "certification__organization", "certification__site")
@@ -152,6 +153,8 @@ def trophy_orders(*, year: int | None = None) -> list[dict]:
     )
     if year is not None:
         certificates = certificates.filter(certification__edition__year=year)
+    if level in (Level.SITE, Level.ORGANIZATION):
+        certificates = certificates.filter(certification__level=level)
     certificates = list(certificates)
     organization_ids = {
         c.certification.organization_id for c in certificates if c.certification.level == "organization"

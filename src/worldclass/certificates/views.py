@@ -26,6 +26,7 @@ from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 
 CERTIFICATES_PER_PAGE = 50
+TROPHIES_PER_PAGE = 50
 
 
 def _require_staff(request) -> None:
@@ -162,7 +163,16 @@ def trophies(request):
     """Staff: the trophies to engrave and ship, for certified sites and organizations."""
     _require_staff(request)
     year = _trophy_year(request)
-    return render(request, "certificates/trophies.html", {"rows": queries.trophy_orders(year=year), "year": year})
+    level = request.GET.get("level") or None
+    rows = queries.trophy_orders(year=year, level=level)
+    page = Paginator(rows, TROPHIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certificates/trophies.html",
+        {"rows": page, "page": page, "query": query.urlencode(), "year": year, "level": level},
+    )
 
 
 TROPHY_COLUMNS = [

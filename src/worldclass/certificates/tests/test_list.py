@@ -89,3 +89,16 @@ def test_the_api_filters_by_status_too(client, staff):
     client.force_login(staff)
     body = client.get("/api/v1/certifications/?status=expired").json()
     assert [row["certificate_serial"] for row in body["results"]] == [expired.serial]
+
+
+def test_trophy_orders_filter_by_level(client, staff):
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    site = SiteFactory(name="Halifax")
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    client.force_login(staff)
+    rows = client.get("/certificates/trophies/?level=site").context["rows"]
+    assert [row["entity"] for row in rows] == ["Halifax"]
