@@ -322,3 +322,17 @@ def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPan
     return RecoveryPanel(
         cases=cases[:limit], open_count=len(cases), overdue_count=sum(1 for case in cases if case.is_overdue)
     )
+
+
+# How a leaderboard may be ordered besides its rank: by name, or by sample size (largest first).
+STANDING_SORTS = {
+    "rank": None,
+    "name": lambda standing: str(standing.obj).casefold(),
+    "surveys": lambda standing: -standing.metrics.eligible,
+}
+
+
+def sort_standings(standings: list[Standing], *, sort: str) -> list[Standing]:
+    """The standings in the asked order; ranks stay as ranked. Unknown orders keep the rank order."""
+    key = STANDING_SORTS.get(sort)
+    return standings if key is None else sorted(standings, key=key)

@@ -315,6 +315,8 @@ def leaderboard(request, level: str, pk: int):
     edition = queries.choose_edition(year=request.GET.get("edition"))
     form = _period_form(request)
     ranked_level, period, standings = _leaderboard(request, target, edition, form)
+    sort = request.GET.get("sort", "rank")
+    standings = queries.sort_standings(standings, sort=sort)
     page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -327,6 +329,7 @@ def leaderboard(request, level: str, pk: int):
             "ranked_level": ranked_level,
             "period": period,
             "page": page,
+            "sort": sort,
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": _without_page(request),

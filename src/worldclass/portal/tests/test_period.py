@@ -87,3 +87,25 @@ def test_counts_have_thousands_separators():
 
     with translation.override("en"):
         assert Template("{{ n|grouped }}").render(Context({"n": 3860})) == "3,860"
+
+
+def test_a_leaderboard_can_be_ordered_by_name(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[MAR], eligible=40)
+        rollups_for(obj=world.teammate, level="csr", months=[MAR], eligible=80)
+        rollups_for(obj=world.supervisor, level="supervisor", months=[MAR], eligible=120)
+    response = client_for(world, "supervisor").get(
+        f"/dashboard/supervisor/{world.supervisor.id}/leaderboard/?edition=2015&sort=name"
+    )
+    assert [standing.obj.name for standing in response.context["page"]] == ["Casey CSR", "Toni Teammate"]
+
+
+def test_a_leaderboard_can_put_the_largest_samples_first(world):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[MAR], eligible=40)
+        rollups_for(obj=world.teammate, level="csr", months=[MAR], eligible=80)
+        rollups_for(obj=world.supervisor, level="supervisor", months=[MAR], eligible=120)
+    response = client_for(world, "supervisor").get(
+        f"/dashboard/supervisor/{world.supervisor.id}/leaderboard/?edition=2015&sort=surveys"
+    )
+    assert [standing.obj.name for standing in response.context["page"]] == ["Toni Teammate", "Casey CSR"]
