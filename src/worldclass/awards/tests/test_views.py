@@ -127,3 +127,16 @@ def test_the_awards_home_lists_the_17_categories(cycle):
 def test_the_pages_are_translated_to_french(cycle):
     content = Client(headers={"accept-language": "fr"}).get("/awards/").content.decode()
     assert "Prix des meilleures pratiques CX" in content
+
+
+def test_the_staff_cycle_page_filters_applications_by_category(cycle, categories, staff):
+    wanted = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("wanted"))
+    submitted_application(cycle=cycle, category=categories[0], user=applicant_user("other"))
+    response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?category={categories[1].pk}")
+    assert [application.pk for application in response.context["applications"]] == [wanted.pk]
+
+
+def test_the_staff_cycle_page_filters_applications_by_status(cycle, categories, staff):
+    submitted_application(cycle=cycle, category=categories[0], user=applicant_user("sent"))
+    response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?status=draft")
+    assert list(response.context["applications"]) == []
