@@ -18,7 +18,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0002_editions_2008_2015'),
+        ('certification', '0003_program_years'),
     ]
 
     operations = [
