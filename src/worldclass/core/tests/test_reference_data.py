@@ -23,7 +23,9 @@ def test_restoring_reference_data_keeps_existing_rows():
     assert list(apps.get_model("certification.Edition").objects.values_list("pk", flat=True)) == before
 
 
-def test_restoring_reference_data_gives_the_editions_their_french_names():
-    Edition.objects.all().delete()
-    restore_reference_data()
+def test_the_french_names_migration_names_the_default_editions():
+    import importlib
+
+    Edition.objects.filter(year=2015).update(name_fr="")
+    importlib.import_module("worldclass.certification.migrations.0004_edition_french_names").load(apps, None)
     assert Edition.objects.get(year=2015).name_fr == "Certification RPA de classe mondiale 2015"
