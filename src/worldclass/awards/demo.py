@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import enroll_known_authenticator
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.awards.domain.cycles import create_cycle, example_deadlines
 from worldclass.awards.domain.panel import add_panel_member, assign_judge
@@ -23,7 +24,7 @@ from worldclass.awards.models import (
     Scorecard,
     WinnerDecision,
 )
-from worldclass.demo import DEMO_PASSWORD
+from worldclass.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from worldclass.directory.models import Organization
 
 JUDGES = [f"awards-judge{n}" for n in range(1, 7)]
@@ -65,6 +66,9 @@ def populate_demo(*, seed: int, stdout) -> None:
             judge, _ = _user(username, email=f"{username}@example.com")
             RoleAssignment.objects.get_or_create(user=judge, role=Role.JUDGE)
             judges.append(judge)
+        # Staff and judges log in with a second factor: the demo's documented authenticator key.
+        for user in [staff, *judges]:
+            enroll_known_authenticator(user=user, secret_base32=DEMO_TOTP_SECRET, recovery_codes=[])
         applicants = []
         for username, code, name, is_client in APPLICANTS:
             organization, _ = Organization.objects.get_or_create(
@@ -89,6 +93,7 @@ def populate_demo(*, seed: int, stdout) -> None:
                     assign_judge(user=staff, category=category, judge=judge)
     stdout.write(f"Awards demo accounts (password {DEMO_PASSWORD!r}):\n")
     stdout.write(f"  staff: {STAFF}\n  judges: {', '.join(JUDGES)}\n")
+    stdout.write(f"  (staff and judges: second factor with the authenticator key {DEMO_TOTP_SECRET})\n")
     stdout.write(f"  applicants: {', '.join(a[0] for a in APPLICANTS)}\n")
 
 

@@ -4,7 +4,8 @@ Registered from CertificatesConfig.ready (django-rules autodiscovers only `rules
 
 import rules
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
 
 rules.add_perm("certificates.view_list", rules.predicate(queries.has_certificate_access, name="has_certificate_access"))
-rules.add_perm("certificates.manage", rules.predicate(queries.is_certifier_staff, name="is_certifier_staff"))
+rules.add_perm("certificates.manage", is_certifier_staff)

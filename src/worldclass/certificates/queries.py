@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from worldclass.accounts.rules import grants_for
+from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.models import Certificate
-from worldclass.certification.models import Certification, Level
+from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
 from worldclass.directory.models import Site
 
-
-def is_certifier_staff(user) -> bool:
-    """Django staff, superusers and holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or grants_for(user).all_organizations
+if TYPE_CHECKING:
+    from worldclass.certification.models import Certification
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:
@@ -48,7 +45,7 @@ def has_certificate_access(user) -> bool:
 def certifications_visible_to(user) -> QuerySet[Certification]:
     """Staff: all; org admins: their organization; site managers: their sites and their people; CSRs and
     supervisors: their own certifications. Call inside the user's tenant scope."""
-    queryset = Certification.objects.all()
+    queryset = certifications()
     allowed = _visibility(user)
     return queryset if allowed is None else queryset.filter(allowed)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
 from worldclass.certificates.domain import revoke_certificate
 from worldclass.certificates.forms import CertificateListForm
@@ -24,13 +23,14 @@ from worldclass.certificates.pdf import render_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
+from worldclass.core.exports import Table, csv_response
 
 CERTIFICATES_PER_PAGE = 50
 TROPHIES_PER_PAGE = 50
 
 
 def _require_staff(request) -> None:
-    if not queries.is_certifier_staff(request.user):
+    if not is_certifier_staff(request.user):
         raise PermissionDenied
 
 
@@ -62,7 +62,7 @@ def certificate_list(request):
             "page": page,
             "form": form,
             "query": query.urlencode(),
-            "is_staff": queries.is_certifier_staff(request.user),
+            "certifier_staff": is_certifier_staff(request.user),
         },
         status=400 if form.errors else 200,
     )
@@ -97,7 +97,7 @@ def verify(request, serial: str):
             "certificate": certificate,
             "facts": certificate.facts,
             "status": status,
-            "can_revoke": status != "revoked" and queries.is_certifier_staff(request.user),
+            "can_revoke": status != "revoked" and is_certifier_staff(request.user),
         },
     )
 
@@ -194,9 +194,9 @@ def trophies_csv(request):
     """Staff: the trophy order list as CSV, for the engraver."""
     _require_staff(request)
     year = _trophy_year(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="trophy-orders{"-" + str(year) if year else ""}.csv"'
-    writer = csv.DictWriter(response, fieldnames=TROPHY_COLUMNS)
-    writer.writeheader()
-    writer.writerows(queries.trophy_orders(year=year))
-    return response
+    table = Table(
+        title=_("Trophy orders"),
+        columns=TROPHY_COLUMNS,
+        rows=[[order[column] for column in TROPHY_COLUMNS] for order in queries.trophy_orders(year=year)],
+    )
+    return csv_response(table, filename=f"trophy-orders{'-' + str(year) if year else ''}.csv")

@@ -25,12 +25,16 @@ class NavEntry:
     label: str | Promise
     url_name: str
     audience: str
+    # The page asks `user.has_perm`, so Django's superuser shortcut opens it (see the module docstring).
+    superuser_opens: bool = False
 
     def offered_to(self, user) -> bool:
         if self.audience == EVERYONE:
             return True
         if self.audience == ANONYMOUS:
             return not user.is_authenticated
+        if self.superuser_opens and user.is_active and user.is_superuser:
+            return True
         return user.is_authenticated and rules.has_perm(self.audience, user)
 
 
@@ -43,7 +47,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Interviews"), "operations:interviewer_queue", "operations.interview"),
     NavEntry(_("Interview QA"), "operations:qa_list", "operations.review_interviews"),
     NavEntry(_("Awards"), "awards:home", EVERYONE),
-    NavEntry(_("My applications"), "awards:my_applications", "awards.apply"),
+    NavEntry(_("My applications"), "awards:my_applications", "awards.apply", superuser_opens=True),
     NavEntry(_("Judging"), "awards:judging", "awards.judge"),
     NavEntry(_("Run the awards"), "awards:staff_cycles", "awards.run_awards"),
     NavEntry(_("Register to apply"), "awards:register", ANONYMOUS),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
 from worldclass.core.errors import AppError, PermissionDenied
+from worldclass.core.exports import Table, csv_response
+from worldclass.core.forms import month_param
 from worldclass.core.months import Month
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
@@ -37,12 +38,13 @@ CASES_PER_PAGE = 50
 
 
 def _month(request, *, sites) -> Month:
-    """The month asked for, else the latest month with calls at these sites, else the current month."""
-    try:
-        return Month.parse(request.GET.get("month", ""))
-    except ValueError:
-        latest = queries.latest_call_month(site_ids=[site.pk for site in sites])
-        return Month.of(latest or timezone.now().date())
+    """The ?month=YYYY-MM asked for, else the latest month with calls at these sites, else the current month; a
+    malformed one is refused as an invalid query (a 400 page naming it), as the dashboards' period picker does."""
+    asked = month_param(request.GET, "month")
+    if asked is not None:
+        return asked
+    latest = queries.latest_call_month(site_ids=[site.pk for site in sites])
+    return Month.of(latest or timezone.now().date())
 
 
 def _visible_site(request, site_id: int):
@@ -130,6 +132,14 @@ def operations_home(request):
 
 
 @login_required
+def integrity(request):
+    """The latest results of the daily integrity checks, for certifier staff."""
+    if not access.is_certifier_staff(request.user):
+        return _forbidden(request)
+    return render(request, "operations/integrity.html", {"checks": queries.latest_integrity_checks()})
+
+
+@login_required
 def site_report(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
@@ -157,21 +167,17 @@ def site_export(request, site_id: int):
         return _forbidden(request)
     site = _visible_site(request, site_id)
     month = _month(request, sites=[site])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="operations-{site.code}-{month}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
-            "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
-            "open_cases", "quota", "quota_progress",
-        ]
-    )  # fmt: skip
+    columns = [
+        "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
+        "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
+        "open_cases", "quota", "quota_progress",
+    ]  # fmt: skip
     summary = queries.site_rows(sites=[site], month=month.first_day())
-    for level, rows in (("site", summary), ("csr", queries.csr_rows(site=site, month=month.first_day()))):
-        for row in rows:
+    rows = []
+    for level, level_rows in (("site", summary), ("csr", queries.csr_rows(site=site, month=month.first_day()))):
+        for row in level_rows:
             interval = row.response_interval
-            writer.writerow(
+            rows.append(
                 [
                     level,
                     row.label,
@@ -191,7 +197,8 @@ def site_export(request, site_id: int):
                     _fmt(row.quota_progress),
                 ]
             )
-    return response
+    table = Table(title=f"{site.code} {month}", columns=columns, rows=rows)
+    return csv_response(table, filename=f"operations-{site.code}-{month}.csv")
 
 
 def _fmt(value, digits: int = 4) -> str:

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import F, Max, Min, Q, QuerySet, Sum
+from django.db.models import F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup, SurveyWindow
+from worldclass.certification.queries import (
+    all_editions,
+    edition_of_year,
+    latest_edition,
+    level_rule_for,
+    rollups_of,
+)
 from worldclass.core.months import Month
-from worldclass.core.stats import wilson_interval
+from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Organization, Person, Site
-from worldclass.operations import access as operations_access
-from worldclass.operations.queries import open_cases_for
-from worldclass.surveys.models import SurveyResponse
+from worldclass.operations.queries import open_cases_for, sites_handling_cases_for
+from worldclass.surveys.queries import customer_comments
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import Edition, LevelRule, SurveyWindow
 
 LEVELS = ["organization", "site", "supervisor", "csr"]
 # (key, rollup count, label); every rate is among eligible surveys.
@@ -118,18 +128,18 @@ def resolve_entity(*, level: str, pk: int) -> Entity:
 
 
 def editions() -> list[Edition]:
-    return list(Edition.objects.select_related("survey_window").order_by("year"))
+    return list(all_editions())
 
 
 def choose_edition(*, year: str | None) -> Edition:
     """The edition asked for, or the latest one."""
-    queryset = Edition.objects.select_related("survey_window")
     if year:
         try:
-            return queryset.get(year=int(year))
-        except (ValueError, Edition.DoesNotExist):
+            edition = edition_of_year(year=int(year))
+        except ValueError:
             raise Http404 from None
-    edition = queryset.order_by("-year").first()
+    else:
+        edition = latest_edition()
     if edition is None:
         raise Http404
     return edition
@@ -137,9 +147,7 @@ def choose_edition(*, year: str | None) -> Edition:
 
 def level_rule(*, edition: Edition, level: str) -> LevelRule | None:
     """The edition's threshold and minimum sample for a level (organizations have none of their own)."""
-    if level == Level.ORGANIZATION:
-        return None
-    return LevelRule.objects.filter(edition=edition, level=level).first()
+    return level_rule_for(edition=edition, level=level)
 
 
 def _sums() -> dict:
@@ -149,7 +157,8 @@ def _sums() -> dict:
 def monthly_metrics(*, entity: Entity, window: SurveyWindow) -> list[tuple[dt.date, Metrics]]:
     """The entity's counts and rates per call month, oldest first."""
     rows = (
-        MonthlyRollup.objects.filter(window=window, level=entity.level, entity_id=entity.id)
+        rollups_of(window=window, level=entity.level)
+        .filter(entity_id=entity.id)
         .order_by("month")
         .values("month", *COUNT_FIELDS)
     )
@@ -159,7 +168,8 @@ def monthly_metrics(*, entity: Entity, window: SurveyWindow) -> list[tuple[dt.da
 def latest_month(*, level: str, entity_ids, window: SurveyWindow) -> dt.date | None:
     """The most recent call month with a rollup for any of these entities."""
     return (
-        MonthlyRollup.objects.filter(window=window, level=level, entity_id__in=entity_ids)
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids)
         .aggregate(latest=Max("month"))
         .get("latest")
     )
@@ -170,9 +180,8 @@ def period_metrics(
 ) -> dict[int, Metrics]:
     """Each entity's counts summed over the months first..last, in one query."""
     rows = (
-        MonthlyRollup.objects.filter(
-            window=window, level=level, entity_id__in=entity_ids, month__gte=first, month__lte=last
-        )
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids, month__gte=first, month__lte=last)
         .values("entity_id")
         .annotate(**_sums())
         .order_by()
@@ -216,8 +225,10 @@ def data_period(
 ) -> Period | None:
     """Up to `months` months ending with `through` (default: the latest month with data), starting no earlier than
     the first month with data, so that a period never names months that hold nothing; None without data."""
-    bounds = MonthlyRollup.objects.filter(window=window, level=level, entity_id__in=entity_ids).aggregate(
-        first=Min("month"), latest=Max("month")
+    bounds = (
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids)
+        .aggregate(first=Min("month"), latest=Max("month"))
     )
     if bounds["latest"] is None:
         return None
@@ -245,28 +256,64 @@ class Standing:
     rank: int | None = None
 
 
+# A leaderboard's own order: the Wilson lower bound, then the sample size, then the name.
+RANK_ORDER = (F("rank_low").desc(nulls_last=True), F("rank_trials").desc(), F("rank_name").asc(), F("id").asc())
+# How a leaderboard may be shown besides its rank order: by name, or by sample size (largest first); ranks stay.
+LEADERBOARD_SORTS = {
+    "rank": RANK_ORDER,
+    "name": (Lower("rank_name").asc(), F("id").asc()),
+    "surveys": (F("rank_trials").desc(), *RANK_ORDER),
+}
+
+
+def ranked_members(
+    *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str, sort: str = "rank"
+) -> QuerySet:
+    """The members of `level` under the entity ranked in the database: by the Wilson lower bound of `metric` over
+    the period (so that three lucky surveys do not top the board), then the sample size, then the name; members
+    without eligible surveys come last. Each carries its `rank_position`; the rows come in the `sort` order (an
+    unknown one is the rank order). Sliced, it reads only the page it shows."""
+    count = {key: count for key, count, _label in RATES}[metric]
+    in_period = (
+        rollups_of(window=window, level=level)
+        .filter(entity_id=OuterRef("pk"), month__gte=period.first, month__lte=period.last)
+        .order_by()
+    )
+
+    def total(name: str) -> Coalesce:
+        summed = in_period.values("entity_id").annotate(total=Sum(name)).values("total")
+        return Coalesce(Subquery(summed), 0)
+
+    return (
+        members(entity=entity, level=level)
+        .annotate(rank_trials=total("eligible"), rank_successes=total(count))
+        .annotate(
+            rank_low=wilson_lower_bound_sql(F("rank_successes"), F("rank_trials")),
+            rank_name=Coalesce(NullIf("name", Value("")), "code"),
+        )
+        .annotate(rank_position=Window(RowNumber(), order_by=list(RANK_ORDER)))
+        .order_by(*LEADERBOARD_SORTS.get(sort, RANK_ORDER))
+    )
+
+
+def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period):
+    """Standings for members of `ranked_members` (a page of them), with their counts and their rank."""
+    totals = period_metrics(
+        level=level, entity_ids=[m.id for m in members], window=window, first=period.first, last=period.last
+    )
+    standings = []
+    for member in members:
+        metrics = totals.get(member.id, Metrics())
+        standings.append(Standing(obj=member, metrics=metrics, rank=member.rank_position if metrics.eligible else None))
+    return standings
+
+
 def member_standings(
     *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str
 ) -> list[Standing]:
-    """Every member of `level` under the entity with its counts over the period, ranked by the Wilson lower bound of
-    `metric` (so that three lucky surveys do not top the board); members without eligible surveys come last."""
-    people = list(members(entity=entity, level=level))
-    totals = period_metrics(
-        level=level, entity_ids=[p.id for p in people], window=window, first=period.first, last=period.last
-    )
-    standings = [Standing(obj=p, metrics=totals.get(p.id, Metrics())) for p in people]
-
-    def key(standing: Standing):
-        rate = standing.metrics.rate(metric)
-        return (rate.low is None, -(rate.low or 0.0), -rate.trials, str(standing.obj))
-
-    standings.sort(key=key)
-    rank = 0
-    for standing in standings:
-        if standing.metrics.eligible:
-            rank += 1
-            standing.rank = rank
-    return standings
+    """Every member of `level` under the entity with its counts over the period, in leaderboard order."""
+    ranked = list(ranked_members(entity=entity, level=level, window=window, period=period, metric=metric))
+    return standings_of(members=ranked, level=level, window=window, period=period)
 
 
 @dataclass(frozen=True)
@@ -277,25 +324,16 @@ class CommentFilters:
     csr_id: int | None = None
 
 
-def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet[SurveyResponse]:
-    """Customers' verbatim comments about the entity's calls, newest first.
-
-    A low rating is one of the two lowest points of the survey's scale on either question."""
-    field_name = {"organization": "organization", "site": "site", "supervisor": "supervisor", "csr": "csr"}[
-        entity.level
-    ]
-    queryset = SurveyResponse.objects.filter(**{field_name: entity.obj}).exclude(comment="")
-    if filters.unresolved:
-        queryset = queryset.filter(resolved=False)
-    if filters.low_rating:
-        queryset = queryset.filter(
-            Q(overall_sat__lte=F("rating_scale_min") + 1) | Q(csr_sat__lte=F("rating_scale_min") + 1)
-        )
-    if filters.month is not None:
-        queryset = queryset.filter(call_month=filters.month)
-    if filters.csr_id is not None:
-        queryset = queryset.filter(csr_id=filters.csr_id)
-    return queryset.select_related("csr", "site").order_by("-call_at", "-id")
+def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet:
+    """Customers' verbatim comments about the entity's calls, newest first (low rating: see surveys.queries)."""
+    return customer_comments(
+        level=entity.level,
+        entity=entity.obj,
+        unresolved=filters.unresolved,
+        low_rating=filters.low_rating,
+        month=filters.month,
+        csr_id=filters.csr_id,
+    )
 
 
 @dataclass
@@ -309,12 +347,12 @@ class RecoveryPanel:
 
 def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPanel | None:
     """The site or organization dashboard's follow-up cases; None where the user does not handle cases."""
-    if entity.level not in ("site", "organization") or not operations_access.can_see_operations(user):
+    if entity.level not in ("site", "organization"):
         return None
     if entity.level == "site":
-        managed = operations_access.visible_sites(user, site_id=entity.id)
+        managed = sites_handling_cases_for(user=user, site_id=entity.id)
     else:
-        managed = operations_access.visible_sites(user, organization_id=entity.id)
+        managed = sites_handling_cases_for(user=user, organization_id=entity.id)
     site_ids = [site.pk for site in managed]
     if not site_ids:
         return None
@@ -322,17 +360,3 @@ def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPan
     return RecoveryPanel(
         cases=cases[:limit], open_count=len(cases), overdue_count=sum(1 for case in cases if case.is_overdue)
     )
-
-
-# How a leaderboard may be ordered besides its rank: by name, or by sample size (largest first).
-STANDING_SORTS = {
-    "rank": None,
-    "name": lambda standing: str(standing.obj).casefold(),
-    "surveys": lambda standing: -standing.metrics.eligible,
-}
-
-
-def sort_standings(standings: list[Standing], *, sort: str) -> list[Standing]:
-    """The standings in the asked order; ranks stay as ranked. Unknown orders keep the rank order."""
-    key = STANDING_SORTS.get(sort)
-    return standings if key is None else sorted(standings, key=key)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
 from worldclass.certification.queries import site_statuses
-from worldclass.core.errors import AppError, ErrorDetail
-from worldclass.core.forms import MonthField
+from worldclass.core import exports
+from worldclass.core.forms import invalid_query, month_param
 from worldclass.core.months import Month
+from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.forms import PeriodForm
 from worldclass.portal.progress import compare_editions, progress_for
@@ -64,17 +65,8 @@ def _status(form: PeriodForm) -> int:
 
 def _month_param(request, name: str) -> dt.date | None:
     """A YYYY-MM query parameter as the month's first day; a malformed one is refused naming the parameter."""
-    text = request.GET.get(name)
-    if not text:
-        return None
-    try:
-        return Month.parse(text).first_day()
-    except ValueError:
-        raise AppError(
-            code="invalid_query",
-            message=_("The address holds an invalid value."),
-            details=[ErrorDetail(field=name, message=str(MonthField.default_error_messages["invalid"]))],
-        ) from None
+    month = month_param(request.GET, name)
+    return None if month is None else month.first_day()
 
 
 def _without_page(request) -> str:
@@ -211,11 +203,19 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
-            "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
             **_period_context(request, form),
         },
         status=_status(form),
     )
+
+
+@login_required
+def recovery(request, level: str, pk: int):
+    """The dashboard's service-recovery panel, fetched by the page once it has loaded (empty for those who do not
+    handle cases)."""
+    target = _entity(request, level, pk)
+    panel = queries.recovery_panel(user=request.user, entity=target, now=timezone.now())
+    return render(request, "portal/_recovery.html", {"recovery": panel})
 
 
 def _through(target: queries.Entity, edition, form: PeriodForm) -> Month | None:
@@ -300,12 +300,25 @@ def _leaderboard(request, target, edition, form: PeriodForm):
     period = queries.default_period(
         entity=target, window=window, months=months, through=through and through.first_day()
     )
-    standings = (
-        queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+    ranked = (
+        queries.ranked_members(
+            entity=target,
+            level=ranked_level,
+            window=window,
+            period=period,
+            metric=edition.metric,
+            sort=request.GET.get("sort", "rank"),
+        )
         if period
-        else []
+        else None
     )
-    return ranked_level, period, standings
+    return ranked_level, period, ranked
+
+
+def _standings(ranked, *, ranked_level, period, edition) -> list:
+    if ranked is None or period is None:
+        return []
+    return queries.standings_of(members=list(ranked), level=ranked_level, window=edition.survey_window, period=period)
 
 
 @login_required
@@ -314,10 +327,11 @@ def leaderboard(request, level: str, pk: int):
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
     form = _period_form(request)
-    ranked_level, period, standings = _leaderboard(request, target, edition, form)
+    ranked_level, period, ranked = _leaderboard(request, target, edition, form)
     sort = request.GET.get("sort", "rank")
-    standings = queries.sort_standings(standings, sort=sort)
-    page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    # The database ranks, sorts and pages: a board of thousands reads only the members it shows.
+    page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _standings(page.object_list, ranked_level=ranked_level, period=period, edition=edition)
     return render(
         request,
         "portal/leaderboard.html",
@@ -346,11 +360,7 @@ def _comment_filters(request) -> queries.CommentFilters:
         try:
             csr_id = int(csr_id)
         except ValueError:
-            raise AppError(
-                code="invalid_query",
-                message=_("The address holds an invalid value."),
-                details=[ErrorDetail(field="csr", message=_("Enter a whole number."))],
-            ) from None
+            raise invalid_query(name="csr", message=_("Enter a whole number.")) from None
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",
@@ -389,18 +399,8 @@ def comments(request, level: str, pk: int):
 EXPORTABLE = ["months", "members", "leaderboard", "comments"]
 
 
-def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            tables.to_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+def _download(table: exports.Table, fmt: str, stem: str, *, stream_within=None):
+    return exports.download(table, fmt=fmt, stem=stem, stream_within=stream_within)
 
 
 @login_required
@@ -429,11 +429,16 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        _ranked, _period, standings = _leaderboard(request, target, edition, _period_form(request))
+        ranked_level, period, ranked = _leaderboard(request, target, edition, _period_form(request))
+        standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
+        # A leaderboard of thousands of CSRs starts downloading at once.
+        return _download(data, fmt, stem, stream_within=scope_for_user(request.user))
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))
         data = tables.comments_table(title=_("Comments"), responses=responses.iterator(chunk_size=2000))
+        # Comments can run to many thousands: stream them, reading inside the user's tenant scope.
+        return _download(data, fmt, stem, stream_within=scope_for_user(request.user))
     else:
         raise Http404
     return _download(data, fmt, stem)

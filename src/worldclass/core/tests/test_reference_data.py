@@ -27,5 +27,5 @@ def test_the_french_names_migration_names_the_default_editions():
     import importlib
 
     Edition.objects.filter(year=2015).update(name_fr="")
-    importlib.import_module("worldclass.certification.migrations.0004_edition_french_names").load(apps, None)
+    importlib.import_module("worldclass.certification.migrations.0006_edition_french_names").load(apps, None)
     assert Edition.objects.get(year=2015).name_fr == "Certification RPA de classe mondiale 2015"

@@ -2,11 +2,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from worldclass.operations import sms
 from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
+from worldclass.operations.forms import labelled_answers
 from worldclass.operations.models import Invitation, RecoveryCase
 from worldclass.surveys.models import SurveyResponse
 
@@ -140,10 +143,19 @@ def test_an_unknown_survey_language_falls_back_to_the_invitations(invite, client
 
 
 def test_recorded_answers_read_as_the_customer_saw_them():
-    from worldclass.operations.forms import labelled_answers
-
     assert labelled_answers({"overall_sat": 5, "resolved": True, "comment": ""}) == [
         ("Overall, how satisfied are you with your call? (1 = very dissatisfied, 5 = very satisfied)", "5"),
         ("Was your issue resolved?", "Yes"),
         ("Anything else you would like to tell us? (optional)", "\u2013"),
     ]
+
+
+def test_a_submission_reads_the_invitation_once_for_the_page_and_once_locked(invite, client):
+    invitation = invite("web")
+    token = issue_web_link(invitation=invitation)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/survey/{token}/", GOOD)
+    sql = [q["sql"] for q in captured.captured_queries]
+    reads = [s for s in sql if s.startswith("SELECT") and 'FROM "operations_invitation"' in s]
+    people = [s for s in sql if s.startswith("SELECT") and 'FROM "directory_person"' in s]
+    assert (response.status_code, len(reads), len(people)) == (200, 2, 0)

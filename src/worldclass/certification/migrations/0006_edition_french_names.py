@@ -18,7 +18,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0003_program_years'),
+        ('certification', '0005_run_audit_chain_head'),
     ]
 
     operations = [
