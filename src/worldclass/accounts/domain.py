@@ -7,7 +7,6 @@ import binascii
 import datetime as dt
 
 import django_otp
-import segno
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -47,6 +46,8 @@ def authenticator_secret(device: TOTPDevice) -> str:
 
 def authenticator_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// link as an inline SVG QR code, for the enrollment page."""
+    import segno  # Only enrollment draws a QR code; every command would otherwise load it at start-up.
+
     return segno.make(device.config_url, error="m").svg_inline(scale=4)
 
 
