@@ -11,15 +11,24 @@ from django.db.migrations.executor import MigrationExecutor
 from worldclass.certification.domain.rollups import rebuild_rollups
 from worldclass.certification.models import MonthlyRollup
 from worldclass.core.append_only import append_only_trigger_lifted
+from worldclass.core.dbroles import connected_as_owner
 from worldclass.directory.tests.factories import SiteFactory
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.factories import create_survey_response
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+# A migration runs as the tables' owner (docs/deployment.md), never as the application's role: so do these tests,
+# which therefore cannot run inside the test's transaction (reconnecting would end it).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("unscoped", "as_owner")]
 migration = importlib.import_module("worldclass.surveys.migrations.0004_business_days_rolled_forward")
 TABLE = "surveys_surveyresponse"
 CAIRO = dt.timezone(dt.timedelta(hours=2))
 TORONTO = dt.timezone(dt.timedelta(hours=-5))
+
+
+@pytest.fixture
+def as_owner():
+    with connected_as_owner():
+        yield
 
 
 class SchemaEditor:
@@ -46,7 +55,7 @@ def rollups() -> dict:
 
 def store_old_values(old: dict[int, int]) -> None:
     """Put back what the old rule stored, as a database written before the correction holds it."""
-    with append_only_trigger_lifted(SchemaEditor(), TABLE), connection.cursor() as cursor:
+    with transaction.atomic(), append_only_trigger_lifted(SchemaEditor(), TABLE), connection.cursor() as cursor:
         for pk, value in old.items():
             cursor.execute(f"UPDATE {TABLE} SET business_days_after_call = %s WHERE id = %s", [value, pk])
     rebuild_rollups()
@@ -79,7 +88,8 @@ def test_the_migration_recomputes_business_days_and_rebuilds_the_rollups():
     store_old_values({surveys[name].pk: value for name, value in old.items()})
     assert rollups() != expected_rollups
 
-    migration.recompute_business_days(apps, SchemaEditor())
+    with transaction.atomic():  # as the migration runs
+        migration.recompute_business_days(apps, SchemaEditor())
 
     stored = dict(SurveyResponse.objects.values_list("survey_id", "business_days_after_call"))
     assert {name: stored[survey.survey_id] for name, survey in surveys.items()} == corrected
@@ -93,7 +103,8 @@ def test_the_append_only_trigger_is_back_after_the_migration():
         surveyed_at=at("2025-02-15T10:00", TORONTO),
     )
     store_old_values({survey.pk: 2})
-    migration.recompute_business_days(apps, SchemaEditor())
+    with transaction.atomic():  # as the migration runs
+        migration.recompute_business_days(apps, SchemaEditor())
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET business_days_after_call = 0 WHERE id = %s", [survey.pk])
 
@@ -108,7 +119,6 @@ def test_distinct_dates_are_computed_once_and_only_changes_are_returned():
     assert migration.corrected_business_days(rows) == [("CA", dt.date(2025, 2, 12), dt.date(2025, 2, 15), 3)]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_migrate_corrects_a_database_written_under_the_old_rule():
     survey = create_survey_response(
         site=SiteFactory(country="CA"),
