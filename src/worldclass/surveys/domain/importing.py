@@ -20,7 +20,7 @@ import csv
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -132,8 +132,11 @@ def import_surveys(
     actor: str,
     user=None,
     source_name: str | None = None,
+    on_rows_read: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Load a survey-results file all-or-nothing; re-loading the same rows is a no-op.
+
+    `on_rows_read(rows)` is told how many rows have been read and validated so far, after each chunk.
 
     Raises `AppError(code="invalid_file")` listing every bad line, or `Conflict` when a survey_id already loaded
     comes with different answers. Either way nothing is written but the record of the rejected import.
@@ -145,7 +148,15 @@ def import_surveys(
     try:
         # Imports are certifier back-office work across every organization in the file.
         with scopes_disabled(), transaction.atomic():
-            return _import(path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
+            return _import(
+                path=path,
+                mapping=mapping,
+                actor=actor,
+                user=user,
+                sha256=sha256,
+                source_name=source_name,
+                on_rows_read=on_rows_read,
+            )
     except AppError as error:
         _record_rejection(
             error=error, path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
@@ -153,7 +164,16 @@ def import_surveys(
         raise
 
 
-def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:
+def _import(
+    *,
+    path: Path,
+    mapping: SurveyMapping,
+    actor: str,
+    user,
+    sha256: str,
+    source_name: str,
+    on_rows_read: Callable[[int], None] | None,
+) -> ImportReport:
     from worldclass.certification.domain.rollups import add_batch_to_rollups
 
     header = _read_header(path)
@@ -172,6 +192,8 @@ def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str
         errors.extend(chunk_errors)
         stage.load(valid)
         roster.add(valid)
+        if on_rows_read is not None:
+            on_rows_read(rows_total)
     stage.analyze()
     errors.extend(stage.cross_row_errors())
     if errors:
