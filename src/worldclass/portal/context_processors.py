@@ -1,5 +1,6 @@
 from worldclass.accounts.models import Role
 from worldclass.accounts.rules import grants_for
+from worldclass.portal.search import may_search
 
 
 def navigation(request) -> dict:
@@ -17,4 +18,5 @@ def navigation(request) -> dict:
         "nav_interviewer": Role.INTERVIEWER in grants.roles,
         "nav_qa_reviewer": Role.QA_REVIEWER in grants.roles,
         "nav_judge": Role.JUDGE in grants.roles,
+        "nav_search": may_search(user),
     }

@@ -17,6 +17,7 @@ from worldclass.accounts.rules import can_view_organization, can_view_person, ca
 from worldclass.core.months import Month
 from worldclass.portal import queries, tables
 from worldclass.portal.progress import compare_editions, progress_for
+from worldclass.portal.search import MIN_QUERY_LENGTH, may_search, search_directory
 
 PERIOD_MONTHS = 12
 COMMENTS_PER_PAGE = 25
@@ -378,3 +379,12 @@ def export(request, level: str, pk: int, table: str, fmt: str):
     else:
         raise Http404
     return _download(data, fmt, stem)
+
+
+@login_required
+def search(request):
+    """Staff, organization admins and site managers find an organization, site, supervisor or CSR by name or code."""
+    if not may_search(request.user):
+        raise PermissionDenied
+    results = search_directory(user=request.user, text=request.GET.get("q", ""))
+    return render(request, "portal/search.html", {"results": results, "min_length": MIN_QUERY_LENGTH})
