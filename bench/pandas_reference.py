@@ -102,17 +102,23 @@ def mark_eligible(frame: pd.DataFrame, rules: EditionRules) -> pd.Series:
         return (delay >= rules.min_minutes * 60) & (delay <= rules.max_minutes * 60)
     call_day = frame["call_at_local_date"].to_numpy().astype("datetime64[D]")
     survey_day = frame["surveyed_at_local_date"].to_numpy().astype("datetime64[D]")
-    business_days = np.zeros(len(frame), dtype=np.int64)
+    within = np.zeros(len(frame), dtype=bool)
+    # One more year: a deadline in the first days of January after a December call.
     years = sorted(set(frame["call_at_local_date"].dt.year) | set(frame["surveyed_at_local_date"].dt.year))
+    years = [*years, years[-1] + 1] if years else years
     for country, rows in frame.groupby("country").indices.items():
-        holiday_days = (
-            np.array(sorted(holidays.country_holidays(country, years=years)), dtype="datetime64[D]")
-            if country
-            else np.array([], dtype="datetime64[D]")
+        if country:
+            national = holidays.country_holidays(country, years=years)
+            weekmask = "".join("0" if day in national.weekend else "1" for day in range(7))
+            holiday_days = np.array(sorted(national), dtype="datetime64[D]")
+        else:
+            weekmask, holiday_days = "1111100", np.array([], dtype="datetime64[D]")
+        # Within N business days: survey day <= busday_offset(call day, N, roll="forward") in the country's calendar.
+        deadline = np.busday_offset(
+            call_day[rows], rules.business_days, roll="forward", weekmask=weekmask, holidays=holiday_days
         )
-        # Business days d with call_day < d <= survey_day.
-        business_days[rows] = np.busday_count(call_day[rows] + 1, survey_day[rows] + 1, holidays=holiday_days)
-    return (frame["surveyed_at"] >= frame["call_at"]) & (business_days <= rules.business_days)
+        within[rows] = survey_day[rows] <= deadline
+    return (frame["surveyed_at"] >= frame["call_at"]) & within
 
 
 def monthly_counts(frame: pd.DataFrame, rules: EditionRules) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,9 @@ the application; the triggers make the promise hold for raw SQL as well.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import migrations, models
 
 from worldclass.core.errors import AppError
@@ -47,35 +50,55 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(self._meta.verbose_name)
 
 
+def install_append_only_trigger(schema_editor, table: str) -> None:
+    """Create the trigger refusing changes to `table` (PostgreSQL: UPDATE and DELETE; SQLite: UPDATE)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE OR REPLACE FUNCTION worldclass_refuse_change() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP "
+            "USING ERRCODE = 'restrict_violation'; END; "
+            "$$ LANGUAGE plpgsql",
+            params=None,
+        )
+        schema_editor.execute(
+            f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
+            "FOR EACH ROW EXECUTE FUNCTION worldclass_refuse_change()"
+        )
+    elif vendor == "sqlite":
+        # Only UPDATE on SQLite: Django's test flush empties tables with DELETE there
+        # (PostgreSQL uses TRUNCATE, which row triggers do not see). The ORM refuses deletes on both.
+        schema_editor.execute(
+            f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE ON "{table}" '
+            f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE refused'); END"
+        )
+
+
+def remove_append_only_trigger(schema_editor, table: str) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
+    elif vendor == "sqlite":
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only"')
+
+
+@contextmanager
+def append_only_trigger_lifted(schema_editor, table: str) -> Iterator[None]:
+    """For a data migration that corrects derived columns: the trigger is dropped and re-created around the
+    block, in the migration's transaction, so no other session ever sees the table without it."""
+    if not schema_editor.connection.in_atomic_block:
+        raise RuntimeError("lift the append-only trigger only inside a transaction (an atomic migration)")
+    remove_append_only_trigger(schema_editor, table)
+    yield
+    install_append_only_trigger(schema_editor, table)
+
+
 def _create_triggers(table: str):
     def forwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(
-                "CREATE OR REPLACE FUNCTION worldclass_refuse_change() RETURNS trigger AS $$ "
-                "BEGIN RAISE EXCEPTION 'append-only table %: % refused', TG_TABLE_NAME, TG_OP "
-                "USING ERRCODE = 'restrict_violation'; END; "
-                "$$ LANGUAGE plpgsql",
-                params=None,
-            )
-            schema_editor.execute(
-                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
-                "FOR EACH ROW EXECUTE FUNCTION worldclass_refuse_change()"
-            )
-        elif vendor == "sqlite":
-            # Only UPDATE on SQLite: Django's test flush empties tables with DELETE there
-            # (PostgreSQL uses TRUNCATE, which row triggers do not see). The ORM refuses deletes on both.
-            schema_editor.execute(
-                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE ON "{table}" '
-                f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}: UPDATE refused'); END"
-            )
+        install_append_only_trigger(schema_editor, table)
 
     def backwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
-        elif vendor == "sqlite":
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only"')
+        remove_append_only_trigger(schema_editor, table)
 
     return forwards, backwards
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from django.conf import settings
 
 from worldclass.certification.models import Edition, SurveyWindow
-from worldclass.surveys.domain.eligibility import business_day_calendar
+from worldclass.surveys.domain.eligibility import last_day_of_window
 
 DEFAULT_WINDOW_MINUTES = 24 * 60
 
@@ -20,23 +19,18 @@ def active_survey_window() -> SurveyWindow | None:
     return edition.survey_window if edition else None
 
 
-def nth_business_day_after(*, country: str, start: dt.date, n: int) -> dt.date:
-    """The n-th business day after `start`, on the calendar survey eligibility counts with."""
-    first = np.datetime64(start + dt.timedelta(days=1), "D")
-    return np.busday_offset(first, n - 1, roll="forward", busdaycal=business_day_calendar(country)).astype(dt.date)
-
-
 def invitation_opens_at(*, ended_at: dt.datetime) -> dt.datetime:
     return ended_at + dt.timedelta(minutes=settings.WORLDCLASS_INVITATION_OPENS_AFTER_MINUTES)
 
 
 def window_closes_at(*, window: SurveyWindow | None, ended_at: dt.datetime, country: str, timezone: str) -> dt.datetime:
-    """The end of the survey window for a call: minutes after it, or the end of the n-th business day after it."""
+    """The end of the survey window for a call: minutes after it, or the end of the last local day on which a
+    survey is still within the window's business days (the eligibility rule's own deadline)."""
     if window is None:
         return ended_at + dt.timedelta(minutes=DEFAULT_WINDOW_MINUTES)
     if window.kind == SurveyWindow.Kind.MINUTES:
         return ended_at + dt.timedelta(minutes=window.max_minutes)
     zone = ZoneInfo(timezone or "UTC")
     local_day = ended_at.astimezone(zone).date()
-    last_day = nth_business_day_after(country=country, start=local_day, n=window.business_days)
+    last_day = last_day_of_window(country=country, call_date=local_day, business_days=window.business_days)
     return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)

@@ -1,13 +1,23 @@
-"""Eligibility inputs: business days between a call and its survey, and whether a survey counts under a window.
+"""Eligibility inputs: everything the survey windows read, derived once from a survey's answers and timestamps.
 
-A business day is a weekday that is not a national public holiday of the site's country (the `holidays`
-package); an empty country means weekends only. Counting is vectorised with numpy's business-day calendar so
-that a file of millions of rows costs one call per country.
+The business-day rule ("within N business days of the call", docs/rules.md): a survey counts when its local date
+is no later than the call's local date plus N business days, with workday arithmetic
+(`numpy.busday_offset(call_date, N, roll="forward")`): a Wednesday call's deadline is Friday, so a Saturday survey
+is outside. A business day is a day outside the country's own weekend (the `holidays` package: Friday and Saturday
+in Egypt, Saudi Arabia and Israel) that is not one of its national public holidays; an empty country means a
+Saturday and Sunday weekend and no holidays.
+
+The stored quantity is `business_days_after`: the business days from the call's local date to the survey's local
+date, both rolled forward to a business day, never negative. The survey counts exactly when that number is at most
+N, so the rollups compare one stored integer with the window (tests prove the equivalence with `busday_offset`).
+Counting is vectorised with numpy's business-day calendar so that a file of millions of rows costs one call per
+country.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
@@ -18,6 +28,8 @@ from worldclass.core.errors import AppError, ErrorDetail
 # Public holidays are looked up for this span of years; surveys outside it still count weekends correctly.
 FIRST_HOLIDAY_YEAR = 1990
 LAST_HOLIDAY_YEAR = 2060
+# Where no country is given: Saturday and Sunday (Monday = 0, as in `datetime.date.weekday`).
+DEFAULT_WEEKEND = frozenset({5, 6})
 
 
 @lru_cache(maxsize=1)
@@ -35,39 +47,99 @@ class UnknownCountry(AppError):
         )
 
 
+def _weekmask(weekend: frozenset[int]) -> str:
+    """numpy's weekmask, Monday first: 1 for a working weekday."""
+    return "".join("0" if day in weekend else "1" for day in range(7))
+
+
 @lru_cache(maxsize=256)
 def business_day_calendar(country: str) -> np.busdaycalendar:
-    """Monday to Friday, minus the country's national public holidays."""
+    """The country's working week (its own weekend) minus its national public holidays; cached per country."""
     country = country.strip().upper()
     if not country:
-        return np.busdaycalendar(weekmask="1111100")
+        return np.busdaycalendar(weekmask=_weekmask(DEFAULT_WEEKEND))
     if country not in supported_countries():
         raise UnknownCountry(country)
     national = holidays.country_holidays(country, years=range(FIRST_HOLIDAY_YEAR, LAST_HOLIDAY_YEAR + 1))
     days = np.array(sorted(national.keys()), dtype="datetime64[D]")
-    return np.busdaycalendar(weekmask="1111100", holidays=days)
+    return np.busdaycalendar(weekmask=_weekmask(frozenset(national.weekend)), holidays=days)
+
+
+def last_day_of_window(*, country: str, call_date: dt.date, business_days: int) -> dt.date:
+    """The last local date on which a survey of a call on `call_date` is within `business_days` business days."""
+    calendar = business_day_calendar(country)
+    deadline = np.busday_offset(np.datetime64(call_date, "D"), business_days, roll="forward", busdaycal=calendar)
+    return deadline.astype(dt.date)
+
+
+def business_days_after_many(*, countries: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per row, the business days from `starts` to `ends` (datetime64[D]) in the row's country, both rolled
+    forward to a business day, and 0 when the end rolls to or before the start: one numpy call per country."""
+    counts = np.zeros(len(starts), dtype=np.int64)
+    for country in sorted(set(countries.tolist())):
+        rows = np.flatnonzero(countries == country)
+        calendar = business_day_calendar(country)
+        rolled_starts = np.busday_offset(starts[rows], 0, roll="forward", busdaycal=calendar)
+        rolled_ends = np.busday_offset(ends[rows], 0, roll="forward", busdaycal=calendar)
+        counts[rows] = np.maximum(np.busday_count(rolled_starts, rolled_ends, busdaycal=calendar), 0)
+    return counts
 
 
 def business_days_after(*, country: str, start: dt.date, end: dt.date) -> int:
-    """The number of business days d with start < d <= end (0 when end <= start)."""
-    if end <= start:
-        return 0
-    one_day = dt.timedelta(days=1)
-    return int(np.busday_count(start + one_day, end + one_day, busdaycal=business_day_calendar(country)))
+    """The business days from `start` to `end`, both rolled forward to a business day; 0 if `end` rolls to or
+    before `start`. A survey is within N business days of its call exactly when this is at most N."""
+    counts = business_days_after_many(
+        countries=np.array([country]),
+        starts=np.array([start], dtype="datetime64[D]"),
+        ends=np.array([end], dtype="datetime64[D]"),
+    )
+    return int(counts[0])
 
 
-def business_days_after_many(*, country: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """`business_days_after` for arrays of datetime64[D] dates of one country, in one vectorised call."""
-    one_day = np.timedelta64(1, "D")
-    counts = np.busday_count(starts + one_day, ends + one_day, busdaycal=business_day_calendar(country))
-    return np.maximum(counts, 0)
+@dataclass(frozen=True)
+class EligibilityInputs:
+    """The derived fields of one survey that the rules and the rollups read."""
+
+    call_local_date: dt.date
+    survey_local_date: dt.date
+    call_month: dt.date
+    delay_seconds: int
+    business_days_after_call: int
+    is_fcr: bool
+    is_world_class_call: bool
+
+
+def derive_eligibility_inputs(
+    *,
+    country: str,
+    call_at: dt.datetime,
+    surveyed_at: dt.datetime,
+    resolved: bool,
+    first_call: bool,
+    overall_sat: int,
+    csr_sat: int,
+    scale_max: int,
+) -> EligibilityInputs:
+    """Local dates in each timestamp's own UTC offset, the call month, the delay in whole seconds (rounded down:
+    9 min 59.9 s is not 10 minutes), the business days in the site's country, and the FCR and World Class Call
+    flags (top box = the scale's maximum). The importer derives the same columns vectorised; a test proves it."""
+    call_local_date, survey_local_date = call_at.date(), surveyed_at.date()
+    return EligibilityInputs(
+        call_local_date=call_local_date,
+        survey_local_date=survey_local_date,
+        call_month=call_local_date.replace(day=1),
+        delay_seconds=(surveyed_at - call_at) // dt.timedelta(seconds=1),
+        business_days_after_call=business_days_after(country=country, start=call_local_date, end=survey_local_date),
+        is_fcr=resolved and first_call,
+        is_world_class_call=resolved and overall_sat == scale_max and csr_sat == scale_max,
+    )
 
 
 def is_eligible(*, window, delay_seconds: int, business_days_after_call: int) -> bool:
     """Whether a survey counts under `window` (a certification SurveyWindow).
 
     Minute windows: min*60 <= delay <= max*60, both ends inclusive. Business-day windows: the survey is not
-    before the call, and its local date is at most N business days after the call's local date.
+    before the call, and `business_days_after_call` (see `business_days_after`) is at most N.
     """
     if window.kind == "minutes":
         return window.min_minutes * 60 <= delay_seconds <= window.max_minutes * 60

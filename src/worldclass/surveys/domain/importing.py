@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
@@ -589,15 +588,11 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
         call_utc.alias("call_at"),
         survey_utc.alias("surveyed_at"),
     )
-    business_days = np.zeros(df.height, dtype=np.int64)
-    countries = df["country"].to_numpy()
-    call_dates = df["call_local_date"].to_numpy().astype("datetime64[D]")
-    survey_dates = df["survey_local_date"].to_numpy().astype("datetime64[D]")
-    for country in df["country"].unique().to_list():
-        rows = np.flatnonzero(countries == country)
-        business_days[rows] = business_days_after_many(
-            country=country, starts=call_dates[rows], ends=survey_dates[rows]
-        )
+    business_days = business_days_after_many(
+        countries=df["country"].to_numpy(),
+        starts=df["call_local_date"].to_numpy().astype("datetime64[D]"),
+        ends=df["survey_local_date"].to_numpy().astype("datetime64[D]"),
+    )
     hashes = [content_sha256(line) for line in df["__canonical"].to_list()]
     df = df.with_columns(
         pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)

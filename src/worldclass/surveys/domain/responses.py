@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
 from django_scopes import scopes_disabled
@@ -10,7 +11,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.surveys.domain.content import canonical_content, content_sha256, timestamp_key
-from worldclass.surveys.domain.eligibility import business_days_after
+from worldclass.surveys.domain.eligibility import derive_eligibility_inputs
 from worldclass.surveys.models import Channel, SurveyResponse
 
 
@@ -95,8 +96,16 @@ def record_survey_response(
             comment=comment,
         )
     )
-    call_local_date, survey_local_date = call_at.date(), surveyed_at.date()
-    delay = surveyed_at - call_at
+    derived = derive_eligibility_inputs(
+        country=site.country,
+        call_at=call_at,
+        surveyed_at=surveyed_at,
+        resolved=resolved,
+        first_call=first_call,
+        overall_sat=overall_sat,
+        csr_sat=csr_sat,
+        scale_max=high,
+    )
     response = SurveyResponse(
         organization=organization,
         site=site,
@@ -107,13 +116,6 @@ def record_survey_response(
         channel=channel,
         call_at=call_at,
         surveyed_at=surveyed_at,
-        call_local_date=call_local_date,
-        survey_local_date=survey_local_date,
-        call_month=call_local_date.replace(day=1),
-        delay_seconds=delay // dt.timedelta(seconds=1),
-        business_days_after_call=business_days_after(
-            country=site.country, start=call_local_date, end=survey_local_date
-        ),
         resolved=resolved,
         first_call=first_call,
         rating_scale_min=low,
@@ -121,8 +123,7 @@ def record_survey_response(
         overall_sat=overall_sat,
         csr_sat=csr_sat,
         comment=comment,
-        is_fcr=resolved and first_call,
-        is_world_class_call=resolved and overall_sat == high and csr_sat == high,
+        **asdict(derived),
         content_sha256=checksum,
     )
     # Live channels write for any organization the caller was routed to; the caller checked access.

@@ -47,7 +47,7 @@ def test_import_derives_the_fields_the_rules_need(tmp_path):
     assert (survey.call_local_date, survey.survey_local_date) == (dt.date(2025, 1, 31), dt.date(2025, 2, 1))
     assert survey.call_month == dt.date(2025, 1, 1)
     assert survey.delay_seconds == 70 * 60
-    assert survey.business_days_after_call == 0  # Saturday 1 February is not a business day
+    assert survey.business_days_after_call == 1  # Saturday 1 February rolls forward to Monday 3 February
     assert (survey.is_fcr, survey.is_world_class_call) == (False, True)
 
 
