@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0001_initial'),
-        ('surveys', '0003_redundant_fk_indexes'),
+        ('surveys', '0004_business_days_rolled_forward'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
