@@ -21,7 +21,8 @@ def start_task(task, *args) -> None:
 
     def run() -> None:
         try:
-            task.delay(*args)
+            # apply(), not delay(): Celery's current app is per thread, and this thread's is not configured.
+            task.apply(args=args, throw=True)
         except Exception:
             # The task records its own outcome; anything else is a bug to find in the log, not a lost thread.
             logger.exception("background task %s%r failed", task.name, args)
