@@ -191,7 +191,13 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
     path = upload_path(upload)
     key = progress_key(upload.pk)
     try:
-        total = _count_rows(path)
+        try:
+            total = _count_rows(path)
+        except OSError as error:
+            raise AppError(
+                code="upload_missing",
+                message="The uploaded file is no longer on the server; nothing was imported. Upload it again.",
+            ) from error
         cache.set(key, {"rows": 0, "total": total}, PROGRESS_TIMEOUT_SECONDS)
         mapping = parse_mapping(upload.mapping_text, source=upload.mapping_label) if upload.mapping_text else None
         report = import_surveys(

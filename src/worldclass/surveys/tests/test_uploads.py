@@ -168,6 +168,14 @@ def test_a_task_delivered_twice_imports_once(staff):
     assert ImportBatch.objects.count() == 1
 
 
+def test_a_file_gone_from_the_server_is_a_refusal_not_a_crash(staff):
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    upload_path(upload).unlink()
+    upload = run_survey_upload(upload_id=upload.pk)
+    assert (upload.status, upload.error["code"]) == (SurveyUpload.Status.FAILED, "upload_missing")
+
+
 def test_upload_and_confirmation_are_audited(staff):
     upload = imported(staff, rows(1))
     events = AuditEvent.objects.filter(object_id=str(upload.pk), object_type="surveys.surveyupload")
