@@ -36,6 +36,7 @@ REFERENCE_DATA = [
 
 def restore_reference_data() -> None:
     """Reload what data migrations loaded, where a flush removed it."""
+    # The app registry is ready only once pytest-django has set Django up, after this module is imported.
     from django.apps import apps
 
     for label, module in REFERENCE_DATA:
@@ -83,6 +84,7 @@ def _plain_static_storage(settings):
 def _playwright_browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Only browser tests need Playwright (and only where chromium is installed).
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread for the whole session; the ORM calls

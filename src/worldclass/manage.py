@@ -6,6 +6,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
+    # Only once DJANGO_SETTINGS_MODULE is set, as in Django's own manage.py.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

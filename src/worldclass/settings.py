@@ -262,6 +262,9 @@ MESSAGE_TAGS = {_message_constants.ERROR: "danger"}
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "awards-send-reminders": {"task": "awards.send_award_reminders", "schedule": crontab(minute=5)},
+    # Opened web invitations go out within two minutes; contact details go daily, once their window is over.
+    "operations-send-invitations": {"task": "operations.send_due_invitations", "schedule": crontab(minute="*/2")},
+    "operations-purge-contacts": {"task": "operations.purge_contacts", "schedule": crontab(minute=30, hour=3)},
 }
 # The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from worldclass.certificates.queries import is_certifier_staff
+from worldclass.accounts.rules import is_certifier_staff
 
 
 def certifier_staff_required(view):

@@ -1,11 +1,12 @@
-"""The querysets matching `accounts.rules`: what a user may list, in one query each."""
+"""The querysets matching `accounts.rules`: what a user may list, in one query each.
+
+Accounts sits below certification, so the rollups a user may see are read by `certification.queries`."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from worldclass.accounts.rules import grants_for
-from worldclass.certification.models import Level, MonthlyRollup
 from worldclass.directory.models import Organization, Person, Site
 
 
@@ -34,27 +35,3 @@ def people_visible_to(user) -> QuerySet[Person]:
     if grants.csr_person_id is not None:
         condition |= Q(id=grants.csr_person_id)
     return Person.objects.filter(condition)
-
-
-def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:
-    """Monthly rollups of the entities whose dashboards the user may see (the rules above, as one filter)."""
-    grants = grants_for(user)
-    if grants.all_organizations:
-        return MonthlyRollup.objects.all()
-    person_levels = [Level.CSR, Level.SUPERVISOR]
-    condition = Q(organization_id__in=grants.organization_ids)
-    if grants.site_ids:
-        condition |= Q(level=Level.SITE, entity_id__in=grants.site_ids)
-        condition |= Q(
-            level__in=person_levels,
-            entity_id__in=Person.objects.filter(site_id__in=grants.site_ids).values("id"),
-        )
-    if grants.supervisor_person_id is not None:
-        condition |= Q(level__in=person_levels, entity_id=grants.supervisor_person_id)
-        condition |= Q(
-            level=Level.CSR,
-            entity_id__in=Person.objects.filter(supervisor_id=grants.supervisor_person_id).values("id"),
-        )
-    if grants.csr_person_id is not None:
-        condition |= Q(level=Level.CSR, entity_id=grants.csr_person_id)
-    return MonthlyRollup.objects.filter(condition)

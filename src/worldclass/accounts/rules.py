@@ -61,6 +61,13 @@ def grants_for(user) -> Grants:
     return grants
 
 
+def is_certifier_staff(user) -> bool:
+    """Django staff, superusers and holders of the certifier_staff role."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or grants_for(user).all_organizations
+
+
 @rules.predicate
 def sees_dashboards(user) -> bool:
     return grants_for(user).sees_dashboards

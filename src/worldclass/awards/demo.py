@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.awards.domain.applications import create_application
-from worldclass.awards.domain.cycles import create_cycle, example_deadlines, seed_2019_deadlines, set_phase
+from worldclass.awards.domain.cycles import create_cycle, example_deadlines, set_phase
 from worldclass.awards.domain.panel import add_panel_member, assign_judge
 from worldclass.awards.models import (
     Application,
@@ -26,7 +26,7 @@ from worldclass.awards.models import (
     WinnerDecision,
 )
 from worldclass.demo import DEMO_PASSWORD
-from worldclass.demo.synthetic import ORGANIZATION_NAMES
+from worldclass.demo.queries import demo_organization_name
 from worldclass.directory.models import Organization
 
 JUDGES = [f"awards-judge{n}" for n in range(1, 7)]
@@ -35,7 +35,7 @@ DEMO_JUDGE = "demo-judge"
 STAFF = "awards-staff"
 APPLICANTS = [
     # username, organization code, name, is a client. Northwind is the survey demo's own organization.
-    ("awards-northwind", "northwind", ORGANIZATION_NAMES["northwind"], True),
+    ("awards-northwind", "northwind", demo_organization_name(code="northwind"), True),
     ("awards-maple", "maple-mutual", "Maple Leaf Federal Credit Union", True),
     ("awards-prairie", "prairie-telecom", "Prairie Sky Telecom", False),
 ]
@@ -66,6 +66,11 @@ PRACTICES = [
     ("Callback promise", "Customers who would wait get a callback within the hour, with their case already read."),
     ("Answer-first search", "The website answers the question before offering the phone number, from real calls."),
 ]
+
+
+def seed_2019_deadlines() -> dict[str, dt.date]:
+    """The seed's 2019-2020 dates: Sep 30, Oct 18, interviews Oct 18-Nov 29, Dec 6, Dec 20, Feb 15."""
+    return example_deadlines(year=2019)
 
 
 def _user(username: str, *, email: str, is_staff: bool = False) -> tuple[User, bool]:

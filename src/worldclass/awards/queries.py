@@ -1,7 +1,7 @@
 """Reads of the awards: what each role may see, judges' progress, rankings and the public winners.
 
 Judges and staff work across organizations, so reads of applications for them open `scopes_disabled()`; what a
-judge may see is then decided here, by panel assignment, conflicts of interest and the cycle's phase.
+judge may see (panel assignment, conflicts of interest, the cycle's phase) is the rule of `awards.rules`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,22 @@ from worldclass.awards.models import (
     ConflictDeclaration,
     Criterion,
     Cycle,
-    JudgeAssignment,
     PanelMember,
     Phase,
     Scorecard,
     WinnerDecision,
 )
-from worldclass.awards.rules import is_awards_staff, is_judge
+from worldclass.awards.rules import (
+    administers_application,
+    applications_for_judge,
+    conflicted_organization_ids,
+    is_awards_staff,
+    is_judge,
+    judge_can_view,
+    stage_for_phase,
+)
+from worldclass.core.errors import NotFound, PermissionDenied
+from worldclass.directory.models import Organization
 
 
 def current_cycle() -> Cycle | None:
@@ -39,27 +48,6 @@ def identities_revealed(cycle: Cycle) -> bool:
     return PHASE_ORDER.index(cycle.phase) >= PHASE_ORDER.index(cycle.reveal_identities_from)
 
 
-def stage_for_phase(phase: str) -> str | None:
-    """The scorecard stage judges fill in during a phase (None: judges do not score now)."""
-    return {Phase.SCREENING: Scorecard.Stage.SCREENING, Phase.WINNER_SELECTION: Scorecard.Stage.FINAL}.get(phase)
-
-
-def conflicted_organization_ids(*, judge) -> set[int]:
-    """Organizations a judge may not judge: declared (not overridden by staff) or belonged to."""
-    declared = ConflictDeclaration.objects.filter(judge=judge, overridden=False).values_list(
-        "organization_id", flat=True
-    )
-    member_of = RoleAssignment.objects.filter(user=judge, organization__isnull=False).values_list(
-        "organization_id", flat=True
-    )
-    ids = set(declared) | set(member_of)
-    if judge.person_id:
-        # Directory people are tenant rows; reading one judge's own person across tenants is the point here.
-        with scopes_disabled():
-            ids.add(judge.person.organization_id)
-    return ids
-
-
 def flagged_organization_ids(*, judge) -> set[int]:
     """Organizations the system flags for a judge because the judge belongs to them."""
     ids = set(
@@ -69,37 +57,6 @@ def flagged_organization_ids(*, judge) -> set[int]:
         with scopes_disabled():
             ids.add(judge.person.organization_id)
     return ids
-
-
-def _statuses_judges_see(phase: str) -> list[str]:
-    if phase in (Phase.SCREENING, Phase.FINALIST_SELECTION):
-        return [Application.Status.SUBMITTED, Application.Status.FINALIST, Application.Status.NOT_SELECTED]
-    if phase == Phase.WINNER_SELECTION:
-        return [Application.Status.FINALIST]
-    return []
-
-
-def applications_for_judge(*, judge, cycle: Cycle | None = None) -> QuerySet[Application]:
-    """Applications a judge may see now: assigned categories, no conflict, and the phase shows them."""
-    assigned = JudgeAssignment.objects.filter(judge=judge).values_list("category_id", flat=True)
-    conflicted = conflicted_organization_ids(judge=judge)
-    # Judges read across organizations; the filters below are the whole of what they may see.
-    with scopes_disabled():
-        query = Application.objects.none()
-        cycles = [cycle] if cycle is not None else list(Cycle.objects.all())
-        for one in cycles:
-            statuses = _statuses_judges_see(one.phase)
-            if statuses:
-                query = query | Application.objects.filter(cycle=one, status__in=statuses)
-        return (
-            query.filter(category_id__in=list(assigned))
-            .exclude(organization_id__in=conflicted)
-            .select_related("cycle", "category", "organization")
-        )
-
-
-def judge_can_view(*, judge, application: Application) -> bool:
-    return applications_for_judge(judge=judge, cycle=application.cycle).filter(pk=application.pk).exists()
 
 
 def applications_for_user(*, user) -> QuerySet[Application]:
@@ -116,10 +73,6 @@ def applications_for_user(*, user) -> QuerySet[Application]:
         return Application.objects.filter(organization_id__in=list(org_ids)).select_related(
             "cycle", "category", "organization"
         )
-
-
-def get_application(*, user, pk: int) -> Application | None:
-    return applications_for_user(user=user).filter(pk=pk).first()
 
 
 def visible_scorecards(*, viewer, application: Application, stage: str) -> list[Scorecard]:
@@ -245,16 +198,12 @@ def published_winners(*, cycle: Cycle) -> list[WinnerDecision]:
 
 
 def applicant_organizations(*, user):
-    from worldclass.directory.models import Organization
-
     ids = RoleAssignment.objects.filter(user=user, role=Role.ORG_ADMIN).values_list("organization_id", flat=True)
     return Organization.objects.filter(pk__in=list(ids))
 
 
 def organizations_in_cycle(*, cycle: Cycle):
     """Applicant organizations of a cycle (for judges' conflict declarations; names only, no applications)."""
-    from worldclass.directory.models import Organization
-
     with scopes_disabled():
         ids = Application.objects.filter(cycle=cycle).exclude(status="draft").values_list("organization_id", flat=True)
         return Organization.objects.filter(pk__in=list(ids)).order_by("name")
@@ -277,9 +226,6 @@ CONFLICT_MESSAGE = (
 
 def application_for(*, user, pk: int) -> Application:
     """The application if the user may see it; a conflicted judge gets a 403 naming the conflict, others a 404."""
-    from worldclass.awards.rules import administers_application
-    from worldclass.core.errors import NotFound, PermissionDenied
-
     # Look the row up across organizations, then decide below whether this user may see it.
     with scopes_disabled():
         application = Application.objects.select_related("cycle", "category", "organization").filter(pk=pk).first()

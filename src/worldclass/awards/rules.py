@@ -1,10 +1,16 @@
-"""Who may do what in the awards (django-rules predicates). Domain functions enforce them; views ask them."""
+"""Who may do what in the awards (django-rules predicates), and which applications a judge may see.
+
+Domain functions enforce them, queries filter by them, views ask them; they read models only.
+"""
 
 from __future__ import annotations
 
 import rules
+from django.db.models import QuerySet
+from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.awards.models import Application, ConflictDeclaration, Cycle, JudgeAssignment, Phase, Scorecard
 
 
 @rules.predicate
@@ -50,9 +56,59 @@ def judge_may_view(user, application) -> bool:
     """A panel judge assigned to the category, without a conflict, in a phase that shows the application."""
     if application is None or not is_judge(user):
         return False
-    from worldclass.awards.queries import judge_can_view
-
     return judge_can_view(judge=user, application=application)
+
+
+def stage_for_phase(phase: str) -> str | None:
+    """The scorecard stage judges fill in during a phase (None: judges do not score now)."""
+    return {Phase.SCREENING: Scorecard.Stage.SCREENING, Phase.WINNER_SELECTION: Scorecard.Stage.FINAL}.get(phase)
+
+
+def conflicted_organization_ids(*, judge) -> set[int]:
+    """Organizations a judge may not judge: declared (not overridden by staff) or belonged to."""
+    declared = ConflictDeclaration.objects.filter(judge=judge, overridden=False).values_list(
+        "organization_id", flat=True
+    )
+    member_of = RoleAssignment.objects.filter(user=judge, organization__isnull=False).values_list(
+        "organization_id", flat=True
+    )
+    ids = set(declared) | set(member_of)
+    if judge.person_id:
+        # Directory people are tenant rows; reading one judge's own person across tenants is the point here.
+        with scopes_disabled():
+            ids.add(judge.person.organization_id)
+    return ids
+
+
+def _statuses_judges_see(phase: str) -> list[str]:
+    if phase in (Phase.SCREENING, Phase.FINALIST_SELECTION):
+        return [Application.Status.SUBMITTED, Application.Status.FINALIST, Application.Status.NOT_SELECTED]
+    if phase == Phase.WINNER_SELECTION:
+        return [Application.Status.FINALIST]
+    return []
+
+
+def applications_for_judge(*, judge, cycle: Cycle | None = None) -> QuerySet[Application]:
+    """Applications a judge may see now: assigned categories, no conflict, and the phase shows them."""
+    assigned = JudgeAssignment.objects.filter(judge=judge).values_list("category_id", flat=True)
+    conflicted = conflicted_organization_ids(judge=judge)
+    # Judges read across organizations; the filters below are the whole of what they may see.
+    with scopes_disabled():
+        query = Application.objects.none()
+        cycles = [cycle] if cycle is not None else list(Cycle.objects.all())
+        for one in cycles:
+            statuses = _statuses_judges_see(one.phase)
+            if statuses:
+                query = query | Application.objects.filter(cycle=one, status__in=statuses)
+        return (
+            query.filter(category_id__in=list(assigned))
+            .exclude(organization_id__in=conflicted)
+            .select_related("cycle", "category", "organization")
+        )
+
+
+def judge_can_view(*, judge, application: Application) -> bool:
+    return applications_for_judge(judge=judge, cycle=application.cycle).filter(pk=application.pk).exists()
 
 
 rules.add_perm("awards.run_awards", is_awards_staff)

@@ -7,17 +7,11 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from worldclass.accounts.rules import grants_for
+from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.models import Certificate
 from worldclass.certification.models import Certification, Level
 from worldclass.core.months import Month
-
-
-def is_certifier_staff(user) -> bool:
-    """Django staff, superusers and holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or grants_for(user).all_organizations
+from worldclass.directory.models import Site
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:
@@ -71,8 +65,6 @@ def certificate_status(certificate: Certificate, *, today: dt.date | None = None
 
 def trophy_orders(*, year: int | None = None) -> list[dict]:
     """What to engrave and where to ship, for every certified site and organization with a live certificate."""
-    from worldclass.directory.models import Site
-
     certificates = (
         Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=[Level.SITE, Level.ORGANIZATION])
         .select_related("certification__edition", "certification__organization", "certification__site")

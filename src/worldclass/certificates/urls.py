@@ -14,4 +14,5 @@ urlpatterns = [
     path("certificates/<str:serial>.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<str:serial>/revoke/", views.revoke, name="revoke"),
     path("verify/<str:serial>", views.verify, name="verify"),
+    path("certification/runs/<int:pk>/issue/", views.issue_run, name="issue_run"),
 ]

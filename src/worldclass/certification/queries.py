@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.rules import grants_for
 from worldclass.certification.domain.evaluation import (
     EditionRules,
     EntityResult,
     evaluate_certifications,
     evaluate_rules,
 )
-from worldclass.certification.models import Edition, Level
+from worldclass.certification.models import Edition, Level, MonthlyRollup
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
-from worldclass.directory.models import Organization, Site
+from worldclass.directory.models import Organization, Person, Site
 
 
 @dataclass(frozen=True)
@@ -152,3 +154,27 @@ def entity_status(*, edition: Edition, level: str, entity_id: int, through: Mont
         if entity.level == level and entity.entity_pk == entity_id:
             return entity
     raise NotFound(f"No {level} {entity_id} with survey data up to {through} under edition {edition.year}.")
+
+
+def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:
+    """Monthly rollups of the entities whose dashboards the user may see (`accounts.rules.grants_for` as a filter)."""
+    grants = grants_for(user)
+    if grants.all_organizations:
+        return MonthlyRollup.objects.all()
+    person_levels = [Level.CSR, Level.SUPERVISOR]
+    condition = Q(organization_id__in=grants.organization_ids)
+    if grants.site_ids:
+        condition |= Q(level=Level.SITE, entity_id__in=grants.site_ids)
+        condition |= Q(
+            level__in=person_levels,
+            entity_id__in=Person.objects.filter(site_id__in=grants.site_ids).values("id"),
+        )
+    if grants.supervisor_person_id is not None:
+        condition |= Q(level__in=person_levels, entity_id=grants.supervisor_person_id)
+        condition |= Q(
+            level=Level.CSR,
+            entity_id__in=Person.objects.filter(supervisor_id=grants.supervisor_person_id).values("id"),
+        )
+    if grants.csr_person_id is not None:
+        condition |= Q(level=Level.CSR, entity_id=grants.csr_person_id)
+    return MonthlyRollup.objects.filter(condition)

@@ -19,6 +19,10 @@ def runs() -> QuerySet[CertificationRun]:
     return CertificationRun.objects.select_related("edition", "user").order_by("-started_at", "-id")
 
 
+def find_run(*, pk: int) -> CertificationRun | None:
+    return CertificationRun.objects.select_related("edition", "user").filter(pk=pk).first()
+
+
 def certified_at_run(*, run: CertificationRun) -> set[tuple[str, int]]:
     """(level, entity id) of everyone certified as of the run's month under its edition: a certification achieved by
     then and valid through it."""

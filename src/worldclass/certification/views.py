@@ -1,5 +1,6 @@
-"""The certifier's run pages: start a run, read it (counts, changes since the previous run), replay it, issue its
-certificates. Certifier staff only; every change is a confirmed POST calling one domain function, which audits it."""
+"""The certifier's run pages: start a run, read it (counts, changes since the previous run), replay it. Issuing
+its certificates is the certificates app's page. Certifier staff only; every change is a confirmed POST calling one
+domain function, which audits it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from worldclass.accounts.decorators import certifier_staff_required
-from worldclass.certificates.domain import issue_certificates
 from worldclass.certification import run_queries
 from worldclass.certification.domain.evaluation import parse_month
 from worldclass.certification.domain.runs import run_certification, verify_run
@@ -43,7 +43,7 @@ class RunForm(forms.Form):
 
 
 def _run_or_404(pk: int) -> CertificationRun:
-    run = CertificationRun.objects.select_related("edition", "user").filter(pk=pk).first()
+    run = run_queries.find_run(pk=pk)
     if run is None:
         raise Http404
     return run
@@ -107,27 +107,3 @@ def run_verify(request, pk: int):
         messages.error(request, error.message)
         return redirect("certification:run", pk=run.pk)
     return render(request, "certification/run_verify.html", {"run": run, "verification": verification})
-
-
-@certifier_staff_required
-@require_http_methods(["GET", "POST"])
-def run_issue(request, pk: int):
-    """Confirm, then issue, the signed certificates of the certifications this run first found."""
-    run = _run_or_404(pk)
-    if request.method == "POST":
-        try:
-            report = issue_certificates(run=run, actor=actor_label(request.user), user=request.user)
-        except AppError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Issued %(issued)s certificates; %(already)s were already issued.")
-                % {"issued": report.issued, "already": report.already_issued},
-            )
-        return redirect("certification:run", pk=run.pk)
-    return render(
-        request,
-        "certification/run_issue.html",
-        {"run": run, "certificates": run_queries.certificate_progress(run=run)},
-    )

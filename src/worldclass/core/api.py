@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.tenancy import scope_for_user
 
 
 def _flatten(detail, prefix: str | None = None) -> list[ErrorDetail]:
@@ -52,8 +53,6 @@ class TenantScopedAPIMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        from worldclass.core.tenancy import scope_for_user
-
         self._tenant_scope = scope_for_user(request.user)
         self._tenant_scope.__enter__()
 

@@ -8,23 +8,32 @@ across tenants on purpose (imports, certification runs, the public registry) say
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
+from django.core.exceptions import ImproperlyConfigured
 from django_scopes import scope, scopes_disabled
+
+# Who may read which organizations is the accounts app's rule; core knows no app, so accounts registers it here
+# (AccountsConfig.ready). The resolver answers a list of organization ids, or None for every organization.
+OrganizationResolver = Callable[[object], "list[int] | None"]
+_organization_resolver: OrganizationResolver | None = None
+
+
+def register_organization_resolver(resolver: OrganizationResolver) -> None:
+    """Install the rule that says which organizations a signed-in user may read."""
+    global _organization_resolver
+    _organization_resolver = resolver
 
 
 def organization_ids_for(user) -> list[int] | None:
     """The organizations a user may read; None means all of them (certifier staff)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.is_superuser or user.is_staff:
-        return None
-    from worldclass.accounts.models import CERTIFIER_SIDE_ROLES, RoleAssignment
-
-    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization_id"))
-    if any(role == "certifier_staff" for role, _ in roles):
-        return None
-    return sorted({org_id for role, org_id in roles if role not in CERTIFIER_SIDE_ROLES and org_id})
+    if _organization_resolver is None:
+        # Failing closed: without the rule no signed-in request may run unscoped or guess a scope.
+        raise ImproperlyConfigured("No organization resolver is registered (is worldclass.accounts installed?).")
+    return _organization_resolver(user)
 
 
 @contextmanager

@@ -8,9 +8,15 @@ from django.db.models import Sum
 from django_scopes import scopes_disabled
 
 from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup
+from worldclass.demo.synthetic import ORGANIZATION_NAMES
 from worldclass.directory.models import Organization, Person, Site
 
 EXAMPLES_PER_LEVEL = 3
+
+
+def demo_organization_name(*, code: str) -> str:
+    """The display name the synthetic survey file gives an organization, for other apps' demo hooks to reuse."""
+    return ORGANIZATION_NAMES[code]
 
 
 @dataclass(frozen=True)

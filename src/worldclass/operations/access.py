@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
@@ -51,8 +52,6 @@ def visible_sites(user, *, organization_id: int | None = None, site_id: int | No
         org_ids, site_ids = admin_organization_ids(user), managed_site_ids(user)
         if not org_ids and not site_ids:
             return []
-        from django.db.models import Q
-
         return list(sites.filter(Q(organization_id__in=org_ids) | Q(pk__in=site_ids)))
 
 

@@ -6,7 +6,6 @@ import hashlib
 import json
 
 from django.utils import timezone
-from django_scopes import scopes_disabled
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import PermissionDenied
-from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 from worldclass.operations import access
 from worldclass.operations.domain.calls import import_calls
 from worldclass.operations.domain.invitations import due_ivr_invitations, record_ivr_answers
@@ -37,9 +36,8 @@ class CallBatchView(TenantScopedAPIMixin, APIView):
         serializer = CallBatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         code = serializer.validated_data["organization"]
-        # Looked up unscoped so that an unknown code and a forbidden one answer alike (403).
-        with scopes_disabled():
-            organization = Organization.objects.filter(code=code).first()
+        # An unknown code and a forbidden one answer alike (403).
+        organization = get_organization_by_code(code=code)
         if organization is None or not access.can_import_calls_for(request.user, organization):
             raise PermissionDenied("You may not import calls for this organization.")
         rows = [dict(row, org=row.get("org") or code) for row in request.data["calls"]]

@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.months import Month
 from worldclass.demo import DEMO_PASSWORD
-from worldclass.demo.synthetic import ORGANIZATION_NAMES
+from worldclass.demo.queries import demo_organization_name
 from worldclass.directory.models import Organization, Site
 from worldclass.operations.domain import invitations as channels
 from worldclass.operations.domain.calls import import_calls
@@ -125,7 +125,7 @@ def populate_demo(*, seed: int, stdout) -> None:
     now = timezone.now()
     with scopes_disabled():
         organization, _ = Organization.objects.get_or_create(
-            code=ORG_CODE, defaults={"name": ORGANIZATION_NAMES[ORG_CODE]}
+            code=ORG_CODE, defaults={"name": demo_organization_name(code=ORG_CODE)}
         )
         site, _ = Site.objects.get_or_create(
             organization=organization,

@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
 
+# The one list of survey channels; invitations store it, and the rest of operations takes it from here.
+from worldclass.surveys.models import Channel
+
 
 class Disposition(models.TextChoices):
     ANSWERED = "answered", "Answered"
@@ -154,12 +157,6 @@ class Call(models.Model):
         return f"call {self.call_id}"
 
 
-class InvitationChannel(models.TextChoices):
-    WEB = "web", "Web"
-    IVR = "ivr", "IVR"
-    PHONE = "phone", "Phone interviewer"
-
-
 class Invitation(models.Model):
     """The invitation of a selected call's customer to one survey on one channel."""
 
@@ -173,7 +170,7 @@ class Invitation(models.Model):
     organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="invitations")
     call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="invitation")
-    channel = models.CharField(max_length=8, choices=InvitationChannel.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
     web_medium = models.CharField(max_length=8, blank=True, choices=[("sms", "SMS"), ("email", "Email")])
     language = models.CharField(max_length=2)
     token_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -7,10 +7,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rules import wilson_interval
+from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
 from worldclass.operations.models import (
     Call,
@@ -152,8 +153,6 @@ class InterviewerQuality:
 
 def interviewer_quality() -> list[InterviewerQuality]:
     """Per interviewer: completed interviews, reviewed ones, and the share of reviews that found errors."""
-    from django.contrib.auth import get_user_model
-
     # Interviewers and QA work for the certifier across organizations.
     with scopes_disabled():
         completed = dict(

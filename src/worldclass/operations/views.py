@@ -19,7 +19,7 @@ from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
 from worldclass.operations.domain.recovery import update_case
 from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm
-from worldclass.operations.models import Invitation, InvitationChannel, RecoveryCase
+from worldclass.operations.models import Channel, Invitation, RecoveryCase
 
 
 def _forbidden(request, message: str | None = None):
@@ -244,7 +244,7 @@ def interview(request, invitation_id: int):
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_related("call", "site", "call__csr")
-            .filter(pk=invitation_id, channel=InvitationChannel.PHONE)
+            .filter(pk=invitation_id, channel=Channel.PHONE)
             .first()
         )
     if invitation is None:
@@ -300,7 +300,7 @@ def qa_review(request, invitation_id: int):
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_related("call", "site", "interviewer")
-            .filter(pk=invitation_id, channel=InvitationChannel.PHONE, status=Invitation.Status.COMPLETED)
+            .filter(pk=invitation_id, channel=Channel.PHONE, status=Invitation.Status.COMPLETED)
             .first()
         )
     if invitation is None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import django_filters
 from rest_framework import permissions, viewsets
 
-from worldclass.accounts.queries import (
-    organizations_visible_to,
-    people_visible_to,
-    rollups_visible_to,
-    sites_visible_to,
-)
+from worldclass.accounts.queries import organizations_visible_to, people_visible_to, sites_visible_to
 from worldclass.accounts.rules import grants_for
 from worldclass.certification.models import Level, MonthlyRollup
+from worldclass.certification.queries import rollups_visible_to
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.portal.serializers import (

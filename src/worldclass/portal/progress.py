@@ -11,8 +11,8 @@ from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRo
 from worldclass.certification.queries import entity_status
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
+from worldclass.core.stats import beta_binomial_pmf
 from worldclass.portal.queries import Entity
-from worldclass.portal.stats import beta_binomial_pmf
 
 # How many past months give the entity's usual monthly volume.
 VOLUME_MONTHS = 6

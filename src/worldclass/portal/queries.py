@@ -10,10 +10,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from worldclass.certification.domain.rules import wilson_interval
 from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup, SurveyWindow
 from worldclass.core.months import Month
+from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Organization, Person, Site
+from worldclass.operations import access as operations_access
+from worldclass.operations.queries import open_cases_for
 from worldclass.surveys.models import SurveyResponse
 
 LEVELS = ["organization", "site", "supervisor", "csr"]
@@ -287,9 +289,6 @@ class RecoveryPanel:
 
 def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPanel | None:
     """The site or organization dashboard's follow-up cases; None where the user does not handle cases."""
-    from worldclass.operations import access as operations_access
-    from worldclass.operations.queries import open_cases_for
-
     if entity.level not in ("site", "organization") or not operations_access.can_see_operations(user):
         return None
     if entity.level == "site":

@@ -100,6 +100,7 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    # openpyxl loads only when someone downloads a spreadsheet, not with every dashboard page.
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -19,9 +19,9 @@ from worldclass.directory.models import Organization
 from worldclass.surveys import queries
 from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
 from worldclass.surveys.models import SavedMapping, SurveyUpload
-from worldclass.surveys.tasks import import_upload_task
 
 HISTORY_PER_PAGE = 50
+IMPORT_TASK = "surveys.import_upload"  # surveys/tasks.py
 
 
 class SurveyUploadForm(forms.Form):
@@ -134,7 +134,7 @@ def upload_confirm(request, pk: int):
     except AppError as error:
         messages.error(request, error.message)
     else:
-        start_task(import_upload_task, confirmed.pk)
+        start_task(IMPORT_TASK, confirmed.pk)
         messages.info(request, _("The import of %(name)s has started.") % {"name": confirmed.source_name})
     return redirect("surveys:upload_detail", pk=pk)
 

@@ -43,11 +43,6 @@ DEFAULT_CHECKLIST = [
 ]
 
 
-def seed_2019_deadlines() -> dict[str, dt.date]:
-    """The seed's 2019-2020 dates: Sep 30, Oct 18, interviews Oct 18-Nov 29, Dec 6, Dec 20, Feb 15."""
-    return example_deadlines(year=2019)
-
-
 def example_deadlines(*, year: int) -> dict[str, dt.date]:
     """The published schedule shifted to another award year."""
     return {

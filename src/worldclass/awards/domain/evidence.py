@@ -7,11 +7,11 @@ from django.db.models import Sum
 from django_scopes import scopes_disabled
 
 from worldclass.awards.domain.common import audit, require_org_admin
-from worldclass.awards.domain.stats import compare_proportions
 from worldclass.awards.models import Application, EvidenceComparison
 from worldclass.certification.models import Edition, Level, MonthlyRollup
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.months import Month
+from worldclass.core.stats import compare_proportions
 
 METRICS = {"fcr": "FCR", "world_class": "WCC"}
 

@@ -19,8 +19,7 @@ from worldclass.awards.models import (
     Score,
     Scorecard,
 )
-from worldclass.awards.queries import conflicted_organization_ids, judge_can_view, stage_for_phase
-from worldclass.awards.rules import is_judge
+from worldclass.awards.rules import conflicted_organization_ids, is_judge, judge_can_view, stage_for_phase
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
 
 
@@ -73,18 +72,6 @@ def assign_judge(*, user, category: Category, judge) -> JudgeAssignment:
     except IntegrityError as error:
         raise Conflict(f"{judge} is already assigned to {category.name}.", code="duplicate_assignment") from error
     return assignment
-
-
-def unassign_judge(*, user, assignment: JudgeAssignment) -> None:
-    require_staff(user)
-    with transaction.atomic():
-        audit(
-            user=user,
-            action="unassign_judge",
-            obj=assignment,
-            summary=f"{assignment.judge.get_username()} ✕ {assignment.category.name}",
-        )
-        assignment.delete()
 
 
 def declare_conflict(*, judge, organization, reason: str = "") -> ConflictDeclaration:

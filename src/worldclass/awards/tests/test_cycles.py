@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from worldclass.awards.demo import seed_2019_deadlines
 from worldclass.awards.domain import cycles
 from worldclass.awards.models import Category, Criterion, Phase
 from worldclass.awards.tests.factories import applicant_user
@@ -32,7 +33,7 @@ def cycle_staff(cycle):
 
 
 def test_the_seed_dates_are_the_example_data():
-    dates = cycles.seed_2019_deadlines()
+    dates = seed_2019_deadlines()
     assert dates == {
         "application_deadline": dt.date(2019, 9, 30),
         "checklist_deadline": dt.date(2019, 10, 18),

@@ -20,16 +20,16 @@ import numpy as np
 from django.db import connection
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rules import AT_LEAST, GREATER_THAN, basis_points, wilson_interval
+from worldclass.certification.domain.rules import AT_LEAST, GREATER_THAN, basis_points
 from worldclass.certification.models import Edition, Level, MonthlyRollup, SurveyWindow
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.months import Month
+from worldclass.core.stats import Z_95, wilson_bounds, wilson_interval, wilson_lower_bounds
 from worldclass.directory.models import Organization, Person, Site
 
 PERSON_AND_SITE_LEVELS = (Level.CSR.value, Level.SUPERVISOR.value, Level.SITE.value)
 LEVEL_ORDER = {Level.CSR.value: 0, Level.SUPERVISOR.value: 1, Level.SITE.value: 2, Level.ORGANIZATION.value: 3}
 METRIC_COLUMNS = {Edition.Metric.WCC.value: "world_class", Edition.Metric.FCR.value: "fcr"}
-Z_95 = 1.96
 # "No achievement yet": far enough in the past that any month is at least the validity after it.
 NO_ACHIEVEMENT = -(10**6)
 RATE_DECIMALS = 4
@@ -230,24 +230,6 @@ class MatrixResult:
     last_achievement: np.ndarray  # at the last month; NO_ACHIEVEMENT if none
 
 
-def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shares and Wilson bounds, computed exactly as `rules.wilson_interval` does (NaN where n is 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n = n.astype(np.float64)
-        p = successes / n
-        z2 = z * z
-        denominator = 1 + z2 / n
-        centre = (p + z2 / (2 * n)) / denominator
-        half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-        return p, np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
-
-
-def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:
-    """Wilson lower bounds (0 where n is 0)."""
-    _, low, _ = wilson_bounds(successes, n, z)
-    return np.where(n > 0, low, 0.0)
-
-
 def evaluate_matrix(
     *,
     eligible: np.ndarray,
@@ -380,6 +362,7 @@ def _binary_array(data: bytes, element: str) -> np.ndarray:
 
 
 def _fetch_rollups_arrays(window_id, metric_column, through, levels, organization_id, entity_id) -> RollupColumns:
+    # The PostgreSQL-only path: SQLite deployments never load the driver.
     from psycopg import Cursor, sql
 
     conditions = [
@@ -475,7 +458,7 @@ def _rate(meeting: int | None, surveys: int | None) -> tuple[float | None, tuple
 def _rates(meeting: np.ndarray, surveys: np.ndarray) -> tuple[list, list, list]:
     """Rates and Wilson 95% bounds, rounded for display."""
     p, low, high = wilson_bounds(meeting, surveys)
-    # Python's round() (correctly rounded), not numpy's, so that the result equals rules.wilson_interval rounded.
+    # Python's round() (correctly rounded), not numpy's, so that the result equals core.stats.wilson_interval rounded.
     return tuple([round(value, RATE_DECIMALS) for value in array.tolist()] for array in (p, low, high))
 
 

@@ -7,10 +7,11 @@ tests prove that both agree.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from worldclass.core.stats import Z_95, wilson_interval
 
 GREATER_THAN = "gt"
 AT_LEAST = "gte"
@@ -74,20 +75,8 @@ def meets_threshold(*, meeting: int, surveys: int, threshold_percent: Decimal, c
     raise ValueError(f"unknown comparison {comparison!r}")
 
 
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
-    """The Wilson score interval of a proportion; None without observations."""
-    if n <= 0:
-        return None
-    p = successes / n
-    z2 = z * z
-    denominator = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def meets_threshold_with_confidence(
-    *, meeting: int, surveys: int, threshold_percent: Decimal, comparison: str, z: float = 1.96
+    *, meeting: int, surveys: int, threshold_percent: Decimal, comparison: str, z: float = Z_95
 ) -> bool:
     """Whether the Wilson lower bound (not the point estimate) beats the threshold."""
     interval = wilson_interval(meeting, surveys, z)

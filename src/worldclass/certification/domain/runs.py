@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.evaluation import (
     EditionRules,
@@ -19,6 +18,7 @@ from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 
 CERTIFICATION_BATCH_SIZE = 5000
 
@@ -131,6 +131,7 @@ def _store_certifications(*, evaluation: Evaluation, edition: Edition, run: Cert
             update_fields=_REFRESHED_COLUMNS,
         )
         return len(values)
+    # The PostgreSQL-only path: SQLite deployments never load the driver.
     from psycopg import sql
 
     table = sql.Identifier(Certification._meta.db_table)
@@ -189,8 +190,7 @@ def verify_run(*, run_id: int) -> RunVerification:
     organization_code = snapshot.pop("organization", None)
     organization = None
     if organization_code:
-        with scopes_disabled():  # Runs are the certifier's, across organizations.
-            organization = Organization.objects.filter(code=organization_code).first()
+        organization = get_organization_by_code(code=organization_code)
     evaluation = evaluate_rules(
         rules=EditionRules.from_snapshot(snapshot),
         through=Month.of(run.through_month),

@@ -24,8 +24,4 @@ CASES = [
     ),
     AccessCase("certification:run", _run_path(), only(STAFF), setup=_run),
     AccessCase("certification:run_verify", _run_path("verify/"), only(STAFF), setup=_run),
-    AccessCase("certification:run_issue", _run_path("issue/"), only(STAFF), setup=_run),
-    AccessCase(
-        "certification:run_issue", _run_path("issue/"), only(STAFF, ok=302), method="post", setup=_run, label="post"
-    ),
 ]

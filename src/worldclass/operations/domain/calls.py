@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone as dj_timezone
 from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
@@ -30,8 +31,8 @@ from worldclass.operations.domain import sampling, windows
 from worldclass.operations.models import (
     Call,
     CallImport,
+    Channel,
     Invitation,
-    InvitationChannel,
     SampleOutcome,
     SamplePlan,
 )
@@ -362,21 +363,21 @@ def _completed_q() -> Q:
 def _choose_channel(*, plan: SamplePlan, row_phone: str, row_email: str, fraction: float) -> tuple[str, str]:
     """The invitation's channel and, for the web, its medium, spread over the plan's mix by a second draw."""
     if not row_phone:
-        return InvitationChannel.WEB, "email"
+        return Channel.WEB, "email"
     weights = [
-        (InvitationChannel.WEB, plan.web_weight),
-        (InvitationChannel.IVR, plan.ivr_weight),
-        (InvitationChannel.PHONE, plan.interviewer_weight),
+        (Channel.WEB, plan.web_weight),
+        (Channel.IVR, plan.ivr_weight),
+        (Channel.PHONE, plan.interviewer_weight),
     ]
     total = sum(weight for _, weight in weights) or 1
     point, running = fraction * total, 0
-    channel = InvitationChannel.WEB
+    channel = Channel.WEB
     for name, weight in weights:
         running += weight
         if point < running:
             channel = name
             break
-    if channel == InvitationChannel.WEB:
+    if channel == Channel.WEB:
         return channel, "email" if row_email else "sms"
     return channel, ""
 
@@ -396,8 +397,6 @@ def import_calls(
     Raises `AppError(code="invalid_file")` listing every bad line, or `Conflict` when a known call_id arrives
     with different content. The same rows again change nothing.
     """
-    from django.utils import timezone as dj_timezone
-
     now = now or dj_timezone.now()
     rows, errors = validate_call_rows(raw_rows)
     if organization is None and not errors:

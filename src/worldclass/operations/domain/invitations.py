@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,8 +21,9 @@ from django_scopes import scopes_disabled
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
 from worldclass.operations.domain.recovery import open_case_if_unhappy
-from worldclass.operations.models import InterviewAttempt, InterviewReview, Invitation, InvitationChannel
+from worldclass.operations.models import Channel, InterviewAttempt, InterviewReview, Invitation
 from worldclass.operations.sms import SMSMessage, get_sms_backend
+from worldclass.surveys.domain.responses import record_survey_response
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def send_due_invitations(*, now: dt.datetime) -> int:
     with scopes_disabled():
         due_ids = list(
             Invitation.objects.filter(
-                channel=InvitationChannel.WEB,
+                channel=Channel.WEB,
                 status=Invitation.Status.OPEN,
                 sent_at__isnull=True,
                 opens_at__lte=now,
@@ -163,7 +165,7 @@ def invitation_for_token(token: str) -> Invitation:
     with scopes_disabled():
         invitation = (
             Invitation.objects.select_related("site", "call")
-            .filter(token_sha256=token_sha256(token), channel=InvitationChannel.WEB)
+            .filter(token_sha256=token_sha256(token), channel=Channel.WEB)
             .first()
         )
     if invitation is None:
@@ -173,8 +175,6 @@ def invitation_for_token(token: str) -> Invitation:
 
 def _record(*, invitation: Invitation, answers: Answers, channel: str, now: dt.datetime, actor: str, interviewer=None):
     """Turn the answers into a SurveyResponse attributed as of the call, and close the invitation."""
-    from worldclass.surveys.domain.responses import record_survey_response
-
     call = invitation.call
     zone = ZoneInfo(invitation.site.timezone or "UTC")
     response, _created = record_survey_response(
@@ -231,7 +231,7 @@ def due_ivr_invitations(*, now: dt.datetime):
     """Invitations the IVR platform should call now, soonest expiry first."""
     return (
         Invitation.objects.filter(
-            channel=InvitationChannel.IVR, status=Invitation.Status.OPEN, opens_at__lte=now, expires_at__gt=now
+            channel=Channel.IVR, status=Invitation.Status.OPEN, opens_at__lte=now, expires_at__gt=now
         )
         .select_related("call", "site")
         .order_by("expires_at", "id")
@@ -261,7 +261,7 @@ def record_ivr_answers(*, invitation_id: int, keys: dict, now: dt.datetime, acto
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("site", "call")
-            .filter(pk=invitation_id, channel=InvitationChannel.IVR)
+            .filter(pk=invitation_id, channel=Channel.IVR)
             .first()
         )
         if invitation is None:
@@ -280,11 +280,9 @@ def record_ivr_answers(*, invitation_id: int, keys: dict, now: dt.datetime, acto
 
 def interviewer_queue(*, now: dt.datetime):
     """Phone invitations ready to call, soonest expiry first; callbacks wait for their time."""
-    from django.db.models import Q
-
     return (
         Invitation.objects.filter(
-            channel=InvitationChannel.PHONE, status=Invitation.Status.OPEN, opens_at__lte=now, expires_at__gt=now
+            channel=Channel.PHONE, status=Invitation.Status.OPEN, opens_at__lte=now, expires_at__gt=now
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .select_related("call", "site")
@@ -310,7 +308,7 @@ def record_interview(
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("site", "call")
-            .filter(pk=invitation_id, channel=InvitationChannel.PHONE)
+            .filter(pk=invitation_id, channel=Channel.PHONE)
             .first()
         )
         if invitation is None:
@@ -375,7 +373,7 @@ def _qa_order(invitation_id: int) -> str:
 def qa_sample(*, interviewer_ids: list[int] | None = None) -> list[Invitation]:
     """Each interviewer's completed interviews due for review: a fixed pseudo-random share of them."""
     completed = list(
-        Invitation.objects.filter(channel=InvitationChannel.PHONE, status=Invitation.Status.COMPLETED)
+        Invitation.objects.filter(channel=Channel.PHONE, status=Invitation.Status.COMPLETED)
         .select_related("call", "site", "interviewer", "review")
         .order_by("id")
     )
@@ -400,7 +398,7 @@ def record_review(*, invitation_id: int, reviewer, errors: int, notes: str, now:
     with transaction.atomic(), scopes_disabled():
         invitation = (
             Invitation.objects.select_for_update()
-            .filter(pk=invitation_id, channel=InvitationChannel.PHONE, status=Invitation.Status.COMPLETED)
+            .filter(pk=invitation_id, channel=Channel.PHONE, status=Invitation.Status.COMPLETED)
             .first()
         )
         if invitation is None:

@@ -326,10 +326,6 @@ def audit_sample(*, organization, month: Month, key_hex: str | None = None) -> S
     return report
 
 
-def sample_keys_for(*, organization) -> list[SampleKey]:
-    return list(SampleKey.objects.filter(organization=organization).order_by("-month"))
-
-
 def ensure_not_revealed(*, organization, months: set[dt.date]) -> list[dt.date]:
     """The months among `months` whose key is already revealed (calls for them are refused)."""
     return sorted(

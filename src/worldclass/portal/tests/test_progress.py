@@ -6,9 +6,9 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.tests.world import build_role_world
 from worldclass.core.months import Month
+from worldclass.core.stats import beta_binomial_pmf
 from worldclass.portal.progress import compare_editions, progress_for
 from worldclass.portal.queries import Entity
-from worldclass.portal.stats import beta_binomial_pmf
 from worldclass.portal.tests.factories import edition, rollups_for
 
 pytestmark = pytest.mark.django_db

@@ -62,6 +62,7 @@ def record_survey_response(
     `call_at`/`surveyed_at` must carry the UTC offset they were given in: local dates are taken in it.
     Returns `(response, created)`. A survey_id already stored with different answers raises `Conflict`.
     """
+    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
     from worldclass.certification.domain.rollups import add_survey_to_rollups
 
     survey_id, call_id = survey_id.strip(), call_id.strip()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.evaluation import get_edition, parse_month
 from worldclass.certification.domain.runs import run_certification, verify_run
 from worldclass.core.errors import AppError, ErrorDetail
-from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 
 
 class Command(BaseCommand):
@@ -48,8 +47,7 @@ class Command(BaseCommand):
         through = parse_month(options["through"], field_name="--through")
         organization = None
         if options["organization"]:
-            with scopes_disabled():  # The certifier's command works across organizations.
-                organization = Organization.objects.filter(code=options["organization"]).first()
+            organization = get_organization_by_code(code=options["organization"])
             if organization is None:
                 raise AppError(
                     code="unknown_organization",

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scopes_disabled
 
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
-from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 from worldclass.operations.domain.sampling import audit_sample
 
 
@@ -20,8 +19,7 @@ class Command(BaseCommand):
             parsed = Month.parse(month)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        with scopes_disabled():
-            organization = Organization.objects.filter(code=org).first()
+        organization = get_organization_by_code(code=org)
         if organization is None:
             raise CommandError(f"No organization {org}")
         try:

@@ -4,7 +4,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
-from worldclass.directory.models import Organization
+from worldclass.directory.queries import get_organization_by_code
 from worldclass.operations.domain.sampling import commit_sample_key, reveal_sample_key
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, org: str, month: str, **options):
         with scopes_disabled():
-            organization = Organization.objects.filter(code=org).first()
+            organization = get_organization_by_code(code=org)
             if organization is None:
                 raise CommandError(f"No organization {org}")
             try:

@@ -1,3 +1,0 @@
-"""API routes of the certification app (mounted under /api/v1/ by worldclass.urls)."""
-
-urlpatterns: list = []
