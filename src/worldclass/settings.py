@@ -212,8 +212,9 @@ SPECTACULAR_SETTINGS = {
 WORLDCLASS_SIGNING_KEY_FILE = Path(
     os.environ.get("WORLDCLASS_SIGNING_KEY_FILE", str(Path.cwd() / "worldclass-signing-key.pem"))
 )
-# Public base URL printed in certificates' QR codes and e-mail links.
-WORLDCLASS_PUBLIC_URL = os.environ.get("WORLDCLASS_PUBLIC_URL", "http://127.0.0.1:8000")
+# Public base URL of every absolute link: certificates and their QR codes, survey invitations, e-mails, demo prints.
+# Empty: http://127.0.0.1:8000 (development; `check --deploy` warns). `worldclass demo` sets it from its --host/--port.
+WORLDCLASS_PUBLIC_URL = os.environ.get("WORLDCLASS_PUBLIC_URL", "")
 
 LOGGING = {
     "version": 1,

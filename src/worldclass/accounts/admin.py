@@ -3,9 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from worldclass.accounts.forms import ThrottledAdminAuthenticationForm
 from worldclass.accounts.models import RoleAssignment, User
+from worldclass.core.admin import is_certifier_staff_request
 
 # The admin's own login page is throttled like /accounts/login/.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+# Entry to /admin/ follows the certifier-staff role; each ModelAdmin then says what the role may do there.
+admin.site.has_permission = is_certifier_staff_request
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -61,11 +61,10 @@ def grants_for(user) -> Grants:
     return grants
 
 
+@rules.predicate
 def is_certifier_staff(user) -> bool:
-    """Django staff, superusers and holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or grants_for(user).all_organizations
+    """Certifier staff: holders of the certifier_staff role, and superusers. Every app asks this one predicate."""
+    return grants_for(user).all_organizations
 
 
 @rules.predicate
@@ -97,6 +96,7 @@ def can_view_person(user, person) -> bool:
     return grants.csr_person_id is not None and grants.csr_person_id == person.id
 
 
+rules.add_perm("accounts.certifier_staff", is_certifier_staff)
 rules.add_perm("portal.view_dashboards", sees_dashboards)
 rules.add_perm("directory.view_organization", can_view_organization)
 rules.add_perm("directory.view_site", can_view_site)

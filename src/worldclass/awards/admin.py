@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from worldclass.awards import models
+from worldclass.core.admin import ReadOnlyAdmin
 
 
 class CategoryInline(admin.TabularInline):
@@ -44,7 +45,9 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WinnerDecision)
-class WinnerDecisionAdmin(admin.ModelAdmin):
+class WinnerDecisionAdmin(ReadOnlyAdmin):
+    """Winners are decided and published on the awards pages (audited); never edited here."""
+
     list_display = ["cycle", "category", "application", "decided_by", "decided_at", "published_at"]
     list_filter = ["cycle"]
 

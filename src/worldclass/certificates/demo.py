@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 from worldclass.certificates.domain import issue_certificates, verification_url
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.signing import key_id_for, load_signing_key
+from worldclass.core.domain import public_base_url
 
 
 def populate_demo(*, seed: int, stdout) -> None:
@@ -25,7 +26,7 @@ def populate_demo(*, seed: int, stdout) -> None:
         )
     if example:
         stdout.write(f"  verify one at {verification_url(example)}\n")
-    base = settings.WORLDCLASS_PUBLIC_URL.rstrip("/")
+    base = public_base_url()
     key_id = key_id_for(load_signing_key().public_key())
     stdout.write(
         f"  public key {key_id}: {base}{reverse('certificates:public_key')} "

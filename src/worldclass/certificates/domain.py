@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import FORMAT
 from worldclass.certificates.signing import sign_facts
 from worldclass.certification.models import Certification, CertificationRun, Level
-from worldclass.core.domain import record_audit_event
+from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
 
 # Crockford's base32: no I, L, O or U, so a serial read aloud or typed from paper is unambiguous.
@@ -31,7 +30,7 @@ def new_serial(*, year: int) -> str:
 
 
 def verification_url(serial: str) -> str:
-    return settings.WORLDCLASS_PUBLIC_URL.rstrip("/") + reverse("certificates:verify", kwargs={"serial": serial})
+    return absolute_url(reverse("certificates:verify", kwargs={"serial": serial}))
 
 
 def _month(day) -> str | None:

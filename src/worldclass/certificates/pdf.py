@@ -36,6 +36,14 @@ LEVEL_WORDING = {
 METRIC_WORDING = {"wcc": "World Class Calls", "fcr": "resolved on the first call"}
 
 
+def subject_label(facts: dict) -> str:
+    """The certified subject as printed: a person's name with their code (names repeat), an entity's name."""
+    name, code = facts["subject"], facts.get("subject_code") or ""
+    if facts["level"] in ("csr", "supervisor") and code and name != code:
+        return f"{name} ({code})"
+    return name
+
+
 def embedded_token(*, facts: dict, signature: str, key_id: str) -> str:
     encoded = base64.b64encode(canonical_bytes(facts)).decode("ascii")
     return f"{FORMAT};key={key_id};sig={signature};facts={encoded}"
@@ -70,7 +78,7 @@ def render_certificate_pdf(*, facts: dict, signature: str, key_id: str) -> bytes
     canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
     canvas.setTitle(f"World Class certificate {facts['serial']}")
     canvas.setAuthor("worldclass certifier")
-    canvas.setSubject(f"{LEVEL_WORDING[facts['level']]}: {facts['subject']}")
+    canvas.setSubject(f"{LEVEL_WORDING[facts['level']]}: {subject_label(facts)}")
     canvas.setKeywords(embedded_token(facts=facts, signature=signature, key_id=key_id))
     canvas.setCreator("worldclass")
 
@@ -90,7 +98,7 @@ def render_certificate_pdf(*, facts: dict, signature: str, key_id: str) -> bytes
     canvas.setFont("Helvetica", 14)
     canvas.drawCentredString(center, height - 60 * mm, "This certifies that")
     _draw_centred_fitted(
-        canvas, facts["subject"], x=center, y=height - 75 * mm, font="Helvetica-Bold", size=26, width=line_width
+        canvas, subject_label(facts), x=center, y=height - 75 * mm, font="Helvetica-Bold", size=26, width=line_width
     )
     where = ", ".join(part for part in (facts.get("site"), facts["organization"]) if part)
     if facts["level"] != "organization":

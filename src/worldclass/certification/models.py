@@ -155,6 +155,9 @@ class CertificationRun(models.Model):
     """One evaluation of an edition through a month: its inputs' checksum and counts, for audit and replay."""
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="runs")
+    program_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The program year the run was made for; empty for an exploratory run."
+    )
     through_month = models.DateField()
     require_confidence = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -167,9 +170,43 @@ class CertificationRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["program_year", "through_month"], name="run_program_year_month")]
 
     def __str__(self) -> str:
         return f"{self.edition.year} through {self.through_month:%Y-%m} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ProgramYear(models.Model):
+    """A calendar year of the program: the edition in force for it, and the run its public registry shows."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="program_years")
+    published_run = models.ForeignKey(
+        CertificationRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The run whose certifications the public registry lists for this year; empty: not published.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(name="program_year_range", condition=Q(year__gte=2000) & Q(year__lte=2999)),
+            models.CheckConstraint(
+                name="program_year_published_together",
+                condition=Q(published_run__isnull=True, published_at__isnull=True)
+                | Q(published_run__isnull=False, published_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Program year {self.year}"
 
 
 class Certification(models.Model):

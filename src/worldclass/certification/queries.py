@@ -1,7 +1,8 @@
-"""Reads of certification results: the public registry's data for a year, and one entity's status."""
+"""Reads of certification results: program years (edition in force, runs), and one entity's status."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -11,126 +12,42 @@ from worldclass.accounts.rules import grants_for
 from worldclass.certification.domain.evaluation import (
     EditionRules,
     EntityResult,
-    evaluate_certifications,
     evaluate_rules,
 )
-from worldclass.certification.models import Edition, Level, MonthlyRollup
+
+# Reads of program years live with the rules they serve (domain.program); readers may import them from here.
+from worldclass.certification.domain.program import edition_in_force as edition_in_force
+from worldclass.certification.domain.program import latest_program_run as latest_program_run
+from worldclass.certification.domain.program import program_year_runs as program_year_runs
+from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup, ProgramYear
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
-from worldclass.directory.models import Organization, Person, Site
+from worldclass.directory.models import Organization, Person
 
 
 @dataclass(frozen=True)
-class RegistrySite:
-    organization: str
-    organization_name: str
-    code: str
-    name: str
-    country: str
-    certified_since: str
-    valid_through: str
-
-
-@dataclass(frozen=True)
-class RegistryOrganization:
-    code: str
-    name: str
-    certified_since: str
-    valid_through: str
-
-
-@dataclass(frozen=True)
-class RegistryYear:
-    """Who was certified at the end of a year under that year's edition; consenting organizations only are named."""
+class ProgramYearStatus:
+    """A program year as staff see it: its edition in force (set, or the default), runs, and what is published."""
 
     year: int
-    edition: str
-    through: str
-    sites: list[RegistrySite]
-    organizations: list[RegistryOrganization]
-    csrs_certified: int
-    supervisors_certified: int
-    unlisted_sites_certified: int
-    unlisted_organizations_certified: int
-
-    def as_dict(self) -> dict:
-        return {
-            "year": self.year,
-            "edition": self.edition,
-            "through": self.through,
-            "sites": [site.__dict__ for site in self.sites],
-            "organizations": [organization.__dict__ for organization in self.organizations],
-            "csrs_certified": self.csrs_certified,
-            "supervisors_certified": self.supervisors_certified,
-            "unlisted_sites_certified": self.unlisted_sites_certified,
-            "unlisted_organizations_certified": self.unlisted_organizations_certified,
-        }
+    edition: Edition
+    edition_is_default: bool
+    runs: int
+    latest_run: CertificationRun | None
+    published_run: CertificationRun | None
+    published_at: dt.datetime | None
 
 
-def _edition_for(year: int) -> Edition:
-    edition = Edition.objects.select_related("survey_window").prefetch_related("level_rules").filter(year=year).first()
-    if edition is None:
-        raise NotFound(f"There is no edition {year}, so there is no registry for {year}.", code="unknown_edition")
-    return edition
-
-
-def registry_for_year(*, year: int) -> RegistryYear:
-    """The year's certified sites and organizations and the number of certified CSRs and supervisors, as of the end
-    of the year (December), under that year's edition. Evaluated from the rollups, so it never depends on which
-    runs happened to be stored."""
-    edition = _edition_for(year)
-    through = Month(year, 12)
-    evaluation = evaluate_certifications(edition=edition, through=through)
-    certified = [entity for entity in evaluation.entities if entity.certified]
-    # The public registry reads every organization on purpose; consent decides who is named.
-    with scopes_disabled():
-        organizations = {org.code: org for org in Organization.objects.filter(code__in={e.org for e in certified})}
-        sites = {
-            (site.organization.code, site.code): site
-            for site in Site.objects.filter(organization__code__in=organizations).select_related("organization")
-        }
-    listed_sites, listed_organizations = [], []
-    unlisted_sites = unlisted_organizations = 0
-    for entity in certified:
-        organization = organizations[entity.org]
-        if entity.level == Level.SITE:
-            if not organization.listed_in_registry:
-                unlisted_sites += 1
-                continue
-            site = sites[(entity.org, entity.id)]
-            listed_sites.append(
-                RegistrySite(
-                    organization=organization.code,
-                    organization_name=organization.name,
-                    code=site.code,
-                    name=site.name,
-                    country=site.country,
-                    certified_since=entity.certified_since,
-                    valid_through=entity.valid_through,
-                )
-            )
-        elif entity.level == Level.ORGANIZATION:
-            if not organization.listed_in_registry:
-                unlisted_organizations += 1
-                continue
-            listed_organizations.append(
-                RegistryOrganization(
-                    code=organization.code,
-                    name=organization.name,
-                    certified_since=entity.certified_since,
-                    valid_through=entity.valid_through,
-                )
-            )
-    return RegistryYear(
+def program_year_status(*, year: int) -> ProgramYearStatus:
+    row = ProgramYear.objects.select_related("published_run__edition").filter(year=year).first()
+    return ProgramYearStatus(
         year=year,
-        edition=str(edition.year),
-        through=str(through),
-        sites=listed_sites,
-        organizations=listed_organizations,
-        csrs_certified=sum(1 for e in certified if e.level == Level.CSR),
-        supervisors_certified=sum(1 for e in certified if e.level == Level.SUPERVISOR),
-        unlisted_sites_certified=unlisted_sites,
-        unlisted_organizations_certified=unlisted_organizations,
+        edition=edition_in_force(year=year),
+        edition_is_default=row is None,
+        runs=CertificationRun.objects.filter(program_year=year).count(),
+        latest_run=latest_program_run(year=year),
+        published_run=row.published_run if row else None,
+        published_at=row.published_at if row else None,
     )
 
 

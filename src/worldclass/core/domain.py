@@ -1,10 +1,26 @@
-"""Recording the audit trail."""
+"""Recording the audit trail; absolute URLs for links that leave the site (certificates, QR codes, e-mails)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from worldclass.core.models import AuditEvent
+
+# Where `runserver` listens by default: the base URL when WORLDCLASS_PUBLIC_URL is not set (development only;
+# `worldclass check --deploy` warns about it).
+LOCAL_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def public_base_url() -> str:
+    """The site's public base URL, without a trailing slash: the one setting every absolute link is built from."""
+    return (settings.WORLDCLASS_PUBLIC_URL or LOCAL_PUBLIC_URL).rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL for a site path (as `reverse` returns it)."""
+    return public_base_url() + path
 
 
 def record_audit_event(

@@ -18,7 +18,8 @@ from typing import IO
 from django.apps import apps
 from django.utils import timezone
 
-from worldclass.certification.domain.runs import run_certification
+from worldclass.certification.domain.program import publish_registry_year
+from worldclass.certification.domain.runs import run_certification, run_program_year
 from worldclass.certification.models import CertificationRun, Edition
 from worldclass.core.errors import Conflict
 from worldclass.core.months import Month
@@ -36,6 +37,8 @@ class DemoLoad:
     generation: GenerationSummary
     import_report: ImportReport
     runs: list[CertificationRun]
+    # The certifier's own loop for the data's last year: its run under the edition in force, published.
+    program_run: CertificationRun | None = None
 
 
 def demo_data_path(*, data_dir: Path, seed: int, months: int, csrs: int, end_month: Month) -> Path:
@@ -53,7 +56,8 @@ def load_demo_data(
     end_month: Month | None = None,
     progress: IO[str] | None = None,
 ) -> DemoLoad:
-    """Generate the synthetic file, import it as a certifier would, and certify each edition through its end.
+    """Generate the synthetic file, import it as a certifier would, certify each edition through its end
+    (exploratory runs), then run the last month's program year under its edition in force and publish it.
 
     Running it again with the same parameters is safe: the file is the same bytes, so the import is a no-op,
     and each certification run is a new, audited run over the same rollups.
@@ -81,7 +85,10 @@ def load_demo_data(
         run_certification(edition=Edition.objects.get(year=year), through=generation.last_month, actor=DEMO_ACTOR)
         for year in years
     ]
-    return DemoLoad(generation=generation, import_report=report, runs=runs)
+    last = generation.last_month
+    program_run = run_program_year(year=last.year, through=last, actor=DEMO_ACTOR)
+    publish_registry_year(year=last.year, run=program_run, actor=DEMO_ACTOR)
+    return DemoLoad(generation=generation, import_report=report, runs=runs, program_run=program_run)
 
 
 def demo_hooks() -> list[tuple[str, Callable[..., None]]]:

@@ -97,13 +97,13 @@ def summarize_run(*, run: CertificationRun) -> EditionSummary:
 
 def _entity_labels(*, level: str, ids: list[int]) -> dict[int, str]:
     if level == Level.ORGANIZATION:
-        return {o.pk: f"{o.name} ({o.code})" for o in Organization.objects.filter(pk__in=ids)}
+        return {o.pk: str(o) for o in Organization.objects.filter(pk__in=ids)}
     if level == Level.SITE:
         return {
-            s.pk: f"{s.name or s.code}, {s.country or '-'} ({s.organization.code})"
+            s.pk: f"{s}, {s.organization} ({s.country or '-'})"
             for s in Site.objects.filter(pk__in=ids).select_related("organization")
         }
     return {
-        p.pk: f"{p.code} ({p.organization.code}{', ' + p.site.code if p.site else ''})"
+        p.pk: f"{p}, {p.organization}{', ' + str(p.site) if p.site else ''}"
         for p in Person.objects.filter(pk__in=ids).select_related("organization", "site")
     }

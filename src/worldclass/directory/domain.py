@@ -184,3 +184,43 @@ def _merge_sightings(sightings: list[PersonSighting]) -> dict[tuple[str, str], P
             is_supervisor=s.is_supervisor,
         )
     return result
+
+
+@dataclass
+class DisplayNames:
+    """Display names read from a file, by code: organizations, sites (org, site) and people (org, person)."""
+
+    organizations: dict[str, str] = field(default_factory=dict)
+    sites: dict[tuple[str, str], str] = field(default_factory=dict)
+    people: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def apply_display_names(*, names: DisplayNames) -> int:
+    """Set the display names a file gives to existing roster rows (an empty name never erases one); returns how many
+    rows changed. Call inside the import's transaction, after its roster upsert."""
+    codes = set(names.organizations) | {org for org, _ in names.sites} | {org for org, _ in names.people}
+    changed = 0
+    # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
+    with scopes_disabled():
+        organizations = list(Organization.objects.filter(code__in=codes).values_list("pk", "code", "name"))
+        renamed = [
+            (names.organizations[code], pk)
+            for pk, code, name in organizations
+            if code in names.organizations and names.organizations[code] != name
+        ]
+        _update_rows("directory_organization", ["name"], renamed)
+        changed += len(renamed)
+        code_of = {pk: code for pk, code, _ in organizations}
+        for model, table, wanted in ((Site, "directory_site", names.sites), (Person, "directory_person", names.people)):
+            if not wanted:
+                continue
+            rows = model.objects.filter(organization_id__in=code_of)
+            rows = rows.values_list("pk", "organization_id", "code", "name")
+            updates = []
+            for pk, organization_id, code, name in rows.iterator(chunk_size=5000):
+                new = wanted.get((code_of[organization_id], code))
+                if new is not None and new != name:
+                    updates.append((new, pk))
+            _update_rows(table, ["name"], updates)
+            changed += len(updates)
+    return changed

@@ -67,4 +67,5 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.code
+        # People's names repeat (two Maria Garcias); the organization's own id for them tells them apart.
+        return f"{self.name} ({self.code})" if self.name and self.name != self.code else self.code

@@ -99,9 +99,7 @@ def site_rows(*, sites, month: dt.date) -> list[OpsRow]:
     """One row per site for the month, in the given order."""
     # The caller passes only sites the user may see; the figures are read for exactly those.
     with scopes_disabled():
-        rows = {
-            site.pk: OpsRow(key=site.pk, label=f"{site.organization.code} / {site.name or site.code}") for site in sites
-        }
+        rows = {site.pk: OpsRow(key=site.pk, label=f"{site.organization} / {site}") for site in sites}
         calls, invitations, cases = _month_sets(site_ids=list(rows), month=month)
         _fill(rows, key="site_id", calls=calls, invitations=invitations, cases=cases)
     return list(rows.values())
@@ -114,7 +112,7 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
         quota = plan.target_per_csr if plan else SamplePlan._meta.get_field("target_per_csr").default
         csr_ids = set(Call.objects.filter(site=site, sample_month=month).values_list("csr_id", flat=True))
         people = Person.objects.filter(pk__in=csr_ids).order_by("code")
-        rows = {p.pk: OpsRow(key=p.pk, label=f"{p.code} {p.name}".strip(), quota=quota) for p in people}
+        rows = {p.pk: OpsRow(key=p.pk, label=str(p), quota=quota) for p in people}
         calls, invitations, cases = _month_sets(site_ids=[site.pk], month=month)
         _fill(rows, key="csr_id", calls=calls, invitations=invitations, cases=cases)
     return list(rows.values())

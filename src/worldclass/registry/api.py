@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, permissions, serializers
 from rest_framework.exceptions import NotFound
 
-from worldclass.registry.queries import public_registry_year
+from worldclass.registry.queries import registry_year
 
 
 class RegistryEntrySerializer(serializers.Serializer):
     name = serializers.CharField()
-    level = serializers.CharField(help_text="site, organization, or contact_center for a historical name.")
+    code = serializers.CharField(help_text="The site's or organization's code; empty for historical lines.")
+    level = serializers.CharField(
+        help_text="site, organization, contact_center for a historical name, statement for a historical fact."
+    )
     organization = serializers.CharField()
+    organization_code = serializers.CharField()
+    country = serializers.CharField(help_text="The site's ISO country code, if known.")
     edition = serializers.CharField()
     certified_since = serializers.CharField(help_text="YYYY-MM; empty for historical names.")
     valid_through = serializers.CharField(help_text="YYYY-MM; empty for historical names.")
@@ -31,7 +38,7 @@ class RegistryPagination(pagination.PageNumberPagination):
         response.data = {
             "year": self.registry.year,
             "edition": self.registry.edition,
-            "counts": self.registry.counts.__dict__,
+            "counts": asdict(self.registry.counts),
             **response.data,
         }
         return response
@@ -53,8 +60,8 @@ class RegistryPagination(pagination.PageNumberPagination):
 
 
 class RegistryYearView(generics.ListAPIView):
-    """Certified sites and organizations of an edition year (by consent) and the historical names, with the year's
-    counts of certified organizations, sites, supervisors and CSRs."""
+    """A registry year: the certified sites and organizations of its published run (by consent) and what was
+    published before the platform, with the year's counts of certified organizations, sites, supervisors and CSRs."""
 
     serializer_class = RegistryEntrySerializer
     pagination_class = RegistryPagination
@@ -64,7 +71,7 @@ class RegistryYearView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("level", OpenApiTypes.STR, enum=["site", "organization", "contact_center"]),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=["site", "organization", "contact_center", "statement"]),
             OpenApiParameter("historical", OpenApiTypes.BOOL),
         ],
     )
@@ -72,8 +79,8 @@ class RegistryYearView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        registry = public_registry_year(year=self.kwargs["year"])
-        if registry.is_empty:
+        registry = registry_year(year=self.kwargs["year"])
+        if not registry.has_content:
             raise NotFound(f"No registry for {self.kwargs['year']}.")
         entries = registry.all_entries()
         level = request.query_params.get("level")
@@ -88,5 +95,5 @@ class RegistryYearView(generics.ListAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_queryset(self):
-        # The entries come from public_registry_year(), a list of value objects, not from a model queryset.
+        # The entries come from registry_year(), a list of value objects, not from a model queryset.
         return []

@@ -21,3 +21,23 @@ class HistoricalListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.name}"
+
+
+class HistoricalStatement(models.Model):
+    """A fact the certifier published about a year before this platform (counts, not names), kept as written."""
+
+    year = models.PositiveSmallIntegerField()
+    statement = models.TextField(help_text="The sentence as published.")
+    contact_centers = models.PositiveIntegerField(null=True, blank=True)
+    csrs = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=200, help_text="Where it was published.")
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "statement"], name="unique_historical_statement"),
+            models.CheckConstraint(name="historical_statement_not_empty", condition=~Q(statement="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.statement}"

@@ -1,37 +1,59 @@
-"""The public registry pages' data: the engine's registry of a year, less revoked certificates, plus history.
+"""The public registry of a year: the ONE query behind its page, `.json`, `.csv`, the API and `worldclass registry`.
 
-Who is certified in a year comes from `certification.queries.registry_for_year` (the year's edition evaluated through
-December, sites and organizations named only with their organization's consent, everyone counted). This module adds
-what the public pages need on top: a revoked certificate takes its site or organization off the registry and out of
-the counts (and a revoked CSR or supervisor out of the people counts), and the historical registries published before
-the platform are shown beside, marked as historical.
+A registry year lists what a stored run of that program year certified (docs/certificates.md, "Which certifications
+a registry year lists"): the published run publicly, the latest run in a staff preview. Sites and organizations are
+named only with their organization's consent; everyone certified is counted; a revoked certificate takes its entity
+off the registry and out of the counts. What the certifier published before the platform (names, or counts such as
+2008's) is shown beside, marked historical.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import Certification, Edition, Level
-from worldclass.certification.queries import registry_for_year
-from worldclass.core.errors import NotFound
-from worldclass.registry.models import HistoricalListing
+from worldclass.certification.models import Certification, CertificationRun, Level, ProgramYear
+from worldclass.certification.queries import latest_program_run
+from worldclass.directory.models import Organization, Site
+from worldclass.registry.models import HistoricalListing, HistoricalStatement
+
+CSV_COLUMNS = [
+    "year",
+    "name",
+    "code",
+    "level",
+    "organization",
+    "organization_code",
+    "country",
+    "edition",
+    "certified_since",
+    "valid_through",
+    "historical",
+]
 
 
 @dataclass(frozen=True)
 class RegistryEntry:
+    """One named line of a registry year: a certified site or organization, or a historical name or statement."""
+
     name: str
-    level: str  # site | organization | contact_center (a historical name)
+    level: str  # site | organization | contact_center (a historical name) | statement (a historical fact)
     organization: str
     edition: str
     certified_since: str
     valid_through: str
     historical: bool
+    code: str = ""
+    organization_code: str = ""
+    country: str = ""
+    # The name as shown: with the code when another entry of the same level has the same name.
+    label: str = ""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {key: value for key, value in asdict(self).items() if key != "label"}
 
 
 @dataclass(frozen=True)
@@ -45,21 +67,54 @@ class RegistryCounts:
 
 
 @dataclass(frozen=True)
-class PublicRegistryYear:
-    year: int
-    edition: str
-    counts: RegistryCounts
+class HistoricalRegistry:
+    title: str = ""
+    source: str = ""
     entries: list[RegistryEntry] = field(default_factory=list)
-    historical_title: str = ""
-    historical_source: str = ""
-    historical: list[RegistryEntry] = field(default_factory=list)
+    statements: list[RegistryEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RegistryYear:
+    year: int
+    edition: str = ""
+    through: str = ""
+    published: bool = False
+    run_id: int | None = None
+    counts: RegistryCounts = field(default_factory=RegistryCounts)
+    entries: list[RegistryEntry] = field(default_factory=list)
+    historical: HistoricalRegistry = field(default_factory=HistoricalRegistry)
 
     @property
-    def is_empty(self) -> bool:
-        return not self.entries and not self.historical and self.counts == RegistryCounts()
+    def has_platform_content(self) -> bool:
+        return bool(self.entries) or self.counts != RegistryCounts()
+
+    @property
+    def has_content(self) -> bool:
+        return self.has_platform_content or bool(self.historical.entries or self.historical.statements)
 
     def all_entries(self) -> list[RegistryEntry]:
-        return [*self.entries, *self.historical]
+        return [*self.entries, *self.historical.entries, *self.historical.statements]
+
+    def as_dict(self) -> dict:
+        """The `.json` download and `worldclass registry --json`."""
+        return {
+            "year": self.year,
+            "edition": self.edition,
+            "through": self.through,
+            "counts": asdict(self.counts),
+            "entries": [entry.as_dict() for entry in self.entries],
+            "historical": {
+                "title": self.historical.title,
+                "source": self.historical.source,
+                "entries": [entry.as_dict() for entry in self.historical.entries],
+                "statements": [entry.as_dict() for entry in self.historical.statements],
+            },
+        }
+
+    def csv_rows(self) -> list[dict]:
+        """The `.csv` download and `worldclass registry --csv`: one row per entry, in CSV_COLUMNS."""
+        return [{"year": self.year, **entry.as_dict()} for entry in self.all_entries()]
 
 
 @dataclass(frozen=True)
@@ -68,107 +123,164 @@ class RegistryYearSummary:
     edition: str
     has_certifications: bool
     historical_names: int
+    historical_statements: int
+
+
+def _run_for(year: int, *, preview: bool) -> CertificationRun | None:
+    if preview:
+        return latest_program_run(year=year)
+    program_year = ProgramYear.objects.select_related("published_run__edition").filter(year=year).first()
+    return program_year.published_run if program_year else None
+
+
+def _certified_at_run(run: CertificationRun) -> list[dict]:
+    """Per entity, its latest certification under the run's edition achieved by the run's month and still valid
+    then; an entity any of whose such certifications has a revoked certificate is left out."""
+    # The public registry reads every organization's certifications on purpose; consent decides who is named.
+    with scopes_disabled():
+        certifications = Certification.objects.filter(
+            edition_id=run.edition_id,
+            achieved_month__lte=run.through_month,
+            valid_through_month__gte=run.through_month,
+        )
+        # A revoked certificate withdraws its certification (certificates.models.Certificate.revoked_at).
+        revoked = set(certifications.filter(certificate__revoked_at__isnull=False).values_list("level", "entity_id"))
+        latest: dict[tuple[str, int], dict] = {}
+        for row in certifications.order_by("achieved_month").values(
+            "level", "entity_id", "organization_id", "site_id", "achieved_month", "valid_through_month"
+        ):
+            key = (row["level"], row["entity_id"])
+            if key not in revoked:
+                latest[key] = row
+    return list(latest.values())
+
+
+def _label_duplicates(entries: list[RegistryEntry]) -> list[RegistryEntry]:
+    seen = Counter((entry.level, entry.name.casefold()) for entry in entries)
+    return [
+        replace(
+            entry,
+            label=f"{entry.name} ({entry.code})" if seen[(entry.level, entry.name.casefold())] > 1 else entry.name,
+        )
+        for entry in entries
+    ]
+
+
+def _platform_registry(run: CertificationRun) -> tuple[list[RegistryEntry], RegistryCounts]:
+    certified = _certified_at_run(run)
+    with scopes_disabled():
+        organizations = Organization.objects.in_bulk({row["organization_id"] for row in certified})
+        sites = Site.objects.in_bulk({row["site_id"] for row in certified if row["site_id"]})
+    per_level = Counter(row["level"] for row in certified)
+    unlisted = Counter()
+    entries = []
+    for row in certified:
+        if row["level"] not in (Level.SITE, Level.ORGANIZATION):
+            continue
+        organization = organizations[row["organization_id"]]
+        if not organization.listed_in_registry:
+            unlisted[row["level"]] += 1
+            continue
+        site = sites.get(row["site_id"])
+        entity_name, code = (site.name or site.code, site.code) if site else (str(organization), organization.code)
+        entries.append(
+            RegistryEntry(
+                name=entity_name,
+                code=code,
+                level=row["level"],
+                organization=str(organization),
+                organization_code=organization.code,
+                country=site.country if site else "",
+                edition=run.edition.name,
+                certified_since=f"{row['achieved_month']:%Y-%m}",
+                valid_through=f"{row['valid_through_month']:%Y-%m}",
+                historical=False,
+            )
+        )
+    entries.sort(key=lambda e: (e.organization.casefold(), e.level != Level.ORGANIZATION, e.name.casefold(), e.code))
+    counts = RegistryCounts(
+        organizations=per_level[Level.ORGANIZATION],
+        sites=per_level[Level.SITE],
+        supervisors=per_level[Level.SUPERVISOR],
+        csrs=per_level[Level.CSR],
+        unlisted_organizations=unlisted[Level.ORGANIZATION],
+        unlisted_sites=unlisted[Level.SITE],
+    )
+    return _label_duplicates(entries), counts
+
+
+def _historical_registry(year: int) -> HistoricalRegistry:
+    listings = list(HistoricalListing.objects.filter(year=year).order_by("position"))
+    statements = list(HistoricalStatement.objects.filter(year=year).order_by("id"))
+    return HistoricalRegistry(
+        title=listings[0].registry_title if listings else "",
+        source=listings[0].source if listings else (statements[0].source if statements else ""),
+        entries=[
+            RegistryEntry(
+                name=listing.name,
+                label=listing.name,
+                # The published list says "certified world class contact centers", some named as whole organizations.
+                level="contact_center",
+                organization="",
+                edition=listing.registry_title,
+                certified_since="",
+                valid_through="",
+                historical=True,
+            )
+            for listing in listings
+        ],
+        statements=[
+            RegistryEntry(
+                name=statement.statement,
+                label=statement.statement,
+                level="statement",
+                organization="",
+                edition="",
+                certified_since="",
+                valid_through="",
+                historical=True,
+            )
+            for statement in statements
+        ],
+    )
+
+
+def registry_year(*, year: int, preview: bool = False) -> RegistryYear:
+    """The registry of a year: the certifications of its published run (`preview`: of its latest run, for staff)
+    and what was published about that year before the platform."""
+    run = _run_for(year, preview=preview)
+    historical = _historical_registry(year)
+    if run is None:
+        return RegistryYear(year=year, historical=historical)
+    entries, counts = _platform_registry(run)
+    return RegistryYear(
+        year=year,
+        edition=run.edition.name,
+        through=f"{run.through_month:%Y-%m}",
+        published=not preview or ProgramYear.objects.filter(year=year, published_run=run).exists(),
+        run_id=run.pk,
+        counts=counts,
+        entries=entries,
+        historical=historical,
+    )
 
 
 def registry_years() -> list[RegistryYearSummary]:
-    """Years with stored certifications or a historical registry, newest first (cheap: no evaluation)."""
-    # The public registry reads every organization's certifications on purpose; it only asks which years have any.
-    with scopes_disabled():
-        certified_years = set(Certification.objects.values_list("edition__year", flat=True).distinct())
-    historical = dict(HistoricalListing.objects.values("year").annotate(names=Count("id")).values_list("year", "names"))
-    years = sorted(certified_years | set(historical), reverse=True)
-    editions = dict(Edition.objects.filter(year__in=years).values_list("year", "name"))
-    return [
-        RegistryYearSummary(
-            year=year,
-            edition=editions.get(year, ""),
-            has_certifications=year in certified_years,
-            historical_names=historical.get(year, 0),
-        )
-        for year in years
-    ]
-
-
-def _revoked(year: int) -> dict[str, set]:
-    """What revocation takes off the year's registry: site keys (org code, site code), org codes, people ids."""
-    # Revocations of every organization apply to the public registry.
-    with scopes_disabled():
-        rows = Certification.objects.filter(edition__year=year, certificate__revoked_at__isnull=False).values_list(
-            "level", "entity_id", "organization__code", "site__code"
-        )
-        revoked: dict[str, set] = {
-            Level.SITE: set(),
-            Level.ORGANIZATION: set(),
-            Level.CSR: set(),
-            Level.SUPERVISOR: set(),
-        }
-        for level, entity_id, organization_code, site_code in rows:
-            if level == Level.SITE:
-                revoked[level].add((organization_code, site_code))
-            elif level == Level.ORGANIZATION:
-                revoked[level].add(organization_code)
-            else:
-                revoked[level].add(entity_id)
-    return revoked
-
-
-def public_registry_year(*, year: int) -> PublicRegistryYear:
-    """The registry of one edition year as the public pages show it."""
-    edition = Edition.objects.filter(year=year).values_list("name", flat=True).first() or ""
-    entries: list[RegistryEntry] = []
-    counts = RegistryCounts()
-    try:
-        registry = registry_for_year(year=year)
-    except NotFound:
-        registry = None  # no edition that year: only a historical registry can exist
-    if registry is not None:
-        revoked = _revoked(year)
-        sites = [s for s in registry.sites if (s.organization, s.code) not in revoked[Level.SITE]]
-        organizations = [o for o in registry.organizations if o.code not in revoked[Level.ORGANIZATION]]
-        named = [(Level.ORGANIZATION, o.name or o.code, o.name or o.code, o) for o in organizations]
-        named += [(Level.SITE, s.name or s.code, s.organization_name or s.organization, s) for s in sites]
-        entries = [
-            RegistryEntry(
-                name=name,
-                level=level,
-                organization=organization_name,
-                edition=edition,
-                certified_since=item.certified_since,
-                valid_through=item.valid_through,
-                historical=False,
+    """Years the public registry has content for (published platform certifications, or history), newest first."""
+    published = ProgramYear.objects.filter(published_run__isnull=False).values_list("year", flat=True)
+    names = dict(HistoricalListing.objects.values("year").annotate(n=Count("id")).values_list("year", "n"))
+    statements = dict(HistoricalStatement.objects.values("year").annotate(n=Count("id")).values_list("year", "n"))
+    summaries = []
+    for year in sorted(set(published) | set(names) | set(statements), reverse=True):
+        registry = registry_year(year=year)
+        if registry.has_content:
+            summaries.append(
+                RegistryYearSummary(
+                    year=year,
+                    edition=registry.edition,
+                    has_certifications=registry.has_platform_content,
+                    historical_names=names.get(year, 0),
+                    historical_statements=statements.get(year, 0),
+                )
             )
-            for level, name, organization_name, item in named
-        ]
-        entries.sort(key=lambda e: (e.organization.casefold(), e.level != Level.ORGANIZATION, e.name.casefold()))
-        counts = RegistryCounts(
-            organizations=len(organizations) + registry.unlisted_organizations_certified,
-            sites=len(sites) + registry.unlisted_sites_certified,
-            # A revoked person's certification is withdrawn, so they leave the count (never below zero).
-            supervisors=max(0, registry.supervisors_certified - len(revoked[Level.SUPERVISOR])),
-            csrs=max(0, registry.csrs_certified - len(revoked[Level.CSR])),
-            unlisted_organizations=registry.unlisted_organizations_certified,
-            unlisted_sites=registry.unlisted_sites_certified,
-        )
-    listings = list(HistoricalListing.objects.filter(year=year).order_by("position"))
-    historical = [
-        RegistryEntry(
-            name=listing.name,
-            # The published list says "certified world class contact centers", some named as whole organizations.
-            level="contact_center",
-            organization="",
-            edition=listing.registry_title,
-            certified_since="",
-            valid_through="",
-            historical=True,
-        )
-        for listing in listings
-    ]
-    return PublicRegistryYear(
-        year=year,
-        edition=edition,
-        counts=counts,
-        entries=entries,
-        historical_title=listings[0].registry_title if listings else "",
-        historical_source=listings[0].source if listings else "",
-        historical=historical,
-    )
+    return summaries

@@ -1,59 +1,54 @@
-"""Public registry pages and downloads; no login."""
+"""Public registry pages and downloads; no login. Every one reads `registry_year`, so they always agree."""
 
 from __future__ import annotations
 
 import csv
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from worldclass.registry.queries import PublicRegistryYear, public_registry_year, registry_years
-
-CSV_COLUMNS = ["year", "name", "level", "organization", "edition", "certified_since", "valid_through", "historical"]
+from worldclass.registry.queries import CSV_COLUMNS, RegistryYear, registry_year, registry_years
 
 
 def index(request):
     return render(request, "registry/index.html", {"years": registry_years()})
 
 
-def _year_or_404(year: int) -> PublicRegistryYear:
-    registry = public_registry_year(year=year)
-    if registry.is_empty:
-        raise Http404
-    return registry
+def _not_found(request, year: int) -> HttpResponse:
+    return render(request, "registry/not_found.html", {"year": year, "years": registry_years()}, status=404)
+
+
+def _year(year: int) -> RegistryYear | None:
+    registry = registry_year(year=year)
+    return registry if registry.has_content else None
 
 
 def year_page(request, year: int):
-    return render(request, "registry/year.html", {"registry": _year_or_404(year)})
+    registry = _year(year)
+    if registry is None:
+        return _not_found(request, year)
+    return render(request, "registry/year.html", {"registry": registry})
 
 
 def year_json(request, year: int):
-    registry = _year_or_404(year)
-    body = {
-        "year": registry.year,
-        "edition": registry.edition,
-        "counts": registry.counts.__dict__,
-        "entries": [entry.as_dict() for entry in registry.entries],
-        "historical": {
-            "title": registry.historical_title,
-            "source": registry.historical_source,
-            "entries": [entry.as_dict() for entry in registry.historical],
-        },
-    }
+    registry = _year(year)
+    if registry is None:
+        return _not_found(request, year)
     response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        json.dumps(registry.as_dict(), ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="worldclass-registry-{year}.json"'
     return response
 
 
 def year_csv(request, year: int):
-    registry = _year_or_404(year)
+    registry = _year(year)
+    if registry is None:
+        return _not_found(request, year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="worldclass-registry-{year}.csv"'
     writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    for entry in registry.all_entries():
-        writer.writerow({"year": registry.year, **entry.as_dict()})
+    writer.writerows(registry.csv_rows())
     return response

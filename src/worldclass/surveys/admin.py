@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from worldclass.core.admin import ReadOnlyAdmin
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "started_at",
         "source_name",
@@ -16,17 +17,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["source_name", "sha256"]
-    readonly_fields = [f.name for f in ImportBatch._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(ReadOnlyAdmin):
     """Read-only: customers' answers are never edited, not even by staff."""
 
     list_display = [
@@ -42,13 +36,3 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_filter = ["channel", "is_world_class_call", "is_fcr", "resolved"]
     search_fields = ["survey_id", "call_id"]
     list_select_related = ["organization", "site", "csr"]
-    readonly_fields = [f.name for f in SurveyResponse._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

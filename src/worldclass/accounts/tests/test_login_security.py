@@ -85,10 +85,12 @@ def test_success_forgets_earlier_failures(user, settings):
     assert log_in(Client(), "casey", PASSWORD).status_code == 302
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(user):
+def test_password_reset_mails_a_link_that_sets_a_new_password(user, settings):
+    settings.WORLDCLASS_PUBLIC_URL = "https://certify.example"
     client = Client()
     client.post("/accounts/password-reset/", {"email": "casey@example.com"})
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    # The link comes from the public URL setting, never from the request's Host header.
+    link = re.search(r"https://certify\.example(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     new_password = "a brand new passphrase 42"
     done = client.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
@@ -125,6 +127,7 @@ def test_production_settings_pass_the_deploy_check():
         "WORLDCLASS_ENV": "production",
         "WORLDCLASS_SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789-abcdef",
         "WORLDCLASS_ALLOWED_HOSTS": "worldclass.example.org",
+        "WORLDCLASS_PUBLIC_URL": "https://worldclass.example.org",
         "WORLDCLASS_CUSTOMER_HASH_KEY": "a-production-customer-hash-key-for-the-deploy-check",
         "DATABASE_URL": "sqlite:///:memory:",
     }

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worldclass.certificates.pdf import render_certificate_pdf, verify_certificate_pdf
+from worldclass.certificates.pdf import render_certificate_pdf, subject_label, verify_certificate_pdf
 from worldclass.certificates.signing import canonical_bytes, load_signing_key, sign_facts
 
 FACTS = {
@@ -96,3 +96,15 @@ def test_certificate_signed_by_another_key_is_unknown_key():
 @pytest.mark.parametrize("data", [b"hello", b"%PDF-1.4\n%%EOF\n"])
 def test_other_files_are_not_certificates(data):
     assert verify_certificate_pdf(data=data, public_key=public_key()).status == "not_a_certificate"
+
+
+@pytest.mark.parametrize(
+    ("changes", "printed"),
+    [
+        ({}, "Casey CSR (C1)"),
+        ({"subject_code": "Casey CSR"}, "Casey CSR"),
+        ({"level": "site", "subject": "Toronto", "subject_code": "tor"}, "Toronto"),
+    ],
+)
+def test_a_person_is_printed_with_their_code_an_entity_by_name(changes, printed):
+    assert subject_label({**FACTS, **changes}) == printed

@@ -13,9 +13,10 @@ from worldclass.certification.domain.evaluation import (
     evaluate_rules,
     without_cyclic_gc,
 )
-from worldclass.certification.models import Certification, CertificationRun, Edition, Level
+from worldclass.certification.domain.program import edition_in_force, set_program_year_edition, validate_program_year
+from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear
 from worldclass.core.domain import record_audit_event
-from worldclass.core.errors import NotFound
+from worldclass.core.errors import AppError, ErrorDetail, NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
 from worldclass.directory.queries import get_organization_by_code
@@ -39,12 +40,36 @@ def run_certification(
     return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user)
 
 
-def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None) -> CertificationRun:
+def run_program_year(
+    *, year: int, through: Month, actor: str, user=None, require_confidence: bool = False
+) -> CertificationRun:
+    """Certify a program year through one of its months under the edition in force for the year; store and audit
+    the run, recorded as the year's."""
+    year = validate_program_year(year)
+    if through.year != year:
+        raise AppError(
+            code="through_outside_program_year",
+            message=f"A run for program year {year} is made through one of its months, not {through}.",
+            details=[ErrorDetail(message=f"expected {year}-01 to {year}-12", field="through")],
+        )
+    edition = edition_in_force(year=year)
+    evaluation = evaluate_certifications(edition=edition, through=through, require_confidence=require_confidence)
+    with transaction.atomic():
+        if not ProgramYear.objects.filter(year=year).exists():
+            # The year's first run fixes its edition: an edition added later does not change a year under way.
+            set_program_year_edition(year=year, edition=edition, actor=actor, user=user)
+        return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user, program_year=year)
+
+
+def store_run(
+    *, evaluation: Evaluation, edition: Edition, actor: str, user=None, program_year: int | None = None
+) -> CertificationRun:
     """Store an evaluation as a run; certifications already found by an earlier run keep that run as `first_run`."""
     counts = evaluation.counts()
     with transaction.atomic(), without_cyclic_gc():
         run = CertificationRun.objects.create(
             edition=edition,
+            program_year=program_year,
             through_month=evaluation.through.first_day(),
             require_confidence=evaluation.require_confidence,
             actor=actor,
@@ -64,7 +89,8 @@ def store_run(*, evaluation: Evaluation, edition: Edition, actor: str, user=None
             object_type="certification_run",
             object_id=run.pk,
             summary=(
-                f"Certified edition {edition.year} through {evaluation.through}"
+                (f"Program year {program_year}: " if program_year else "Exploratory run: ")
+                + f"certified edition {edition.year} through {evaluation.through}"
                 + (" (Wilson lower bound)" if evaluation.require_confidence else "")
                 + (f" for {evaluation.organization}" if evaluation.organization else "")
             ),

@@ -115,7 +115,7 @@ def test_certify_prints_a_table_and_the_run(acme):
         "csr", "acme", "c1", "yes", "yes", "2025-01..2025-03", "30", "27", "90.00%", "74.4%-96.5%", "2025-03",
         "2026-03",
     ]  # fmt: skip
-    assert f"Run {CertificationRun.objects.get().pk}: edition 2013 through 2025-03." in output
+    assert f"Run {CertificationRun.objects.get().pk}: exploratory, edition 2013 through 2025-03." in output
 
 
 def test_certify_stores_the_run_its_certifications_and_an_audit_event(acme):
@@ -194,7 +194,7 @@ def test_unknown_organization_is_a_clear_error():
 
 
 def test_missing_arguments_are_named():
-    with pytest.raises(CommandError, match=r"certify needs --edition YEAR and --through YYYY-MM\."):
+    with pytest.raises(CommandError, match=r"certify needs --year YYYY \(or --edition YEAR\) and --through YYYY-MM\."):
         certify("--edition", "2013")
 
 

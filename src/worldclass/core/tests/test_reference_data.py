@@ -1,16 +1,20 @@
 import pytest
 from django.apps import apps
 
-from worldclass.certification.models import Edition
+from worldclass.certification.models import Edition, ProgramYear
 from worldclass.conftest import restore_reference_data
 
 pytestmark = pytest.mark.django_db
 
 
 def test_restoring_reference_data_reloads_flushed_editions():
+    ProgramYear.objects.all().delete()
     Edition.objects.all().delete()
     restore_reference_data()
-    assert list(Edition.objects.values_list("year", flat=True)) == list(range(2008, 2016))
+    assert (
+        list(Edition.objects.values_list("year", flat=True)),
+        list(ProgramYear.objects.order_by("year").values_list("year", "edition__year")),
+    ) == (list(range(2008, 2016)), [(year, year) for year in range(2008, 2016)])
 
 
 def test_restoring_reference_data_keeps_existing_rows():

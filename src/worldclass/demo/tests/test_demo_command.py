@@ -7,15 +7,25 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
+from worldclass.certificates.models import Certificate
 from worldclass.certification.models import CertificationRun
 from worldclass.core.months import Month
 from worldclass.demo.domain import demo_hooks, run_demo_hooks
+from worldclass.registry.queries import registry_years
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
 SMALL = ["--no-serve", "--seed", "1", "--months", "4", "--csrs", "30"]
+
+
+@pytest.fixture(autouse=True)
+def served_url(settings, monkeypatch):
+    """The demo points links at its own server; the settings fixture undoes that after each test."""
+    monkeypatch.delenv("WORLDCLASS_PUBLIC_URL", raising=False)
+    settings.WORLDCLASS_PUBLIC_URL = ""
 
 
 def run_demo(tmp_path, *extra):
@@ -31,8 +41,14 @@ def test_demo_loads_certifies_and_summarizes(tmp_path, unscoped):
     # Other apps' demo hooks may add live-channel surveys of their own; the demo's file is one batch.
     batch = ImportBatch.objects.get(source_name=data_file.name)
     assert (batch.rows_created, SurveyResponse.objects.filter(import_batch=batch).count()) == (rows, rows)
-    assert sorted(CertificationRun.objects.values_list("edition__year", flat=True)) == [2008, 2013, 2015]
     last_month = Month.of(timezone.localdate()) - 1
+    runs = CertificationRun.objects.values_list("edition__year", "program_year")
+    assert sorted(runs, key=lambda run: (run[0], run[1] or 0)) == [
+        (2008, None),
+        (2013, None),
+        (2015, None),
+        (2015, last_month.year),
+    ]
     assert f"2013 World Class Call Certification, through {last_month}" in output
     assert output.count("certified: ") == 3
 
@@ -43,7 +59,8 @@ def test_demo_twice_imports_nothing_new(tmp_path, unscoped):
     run_demo(tmp_path)
     assert SurveyResponse.objects.count() == surveys
     assert ImportBatch.objects.first().status == ImportBatch.Status.NO_OP
-    assert CertificationRun.objects.count() == 6
+    # Each demo: three exploratory edition runs and the program year's run.
+    assert CertificationRun.objects.count() == 8
 
 
 def test_demo_data_ends_with_the_month_asked_for(tmp_path, unscoped):
@@ -90,7 +107,7 @@ def test_demo_hooks_share_one_northwind_and_one_montreal(tmp_path, unscoped):
 
 def test_demo_certifies_the_editions_asked_for(tmp_path, unscoped):
     run_demo(tmp_path, "--editions", "2014")
-    assert list(CertificationRun.objects.values_list("edition__year", flat=True)) == [2014]
+    assert list(CertificationRun.objects.filter(program_year=None).values_list("edition__year", flat=True)) == [2014]
 
 
 def test_unknown_edition_is_refused(tmp_path):
@@ -125,3 +142,21 @@ def test_hooks_run_with_the_seed(fake_hook, monkeypatch):
     assert ran == ["awards"]
     assert fake_hook == [42]
     assert out.getvalue().endswith("awards demo data\n")
+
+
+def test_demo_publishes_the_last_program_year(tmp_path, unscoped):
+    output = run_demo(tmp_path)
+    year = (Month.of(timezone.localdate()) - 1).year
+    assert f"Program year {year}: run " in output and "published in the public registry" in output
+    assert registry_years()[0].year == year
+
+
+def test_demo_links_use_the_port_it_serves_on(tmp_path, unscoped):
+    output = run_demo(tmp_path, "--port", "8101")
+    verify_lines = [line for line in output.splitlines() if "verify one at" in line]
+    with scopes_disabled():
+        signed = Certificate.objects.order_by("id").first().facts["verify_url"]
+    assert (verify_lines[0].split("verify one at ")[1].startswith("http://127.0.0.1:8101/verify/"), signed[:22]) == (
+        True,
+        "http://127.0.0.1:8101/",
+    )

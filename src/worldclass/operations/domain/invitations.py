@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from worldclass.core.domain import record_audit_event
+from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
 from worldclass.operations.domain.recovery import open_case_if_unhappy
 from worldclass.operations.models import Channel, InterviewAttempt, InterviewReview, Invitation
@@ -91,7 +91,7 @@ def token_sha256(token: str) -> str:
 
 
 def survey_url(token: str) -> str:
-    return settings.WORLDCLASS_PUBLIC_URL.rstrip("/") + reverse("operations:survey", args=[token])
+    return absolute_url(reverse("operations:survey", args=[token]))
 
 
 def issue_web_link(*, invitation: Invitation) -> str:

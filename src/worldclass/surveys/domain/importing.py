@@ -31,10 +31,10 @@ from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
-from worldclass.directory.domain import PersonSighting, upsert_roster
+from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
@@ -45,6 +45,7 @@ TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
 CHANNELS = [c.value for c in Channel]
 ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
+NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
@@ -196,6 +197,8 @@ def _import(
             on_rows_read(rows_total)
     stage.analyze()
     errors.extend(stage.cross_row_errors())
+    names, name_errors = _read_display_names(path, header, mapping)
+    errors.extend(name_errors)
     if errors:
         raise _invalid_file(path, errors)
 
@@ -209,6 +212,7 @@ def _import(
         rows_total=rows_total,
     )
     organizations = roster.upsert()
+    names_changed = apply_display_names(names=names) if names else 0
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
@@ -264,7 +268,12 @@ def _import(
         object_id=batch.id,
         summary=f"{source_name}: {report.summary()}",
         input_sha256=sha256,
-        counts={"rows_total": rows_total, "rows_created": created, "rows_unchanged": rows_total - created},
+        counts={
+            "rows_total": rows_total,
+            "rows_created": created,
+            "rows_unchanged": rows_total - created,
+            "names_changed": names_changed,
+        },
         details={"organizations": organizations, "mapping": mapping.as_dict()},
     )
     return report
@@ -353,6 +362,63 @@ def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Itera
             message="The file could not be read as UTF-8 CSV with a header row.",
             details=[ErrorDetail(message=str(error).splitlines()[0])],
         ) from error
+
+
+def _read_display_names(
+    path: Path, header: list[str], mapping: SurveyMapping
+) -> tuple[DisplayNames | None, list[_RowError]]:
+    """The optional name columns: per code, the last non-empty name in file order. None when the file has none.
+
+    A second, narrow read of the file, made only when it has a name column, so that files without names cost
+    nothing more."""
+    present = [column for column in NAME_COLUMNS if mapping.source_column(column) in header]
+    if not present:
+        return None, []
+    keys = {"org_name": ["org"], "site_name": ["org", "site"], "supervisor_name": ["org", "supervisor"]}
+    keys["csr_name"] = ["org", "csr"]
+    columns = sorted({key for column in present for key in keys[column]} | set(present))
+    try:
+        frame = (
+            pl.scan_csv(
+                path,
+                infer_schema=False,
+                empty_string_is_null=False,
+                row_index_name="row_index",
+                new_columns=header,
+                encoding="utf8",
+            )
+            .select(["row_index", *[pl.col(mapping.source_column(column)).alias(column) for column in columns]])
+            .with_columns([pl.col(column).fill_null("").str.strip_chars() for column in columns])
+            .collect()
+        )
+    except pl.exceptions.PolarsError:
+        return None, []  # the main read reports an unreadable file, with its reason
+    for column, table in mapping.values.items():
+        if column in columns:
+            frame = frame.with_columns(pl.col(column).replace(list(table), list(table.values())))
+    errors = []
+    for column in present:
+        too_long = frame.filter(pl.col(column).str.len_chars() > NAME_MAX_LENGTH)
+        errors.extend(
+            _RowError(row=row, field=column, message=f"is longer than {NAME_MAX_LENGTH} characters")
+            for row in too_long["row_index"].to_list()
+        )
+    names = DisplayNames()
+    for column in present:
+        named = (
+            frame.filter((pl.col(column) != "") & pl.all_horizontal([pl.col(key) != "" for key in keys[column]]))
+            .group_by(keys[column], maintain_order=True)
+            .agg(pl.col(column).last())
+        )
+        for row in named.iter_rows():
+            *key, name = row
+            if column == "org_name":
+                names.organizations[key[0]] = name
+            elif column == "site_name":
+                names.sites[tuple(key)] = name
+            else:
+                names.people[tuple(key)] = name
+    return names, errors
 
 
 # --- validation --------------------------------------------------------------------------------------------

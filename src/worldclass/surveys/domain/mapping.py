@@ -26,6 +26,8 @@ COLUMNS = [
     "csr_sat",
     "comment",
 ]
+# Optional display names; a file without them leaves names as they are (docs/import-format.md).
+NAME_COLUMNS = ["org_name", "site_name", "supervisor_name", "csr_name"]
 # The largest top box a scale may have; scales are small integer ranges such as 1..5, 1..10 or 0..10.
 MAX_SCALE_TOP = 100
 
@@ -70,7 +72,7 @@ def parse_mapping(text: str, *, source: str = "mapping.toml") -> SurveyMapping:
         problems.append(ErrorDetail(message='must be a table of column = "file\'s column"', field="columns"))
         raw_columns = {}
     for key, value in raw_columns.items():
-        if key not in COLUMNS:
+        if key not in COLUMNS and key not in NAME_COLUMNS:
             problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"columns.{key}"))
         elif not isinstance(value, str) or not value.strip():
             problems.append(

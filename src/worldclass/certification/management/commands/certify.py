@@ -1,4 +1,5 @@
-"""`worldclass certify --edition YEAR --through YYYY-MM [--json] [--require-confidence] [--organization CODE]`."""
+"""`worldclass certify --year YYYY --through YYYY-MM [--json] [--require-confidence]`: a program year's run under
+the edition in force; `--edition YEAR [--organization CODE]` instead makes an exploratory run under any edition."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.certification.domain.evaluation import get_edition, parse_month
-from worldclass.certification.domain.runs import run_certification, verify_run
+from worldclass.certification.domain.program import validate_program_year
+from worldclass.certification.domain.runs import run_certification, run_program_year, verify_run
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.directory.queries import get_organization_by_code
 
 
 class Command(BaseCommand):
-    help = "Evaluate an edition's World Class rules through a month, store the run, and print the results."
+    help = (
+        "Certify a program year through a month under the edition in force (--year), or explore any edition "
+        "(--edition); store the run and print the results."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--edition", help="The edition's year, e.g. 2013.")
+        parser.add_argument("--year", help="The program year, e.g. 2025: its edition in force is used.")
+        parser.add_argument("--edition", help="Explore an edition, e.g. 2013 (no program year).")
         parser.add_argument("--through", help="The month to evaluate at, YYYY-MM.")
         parser.add_argument("--json", action="store_true", help="Print exactly one JSON object.")
         parser.add_argument(
@@ -36,15 +42,38 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
     def _certify(self, options) -> None:
-        missing = [name for name in ("edition", "through") if not options[name]]
+        if options["year"] and options["edition"]:
+            raise AppError(
+                code="conflicting_arguments",
+                message="Give --year (a program year) or --edition (an exploratory run), not both.",
+                details=[ErrorDetail(message="one of the two", field="--year/--edition")],
+            )
+        missing = [name for name in ("through",) if not options[name]]
+        if not options["year"] and not options["edition"]:
+            missing.insert(0, "year")
         if missing:
             raise AppError(
                 code="missing_argument",
-                message="certify needs --edition YEAR and --through YYYY-MM.",
+                message="certify needs --year YYYY (or --edition YEAR) and --through YYYY-MM.",
                 details=[ErrorDetail(message="required", field=f"--{name}") for name in missing],
             )
-        edition = get_edition(year=options["edition"])
         through = parse_month(options["through"], field_name="--through")
+        if options["year"]:
+            if options["organization"]:
+                raise AppError(
+                    code="conflicting_arguments",
+                    message="A program year's run covers every organization; --organization is for --edition runs.",
+                    details=[ErrorDetail(message="only with --edition", field="--organization")],
+                )
+            run = run_program_year(
+                year=validate_program_year(options["year"], field_name="--year"),
+                through=through,
+                require_confidence=options["require_confidence"],
+                actor="cli:certify",
+            )
+            self._report(run, as_json=options["json"])
+            return
+        edition = get_edition(year=options["edition"])
         organization = None
         if options["organization"]:
             organization = get_organization_by_code(code=options["organization"])
@@ -61,8 +90,11 @@ class Command(BaseCommand):
             actor="cli:certify",
             organization=organization,
         )
+        self._report(run, as_json=options["json"])
+
+    def _report(self, run, *, as_json: bool) -> None:
         evaluation = run.evaluation
-        if options["json"]:
+        if as_json:
             self.stdout.write(evaluation.canonical_json())
             return
         self.stdout.write(render_table(evaluation))
@@ -71,7 +103,10 @@ class Command(BaseCommand):
             f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
             for level in counts["certified"]
         )
-        self.stdout.write(f"\nRun {run.pk}: edition {edition.year} through {through}. {summary}.")
+        purpose = f"program year {run.program_year}, " if run.program_year else "exploratory, "
+        self.stdout.write(
+            f"\nRun {run.pk}: {purpose}edition {run.edition.year} through {evaluation.through}. {summary}."
+        )
         self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
 
     def _verify(self, run_id: int, *, as_json: bool) -> None:

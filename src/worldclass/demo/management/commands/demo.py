@@ -7,8 +7,10 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from worldclass.core.domain import public_base_url
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
+from worldclass.demo.serving import use_served_public_url
 
 
 class Command(BaseCommand):
@@ -28,6 +30,7 @@ class Command(BaseCommand):
             "--editions", default="2008,2013,2015", help="Comma-separated edition years to certify under."
         )
         parser.add_argument("--data-dir", default="demo-data", help="Where the generated CSV is written.")
+        parser.add_argument("--host", default="127.0.0.1", help="Address of the local web server.")
         parser.add_argument("--port", type=int, default=8000, help="Port of the local web server.")
         parser.add_argument("--no-serve", action="store_true", help="Stop after loading instead of serving.")
 
@@ -46,6 +49,9 @@ class Command(BaseCommand):
             raise CommandError("--months must be at least 1")
         if options["csrs"] < 10:
             raise CommandError("--csrs must be at least 10 (one per site)")
+        if not 1 <= options["port"] <= 65535:
+            raise CommandError("--port must be from 1 to 65535")
+        use_served_public_url(host=options["host"], port=options["port"])
 
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
@@ -77,6 +83,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Import: {load.import_report.summary()}")
         for run in load.runs:
             self._write_summary(summarize_run(run=run))
+        if load.program_run is not None:
+            program_run = load.program_run
+            self.stdout.write(
+                f"\nProgram year {program_run.program_year}: run {program_run.pk} under {program_run.edition.name}, "
+                f"through {program_run.through_month:%Y-%m}, published in the public registry."
+            )
 
         ran = run_demo_hooks(seed=options["seed"], stdout=self.stdout)
         if ran:
@@ -84,12 +96,15 @@ class Command(BaseCommand):
 
         if options["no_serve"]:
             return
-        self.stdout.write(self.style.SUCCESS(f"Serving on http://127.0.0.1:{options['port']}/ (Ctrl+C to stop)"))
+        self.stdout.write(self.style.SUCCESS(f"Serving on {public_base_url()}/ (Ctrl+C to stop)"))
         # No autoreloader: it would re-run the whole demo in a child process. insecure_serving: serve static
         # files without DEBUG, as `runserver --insecure` does.
-        call_command(
-            "runserver", f"127.0.0.1:{options['port']}", use_reloader=False, insecure_serving=True, use_threading=True
+        address = (
+            f"[{options['host']}]:{options['port']}"
+            if ":" in options["host"]
+            else f"{options['host']}:{options['port']}"
         )
+        call_command("runserver", address, use_reloader=False, insecure_serving=True, use_threading=True)
 
     def _write_summary(self, summary) -> None:
         certified = summary.certified
