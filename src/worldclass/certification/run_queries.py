@@ -39,12 +39,15 @@ def certified_at_run(*, run: CertificationRun) -> set[tuple[str, int]]:
 
 def previous_run(*, run: CertificationRun) -> CertificationRun | None:
     """The run before this one made for the same thing: the same program year when it has one, else the same
-    edition (exploratory runs)."""
-    program_year = getattr(run, "program_year", None)
+    edition (exploratory runs, `certify --edition`)."""
+    program_year = run.program_year
     earlier = CertificationRun.objects.select_related("edition").filter(
         Q(started_at__lt=run.started_at) | Q(started_at=run.started_at, id__lt=run.pk)
     )
-    earlier = earlier.filter(program_year=program_year) if program_year else earlier.filter(edition_id=run.edition_id)
+    if program_year:
+        earlier = earlier.filter(program_year=program_year)
+    else:
+        earlier = earlier.filter(program_year__isnull=True, edition_id=run.edition_id)
     return earlier.order_by("-started_at", "-id").first()
 
 
@@ -88,7 +91,7 @@ def _describe(keys: set[tuple[str, int]]) -> list[ChangedEntity]:
             ChangedEntity(
                 level=level,
                 entity_id=entity_id,
-                name=str(found) if found else str(entity_id),
+                name=(found.name or found.code) if found else str(entity_id),
                 code=found.code if found else "",
                 organization=str(organization) if organization else "",
             )

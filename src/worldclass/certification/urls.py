@@ -10,4 +10,5 @@ urlpatterns = [
     path("certification/runs/new/", views.run_new, name="run_new"),
     path("certification/runs/<int:pk>/", views.run_detail, name="run"),
     path("certification/runs/<int:pk>/verify/", views.run_verify, name="run_verify"),
+    path("certification/runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
 ]

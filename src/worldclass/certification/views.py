@@ -16,22 +16,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.certification import run_queries
 from worldclass.certification.domain.evaluation import parse_month
-from worldclass.certification.domain.runs import run_certification, verify_run
-from worldclass.certification.models import CertificationRun, Edition
+from worldclass.certification.domain.program import edition_in_force, publish_registry_year, validate_program_year
+from worldclass.certification.domain.runs import run_program_year, verify_run
+from worldclass.certification.models import CertificationRun
+from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
-from worldclass.core.errors import AppError
+from worldclass.core.errors import AppError, ErrorDetail
 
 RUNS_PER_PAGE = 50
 
 
 class RunForm(forms.Form):
-    edition = forms.ModelChoiceField(
-        queryset=Edition.objects.order_by("-year"), label=gettext_lazy("Edition"), to_field_name="year"
+    year = forms.IntegerField(
+        label=gettext_lazy("Program year"),
+        help_text=gettext_lazy("The calendar year; its edition in force sets the rules."),
     )
     through = forms.CharField(
         label=gettext_lazy("Through month"),
         max_length=7,
-        help_text=gettext_lazy("YYYY-MM: the month the certification is evaluated at."),
+        help_text=gettext_lazy("YYYY-MM, a month of the program year: the month the certification is evaluated at."),
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
 
@@ -40,6 +43,15 @@ class RunForm(forms.Form):
             return parse_month(self.cleaned_data["through"].strip(), field_name="through")
         except AppError as error:
             raise forms.ValidationError(error.message) from error
+
+
+def _add_app_error(form: forms.Form, error: AppError) -> None:
+    fields = [detail.field for detail in error.details if detail.field in form.fields]
+    if fields:
+        for field in fields:
+            form.add_error(field, error.message)
+    else:
+        form.add_error(None, error.message)
 
 
 def _run_or_404(pk: int) -> CertificationRun:
@@ -60,23 +72,32 @@ def runs(request):
 @certifier_staff_required
 @require_http_methods(["GET", "POST"])
 def run_new(request):
-    """Confirm, then make, a run: the GET shows what will be evaluated; the POST evaluates, stores and audits it."""
+    """Confirm, then make, a program year's run: the GET shows what will be evaluated under which edition; the POST
+    evaluates, stores and audits it."""
     data = request.POST if request.method == "POST" else request.GET
     form = RunForm(data)
     if not form.is_valid():
         return render(request, "certification/run_new.html", {"form": form}, status=400)
-    edition, through = form.cleaned_data["edition"], form.cleaned_data["through"]
-    if request.method == "POST":
-        try:
-            run = run_certification(
-                edition=edition, through=through, actor=actor_label(request.user), user=request.user
+    year, through = form.cleaned_data["year"], form.cleaned_data["through"]
+    try:
+        if request.method == "POST":
+            run = run_program_year(year=year, through=through, actor=actor_label(request.user), user=request.user)
+            messages.success(request, _("Run %(id)s is stored.") % {"id": run.pk})
+            return redirect("certification:run", pk=run.pk)
+        year = validate_program_year(year)
+        if through.year != year:
+            raise AppError(
+                code="through_outside_program_year",
+                message=_("The month must be one of %(year)s's months.") % {"year": year},
+                details=[ErrorDetail(message="outside the program year", field="through")],
             )
-        except AppError as error:
-            form.add_error(None, error.message)
-            return render(request, "certification/run_new.html", {"form": form}, status=error.status)
-        messages.success(request, _("Run %(id)s is stored.") % {"id": run.pk})
-        return redirect("certification:run", pk=run.pk)
-    return render(request, "certification/run_new.html", {"form": form, "edition": edition, "through": through})
+        edition = edition_in_force(year=year)
+    except AppError as error:
+        _add_app_error(form, error)
+        return render(request, "certification/run_new.html", {"form": form}, status=error.status)
+    return render(
+        request, "certification/run_new.html", {"form": form, "year": year, "through": through, "edition": edition}
+    )
 
 
 @certifier_staff_required
@@ -92,6 +113,7 @@ def run_detail(request, pk: int):
             "levels": run_queries.level_counts(run=run),
             "changes": run_queries.run_changes(run=run),
             "certificates": run_queries.certificate_progress(run=run),
+            "status": program_year_status(year=run.program_year) if run.program_year else None,
         },
     )
 
@@ -107,3 +129,28 @@ def run_verify(request, pk: int):
         messages.error(request, error.message)
         return redirect("certification:run", pk=run.pk)
     return render(request, "certification/run_verify.html", {"run": run, "verification": verification})
+
+
+@certifier_staff_required
+@require_http_methods(["GET", "POST"])
+def run_publish(request, pk: int):
+    """Confirm, then publish, the run as its program year's public registry."""
+    run = _run_or_404(pk)
+    if request.method == "POST":
+        try:
+            publish_registry_year(year=run.program_year, run=run, actor=actor_label(request.user), user=request.user)
+        except AppError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The registry of %(year)s now shows run %(id)s.") % {"year": run.program_year, "id": run.pk}
+            )
+        return redirect("certification:run", pk=run.pk)
+    if not run.program_year:
+        messages.error(request, _("Only a program year's run can be published; this one explored an edition."))
+        return redirect("certification:run", pk=run.pk)
+    return render(
+        request,
+        "certification/run_publish.html",
+        {"run": run, "status": program_year_status(year=run.program_year)},
+    )

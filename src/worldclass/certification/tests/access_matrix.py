@@ -8,7 +8,9 @@ def _run(world) -> None:
     from worldclass.certification.domain.evaluation import EditionRules
 
     # A replayable run: its rules stored as a real run stores them.
-    world.extra["run"] = CertificationRunFactory(rules_snapshot=EditionRules.from_edition(edition(2015)).snapshot())
+    world.extra["run"] = CertificationRunFactory(
+        program_year=2015, rules_snapshot=EditionRules.from_edition(edition(2015)).snapshot()
+    )
 
 
 def _run_path(suffix: str = ""):
@@ -24,4 +26,8 @@ CASES = [
     ),
     AccessCase("certification:run", _run_path(), only(STAFF), setup=_run),
     AccessCase("certification:run_verify", _run_path("verify/"), only(STAFF), setup=_run),
+    AccessCase("certification:run_publish", _run_path("publish/"), only(STAFF), setup=_run),
+    AccessCase(
+        "certification:run_publish", _run_path("publish/"), only(STAFF, ok=302), method="post", setup=_run, label="post"
+    ),
 ]

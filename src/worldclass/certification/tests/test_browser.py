@@ -1,5 +1,5 @@
 """In chromium, through the login page, certifier staff run the loop: upload a survey file (a bad one, then a good
-one), run a certification, issue its certificates."""
+one), run the program year, issue its certificates, publish the year; an anonymous visitor sees the registry change."""
 
 import csv
 
@@ -40,7 +40,19 @@ def upload(browser, path) -> None:
     browser.page.get_by_role("button", name="Confirm the import").click()
 
 
-def test_staff_upload_surveys_run_a_certification_and_issue_certificates(browser, tmp_path):
+def registry_as_visitor(browser, year: int) -> tuple[int, str]:
+    """The registry page of a year as someone not signed in sees it: its status and its summary."""
+    context = browser.page.context.browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        response = page.goto(f"{browser.base_url}/registry/{year}/")
+        summary = page.locator("#registry-summary").inner_text() if response.status == 200 else ""
+        return response.status, summary
+    finally:
+        context.close()
+
+
+def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(browser, tmp_path):
     good = tmp_path / "surveys.csv"
     generate_surveys(path=good, seed=3, months=6, csrs=20, end_month=END)
     with scopes_disabled():
@@ -63,7 +75,7 @@ def test_staff_upload_surveys_run_a_certification_and_issue_certificates(browser
 
     browser.page.get_by_role("button", name="Certifier").click()
     browser.page.get_by_role("link", name="Certification runs").click()
-    browser.page.get_by_label("Edition").select_option("2015")
+    browser.page.get_by_label("Program year").fill(str(END.year))
     browser.page.get_by_label("Through month").fill(str(END))
     browser.page.get_by_role("button", name="Review the run").click()
     browser.screenshot("confirm-run")
@@ -84,6 +96,14 @@ def test_staff_upload_surveys_run_a_certification_and_issue_certificates(browser
     )
     with scopes_disabled():
         assert Certificate.objects.count() == certifications
+
+    assert registry_as_visitor(browser, END.year) == (404, "")
+    browser.page.get_by_role("link", name=f"Publish the {END.year} registry").click()
+    browser.page.get_by_role("button", name="Confirm and publish").click()
+    browser.page.locator("#publication").wait_for()
+    browser.screenshot("published")
+    status, summary = registry_as_visitor(browser, END.year)
+    assert (status, f"{certifications} CSRs" in summary) == (200, True)
 
     browser.page.get_by_role("link", name="Replay and verify").click()
     assert browser.page.locator("#verification").inner_text().startswith("The result reproduces")

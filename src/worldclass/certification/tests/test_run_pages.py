@@ -15,6 +15,7 @@ from worldclass.certificates.tests.factories import (
     user_with_role,
 )
 from worldclass.certification.models import CertificationRun, Level
+from worldclass.certification.queries import program_year_status
 from worldclass.certification.run_queries import certificate_progress, level_counts, previous_run, run_changes
 from worldclass.certification.tests.factories import rollup_months
 from worldclass.core.models import AuditEvent
@@ -62,9 +63,18 @@ def test_the_first_run_has_no_previous_and_everyone_is_gained():
     assert (changes.previous, [e.name for e in changes.gained], changes.lapsed) == (None, ["Ada"], [])
 
 
-def test_the_previous_run_is_of_the_same_edition():
+def test_the_previous_run_is_of_the_same_program_year():
+    earlier = CertificationRunFactory(program_year=2025)
+    CertificationRunFactory(program_year=2024)
+    CertificationRunFactory(program_year=None)
+    later = CertificationRunFactory(program_year=2025)
+    assert previous_run(run=later) == earlier
+
+
+def test_an_exploratory_run_follows_the_last_exploratory_run_of_its_edition():
     earlier = CertificationRunFactory(edition=edition(2015))
     CertificationRunFactory(edition=edition(2013))
+    CertificationRunFactory(edition=edition(2015), program_year=2025)
     later = CertificationRunFactory(edition=edition(2015))
     assert previous_run(run=later) == earlier
 
@@ -84,26 +94,57 @@ def test_only_certifier_staff_see_runs(client):
     assert client.get("/certification/runs/").status_code == 403
 
 
-def test_a_run_is_reviewed_then_made_on_confirmation(staff_client):
+def test_a_program_year_run_is_reviewed_then_made_on_confirmation(staff_client):
     person = PersonFactory()
     rollup_months(entity=person, level=Level.CSR, start=Month(2015, 1), eligible=[30] * 6, meeting=[29] * 6)
-    review = staff_client.get("/certification/runs/new/", {"edition": "2015", "through": "2015-06"})
+    review = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
     assert (review.status_code, CertificationRun.objects.count()) == (200, 0)
-    assert b"Confirm the run" in review.content
-    made = staff_client.post("/certification/runs/new/", {"edition": "2015", "through": "2015-06"})
+    assert "under its edition in force, 2015 World Class FCR Certification" in review.content.decode()
+    made = staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
     run = CertificationRun.objects.get()
-    assert (made.status_code, made["Location"], run.actor) == (302, f"/certification/runs/{run.pk}/", "staff")
+    assert (made.status_code, made["Location"], run.actor, run.program_year) == (
+        302,
+        f"/certification/runs/{run.pk}/",
+        "staff",
+        2015,
+    )
     assert AuditEvent.objects.filter(action="certification.run", object_id=str(run.pk)).exists()
 
 
 def test_a_bad_month_is_refused_with_the_field_named(staff_client):
-    response = staff_client.get("/certification/runs/new/", {"edition": "2015", "through": "June"})
+    response = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "June"})
     assert (response.status_code, "Invalid month" in response.content.decode()) == (400, True)
 
 
-def test_an_unknown_edition_is_refused(staff_client):
-    response = staff_client.post("/certification/runs/new/", {"edition": "1999", "through": "2015-06"})
+def test_a_month_outside_the_program_year_is_refused_before_and_at_confirmation(staff_client):
+    review = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
+    made = staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
+    assert (review.status_code, made.status_code, CertificationRun.objects.count()) == (400, 400, 0)
+
+
+def test_an_impossible_year_is_refused(staff_client):
+    response = staff_client.post("/certification/runs/new/", {"year": "1999", "through": "1999-06"})
     assert (response.status_code, CertificationRun.objects.count()) == (400, 0)
+
+
+def test_publishing_asks_first_then_pins_the_run_and_is_audited(staff_client):
+    run = CertificationRunFactory(program_year=2015, through_month=JUNE)
+    assert b"Confirm and publish" in staff_client.get(f"/certification/runs/{run.pk}/publish/").content
+    assert program_year_status(year=2015).published_run is None
+    staff_client.post(f"/certification/runs/{run.pk}/publish/")
+    assert program_year_status(year=2015).published_run == run
+    assert AuditEvent.objects.get(action="certification.registry_published").actor == "staff"
+    assert (
+        "The public registry of 2015 shows this run"
+        in staff_client.get(f"/certification/runs/{run.pk}/").content.decode()
+    )
+
+
+def test_an_exploratory_run_cannot_be_published(staff_client):
+    run = CertificationRunFactory(program_year=None)
+    response = staff_client.post(f"/certification/runs/{run.pk}/publish/", follow=True)
+    assert "Invalid program year" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="certification.registry_published").exists()
 
 
 def test_the_run_page_shows_counts_changes_and_certificates(staff_client):
@@ -127,7 +168,7 @@ def test_issuing_asks_first_then_issues_and_is_audited(staff_client):
 def test_the_replay_of_a_real_run_reproduces(staff_client):
     person = PersonFactory()
     rollup_months(entity=person, level=Level.CSR, start=Month(2015, 1), eligible=[30] * 6, meeting=[29] * 6)
-    staff_client.post("/certification/runs/new/", {"edition": "2015", "through": "2015-06"})
+    staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
     run = CertificationRun.objects.get()
     page = staff_client.get(f"/certification/runs/{run.pk}/verify/").content.decode()
     assert "The result reproduces: same checksum." in page
