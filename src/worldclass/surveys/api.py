@@ -5,8 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -14,8 +15,7 @@ from rest_framework.response import Response
 
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
-from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import parse_mapping
+from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
 from worldclass.surveys.models import ImportBatch
 
 
@@ -33,8 +33,25 @@ class IsCertifierStaff(BasePermission):
         return is_certifier_staff(request.user)
 
 
+# Errors shown with each import in the list; every recorded one is paged at survey-imports/<id>/errors/.
+ERRORS_LISTED = 200
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    field = serializers.CharField(required=False, help_text="The interchange column, when the error has one.")
+    line = serializers.IntegerField(required=False, help_text="The file line (xlsx: the sheet row); 1 is the header.")
+
+
 class ImportBatchSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    errors = serializers.SerializerMethodField(
+        help_text=f"The refusal's code and message, then its first {ERRORS_LISTED} errors (all of them: /errors/)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_errors(self, batch: ImportBatch) -> list[dict]:
+        return batch.errors[: ERRORS_LISTED + 1]
 
     class Meta:
         model = ImportBatch
@@ -56,8 +73,29 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
 
 class SurveyImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The survey-results CSV file (UTF-8, header row).")
-    mapping = serializers.FileField(required=False, help_text="A TOML mapping file (docs/import-format.md).")
+    # An empty file reaches the importer, which refuses it and records the rejected attempt.
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="The survey-results file: CSV, or xlsx (by its .xlsx name or the mapping's [file] format).",
+    )
+    mapping = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="A TOML mapping file (docs/import-format.md)."
+    )
+
+
+class SkippedRowsSerializer(serializers.Serializer):
+    column = serializers.CharField(help_text="The file column a [skip] rule reads.")
+    value = serializers.CharField(allow_blank=True)
+    rows = serializers.IntegerField()
+
+
+class WindowEligibilitySerializer(serializers.Serializer):
+    window = serializers.CharField()
+    description = serializers.CharField()
+    editions = serializers.ListField(child=serializers.IntegerField())
+    surveys = serializers.IntegerField()
+    eligible = serializers.IntegerField()
+    warning = serializers.CharField(allow_blank=True, help_text="Set when fewer than half count: the likely cause.")
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -69,6 +107,9 @@ class ImportReportSerializer(serializers.Serializer):
     rows_created = serializers.IntegerField()
     rows_unchanged = serializers.IntegerField()
     organizations = serializers.ListField(child=serializers.CharField())
+    rows_skipped = serializers.IntegerField()
+    skipped = SkippedRowsSerializer(many=True)
+    eligibility = WindowEligibilitySerializer(many=True)
     summary = serializers.CharField()
 
 
@@ -99,26 +140,33 @@ class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         upload = SurveyImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        mapping = None
-        if upload.validated_data.get("mapping") is not None:
-            mapping_file = upload.validated_data["mapping"]
-            try:
-                text = mapping_file.read().decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise serializers.ValidationError({"mapping": "The mapping file is not UTF-8 text."}) from error
-            mapping = parse_mapping(text, source=mapping_file.name)
+        mapping_upload = upload.validated_data.get("mapping")
+        mapping_file = (mapping_upload.name, mapping_upload.read()) if mapping_upload is not None else None
         uploaded = upload.validated_data["file"]
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload.csv"
+            # The upload keeps its suffix: an .xlsx name is how the format is told when the mapping does not say.
+            path = Path(folder) / f"upload{Path(uploaded.name or '').suffix.lower()[:8]}"
             with path.open("wb") as handle:
                 for block in uploaded.chunks():
                     handle.write(block)
-            report = import_surveys(
+            report = import_surveys_with_mapping_file(
                 path=path,
-                mapping=mapping,
+                mapping_file=mapping_file,
                 actor=actor_label(request.user),
                 user=request.user,
                 source_name=uploaded.name,
             )
         code = status.HTTP_201_CREATED if report.rows_created else status.HTTP_200_OK
         return Response(ImportReportSerializer(report.as_dict()).data, status=code)
+
+
+class SurveyImportErrors(TenantScopedAPIMixin, generics.ListAPIView):
+    """Every recorded error of a refused import, paged, in the order of the refusal (the summary first)."""
+
+    permission_classes = [IsAuthenticated, IsCertifierStaff]
+    serializer_class = ImportErrorSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        batch = get_object_or_404(ImportBatch.objects.only("errors"), pk=self.kwargs["pk"])
+        return batch.errors[1:]

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from worldclass.surveys.api import SurveyImportListCreate
+from worldclass.surveys.api import SurveyImportErrors, SurveyImportListCreate
 
 urlpatterns = [
     path("survey-imports/", SurveyImportListCreate.as_view(), name="survey-imports"),
+    path("survey-imports/<int:pk>/errors/", SurveyImportErrors.as_view(), name="survey-import-errors"),
 ]

@@ -28,8 +28,10 @@ def upload_progress(*, upload: SurveyUpload) -> UploadProgress:
         return UploadProgress(percent=100, rows_read=rows, rows_expected=rows)
     reported = cache.get(progress_key(upload.pk)) or {}
     rows, total = reported.get("rows", 0), reported.get("total")
-    if upload.status != SurveyUpload.Status.RUNNING or total is None:
-        return UploadProgress(percent=0, rows_read=rows, rows_expected=total)
+    if upload.status != SurveyUpload.Status.RUNNING or not total:
+        return UploadProgress(
+            percent=0 if upload.status != SurveyUpload.Status.RUNNING else 1, rows_read=rows, rows_expected=total
+        )
     share = rows / total if total else 1
     return UploadProgress(
         percent=max(1, min(READING_SHARE, int(share * READING_SHARE))), rows_read=rows, rows_expected=total
@@ -60,6 +62,9 @@ REPORT_FIELDS_SHOWN = {
     "rows_unchanged",
     "organizations",
     "summary",
+    "rows_skipped",
+    "eligibility",  # shown as the import's own eligibility_lines
+    "eligibility_lines",
 }
 
 

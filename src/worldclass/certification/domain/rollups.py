@@ -7,10 +7,12 @@ existing rows atomically, so concurrent imports never lose or double an incremen
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import MonthlyRollup, SurveyWindow
+from worldclass.certification.models import Edition, MonthlyRollup, SurveyWindow
 
 COUNTS = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
 LEVEL_ENTITY = {
@@ -111,3 +113,66 @@ def rebuild_rollups(*, window: SurveyWindow | None = None) -> int:
         MonthlyRollup.objects.filter(window_id__in=window_ids).delete()
         _apply("true", [], windows)
         return MonthlyRollup.objects.filter(window_id__in=window_ids).count()
+
+
+@dataclass(frozen=True)
+class WindowEligibility:
+    """How many surveys of one import batch count under a survey window that editions use, and if few do, why."""
+
+    window: str
+    description: str
+    editions: list[int]
+    surveys: int
+    eligible: int
+    warning: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def batch_eligibility(*, import_batch_id: int) -> list[WindowEligibility]:
+    """Per survey window of the editions, the batch's eligible surveys (the rollups' own rule), with a warning
+    and the likely cause when fewer than half are eligible."""
+    windows: dict[int, SurveyWindow] = {}
+    editions: dict[int, list[int]] = {}
+    for edition in Edition.objects.select_related("survey_window").order_by("year"):
+        windows[edition.survey_window_id] = edition.survey_window
+        editions.setdefault(edition.survey_window_id, []).append(edition.year)
+    results = []
+    with connection.cursor() as cursor:
+        for window_id, window in windows.items():
+            low = int(window.min_minutes or 0) * 60
+            cursor.execute(
+                "SELECT COUNT(*), "
+                f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN s.delay_seconds = 0 THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN s.delay_seconds < %s THEN 1 ELSE 0 END) "
+                "FROM surveys_surveyresponse s WHERE s.import_batch_id = %s",
+                [low, import_batch_id],
+            )
+            surveys, eligible, instant, too_soon = (int(value or 0) for value in cursor.fetchone())
+            warning = ""
+            if surveys and eligible * 2 < surveys:
+                warning = _likely_cause(window, surveys=surveys, instant=instant, too_soon=too_soon, eligible=eligible)
+            results.append(
+                WindowEligibility(
+                    window=window.code,
+                    description=window.description,
+                    editions=editions[window_id],
+                    surveys=surveys,
+                    eligible=eligible,
+                    warning=warning,
+                )
+            )
+    return results
+
+
+def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon: int, eligible: int) -> str:
+    if instant == surveys:
+        return "surveyed_at equals call_at on every row: this export has no survey time"
+    if window.kind == SurveyWindow.Kind.MINUTES:
+        if too_soon * 2 >= surveys:
+            return f"{too_soon:,} surveys were taken less than {window.min_minutes} minutes after the call"
+        late = surveys - eligible - too_soon
+        return f"{late:,} surveys were taken more than {window.max_minutes} minutes after the call"
+    return f"{surveys - eligible:,} surveys were taken more than {window.business_days} business days after the call"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import re
 from collections import defaultdict
@@ -14,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -37,6 +36,15 @@ from worldclass.operations.models import (
     SamplePlan,
 )
 from worldclass.surveys.domain.eligibility import supported_countries
+from worldclass.surveys.domain.mapping import SurveyMapping, load_mapping
+from worldclass.surveys.domain.sources import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    check_header,
+    interchange_columns,
+    open_tabular,
+    with_local_instants,
+)
 
 COLUMNS = [
     "call_id",
@@ -57,6 +65,10 @@ COLUMNS = [
     "do_not_survey",
 ]
 REQUIRED = ["call_id", "org", "site", "supervisor", "csr", "language", "started_at", "ended_at", "call_type"]
+OPTIONAL_COLUMNS = [name for name in COLUMNS if name not in REQUIRED]
+READ_CHUNK_ROWS = 200_000
+# A timestamp that ends in an offset (or Z) needs no [file] timezone.
+OFFSET_SUFFIX = r"([Zz]|[+-]\d{2}(:?\d{2})?)$"
 DISPOSITIONS = {"answered", "abandoned", "transferred"}
 YES_NO = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "1": True, "0": False}
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
@@ -135,7 +147,22 @@ def _parse_instant(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError("needs a UTC offset")
+    try:
+        year = parsed.astimezone(dt.UTC).year
+    except OverflowError as error:
+        raise OutOfRange from error
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise OutOfRange
     return parsed
+
+
+class OutOfRange(ValueError):
+    """An instant outside the years a call can have."""
+
+
+def load_calls_mapping(path: Path) -> SurveyMapping:
+    """A mapping file for call records: the survey mapping's sections over the calls' columns (no [rating])."""
+    return load_mapping(path, columns=COLUMNS, optional_columns=[], ratings=False)
 
 
 def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow], list[ErrorDetail]]:
@@ -145,11 +172,21 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
     for line, raw in raw_rows:
         value = {name: str(raw.get(name) or "").strip() for name in COLUMNS}
         row_errors = [ErrorDetail(message="is required", field=name, line=line) for name in REQUIRED if not value[name]]
+        # Problems the file reader found (a local time that does not exist), as "column:message|…".
+        for problem in str(raw.get("__problems") or "").split("|"):
+            if problem:
+                name, message = problem.split(":", 1)
+                row_errors.append(ErrorDetail(message=message, field=name, line=line))
+                value[name] = ""
         started = ended = None
         for name in ("started_at", "ended_at"):
             if value[name]:
                 try:
                     parsed = _parse_instant(value[name])
+                except OutOfRange:
+                    row_errors.append(
+                        ErrorDetail(message=f"is outside the years {FIRST_YEAR} to {LAST_YEAR}", field=name, line=line)
+                    )
                 except ValueError:
                     row_errors.append(ErrorDetail(message="must be ISO 8601 with a UTC offset", field=name, line=line))
                 else:
@@ -216,32 +253,122 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
     return rows, errors
 
 
-def read_calls_csv(path: Path) -> tuple[list[tuple[int, dict]], str]:
-    """The file's rows with their line numbers (the header is line 1), and its SHA-256."""
-    data = path.read_bytes()
+def read_calls_file(
+    path: Path, *, mapping: SurveyMapping | None = None, name: str | None = None
+) -> tuple[list[tuple[int, dict]], str]:
+    """The rows of a calls file (CSV or xlsx), through a mapping's [file], [constants], [columns], [skip] and
+    [values] sections, with their line numbers (the header is line 1), and the file's SHA-256.
+
+    Read with the survey import's reader, so that every malformed file (a NUL byte, CR-only line ends, an
+    unterminated quote, a repeated column, another encoding) is refused the same way, naming its line."""
+    mapping = mapping or SurveyMapping()
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    source = open_tabular(path, options=mapping.file, name=name or path.name)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise AppError(code="invalid_file", message=f"{path.name} is not UTF-8 text.") from error
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
-    if missing:
-        raise AppError(
-            code="invalid_file",
-            message=f"{path.name} lacks required columns.",
-            details=[ErrorDetail(message="column is missing", field=name, line=1) for name in missing],
+        present = check_header(source, mapping, required=REQUIRED, optional=OPTIONAL_COLUMNS)
+        columns = interchange_columns(
+            mapping, required=REQUIRED, optional=OPTIONAL_COLUMNS, present=present, frame_names=source.frame_names
         )
-    return [(reader.line_num, row) for row in reader], hashlib.sha256(data).hexdigest()
+        frames = list(source.batches(columns, READ_CHUNK_ROWS))
+        frame = (
+            pl.concat(frames)
+            if frames
+            else pl.DataFrame(schema={"row_index": pl.UInt32, **dict.fromkeys(COLUMNS, pl.String)})
+        )
+        if mapping.skip and frame.height:
+            frame = frame.filter(pl.col("__skip_rule").is_null())
+        frame = frame.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS)
+        for column, table in mapping.values.items():
+            frame = frame.with_columns(pl.col(column).replace(list(table), list(table.values())))
+        problems = pl.lit("")
+        if mapping.file.timezone is not None or mapping.file.date_format is not None:
+            frame, problems = _localize(frame, mapping)
+        frame = frame.with_columns(problems.alias("__problems"))
+        lines = source.lines(frame["row_index"].to_list())
+    finally:
+        source.close()
+    rows = []
+    for values in frame.select("row_index", "__problems", *COLUMNS).iter_rows():
+        raw = dict(zip(COLUMNS, values[2:], strict=True))
+        if values[1]:
+            raw["__problems"] = values[1]
+        rows.append((lines[values[0]], raw))
+    return rows, sha256
 
 
-def import_calls_file(*, path: Path, actor: str, user=None, now: dt.datetime | None = None) -> CallImportReport:
-    """`worldclass import-calls FILE.csv`: every row of one organization, all or nothing."""
-    raw_rows, sha256 = read_calls_csv(path)
+def _localize(frame: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, pl.Expr]:
+    """Timestamps written without an offset, read in the mapping's [file] timezone (and date_format) and written
+    back as ISO 8601 with the offset in force; a local time that does not exist is a problem of its row."""
+    zone = mapping.file.timezone
+    problems = []
+    for column in ("started_at", "ended_at"):
+        text = pl.col(column)
+        frame = with_local_instants(frame, column, mapping.file)
+        naive, offset, gap = pl.col("__naive"), pl.col("__offset"), pl.col("__gap")
+        has_offset = text.str.contains(OFFSET_SUFFIX)
+        sign = pl.when(offset < 0).then(pl.lit("-")).otherwise(pl.lit("+"))
+        written = pl.format(
+            "{}{}{}:{}",
+            naive.dt.strftime("%Y-%m-%dT%H:%M:%S%.f"),
+            sign,
+            (offset.abs() // 60).cast(pl.String).str.zfill(2),
+            (offset.abs() % 60).cast(pl.String).str.zfill(2),
+        )
+        frame = frame.with_columns(
+            pl.when(~has_offset & offset.is_not_null()).then(written).otherwise(text).alias(column),
+            (~has_offset & gap).alias(f"__{column}_gap"),
+        ).drop("__naive", "__offset", "__gap")
+        problems.append(
+            pl.when(pl.col(f"__{column}_gap")).then(
+                pl.lit(f"{column}:does not exist in {zone} (the clocks went forward)")
+            )
+        )
+    return frame, pl.concat_str(problems, separator="|", ignore_nulls=True).fill_null("")
+
+
+def import_calls_file(
+    *,
+    path: Path,
+    actor: str,
+    user=None,
+    now: dt.datetime | None = None,
+    mapping: SurveyMapping | None = None,
+    source_name: str | None = None,
+) -> CallImportReport:
+    """`worldclass import-calls FILE [--mapping FILE.toml]`: every row of one organization, all or nothing.
+
+    A refused file (unreadable, or with bad rows) is recorded as an `operations.calls_rejected` audit event."""
+    source_name = source_name or path.name
+    try:
+        return _import_calls_file(path=path, actor=actor, user=user, now=now, mapping=mapping, source_name=source_name)
+    except AppError as error:
+        _record_rejection(error=error, path=path, actor=actor, user=user, source_name=source_name)
+        raise
+
+
+def _record_rejection(*, error: AppError, path: Path, actor: str, user, source_name: str) -> None:
+    """Runs after the import's transaction rolled back, so only the record is written."""
+    with transaction.atomic():
+        record_audit_event(
+            actor=actor,
+            user=user,
+            action="operations.calls_rejected",
+            summary=f"{source_name}: {error.message.splitlines()[0]}",
+            input_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            counts={"errors": len(error.details)},
+            details={"code": error.code, "first_errors": [d.as_dict() for d in error.details[:20]]},
+        )
+
+
+def _import_calls_file(
+    *, path: Path, actor: str, user, now: dt.datetime | None, mapping: SurveyMapping | None, source_name: str
+) -> CallImportReport:
+    raw_rows, sha256 = read_calls_file(path, mapping=mapping, name=source_name)
     orgs = {str(row.get("org") or "").strip() for _, row in raw_rows} - {""}
     if len(orgs) > 1:
         raise AppError(
             code="invalid_file",
-            message=f"{path.name} names several organizations ({', '.join(sorted(orgs))}); import one at a time.",
+            message=f"{source_name} names several organizations ({', '.join(sorted(orgs))}); import one at a time.",
         )
     # A certifier-side load: the organization is created on first sight, as the survey import does, and only
     # kept if the import succeeds.
@@ -253,7 +380,7 @@ def import_calls_file(*, path: Path, actor: str, user=None, now: dt.datetime | N
         return import_calls(
             organization=organization,
             raw_rows=raw_rows,
-            source_name=path.name,
+            source_name=source_name,
             sha256=sha256,
             actor=actor,
             user=user,

@@ -79,3 +79,23 @@ def test_site_managers_cannot_import(acme):
         "/api/v1/calls/", {"organization": "acme", "calls": [call_row()]}, format="json"
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("changes", "line", "field", "message"),
+    [
+        ({"queue": "a\x00b"}, None, "calls.1.queue", "Null characters are not allowed."),
+        ({"ended_at": "9999-12-31T23:59:59-12:00"}, 2, "ended_at", "is outside the years 1900 to 2200"),
+        ({"started_at": "0001-01-01T00:00:00+14:00"}, 2, "started_at", "is outside the years 1900 to 2200"),
+    ],
+    ids=["nul", "year-9999", "year-1"],
+)
+def test_a_hostile_call_in_a_batch_answers_400_naming_it(acme, unscoped, changes, line, field, message):
+    response = client_for(Role.ORG_ADMIN, acme).post(
+        "/api/v1/calls/", {"organization": "acme", "calls": [call_row(), call_row(**changes)]}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert [(d.get("line"), d.get("field"), d["message"]) for d in response.json()["error"]["details"]] == [
+        (line, field, message)
+    ]
+    assert Call.objects.count() == 0

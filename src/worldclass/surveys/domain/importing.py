@@ -16,11 +16,11 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -34,12 +34,30 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
-from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import (
+    COLUMNS,
+    NAME_COLUMNS,
+    REQUIRED_COLUMNS,
+    SurveyMapping,
+    parse_mapping,
+    read_mapping_text,
+)
+from worldclass.surveys.domain.sources import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TabularFile,
+    check_header,
+    interchange_columns,
+    open_tabular,
+    skipped_counts,
+    with_local_instants,
+)
 from worldclass.surveys.models import Channel, ImportBatch
 
 CHUNK_ROWS = 200_000
-# Errors kept on the ImportBatch row; the exception (and so the command and the API) lists every one.
-ERRORS_RECORDED = 200
+# Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
+# upload's answer) lists every one.
+ERRORS_RECORDED = 100_000
 MAX_ID_LENGTH = 64
 TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
@@ -51,6 +69,11 @@ TIMESTAMP_PATTERN = (
     r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 )
 NO_OFFSET_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?$"
+# More errors than this and the refusal starts with a summary per column and reason.
+SUMMARY_ABOVE = 50
+SUMMARY_LINES = 5
+# Decimals beyond this are not ratings on any scale; the bound keeps the integer cast exact.
+MAX_RATING_TEXT = 1_000_000
 ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
 # The staging table's columns, in the order chunks are written.
 STAGE_COLUMNS = [
@@ -83,6 +106,18 @@ STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
 
 
 @dataclass
+class SkippedRows:
+    """Rows a [skip] rule left out: the file column, the value, how many."""
+
+    column: str
+    value: str
+    rows: int
+
+    def describe(self) -> str:
+        return f'[skip] "{self.column}" = "{self.value}"'
+
+
+@dataclass
 class ImportReport:
     """What an import did."""
 
@@ -94,19 +129,60 @@ class ImportReport:
     rows_created: int
     rows_unchanged: int
     organizations: list[str] = field(default_factory=list)
+    skipped: list[SkippedRows] = field(default_factory=list)
+    eligibility: list[dict] = field(default_factory=list)  # per survey window: see batch_eligibility
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(s.rows for s in self.skipped)
+
+    def _skipped_text(self) -> str:
+        rules = ", ".join(
+            f"{s.describe()}: {s.rows:,}" if len(self.skipped) > 1 else s.describe() for s in self.skipped
+        )
+        return f"skipped {self.rows_skipped:,} row{'s' if self.rows_skipped != 1 else ''} ({rules})"
 
     def summary(self) -> str:
         if self.rows_created == 0:
             if self.rows_total == 0:
-                return "No change: the file has no survey rows."
-            return f"No change: all {self.rows_total:,} rows were already loaded."
+                text = "No change: the file has no survey rows"
+            else:
+                text = f"No change: all {self.rows_total:,} rows were already loaded"
+            return text + (f"; {self._skipped_text()}." if self.skipped else ".")
         text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
+        if self.skipped:
+            text += f"; {self._skipped_text()}"
         if self.rows_unchanged:
             text += f"; {self.rows_unchanged:,} already loaded, unchanged"
         return text + "."
 
+    def eligibility_lines(self) -> list[str]:
+        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause."""
+        lines = []
+        for window in self.eligibility:
+            text = (
+                f"{window['description']} ({_years(window['editions'])}): "
+                f"{window['eligible']:,} of {window['surveys']:,} new surveys eligible"
+            )
+            lines.append(f"Warning: {text}; {window['warning']}." if window["warning"] else f"{text}.")
+        return lines
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "summary": self.summary()}
+        body = asdict(self)
+        body["skipped"] = [asdict(s) for s in self.skipped]
+        return {**body, "rows_skipped": self.rows_skipped, "summary": self.summary()}
+
+
+def _years(years: list[int]) -> str:
+    """Edition years, runs of consecutive years written as ranges: `editions 2009-2013, 2015`."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    text = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+    return f"edition{'s' if len(years) > 1 else ''} {text}"
 
 
 @dataclass
@@ -115,6 +191,7 @@ class _RowError:
     field: str | None
     message: str  # "{ref}" stands for the file line of `ref_row`
     ref_row: int | None = None
+    reason: str = ""  # the message without the row's values, to count errors alike in the summary
 
 
 def file_sha256(path: Path) -> str:
@@ -134,7 +211,7 @@ def import_surveys(
     source_name: str | None = None,
     on_rows_read: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Load a survey-results file all-or-nothing; re-loading the same rows is a no-op.
+    """Load a survey-results file (CSV or xlsx) all-or-nothing; re-loading the same rows is a no-op.
 
     `on_rows_read(rows)` is told how many rows have been read and validated so far, after each chunk.
 
@@ -158,10 +235,37 @@ def import_surveys(
                 on_rows_read=on_rows_read,
             )
     except AppError as error:
-        _record_rejection(
-            error=error, path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
-        )
+        _record_rejection(error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
         raise
+
+
+def import_surveys_with_mapping_file(
+    *,
+    path: Path,
+    mapping_file: tuple[str, bytes] | None,
+    actor: str,
+    user=None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """`import_surveys` with the mapping file as given (its name and bytes): a bad mapping is refused before the
+    data is read, and recorded as a rejected import like any other."""
+    path = Path(path)
+    mapping = None
+    if mapping_file is not None:
+        name, data = mapping_file
+        try:
+            mapping = parse_mapping(read_mapping_text(data, source=name), source=name)
+        except AppError as error:
+            _record_rejection(
+                error=error,
+                mapping=SurveyMapping(),
+                actor=actor,
+                user=user,
+                sha256=file_sha256(path),
+                source_name=source_name or path.name,
+            )
+            raise
+    return import_surveys(path=path, mapping=mapping, actor=actor, user=user, source_name=source_name)
 
 
 def _import(
@@ -174,20 +278,49 @@ def _import(
     source_name: str,
     on_rows_read: Callable[[int], None] | None,
 ) -> ImportReport:
-    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
-    from worldclass.certification.domain.rollups import add_batch_to_rollups
+    source = open_tabular(path, options=mapping.file, name=source_name)
+    try:
+        return _import_source(
+            source=source,
+            mapping=mapping,
+            actor=actor,
+            user=user,
+            sha256=sha256,
+            source_name=source_name,
+            on_rows_read=on_rows_read,
+        )
+    finally:
+        source.close()
 
-    header = _read_header(path)
-    _check_columns(header, mapping)
+
+def _import_source(
+    *,
+    source: TabularFile,
+    mapping: SurveyMapping,
+    actor: str,
+    user,
+    sha256: str,
+    source_name: str,
+    on_rows_read: Callable[[int], None] | None,
+) -> ImportReport:
+    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
+    from worldclass.certification.domain.rollups import add_batch_to_rollups, batch_eligibility
+
+    names = _check_columns(source, mapping)
     if connection.vendor == "postgresql":
         # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
     stage = _Stage.create()
     roster = _RosterCollector()
+    display_names = _NameCollector(names)
     errors: list[_RowError] = []
+    skipped: Counter[tuple[int, str]] = Counter()
     rows_total = 0
-    for chunk in _read_chunks(path, header, mapping):
+    for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
+        if mapping.skip:
+            skipped.update(skipped_counts(chunk))
+            chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
         rows_total += chunk.height
         valid, chunk_errors = _validate(chunk, mapping)
         errors.extend(chunk_errors)
@@ -195,12 +328,16 @@ def _import(
         roster.add(valid)
         if on_rows_read is not None:
             on_rows_read(rows_total)
+        display_names.add(valid)
     stage.analyze()
     errors.extend(stage.cross_row_errors())
-    names, name_errors = _read_display_names(path, header, mapping)
-    errors.extend(name_errors)
     if errors:
-        raise _invalid_file(path, errors)
+        raise _invalid_file(source, errors)
+    skip_columns = list(mapping.skip)
+    skipped_rows = [
+        SkippedRows(column=skip_columns[rule], value=value, rows=count)
+        for (rule, value), count in sorted(skipped.items(), key=lambda item: (item[0][0], -item[1]))
+    ]
 
     batch = ImportBatch.objects.create(
         actor=actor,
@@ -212,6 +349,7 @@ def _import(
         rows_total=rows_total,
     )
     organizations = roster.upsert()
+    names = display_names.names()
     names_changed = apply_display_names(names=names) if names else 0
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
@@ -223,7 +361,7 @@ def _import(
     if created < rows_total:
         conflicts = stage.changed_answers()
         if conflicts:
-            lines = _file_lines(path, [row for row, _ in conflicts])
+            lines = source.lines([row for row, _ in conflicts])
             raise Conflict(
                 f"{len(conflicts):,} row(s) change the answers of surveys already loaded; "
                 "customers' answers are never edited, so nothing was imported.",
@@ -258,6 +396,8 @@ def _import(
         rows_created=created,
         rows_unchanged=rows_total - created,
         organizations=organizations,
+        skipped=skipped_rows,
+        eligibility=[w.as_dict() for w in batch_eligibility(import_batch_id=batch.id)] if created else [],
     )
     record_audit_event(
         actor=actor,
@@ -272,17 +412,19 @@ def _import(
             "rows_total": rows_total,
             "rows_created": created,
             "rows_unchanged": rows_total - created,
+            "rows_skipped": report.rows_skipped,
             "names_changed": names_changed,
         },
-        details={"organizations": organizations, "mapping": mapping.as_dict()},
+        details={"organizations": organizations, "mapping": mapping.as_dict(), "eligibility": report.eligibility},
     )
     return report
 
 
 def _record_rejection(
-    *, error: AppError, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
+    *, error: AppError, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
 ) -> None:
     """Record a refused import. Runs after the import's transaction rolled back, so only the record is written."""
+    row_errors = [d for d in error.details if d.line is not None] or error.details
     with scopes_disabled(), transaction.atomic():
         batch = ImportBatch.objects.create(
             actor=actor,
@@ -291,7 +433,7 @@ def _record_rejection(
             sha256=sha256,
             mapping=mapping.as_dict(),
             status=ImportBatch.Status.REJECTED,
-            error_count=len(error.details) or 1,
+            error_count=len(row_errors) or 1,
             errors=[{"code": error.code, "message": error.message}]
             + [d.as_dict() for d in error.details[:ERRORS_RECORDED]],
         )
@@ -301,9 +443,9 @@ def _record_rejection(
             action="surveys.import_rejected",
             object_type="surveys.importbatch",
             object_id=batch.id,
-            summary=f"{source_name}: {error.message}",
+            summary=f"{source_name}: {error.message.splitlines()[0]}",
             input_sha256=sha256,
-            counts={"errors": len(error.details)},
+            counts={"errors": len(row_errors)},
             details={"code": error.code, "first_errors": [d.as_dict() for d in error.details[:20]]},
         )
 
@@ -311,114 +453,25 @@ def _record_rejection(
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def _read_header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError as error:
-        raise AppError(
-            code="invalid_file",
-            message="The file is not UTF-8 text.",
-            details=[ErrorDetail(message=f"not UTF-8: {error.reason}", line=1)],
-        ) from error
-    if not header:
-        raise AppError(
-            code="invalid_file",
-            message="The file is empty: it needs a header row.",
-            details=[ErrorDetail(message="no header row", line=1)],
-        )
-    return [name.strip() for name in header]
+def _check_columns(source: TabularFile, mapping: SurveyMapping) -> list[str]:
+    """Refuse a header that lacks a column the mapping reads, or repeats one; returns the name columns given."""
+    present = check_header(source, mapping, required=REQUIRED_COLUMNS, optional=["comment", *NAME_COLUMNS])
+    return [column for column in present if column in NAME_COLUMNS]
 
 
-def _check_columns(header: list[str], mapping: SurveyMapping) -> None:
-    problems = []
-    for column in COLUMNS:
-        source = mapping.source_column(column)
-        if source not in header:
-            label = f"column {source!r} (mapped to {column})" if source != column else f"column {column!r}"
-            problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    for name in duplicated:
-        problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
-    if problems:
-        raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
+def _interchange_columns(mapping: SurveyMapping, names: list[str], source: TabularFile) -> list[pl.Expr]:
+    return interchange_columns(
+        mapping,
+        required=REQUIRED_COLUMNS,
+        optional=["comment", *NAME_COLUMNS],
+        present=[*names, *(["comment"] if _gives_comment(mapping, source) else [])],
+        frame_names=source.frame_names,
+    )
 
 
-def _read_chunks(path: Path, header: list[str], mapping: SurveyMapping) -> Iterator[pl.DataFrame]:
-    renames = {mapping.source_column(column): column for column in COLUMNS}
-    frame = pl.scan_csv(
-        path,
-        infer_schema=False,
-        empty_string_is_null=False,
-        row_index_name="row_index",
-        new_columns=header,
-        encoding="utf8",
-    ).select(["row_index", *[pl.col(source).alias(column) for source, column in renames.items()]])
-    try:
-        yield from frame.collect_batches(chunk_size=CHUNK_ROWS)
-    except pl.exceptions.PolarsError as error:
-        raise AppError(
-            code="invalid_file",
-            message="The file could not be read as UTF-8 CSV with a header row.",
-            details=[ErrorDetail(message=str(error).splitlines()[0])],
-        ) from error
-
-
-def _read_display_names(
-    path: Path, header: list[str], mapping: SurveyMapping
-) -> tuple[DisplayNames | None, list[_RowError]]:
-    """The optional name columns: per code, the last non-empty name in file order. None when the file has none.
-
-    A second, narrow read of the file, made only when it has a name column, so that files without names cost
-    nothing more."""
-    present = [column for column in NAME_COLUMNS if mapping.source_column(column) in header]
-    if not present:
-        return None, []
-    keys = {"org_name": ["org"], "site_name": ["org", "site"], "supervisor_name": ["org", "supervisor"]}
-    keys["csr_name"] = ["org", "csr"]
-    columns = sorted({key for column in present for key in keys[column]} | set(present))
-    try:
-        frame = (
-            pl.scan_csv(
-                path,
-                infer_schema=False,
-                empty_string_is_null=False,
-                row_index_name="row_index",
-                new_columns=header,
-                encoding="utf8",
-            )
-            .select(["row_index", *[pl.col(mapping.source_column(column)).alias(column) for column in columns]])
-            .with_columns([pl.col(column).fill_null("").str.strip_chars() for column in columns])
-            .collect()
-        )
-    except pl.exceptions.PolarsError:
-        return None, []  # the main read reports an unreadable file, with its reason
-    for column, table in mapping.values.items():
-        if column in columns:
-            frame = frame.with_columns(pl.col(column).replace(list(table), list(table.values())))
-    errors = []
-    for column in present:
-        too_long = frame.filter(pl.col(column).str.len_chars() > NAME_MAX_LENGTH)
-        errors.extend(
-            _RowError(row=row, field=column, message=f"is longer than {NAME_MAX_LENGTH} characters")
-            for row in too_long["row_index"].to_list()
-        )
-    names = DisplayNames()
-    for column in present:
-        named = (
-            frame.filter((pl.col(column) != "") & pl.all_horizontal([pl.col(key) != "" for key in keys[column]]))
-            .group_by(keys[column], maintain_order=True)
-            .agg(pl.col(column).last())
-        )
-        for row in named.iter_rows():
-            *key, name = row
-            if column == "org_name":
-                names.organizations[key[0]] = name
-            elif column == "site_name":
-                names.sites[tuple(key)] = name
-            else:
-                names.people[tuple(key)] = name
-    return names, errors
+def _gives_comment(mapping: SurveyMapping, source: TabularFile) -> bool:
+    """Many exports have no comment column: then every comment is empty."""
+    return "comment" in mapping.constants or "comment" in mapping.columns or "comment" in source.header
 
 
 # --- validation --------------------------------------------------------------------------------------------
@@ -495,20 +548,57 @@ def _timestamp_columns(column: str) -> list[pl.Expr]:
     return _timestamp_outputs(column, sane, local, offset)
 
 
-def _parse_timestamps(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the parsed timestamp columns: the fast path for every row, the regex only for rows it did not parse."""
+def _local_timestamp_columns(frame: pl.DataFrame, column: str, mapping: SurveyMapping) -> pl.DataFrame:
+    """Offset-less timestamps read in the mapping's [file] timezone (see `with_local_instants`), as the columns
+    the other timestamp parsers give, for the rows in `frame`."""
+    frame = with_local_instants(frame.select("row_index", column), column, mapping.file)
+    if mapping.file.timezone is None:
+        # A date_format without a zone: the timestamp parses, but its instant would still be a guess.
+        return frame.select(
+            "row_index",
+            pl.lit(None, dtype=pl.Datetime("us")).alias(f"__{column}_local"),
+            pl.col("__naive").is_not_null().alias(f"__{column}_no_zone"),
+        )
+    return frame.select(
+        "row_index",
+        pl.when(pl.col("__offset").is_not_null()).then(pl.col("__naive")).alias(f"__{column}_local"),
+        pl.col("__offset").alias(f"__{column}_offset"),
+        pl.col("__gap").alias(f"__{column}_gap"),
+    )
+
+
+def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
+    """Add the parsed timestamp columns: the fast path for every row; with a [file] timezone or date_format, the
+    local spellings for rows it did not parse (an export without offsets: most rows); the regex for the rest."""
     df = df.with_columns(*_fast_timestamp_columns("call_at"), *_fast_timestamp_columns("surveyed_at"))
+    local = mapping.file.timezone is not None or mapping.file.date_format is not None
     for column in ["call_at", "surveyed_at"]:
-        missed = df.filter(pl.col(f"__{column}_local").is_null())
+        df = df.with_columns(pl.lit(False).alias(f"__{column}_gap"), pl.lit(False).alias(f"__{column}_no_zone"))
+        if local:
+            missed = df.filter(pl.col(f"__{column}_local").is_null())
+            if missed.height:
+                df = df.update(_local_timestamp_columns(missed, column, mapping), on="row_index")
+        missed = df.filter(pl.col(f"__{column}_local").is_null() & ~pl.col(f"__{column}_gap"))
         if missed.height:
             slow = missed.select("row_index", *_timestamp_columns(column))
             df = df.update(slow, on="row_index")
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 
+def _rating(column: str) -> pl.Expr:
+    """A rating as an integer: `5`, or an integral decimal `5.0` (`5,0` with a decimal comma); `4.5` is null."""
+    text = pl.col(column)
+    whole = text.cast(pl.Int64, strict=False)
+    decimal = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    integral = decimal.is_finite() & (decimal == decimal.floor()) & (decimal.abs() <= MAX_RATING_TEXT)
+    return pl.when(whole.is_not_null()).then(whole).when(integral).then(decimal.cast(pl.Int64)).alias(f"__{column}")
+
+
 def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, list[_RowError]]:
     """Normalise a chunk and list its bad values; returns the valid rows in staging form and the errors."""
-    df = chunk.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS if c != "comment"])
+    df = chunk.with_columns(
+        [pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS + NAME_COLUMNS if c != "comment"]
+    )
     df = df.with_columns(pl.col("comment").fill_null(""))
     for column, table in mapping.values.items():
         df = df.with_columns(pl.col(column).replace(list(table), list(table.values())))
@@ -517,26 +607,26 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         pl.col("channel").str.to_lowercase(),
         pl.col("resolved").str.to_lowercase().alias("__resolved"),
         pl.col("first_call").str.to_lowercase().alias("__first_call"),
-        pl.col("overall_sat").cast(pl.Int64, strict=False).alias("__overall_sat"),
-        pl.col("csr_sat").cast(pl.Int64, strict=False).alias("__csr_sat"),
+        _rating("overall_sat"),
+        _rating("csr_sat"),
     )
-    df = _parse_timestamps(df)
+    df = _parse_timestamps(df, mapping)
     low, high = mapping.scale_min, mapping.scale_max
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
+    # (column, the row is bad, the message naming its value, the reason without the value for the summary)
+    checks: list[tuple[str, pl.Expr, pl.Expr, str]] = []
     for column in ID_COLUMNS:
-        checks.append((column, pl.col(column) == "", pl.lit("is empty")))
-        checks.append(
-            (
-                column,
-                pl.col(column).str.len_chars() > MAX_ID_LENGTH,
-                pl.lit(f"is longer than {MAX_ID_LENGTH} characters"),
-            )
-        )
+        checks.append((column, pl.col(column) == "", pl.lit("is empty"), "is empty"))
+        too_long = f"is longer than {MAX_ID_LENGTH} characters"
+        checks.append((column, pl.col(column).str.len_chars() > MAX_ID_LENGTH, pl.lit(too_long), too_long))
+    for column in NAME_COLUMNS:
+        too_long = f"is longer than {NAME_MAX_LENGTH} characters"
+        checks.append((column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, pl.lit(too_long), too_long))
     checks.append(
         (
             "org",
             (pl.col("org") != "") & ~pl.col("org").str.contains(ORG_CODE_PATTERN),
             pl.format("organization code {} may only contain letters, digits, '-' and '_'", _quoted("org")),
+            "an organization code may only contain letters, digits, '-' and '_'",
         )
     )
     checks.append(
@@ -544,6 +634,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "country",
             (pl.col("country") != "") & ~pl.col("country").is_in(sorted(supported_countries())),
             pl.format("unknown country code {} (expected ISO 3166 alpha-2, or empty)", _quoted("country")),
+            "unknown country code",
         )
     )
     checks.append(
@@ -551,6 +642,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "channel",
             ~pl.col("channel").is_in(CHANNELS),
             pl.format("unknown channel {} (expected {})", _quoted("channel"), pl.lit(", ".join(CHANNELS))),
+            "unknown channel",
         )
     )
     for column in ["resolved", "first_call"]:
@@ -559,6 +651,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 ~pl.col(f"__{column}").is_in(TRUE_WORDS + FALSE_WORDS),
                 pl.format("{} is not yes/no (accepted: yes/no, y/n, true/false, 1/0)", _quoted(column)),
+                "is not yes/no",
             )
         )
     for column in ["overall_sat", "csr_sat"]:
@@ -568,6 +661,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 value.is_null(),
                 pl.format("{} is not a whole number on the scale {}..{}", _quoted(column), pl.lit(low), pl.lit(high)),
+                "is not a whole number",
             )
         )
         checks.append(
@@ -575,23 +669,57 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 column,
                 value.is_not_null() & ((value < low) | (value > high)),
                 pl.format("rating {} is outside the scale {}..{}", value, pl.lit(low), pl.lit(high)),
+                f"is outside the scale {low}..{high}",
             )
         )
+    zone = mapping.file.timezone
     for column in ["call_at", "surveyed_at"]:
-        unparsed = pl.col(f"__{column}_utc").is_null()
-        no_offset = pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        utc = pl.col(f"__{column}_utc")
+        unparsed = utc.is_null()
+        gap = pl.col(f"__{column}_gap")
+        no_zone = pl.col(f"__{column}_no_zone") | pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        if zone is not None:
+            checks.append(
+                (
+                    column,
+                    gap,
+                    pl.format("{} does not exist in {} (the clocks went forward)", _quoted(column), pl.lit(zone)),
+                    f"a local time that does not exist in {zone}",
+                )
+            )
+        else:
+            checks.append(
+                (
+                    column,
+                    unparsed & no_zone,
+                    pl.format(
+                        "{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone "
+                        "in the mapping)",
+                        _quoted(column),
+                    ),
+                    "has no UTC offset",
+                )
+            )
+        expected = "an ISO 8601 timestamp with a UTC offset"
+        if zone is not None:
+            expected = "an ISO 8601 timestamp" + (
+                f" or a date {mapping.file.date_format!r} with a time" if mapping.file.date_format else ""
+            )
         checks.append(
             (
                 column,
-                unparsed & no_offset,
-                pl.format("{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)", _quoted(column)),
+                unparsed & ~gap & ~(no_zone if zone is None else pl.lit(False)),
+                pl.format("{} is not {}", _quoted(column), pl.lit(expected)),
+                f"is not {expected}",
             )
         )
+        years = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
         checks.append(
             (
                 column,
-                unparsed & ~no_offset,
-                pl.format("{} is not an ISO 8601 timestamp with a UTC offset", _quoted(column)),
+                (utc.dt.year() < FIRST_YEAR) | (utc.dt.year() > LAST_YEAR),
+                pl.format("{} {}", _quoted(column), pl.lit(years)),
+                years,
             )
         )
     checks.append(
@@ -599,16 +727,17 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
             "surveyed_at",
             pl.col("__surveyed_at_utc") < pl.col("__call_at_utc"),
             pl.format("surveyed_at {} is before call_at {}", _quoted("surveyed_at"), _quoted("call_at")),
+            "is before call_at",
         )
     )
 
     errors: list[_RowError] = []
-    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _ in checks]).alias("__bad"))
+    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _, _ in checks]).alias("__bad"))
     if df["__bad"].any():
         bad_rows = df.filter(pl.col("__bad"))
-        for column, bad, message in checks:
+        for column, bad, message, reason in checks:
             found = bad_rows.filter(bad.fill_null(False)).select("row_index", message.alias("message"))
-            errors.extend(_RowError(row=r, field=column, message=m) for r, m in found.iter_rows())
+            errors.extend(_RowError(row=r, field=column, message=m, reason=reason) for r, m in found.iter_rows())
         df = df.filter(~pl.col("__bad"))
     return _staging_frame(df, mapping), errors
 
@@ -665,7 +794,7 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     df = df.with_columns(
         pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)
     )
-    return df.select(STAGE_NAMES)
+    return df.select(STAGE_NAMES + NAME_COLUMNS)
 
 
 # --- staging and loading -----------------------------------------------------------------------------------
@@ -734,6 +863,44 @@ class _RosterCollector:
         return sorted(organizations)
 
 
+class _NameCollector:
+    """Per code, the last non-empty display name in file order, gathered chunk by chunk from the valid rows."""
+
+    KEYS = {"org_name": ["org"], "site_name": ["org", "site"], "supervisor_name": ["org", "supervisor"]}
+    KEYS["csr_name"] = ["org", "csr"]
+
+    def __init__(self, present: list[str]) -> None:
+        self.parts: dict[str, list[pl.DataFrame]] = {column: [] for column in present}
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        for column, parts in self.parts.items():
+            parts.append(self._last(frame.filter(pl.col(column) != "").select(*self.KEYS[column], column), column))
+            if len(parts) >= 16:
+                self.parts[column] = [self._last(pl.concat(parts), column)]
+
+    def _last(self, frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        return frame.group_by(self.KEYS[column], maintain_order=True).agg(pl.col(column).last())
+
+    def names(self) -> DisplayNames | None:
+        """None when the file gives no name column: the names staff gave stay as they are."""
+        if not self.parts:
+            return None
+        names = DisplayNames()
+        for column, parts in self.parts.items():
+            if not parts:
+                continue
+            for *key, name in self._last(pl.concat(parts), column).iter_rows():
+                if column == "org_name":
+                    names.organizations[key[0]] = name
+                elif column == "site_name":
+                    names.sites[(key[0], key[1])] = name
+                else:
+                    names.people[(key[0], key[1])] = name
+        return names
+
+
 class _Stage:
     """A temporary table holding the valid rows of the file being imported, in this transaction."""
 
@@ -757,6 +924,7 @@ class _Stage:
     def load(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
+        frame = frame.select(STAGE_NAMES)
         if self.vendor == "postgresql":
             text = frame.with_columns(
                 pl.col("call_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
@@ -817,6 +985,7 @@ class _Stage:
                     field="survey_id",
                     message=f"survey {survey_id!r} appears again with different content (first at line {{ref}})",
                     ref_row=first_row,
+                    reason="a survey appears again with different content",
                 )
             )
         countries = self._fetch(
@@ -843,6 +1012,7 @@ class _Stage:
                         "at line {ref}; a site is in one country"
                     ),
                     ref_row=first_row,
+                    reason="a site given another country than on its first line",
                 )
             )
         return errors
@@ -913,42 +1083,48 @@ def _django_sqlite_datetime(column: str) -> pl.Expr:
 # --- error reporting ---------------------------------------------------------------------------------------
 
 
-def _file_lines(path: Path, rows: list[int]) -> dict[int, int]:
-    """File line numbers (header = 1) of 0-based records; a quoted field may span several lines."""
-    wanted = set(rows)
-    lines: dict[int, int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        start = reader.line_num + 1
-        for index, _record in enumerate(reader):
-            if index in wanted:
-                lines[index] = start
-                if len(lines) == len(wanted):
-                    break
-            start = reader.line_num + 1
-    for row in wanted - set(lines):
-        lines[row] = row + 2
-    return lines
-
-
-def _invalid_file(path: Path, errors: list[_RowError]) -> AppError:
-    lines = _file_lines(path, [e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
-    order = {column: index for index, column in enumerate(COLUMNS)}
-    details = sorted(
+def _invalid_file(source: TabularFile, errors: list[_RowError]) -> AppError:
+    """Every error with its file line, ordered by line and column; above SUMMARY_ABOVE errors, a summary per
+    column and reason (how many, and the first lines) comes first."""
+    lines = source.lines([e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
+    order = {column: index for index, column in enumerate(COLUMNS + NAME_COLUMNS)}
+    located = sorted(
         (
-            ErrorDetail(
-                message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
-                field=e.field,
-                line=lines[e.row],
+            (
+                ErrorDetail(
+                    message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
+                    field=e.field,
+                    line=lines[e.row],
+                ),
+                e.reason or e.message,
             )
             for e in errors
         ),
-        key=lambda d: (d.line, order.get(d.field or "", len(order))),
+        key=lambda item: (item[0].line, order.get(item[0].field or "", len(order))),
     )
+    details = [detail for detail, _ in located]
     bad_lines = len({d.line for d in details})
+    message = f"{bad_lines:,} bad line(s) in the file; nothing was imported."
+    if len(details) <= SUMMARY_ABOVE:
+        return AppError(code="invalid_file", message=message, details=details)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for detail, reason in located:
+        groups.setdefault((detail.field or "", reason), []).append(detail.line)
+    summary = [
+        ErrorDetail(
+            field=column or None,
+            message=(
+                f"{len(found):,} error{'s' if len(found) != 1 else ''}: {reason} "
+                f"(first at line{'s' if len(found) > 1 else ''} {', '.join(str(n) for n in found[:SUMMARY_LINES])})"
+            ),
+        )
+        for (column, reason), found in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]
     return AppError(
         code="invalid_file",
-        message=f"{bad_lines:,} bad line(s) in the file; nothing was imported.",
-        details=details,
+        message=(
+            f"{len(details):,} errors on {bad_lines:,} line(s); nothing was imported. "
+            f"First a summary per column and reason ({len(summary)} kind(s)), then every error."
+        ),
+        details=summary + details,
     )

@@ -1,10 +1,18 @@
-"""Mapping files: how a client's own survey export maps onto the interchange format (docs/import-format.md)."""
+"""Mapping files: how a client's own export maps onto the interchange format (docs/import-format.md).
+
+Version 2 adds `[file]` (format, sheet, delimiter, encoding, time zone, date format), `[constants]`, columns that
+feed several interchange columns or join several cells, and `[skip]`. Every version-1 mapping keeps working. The
+parser serves both the survey import and the call import: each passes its own interchange columns.
+"""
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from worldclass.core.errors import AppError, ErrorDetail
 
@@ -26,71 +34,208 @@ COLUMNS = [
     "csr_sat",
     "comment",
 ]
-# Optional display names; a file without them leaves names as they are (docs/import-format.md).
+# A file without a comment column gives every survey an empty comment.
+REQUIRED_COLUMNS = [column for column in COLUMNS if column != "comment"]
+# Optional interchange columns: the roster's display names (the latest import wins).
 NAME_COLUMNS = ["org_name", "site_name", "supervisor_name", "csr_name"]
 # The largest top box a scale may have; scales are small integer ranges such as 1..5, 1..10 or 0..10.
 MAX_SCALE_TOP = 100
+FORMATS = ("csv", "xlsx")
+DELIMITERS = (",", ";", "\t", "|")
+FILE_KEYS = ("format", "sheet", "delimiter", "encoding", "timezone", "date_format")
+SECTIONS = ("file", "constants", "columns", "skip", "values", "rating")
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """How to read the file: its format, sheet, delimiter and encoding, and how to read its timestamps."""
+
+    format: str | None = None  # None: from the file name
+    sheet: str | None = None  # None: the first sheet
+    delimiter: str | None = None  # None: detected from the header line
+    encoding: str = "utf-8"
+    timezone: str | None = None  # IANA zone for timestamps written without an offset
+    date_format: str | None = None  # strftime format of non-ISO dates
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None and not (k == "encoding" and v == "utf-8")}
 
 
 @dataclass(frozen=True)
 class SurveyMapping:
-    """Column renames, value maps and the rating scale of one client's export."""
+    """Column sources, constants, skipped rows, value maps, the file's shape and the rating scale of an export."""
 
-    columns: dict[str, str] = field(default_factory=dict)  # interchange column -> the file's column
+    # interchange column -> the file's column, or the file's columns whose cells are joined with one space
+    columns: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # interchange column -> {file value: ours}
     scale_min: int = 1
     scale_max: int = 5
+    constants: dict[str, str] = field(default_factory=dict)  # interchange column -> its value on every row
+    skip: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file column -> values whose rows are skipped
+    file: FileOptions = field(default_factory=FileOptions)
 
     def source_column(self, column: str) -> str:
-        return self.columns.get(column, column)
+        """The file column of an interchange column mapped one to one (its own name when not renamed)."""
+        source = self.columns.get(column, column)
+        return source if isinstance(source, str) else column
+
+    def sources(self, column: str) -> tuple[str, ...]:
+        """The file columns an interchange column is read from (empty for a constant)."""
+        if column in self.constants:
+            return ()
+        source = self.columns.get(column, column)
+        return (source,) if isinstance(source, str) else source
 
     def as_dict(self) -> dict:
-        return {
-            "columns": dict(self.columns),
+        body: dict = {
+            "columns": {k: v if isinstance(v, str) else list(v) for k, v in self.columns.items()},
             "values": {k: dict(v) for k, v in self.values.items()},
             "rating": {"scale": [self.scale_min, self.scale_max]},
         }
+        if self.constants:
+            body["constants"] = dict(self.constants)
+        if self.skip:
+            body["skip"] = {k: list(v) for k, v in self.skip.items()}
+        if self.file.as_dict():
+            body["file"] = self.file.as_dict()
+        return body
 
 
 def _invalid(source: str, problems: list[ErrorDetail]) -> AppError:
     return AppError(code="invalid_mapping", message=f"The mapping file {source} is invalid.", details=problems)
 
 
-def parse_mapping(text: str, *, source: str = "mapping.toml") -> SurveyMapping:
-    """Parse a TOML mapping; every problem is reported at once, naming the key."""
+def _text_value(value) -> str | None:
+    """A TOML value as the text a file cell would hold: booleans as yes/no, integers as digits."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+def _table(data: dict, key: str, problems: list[ErrorDetail], shape: str) -> dict:
+    raw = data.get(key, {})
+    if not isinstance(raw, dict):
+        problems.append(ErrorDetail(message=f"must be a table of {shape}", field=key))
+        return {}
+    return raw
+
+
+def _parse_file(raw: dict, problems: list[ErrorDetail]) -> FileOptions:
+    for key in raw:
+        if key not in FILE_KEYS:
+            problems.append(ErrorDetail(message=f"unknown key (expected {', '.join(FILE_KEYS)})", field=f"file.{key}"))
+    options: dict = {}
+    for key in FILE_KEYS:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if not isinstance(value, str) or not value:
+            problems.append(ErrorDetail(message="must be a non-empty string", field=f"file.{key}"))
+            continue
+        options[key] = value
+    if options.get("format", "csv") not in FORMATS:
+        problems.append(ErrorDetail(message='must be "csv" or "xlsx"', field="file.format"))
+    if options.get("delimiter", ",") not in DELIMITERS:
+        problems.append(ErrorDetail(message='must be ",", ";", "\\t" or "|"', field="file.delimiter"))
+    if "encoding" in options:
+        try:
+            options["encoding"] = codecs.lookup(options["encoding"]).name
+        except LookupError:
+            problems.append(ErrorDetail(message=f"unknown encoding {options['encoding']!r}", field="file.encoding"))
+    if "timezone" in options:
+        try:
+            ZoneInfo(options["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(
+                ErrorDetail(message=f"{options['timezone']!r} is not an IANA time zone", field="file.timezone")
+            )
+    if "date_format" in options:
+        sample = dt.date(2025, 1, 31)
+        try:
+            ok = dt.datetime.strptime(sample.strftime(options["date_format"]), options["date_format"]).date() == sample
+        except ValueError:
+            ok = False
+        if not ok or any(code in options["date_format"] for code in ("%H", "%M", "%S", "%z")):
+            problems.append(
+                ErrorDetail(
+                    message="must be a date format with day, month and year, such as %d/%m/%Y", field="file.date_format"
+                )
+            )
+    try:
+        return FileOptions(**options)
+    except TypeError:  # pragma: no cover - every key is checked above
+        return FileOptions()
+
+
+def parse_mapping(
+    text: str,
+    *,
+    source: str = "mapping.toml",
+    columns: list[str] | None = None,
+    optional_columns: list[str] | None = None,
+    ratings: bool = True,
+) -> SurveyMapping:
+    """Parse a TOML mapping; every problem is reported at once, naming the key.
+
+    `columns` and `optional_columns` are the importer's interchange columns (the survey import's by default);
+    `ratings` says whether a [rating] section is allowed.
+    """
+    known = list(columns if columns is not None else COLUMNS)
+    known += list(optional_columns if optional_columns is not None else NAME_COLUMNS)
+    sections = [s for s in SECTIONS if ratings or s != "rating"]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _invalid(source, [ErrorDetail(message=f"not valid TOML: {error}")]) from error
     problems: list[ErrorDetail] = []
-    for key in sorted(set(data) - {"columns", "values", "rating"}):
-        problems.append(ErrorDetail(message="unknown section (expected columns, values, rating)", field=key))
+    for key in sorted(set(data) - set(sections)):
+        problems.append(ErrorDetail(message=f"unknown section (expected {', '.join(sections)})", field=key))
 
-    columns: dict[str, str] = {}
-    raw_columns = data.get("columns", {})
-    if not isinstance(raw_columns, dict):
-        problems.append(ErrorDetail(message='must be a table of column = "file\'s column"', field="columns"))
-        raw_columns = {}
-    for key, value in raw_columns.items():
-        if key not in COLUMNS and key not in NAME_COLUMNS:
-            problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"columns.{key}"))
-        elif not isinstance(value, str) or not value.strip():
-            problems.append(
-                ErrorDetail(message="must be the file's column name, a non-empty string", field=f"columns.{key}")
-            )
+    file_options = _parse_file(_table(data, "file", problems, 'key = "value"'), problems)
+
+    constants: dict[str, str] = {}
+    for key, value in _table(data, "constants", problems, 'column = "value"').items():
+        text_value = _text_value(value)
+        if key not in known:
+            problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"constants.{key}"))
+        elif text_value is None:
+            problems.append(ErrorDetail(message="must be a string, integer or boolean", field=f"constants.{key}"))
         else:
-            columns[key] = value
-    renamed = list(columns.values())
-    for name in sorted({n for n in renamed if renamed.count(n) > 1}):
-        problems.append(ErrorDetail(message=f"the file's column {name!r} is mapped twice", field="columns"))
+            constants[key] = text_value
+
+    mapped: dict[str, str | tuple[str, ...]] = {}
+    for key, value in _table(data, "columns", problems, 'column = "file\'s column"').items():
+        if key not in known:
+            problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"columns.{key}"))
+        elif key in constants:
+            problems.append(
+                ErrorDetail(message="is also given in [constants]; use one or the other", field=f"columns.{key}")
+            )
+        elif isinstance(value, str) and value.strip():
+            mapped[key] = value
+        elif isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+            mapped[key] = value[0] if len(value) == 1 else tuple(value)
+        else:
+            problems.append(
+                ErrorDetail(
+                    message="must be the file's column name, or a list of column names whose cells are joined",
+                    field=f"columns.{key}",
+                )
+            )
+
+    skip: dict[str, tuple[str, ...]] = {}
+    for key, value in _table(data, "skip", problems, '"file\'s column" = ["value", …]').items():
+        texts = [_text_value(v) for v in value] if isinstance(value, list) else [None]
+        if not key.strip() or not texts or None in texts:
+            problems.append(ErrorDetail(message='must be a list of values, e.g. ["N", ""]', field=f"skip.{key}"))
+        else:
+            skip[key] = tuple(texts)
 
     values: dict[str, dict[str, str]] = {}
-    raw_values = data.get("values", {})
-    if not isinstance(raw_values, dict):
-        problems.append(ErrorDetail(message="must be a table of [values.<column>] tables", field="values"))
-        raw_values = {}
-    for column, table in raw_values.items():
-        if column not in COLUMNS:
+    for column, table in _table(data, "values", problems, "[values.<column>] tables").items():
+        if column not in known:
             problems.append(ErrorDetail(message=f"unknown interchange column {column!r}", field=f"values.{column}"))
             continue
         if not isinstance(table, dict):
@@ -98,23 +243,17 @@ def parse_mapping(text: str, *, source: str = "mapping.toml") -> SurveyMapping:
             continue
         converted = {}
         for old, new in table.items():
-            if isinstance(new, bool):
-                new = "yes" if new else "no"
-            elif isinstance(new, int):
-                new = str(new)
-            if not isinstance(new, str):
+            text_value = _text_value(new)
+            if text_value is None:
                 problems.append(
                     ErrorDetail(message="must be a string, integer or boolean", field=f"values.{column}.{old}")
                 )
                 continue
-            converted[old] = new
+            converted[old] = text_value
         values[column] = converted
 
     scale_min, scale_max = 1, 5
-    rating = data.get("rating", {})
-    if not isinstance(rating, dict):
-        problems.append(ErrorDetail(message="must be a table with scale = [low, high]", field="rating"))
-        rating = {}
+    rating = _table(data, "rating", problems, "scale = [low, high]") if ratings else {}
     for key in sorted(set(rating) - {"scale"}):
         problems.append(ErrorDetail(message="unknown key (expected scale)", field=f"rating.{key}"))
     if "scale" in rating:
@@ -135,14 +274,30 @@ def parse_mapping(text: str, *, source: str = "mapping.toml") -> SurveyMapping:
             scale_min, scale_max = scale
     if problems:
         raise _invalid(source, problems)
-    return SurveyMapping(columns=columns, values=values, scale_min=scale_min, scale_max=scale_max)
+    return SurveyMapping(
+        columns=mapped,
+        values=values,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        constants=constants,
+        skip=skip,
+        file=file_options,
+    )
 
 
-def load_mapping(path: Path | str) -> SurveyMapping:
-    """Read and parse a mapping file."""
+def read_mapping_text(data: bytes, *, source: str) -> str:
+    """A mapping file's bytes as text: it must be UTF-8 (a BOM is tolerated)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _invalid(source, [ErrorDetail(message=f"cannot read it: not UTF-8 text ({error.reason})")]) from error
+
+
+def load_mapping(path: Path | str, **options) -> SurveyMapping:
+    """Read and parse a mapping file; `options` are parse_mapping's (the importer's columns)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise _invalid(str(path), [ErrorDetail(message=f"cannot read it: {error}")]) from error
-    return parse_mapping(text, source=path.name)
+    return parse_mapping(read_mapping_text(data, source=path.name), source=path.name, **options)

@@ -20,7 +20,7 @@ from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
 from worldclass.directory.models import Organization
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping
+from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
 MAX_MAPPING_BYTES = 64 * 1024
@@ -44,10 +44,7 @@ def _invalid(field: str, message: str) -> AppError:
 def _mapping_text(mapping_file) -> str:
     if mapping_file.size > MAX_MAPPING_BYTES:
         raise _invalid("mapping_file", f"The mapping file is larger than {MAX_MAPPING_BYTES // 1024} KB.")
-    try:
-        text = mapping_file.read().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _invalid("mapping_file", "The mapping file is not UTF-8 text.") from error
+    text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
     parse_mapping(text, source=mapping_file.name)  # refuse a bad mapping now, naming its keys
     return text
 
@@ -164,8 +161,11 @@ def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
     return upload
 
 
-def _count_rows(path: Path) -> int:
-    """Lines after the header: the progress bar's denominator (a quoted field may span lines, so an estimate)."""
+def _count_rows(path: Path, *, source_name: str) -> int | None:
+    """Lines after the header of a CSV file: the progress bar's denominator (a quoted field may span lines, so an
+    estimate); None for a spreadsheet, whose rows are not lines."""
+    if source_name.lower().endswith((".xlsx", ".xlsm")):
+        return None
     lines = 0
     last = b"\n"
     with path.open("rb") as handle:
@@ -192,7 +192,7 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
     key = progress_key(upload.pk)
     try:
         try:
-            total = _count_rows(path)
+            total = _count_rows(path, source_name=upload.source_name)
         except OSError as error:
             raise AppError(
                 code="upload_missing",
@@ -223,7 +223,8 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
         }
         raise
     else:
-        upload.status, upload.report, upload.batch_id = SurveyUpload.Status.DONE, report.as_dict(), report.batch_id
+        upload.status, upload.batch_id = SurveyUpload.Status.DONE, report.batch_id
+        upload.report = {**report.as_dict(), "eligibility_lines": report.eligibility_lines()}
     finally:
         upload.finished_at = timezone.now()
         upload.save(update_fields=["status", "report", "error", "batch", "finished_at"])

@@ -13,6 +13,12 @@ CASES = [
         data=lambda w: {},
         label="upload",
     ),
+    AccessCase(
+        "survey-import-errors",
+        lambda w: "/api/v1/survey-imports/999999/errors/",
+        # No such import: staff are told so; everyone else is refused before the lookup.
+        only(STAFF, ok=404, denied=403, anonymous=401),
+    ),
 ]
 
 

@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.tests.csvfiles import row, rows, write_csv
+from worldclass.surveys.tests.exports import CALL_LOG_HEADER, CALL_LOG_MAPPING, call_log_rows, write_xlsx
+from worldclass.surveys.tests.malformed import CORPUS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/survey-imports/"
@@ -70,6 +72,20 @@ def test_a_bad_mapping_file_is_a_400_naming_the_key(staff_client, tmp_path):
     response = upload(staff_client, tmp_path, rows(1), mapping="[rating]\nscale = [5, 1]\n")
     assert response.status_code == 400
     assert [d["field"] for d in response.json()["error"]["details"]] == ["rating.scale"]
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.errors[0]["code"]) == ("rejected", "invalid_mapping")
+
+
+def test_a_mapping_file_that_is_not_utf8_is_a_400_and_recorded(staff_client, tmp_path):
+    path = write_csv(tmp_path / "surveys.csv", rows(1))
+    data = {"file": io.BytesIO(path.read_bytes()), "mapping": io.BytesIO(b'[constants]\norg = "caf\xe9"\n')}
+    data["file"].name, data["mapping"].name = "surveys.csv", "latin1.toml"
+    response = staff_client.post(URL, data, format="multipart")
+    assert (response.status_code, response.json()["error"]["message"]) == (
+        400,
+        "The mapping file latin1.toml is invalid.",
+    )
+    assert ImportBatch.objects.get().status == "rejected"
 
 
 def test_list_is_paginated_newest_first(staff_client, tmp_path):
@@ -98,3 +114,46 @@ def test_list_query_count_does_not_grow_with_rows(staff_client, tmp_path):
     for index in range(5):
         upload(staff_client, tmp_path, [row(overall_sat="0")], name=f"f{index}.csv")
     assert count_queries() == (few, 6)
+
+
+@pytest.mark.parametrize(("name", "content", "message", "where"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_a_malformed_upload_answers_400_and_is_recorded(staff_client, name, content, message, where):
+    data = {"file": io.BytesIO(content)}
+    data["file"].name = name
+    response = staff_client.post(URL, data, format="multipart")
+    assert (response.status_code, response.json()["error"]["message"]) == (400, message)
+    assert ImportBatch.objects.get().status == "rejected"
+
+
+def test_an_xlsx_upload_with_a_v2_mapping_loads(staff_client, tmp_path):
+    path = write_xlsx(tmp_path / "calls.xlsx", CALL_LOG_HEADER, call_log_rows())
+    data = {"file": io.BytesIO(path.read_bytes()), "mapping": io.BytesIO(CALL_LOG_MAPPING.encode())}
+    data["file"].name, data["mapping"].name = "calls.xlsx", "calls.toml"
+    response = staff_client.post(URL, data, format="multipart")
+    body = response.json()
+    assert (response.status_code, body["rows_created"], body["rows_skipped"]) == (201, 30, 6)
+    assert body["skipped"] == [{"column": "Answered (Y/N)", "value": "N", "rows": 6}]
+    assert {(w["eligible"], w["surveys"], w["warning"]) for w in body["eligibility"]} == {(30, 30, "")}
+
+
+def test_every_error_of_a_refused_upload_is_paged(staff_client, tmp_path):
+    response = upload(staff_client, tmp_path, rows(260, channel="fax"))
+    assert [d.get("line") for d in response.json()["error"]["details"][:2]] == [None, 2]
+    batch = ImportBatch.objects.get()
+    listed = staff_client.get(URL).json()["results"][0]
+    assert (listed["error_count"], len(listed["errors"])) == (260, 201)
+    first = staff_client.get(f"{URL}{batch.id}/errors/").json()
+    last = staff_client.get(f"{URL}{batch.id}/errors/?page=6").json()
+    assert (first["count"], first["results"][0]["message"]) == (
+        261,
+        "260 errors: unknown channel (first at lines 2, 3, 4, 5, 6)",
+    )
+    assert last["results"][-1] == {
+        "message": "unknown channel 'fax' (expected phone, ivr, web)",
+        "field": "channel",
+        "line": 261,
+    }
+
+
+def test_the_errors_of_an_unknown_import_are_not_found(staff_client):
+    assert staff_client.get(f"{URL}999/errors/").status_code == 404

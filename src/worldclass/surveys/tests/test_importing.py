@@ -6,7 +6,7 @@ from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.mapping import COLUMNS, SurveyMapping
+from worldclass.surveys.domain.mapping import COLUMNS, REQUIRED_COLUMNS, SurveyMapping, parse_mapping
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, rows, write_csv
 
@@ -115,7 +115,8 @@ BAD_VALUES = [
     (
         "call_at",
         "2025-03-12T10:00:00",
-        "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00)",
+        "'2025-03-12T10:00:00' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone in the "
+        "mapping)",
     ),
     ("call_at", "12/03/2025 10:00", "'12/03/2025 10:00' is not an ISO 8601 timestamp with a UTC offset"),
     (
@@ -177,7 +178,7 @@ def test_missing_columns_are_reported_on_line_1(tmp_path):
     path = write_csv(tmp_path / "short.csv", [row()], columns=[c for c in COLUMNS if c not in {"csr", "comment"}])
     with pytest.raises(AppError) as caught:
         import_surveys(path=path, actor="tests")
-    assert problems(caught.value) == [(1, "csr"), (1, "comment")]
+    assert problems(caught.value) == [(1, "csr")]  # comment is optional
 
 
 def test_a_survey_repeated_with_different_content_in_one_file_is_refused(tmp_path):
@@ -306,3 +307,75 @@ def test_a_mapped_column_missing_from_the_file_names_both_names(tmp_path):
     assert [(d.line, d.field, d.message) for d in error.details] == [
         (1, "csr", "missing column 'Agent' (mapped to csr)")
     ]
+
+
+def test_many_errors_start_with_a_summary_per_column_and_reason(tmp_path):
+    records = rows(60, overall_sat="5.5")
+    records[7]["channel"] = "fax"
+    error = rejected(tmp_path, records)
+    assert error.message == (
+        "61 errors on 60 line(s); nothing was imported. First a summary per column and reason (2 kind(s)), "
+        "then every error."
+    )
+    assert [(d.line, d.field, d.message) for d in error.details[:2]] == [
+        (None, "overall_sat", "60 errors: is not a whole number (first at lines 2, 3, 4, 5, 6)"),
+        (None, "channel", "1 error: unknown channel (first at line 9)"),
+    ]
+    assert len(error.details) == 2 + 61
+    assert ImportBatch.objects.get().error_count == 61
+
+
+def test_integral_decimal_ratings_are_integers(tmp_path):
+    load(tmp_path, [row(overall_sat="5.0", csr_sat="4.00")])
+    assert SurveyResponse.objects.values_list("overall_sat", "csr_sat").get() == (5, 4)
+
+
+def test_a_rating_written_5_0_is_the_same_content_as_5(tmp_path):
+    load(tmp_path, [row()], name="a.csv")
+    report = load(tmp_path, [row(overall_sat="5.0")], name="b.csv")
+    assert (report.rows_created, report.rows_unchanged) == (0, 1)
+
+
+def test_a_semicolon_file_is_detected_from_its_header(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + ";".join(row(comment="x, y").values()) + "\n", encoding="utf-8")
+    import_surveys(path=path, actor="tests")
+    assert SurveyResponse.objects.get().comment == "x, y"
+
+
+def test_a_wide_header_is_checked_in_linear_time(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join([f"x{i}" for i in range(100_000)]) + "\n", encoding="utf-8")
+    with pytest.raises(AppError) as caught:
+        import_surveys(path=path, actor="tests")
+    assert [d.field for d in caught.value.details] == REQUIRED_COLUMNS
+
+
+def test_skipped_rows_are_counted_per_rule_and_value(tmp_path):
+    path = tmp_path / "export.csv"
+    records = [
+        {**row(survey_id=f"s{i}", call_id=f"c{i}"), "Answered": answered, "Rating": rating}
+        for i, (answered, rating) in enumerate([("Y", "5"), ("N", ""), ("N", "5"), ("Y", ""), ("X", "5")])
+    ]
+    for record in records:
+        record["overall_sat"] = record["csr_sat"] = record["Rating"] or "5"
+    write_csv(path, records, columns=[*COLUMNS, "Answered", "Rating"])
+    mapping = parse_mapping('[skip]\n"Answered" = ["N", "X"]\n"Rating" = [""]\n')
+    report = import_surveys(path=path, mapping=mapping, actor="tests")
+    assert report.summary() == (
+        'Imported 1 new survey; skipped 4 rows ([skip] "Answered" = "N": 2, [skip] "Answered" = "X": 1, '
+        '[skip] "Rating" = "": 1).'
+    )
+    assert SurveyResponse.objects.get().survey_id == "s0"
+
+
+def test_columns_named_like_the_readers_own_are_ordinary_columns(tmp_path):
+    path = tmp_path / "export.csv"
+    write_csv(
+        path,
+        [{**row(), "row_index": "7", "__skip_rule": "x"}],
+        columns=[*COLUMNS, "row_index", "__skip_rule"],
+    )
+    mapping = parse_mapping('[columns]\ncall_id = "row_index"\n[skip]\n"__skip_rule" = ["y"]\n')
+    import_surveys(path=path, mapping=mapping, actor="tests")
+    assert SurveyResponse.objects.get().call_id == "7"

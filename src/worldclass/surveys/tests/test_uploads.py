@@ -194,11 +194,17 @@ def test_progress_of_a_queued_upload_is_zero(staff):
 
 
 def test_report_sections_show_what_else_the_import_reports():
-    report = {"rows_total": 3, "skipped_rows": [{"line": 4, "reason": "blank"}], "eligibility": {"10m-24h": 2}}
+    report = {"rows_total": 3, "skipped": [{"column": "Type", "value": "test", "rows": 2}], "channels": {"ivr": 2}}
     assert [(s.title, s.columns, s.rows) for s in report_sections(report=report)] == [
-        ("Skipped rows", ["line", "reason"], [[4, "blank"]]),
-        ("Eligibility", [], [["10m-24h", 2]]),
+        ("Skipped", ["column", "value", "rows"], [["Type", "test", 2]]),
+        ("Channels", [], [["ivr", 2]]),
     ]
+
+
+def test_the_report_keeps_the_imports_eligibility_per_survey_window(staff):
+    upload = imported(staff, rows(2))
+    assert upload.report["eligibility_lines"] != []
+    assert all("new surveys eligible" in line for line in upload.report["eligibility_lines"])
 
 
 # --- views -------------------------------------------------------------------------------------------------
