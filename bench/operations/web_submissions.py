@@ -4,9 +4,10 @@
         [--submissions 10000] [--concurrency 32] [--port 8015] [--time-limit 900]
 
 It migrates the database, imports one call per submission (all sampled onto the web channel), issues a link for
-each, starts `worldclass runserver` on the port, and runs the load from a child process: each virtual customer
-GETs the survey page (for the CSRF cookie) and POSTs the answers. Bounded: it stops after the submissions or the
-time limit, then stops the server it started and checks that every answer became exactly one SurveyResponse.
+each, starts gunicorn (2 sync workers, bench/gunicorn_server.py) on 127.0.0.1, and runs the load from a child
+process: each virtual customer GETs the survey page (for the CSRF cookie) and POSTs the answers. Bounded: it stops
+after the submissions or the time limit, then stops the server it started and checks that every answer became
+exactly one SurveyResponse.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
+
+from gunicorn_server import gunicorn_server  # noqa: E402
+
 ANSWERS = {"resolved": "yes", "first_call": "yes", "overall_sat": "5", "csr_sat": "4", "comment": "bench"}
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -179,9 +183,10 @@ def count_responses(code: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--port", type=int, default=8015)
     parser.add_argument("--time-limit", type=float, default=900)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--load", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
@@ -192,22 +197,9 @@ def main() -> None:
         began = time.perf_counter()
         code = prepare(args.submissions, tokens_file)
         print(f"prepared {args.submissions} invitations in {time.perf_counter() - began:.1f} s ({code})")
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "WORLDCLASS_DB_CONN_MAX_AGE": "0"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "worldclass", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(tempfile.gettempdir()) / "worldclass-bench-server.log", "w"),  # noqa: SIM115
-        )
-        try:
-            for _ in range(100):
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                    conn.request("GET", "/healthz")
-                    if conn.getresponse().status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.2)
+        # Persistent connections per worker, as in production behind gunicorn.
+        env = {"WORLDCLASS_DB_CONN_MAX_AGE": "60"}
+        with gunicorn_server(port=args.port, env=env, workers=args.workers):
             load = subprocess.run(
                 [
                     sys.executable,
@@ -227,9 +219,6 @@ def main() -> None:
                 check=True,
             )
             print(load.stdout.strip())
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         print(f"survey responses stored: {count_responses(code)}")
 
 

@@ -2,9 +2,10 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wc_portal PYTHONPATH=src python bench/portal/load.py
 
-Run `bench/portal/populate.py` first. The server (Django's threaded runserver, DEBUG off, persistent database
-connections) runs in a child process; this process logs 20 clients in (4 per role) and has each request its role's
-pages `--rounds` times. Prints the median and 95th percentile per page; bounded by `--deadline` seconds.
+Run `bench/portal/populate.py` first. The server (gunicorn, 2 sync workers, DEBUG off, persistent database
+connections: bench/gunicorn_server.py) runs in a child process; this process logs 20 clients in (4 per role) and
+has each request its role's pages `--rounds` times. Prints the median and 95th percentile per page; bounded by
+`--deadline` seconds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +23,10 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
+
+from gunicorn_server import gunicorn_server
 
 PASSWORD = "bench-password"
 CLIENTS_PER_ROLE = 4
@@ -87,42 +90,20 @@ def log_in(base: str, role: str) -> requests.Session:
     return session
 
 
-def wait_for(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited")
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8016)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--deadline", type=float, default=900, help="stop sending requests after this many seconds")
     args = parser.parse_args()
     plan = page_plan()
     base = f"http://127.0.0.1:{args.port}"
-    env = {**os.environ, "WORLDCLASS_DB_CONN_MAX_AGE": "60", "WORLDCLASS_DEBUG": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "worldclass", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     timings: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
     stop_at = time.monotonic() + args.deadline
-    try:
-        wait_for(base, server)
+    with gunicorn_server(port=args.port, env={"WORLDCLASS_DB_CONN_MAX_AGE": "60"}, workers=args.workers):
         clients = [(role, log_in(base, role)) for role in plan for _ in range(CLIENTS_PER_ROLE)]
 
         def run(role: str, session: requests.Session) -> None:
@@ -155,9 +136,6 @@ def main() -> int:
             for future in [pool.submit(run, role, session) for role, session in clients]:
                 future.result()
         wall = time.perf_counter() - wall
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     total = sum(len(v) for v in timings.values())
     print(f"{len(clients)} concurrent clients, {total} requests in {wall:.1f}s ({total / wall:.1f} req/s)")
     print(f"{'page':<34} {'alone ms':>9} {'n':>5} {'median ms':>10} {'p95 ms':>10} {'failed':>7}")

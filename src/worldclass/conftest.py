@@ -46,6 +46,33 @@ def restore_reference_data() -> None:
             importlib.import_module(module).load(apps, None)
 
 
+@pytest.fixture(scope="session")
+def _test_database_created_as_owner(django_db_blocker):
+    """With DATABASE_MIGRATE_URL set, the test database is created, migrated and dropped by the owner role..."""
+    from worldclass.core.dbroles import connected_as_owner
+
+    with django_db_blocker.unblock(), connected_as_owner():
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_test_database_created_as_owner, django_db_setup, django_db_blocker):
+    """...while the tests themselves run as the application role, as the deployed app does (docs/deployment.md)."""
+    from django.conf import settings
+
+    from worldclass.core.dbroles import log_in_as, owner_credentials
+
+    owner = owner_credentials()
+    if owner is None:
+        yield
+        return
+    with django_db_blocker.unblock():
+        log_in_as("default", settings.DATABASE_APP_CREDENTIALS)
+    yield
+    with django_db_blocker.unblock():
+        log_in_as("default", owner)
+
+
 @pytest.fixture
 def unscoped():
     """Read across tenants on purpose, as certifier back-office code does."""

@@ -2,14 +2,18 @@
 
 Environment variables:
 - DATABASE_URL: defaults to a SQLite file `worldclass.sqlite3` in the working directory; `postgres://…` works too.
+- DATABASE_MIGRATE_URL: optional, PostgreSQL: the same database as the tables' owner role, for `migrate` (the app's
+  own role then needs no DDL rights; docs/deployment.md).
 - WORLDCLASS_SECRET_KEY: required when WORLDCLASS_ENV=production.
 - WORLDCLASS_ENV: `development` (default) or `production` (secure cookies, HSTS, no debug).
 - WORLDCLASS_DEBUG: `1` to turn Django's debug pages on.
 - WORLDCLASS_ALLOWED_HOSTS: comma-separated host names.
 - CELERY_BROKER_URL: e.g. `redis://127.0.0.1:6379/0`; without it, tasks run eagerly in-process.
+- WORLDCLASS_CACHE_URL: a Redis URL; required when WORLDCLASS_ENV=production (a per-process cache is refused).
 - WORLDCLASS_EMAIL_BACKEND: a Django email backend path; the console backend by default.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -52,7 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -78,8 +87,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "worldclass.core.headers.PrivacyHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "worldclass.core.tenancy.TenantScopeMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "worldclass.urls"
@@ -108,6 +121,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("WORLDCLASS_DB_CONN_MAX_AGE", "0")),
     )
 }
+# Least privilege (docs/deployment.md, worldclass.core.dbroles): the app connects as DATABASE_URL's role; with
+# DATABASE_MIGRATE_URL set (the same database, as the tables' owner), `migrate` and `flush` connect as that role.
+DATABASE_MIGRATE = (
+    dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"]) if os.environ.get("DATABASE_MIGRATE_URL") else None
+)
+DATABASE_APP_CREDENTIALS = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD", "HOST", "PORT")}
+DATABASE_APP_ROLE = DATABASE_APP_CREDENTIALS["USER"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web requests and a running import must not fail with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -118,6 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to check a password while its (user name, address) pair is locked out (accounts section below).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -154,6 +176,27 @@ if IS_PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict Content-Security-Policy (django-csp): scripts, styles, fonts and requests from this site only; no inline
+# script or style (the vendored libraries need none; page data travels as json_script, which is not executed).
+CONTENT_SECURITY_POLICY = {
+    # Swagger UI renders from its own inline bootstrap script; it shows the public schema only.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its toggler and select arrows as data: SVGs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Powerful browser features no page of the platform uses.
+WORLDCLASS_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -171,6 +214,9 @@ EMAIL_BACKEND = os.environ.get("WORLDCLASS_EMAIL_BACKEND", "django.core.mail.bac
 DEFAULT_FROM_EMAIL = os.environ.get("WORLDCLASS_FROM_EMAIL", "certification@worldclass.example")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if IS_PRODUCTION and not os.environ.get("WORLDCLASS_CACHE_URL"):
+    # A per-process cache gives each worker its own copy of whatever is cached (rate limits, locks): refuse it.
+    raise RuntimeError("WORLDCLASS_CACHE_URL must be set when WORLDCLASS_ENV=production (e.g. redis://host:6379/1)")
 if os.environ.get("WORLDCLASS_CACHE_URL"):
     CACHES = {
         "default": {
@@ -190,7 +236,7 @@ WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = _env_bool("WORLDCLASS_EAGER_TASKS_IN_BACK
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -246,10 +292,29 @@ LOGIN_URL = "accounts:login"
 # The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Login throttling (accounts/throttle.py): failures per user name and address, and per address alone.
+# Login throttling with django-axes, counted in the database (shared by every worker, kept across restarts), per
+# (user name, client address) pair only: a whole client behind one address cannot be locked out by one of them.
 WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES", "5"))
-WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
 WORLDCLASS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORLDCLASS_LOGIN_LOCKOUT_SECONDS", "900"))
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = WORLDCLASS_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(seconds=WORLDCLASS_LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address the server saw (behind a proxy, configure the proxy to set REMOTE_ADDR): never a client-sent header.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "worldclass.accounts.views.locked_out"
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): stored as SHA-512 digests, expiring, revoked when the password changes.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=int(os.environ.get("WORLDCLASS_API_TOKEN_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Second factor (django-otp): TOTP with static recovery codes, required of certifier staff, judges and Django staff.
+OTP_TOTP_ISSUER = "worldclass"
+WORLDCLASS_RECOVERY_CODES = 10
+# A login waiting for its second factor is forgotten after this long.
+WORLDCLASS_SECOND_FACTOR_SECONDS = 300
 PASSWORD_RESET_TIMEOUT = 3600
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")
 
@@ -271,6 +336,13 @@ CELERY_BEAT_SCHEDULE = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "AwardPhaseEnum": "worldclass.awards.models.Phase.choices",
+}
+
+# --- integrity (certification/domain/integrity.py): the audit chain, the surveys and rollups, checked daily ---
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "certification-verify-audit": {"task": "certification.verify_audit", "schedule": crontab(hour=3, minute=15)},
+    "certification-verify-surveys": {"task": "certification.verify_surveys", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- surveys ---

@@ -26,6 +26,12 @@ class Role(models.TextChoices):
 CERTIFIER_SIDE_ROLES = [Role.CERTIFIER_STAFF, Role.JUDGE, Role.INTERVIEWER, Role.QA_REVIEWER]
 
 
+def holds_certifier_authority(*, user, roles) -> bool:
+    """The one rule for certifier staff (asked through `rules.is_certifier_staff`): the certifier_staff role, or a
+    superuser. Django's `is_staff` alone opens the admin and grants nothing else."""
+    return bool(user.is_superuser) or Role.CERTIFIER_STAFF in roles
+
+
 class RoleAssignment(models.Model):
     """A role a user holds, scoped to one organization (and some of its sites) where the role needs it."""
 

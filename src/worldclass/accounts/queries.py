@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from worldclass.accounts.models import Role, User
 from worldclass.accounts.rules import grants_for
 from worldclass.directory.models import Organization, Person, Site
 
@@ -35,3 +36,12 @@ def people_visible_to(user) -> QuerySet[Person]:
     if grants.csr_person_id is not None:
         condition |= Q(id=grants.csr_person_id)
     return Person.objects.filter(condition)
+
+
+def certifier_staff_users() -> QuerySet[User]:
+    """Active users for whom `rules.is_certifier_staff` holds, as one query."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role_assignments__role=Role.CERTIFIER_STAFF))
+        .distinct()
+    )

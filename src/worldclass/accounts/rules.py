@@ -1,7 +1,8 @@
 """Who may see what, within the tenant scope the middleware has already opened (django-rules).
 
 Tenant scoping is the hard guard: a user's queries cannot reach another organization's rows. These predicates
-decide within it: certifier staff see everything; an organization admin their organization; a site manager their
+decide within it: certifier staff (`is_certifier_staff`, the one authority check every app asks) see everything;
+an organization admin their organization; a site manager their
 sites and the people there; a supervisor themselves and their team; a CSR themselves. Judges, interviewers and
 QA reviewers see no dashboard data.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 import rules
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.models import Role, RoleAssignment, holds_certifier_authority
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def grants_for(user) -> Grants:
         assignments = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
     roles = frozenset(a.role for a in assignments)
     grants = Grants(
-        all_organizations=user.is_superuser or Role.CERTIFIER_STAFF in roles,
+        all_organizations=holds_certifier_authority(user=user, roles=roles),
         organization_ids=frozenset(a.organization_id for a in assignments if a.role == Role.ORG_ADMIN),
         site_ids=frozenset(s.id for a in assignments if a.role == Role.SITE_MANAGER for s in a.sites.all()),
         supervisor_person_id=user.person_id if Role.SUPERVISOR in roles else None,

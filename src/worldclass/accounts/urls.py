@@ -3,19 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from worldclass.accounts.forms import ThrottledAuthenticationForm
+from worldclass.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=ThrottledAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/second-factor/", views.second_factor, name="second_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",

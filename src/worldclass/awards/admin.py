@@ -33,7 +33,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
+    """Applications move through the awards pages (submissions, moves, finalists: audited); never edited here."""
+
     list_display = ["id", "title", "organization", "category", "status", "submitted_at"]
     list_filter = ["cycle", "status"]
     raw_id_fields = ["organization", "previous_application", "created_by", "publication_consent_by"]
@@ -52,13 +54,14 @@ class WinnerDecisionAdmin(ReadOnlyAdmin):
     list_filter = ["cycle"]
 
 
+# Decisions and their records: shown, never edited here (the domain functions audit every change).
+for model in (models.Scorecard, models.CategoryMove, models.DeadlineExtension):
+    admin.site.register(model, ReadOnlyAdmin)
+
 for model in (
-    models.CategoryMove,
-    models.DeadlineExtension,
     models.Interview,
     models.PanelMember,
     models.JudgeAssignment,
-    models.Scorecard,
     models.SentReminder,
     models.GalaAttendee,
     models.EvidenceComparison,

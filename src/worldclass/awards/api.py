@@ -9,6 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards import queries, serializers
 from worldclass.awards.domain import applications as apps_domain
 from worldclass.awards.domain import cycles as cycles_domain
@@ -24,14 +25,14 @@ from worldclass.awards.models import (
     Scorecard,
     WinnerDecision,
 )
-from worldclass.awards.rules import is_awards_staff, is_judge
+from worldclass.awards.rules import is_judge
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.errors import AppError, ErrorDetail, NotFound, PermissionDenied
 from worldclass.directory.models import Organization
 
 
 def _require_staff(request) -> None:
-    if not is_awards_staff(request.user):
+    if not is_certifier_staff(request.user):
         raise PermissionDenied("Only awards staff can do this.", code="staff_only")
 
 
@@ -102,7 +103,7 @@ class ApplicationViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         return queries.applications_for_user(user=self.request.user).order_by("id")
 
     def get_object(self):
-        return queries.application_for(user=self.request.user, pk=int(self.kwargs["pk"]))
+        return queries.application_for(user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=serializers.ApplicationCreateSerializer, responses={201: serializers.ApplicationSerializer})
     def create(self, request):
@@ -202,7 +203,7 @@ class ScorecardViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
             return Scorecard.objects.none()
         user = self.request.user
         cards = Scorecard.objects.select_related("judge").prefetch_related("scores").order_by("id")
-        if is_awards_staff(user):
+        if is_certifier_staff(user):
             return cards
         if not is_judge(user):
             return cards.none()
@@ -243,7 +244,7 @@ class WinnerDecisionViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet)
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return WinnerDecision.objects.none()
         decisions = WinnerDecision.objects.select_related("decided_by").order_by("id")
-        return decisions if is_awards_staff(self.request.user) else decisions.filter(published_at__isnull=False)
+        return decisions if is_certifier_staff(self.request.user) else decisions.filter(published_at__isnull=False)
 
     @extend_schema(
         request=serializers.WinnerDecisionCreateSerializer, responses={201: serializers.WinnerDecisionSerializer}
@@ -279,7 +280,7 @@ class ConflictViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ConflictDeclaration.objects.none()
         declarations = ConflictDeclaration.objects.select_related("judge").order_by("id")
-        if is_awards_staff(self.request.user):
+        if is_certifier_staff(self.request.user):
             return declarations
         return declarations.filter(judge=self.request.user)
 

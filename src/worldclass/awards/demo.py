@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import enroll_known_authenticator
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.awards.domain.applications import create_application
 from worldclass.awards.domain.cycles import create_cycle, example_deadlines, set_phase
@@ -25,7 +26,7 @@ from worldclass.awards.models import (
     Scorecard,
     WinnerDecision,
 )
-from worldclass.demo import DEMO_PASSWORD
+from worldclass.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from worldclass.demo.queries import demo_organization_name
 from worldclass.directory.models import Organization
 
@@ -92,6 +93,9 @@ def populate_demo(*, seed: int, stdout) -> None:
             judge, _ = _user(username, email=f"{username}@example.com")
             RoleAssignment.objects.get_or_create(user=judge, role=Role.JUDGE)
             judges.append(judge)
+        # Staff and judges log in with a second factor: the demo's documented authenticator key.
+        for user in [staff, *judges]:
+            enroll_known_authenticator(user=user, secret_base32=DEMO_TOTP_SECRET, recovery_codes=[])
         applicants = []
         for username, code, name, is_client in APPLICANTS:
             organization, _ = Organization.objects.get_or_create(
@@ -109,9 +113,11 @@ def populate_demo(*, seed: int, stdout) -> None:
         if not Cycle.objects.filter(year=year).exists():
             demo_judge, _ = _user(DEMO_JUDGE, email=f"{DEMO_JUDGE}@demo.worldclass.example")
             RoleAssignment.objects.get_or_create(user=demo_judge, role=Role.JUDGE)
+            enroll_known_authenticator(user=demo_judge, secret_base32=DEMO_TOTP_SECRET, recovery_codes=[])
             _screen_current_cycle(year=year, staff=staff, judges=[*judges, demo_judge], applicants=applicants)
     stdout.write(f"Awards demo accounts (password {DEMO_PASSWORD!r}):\n")
     stdout.write(f"  staff: {STAFF}\n  judges: {', '.join(JUDGES)} and {DEMO_JUDGE} (applications to score)\n")
+    stdout.write(f"  (staff and judges: second factor with the authenticator key {DEMO_TOTP_SECRET})\n")
     stdout.write(f"  applicants: {', '.join(a[0] for a in APPLICANTS)}\n")
 
 

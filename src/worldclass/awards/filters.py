@@ -3,10 +3,11 @@
 import django_filters
 
 from worldclass.awards.models import Application, ChecklistAnswer, Scorecard
+from worldclass.core.api import IntegerFilter
 
 
 class ChecklistAnswerFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id")
+    application = IntegerFilter(field_name="application_id")
 
     class Meta:
         model = ChecklistAnswer
@@ -14,7 +15,7 @@ class ChecklistAnswerFilter(django_filters.FilterSet):
 
 
 class ScorecardFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id")
+    application = IntegerFilter(field_name="application_id")
 
     class Meta:
         model = Scorecard
@@ -22,8 +23,8 @@ class ScorecardFilter(django_filters.FilterSet):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle_id")
-    category = django_filters.NumberFilter(field_name="category_id")
+    cycle = IntegerFilter(field_name="cycle_id")
+    category = IntegerFilter(field_name="category_id")
     status = django_filters.ChoiceFilter(choices=Application.Status.choices)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.models import (
     PHASE_ORDER,
     Application,
@@ -26,15 +27,14 @@ from worldclass.awards.models import (
     WinnerDecision,
 )
 from worldclass.awards.rules import (
+    NO_SUCH_APPLICATION,
     administers_application,
     applications_for_judge,
-    conflicted_organization_ids,
-    is_awards_staff,
     is_judge,
     judge_can_view,
     stage_for_phase,
 )
-from worldclass.core.errors import NotFound, PermissionDenied
+from worldclass.core.errors import NotFound
 from worldclass.directory.models import Organization
 
 
@@ -61,7 +61,7 @@ def flagged_organization_ids(*, judge) -> set[int]:
 
 def applications_for_user(*, user) -> QuerySet[Application]:
     """The applications a user may see: all for staff, their organizations' for applicants, visible for judges."""
-    if is_awards_staff(user):
+    if is_certifier_staff(user):
         # Staff run the awards across every applicant organization.
         with scopes_disabled():
             return Application.objects.select_related("cycle", "category", "organization").all()
@@ -82,7 +82,7 @@ def visible_scorecards(*, viewer, application: Application, stage: str) -> list[
         .select_related("judge")
         .prefetch_related("scores__criterion")
     )
-    if is_awards_staff(viewer):
+    if is_certifier_staff(viewer):
         return cards
     own = [c for c in cards if c.judge_id == viewer.pk]
     return cards if own else []
@@ -219,23 +219,19 @@ def conflicts_for_review(*, cycle: Cycle | None = None) -> QuerySet[ConflictDecl
     )
 
 
-CONFLICT_MESSAGE = (
-    "You have a conflict of interest with this application's organization; you can neither see nor score it."
-)
-
-
-def application_for(*, user, pk: int) -> Application:
-    """The application if the user may see it; a conflicted judge gets a 403 naming the conflict, others a 404."""
+def application_for(*, user, pk: int | str) -> Application:
+    """The application if the user may see it; otherwise the same 404 whether it does not exist, belongs to another
+    organization, or is hidden from a judge by a conflict or an assignment (blind review: no answer tells a judge
+    which organization an application belongs to)."""
+    if not str(pk).isascii() or not str(pk).isdigit():
+        raise NotFound(NO_SUCH_APPLICATION)
     # Look the row up across organizations, then decide below whether this user may see it.
     with scopes_disabled():
         application = Application.objects.select_related("cycle", "category", "organization").filter(pk=pk).first()
     if application is None:
-        raise NotFound("No such application.")
-    if is_awards_staff(user) or administers_application(user, application):
+        raise NotFound(NO_SUCH_APPLICATION)
+    if is_certifier_staff(user) or administers_application(user, application):
         return application
-    if is_judge(user):
-        if application.organization_id in conflicted_organization_ids(judge=user):
-            raise PermissionDenied(CONFLICT_MESSAGE, code="conflict_of_interest")
-        if judge_can_view(judge=user, application=application):
-            return application
-    raise NotFound("No such application.")
+    if is_judge(user) and judge_can_view(judge=user, application=application):
+        return application
+    raise NotFound(NO_SUCH_APPLICATION)

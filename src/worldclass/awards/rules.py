@@ -1,6 +1,7 @@
 """Who may do what in the awards (django-rules predicates), and which applications a judge may see.
 
-Domain functions enforce them, queries filter by them, views ask them; they read models only.
+Domain functions enforce them, queries filter by them, views ask them; they read models only. Certifier staff run
+the awards (`accounts.rules.is_certifier_staff`, the one authority check).
 """
 
 from __future__ import annotations
@@ -10,17 +11,8 @@ from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.models import Application, ConflictDeclaration, Cycle, JudgeAssignment, Phase, Scorecard
-
-
-@rules.predicate
-def is_awards_staff(user) -> bool:
-    """Certifier staff run the awards: Django staff or holders of the certifier_staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return RoleAssignment.objects.filter(user=user, role=Role.CERTIFIER_STAFF).exists()
 
 
 @rules.predicate
@@ -107,12 +99,16 @@ def applications_for_judge(*, judge, cycle: Cycle | None = None) -> QuerySet[App
         )
 
 
+# What anyone is told about an application they may not see, whatever the reason (blind review).
+NO_SUCH_APPLICATION = "No such application."
+
+
 def judge_can_view(*, judge, application: Application) -> bool:
     return applications_for_judge(judge=judge, cycle=application.cycle).filter(pk=application.pk).exists()
 
 
-rules.add_perm("awards.run_awards", is_awards_staff)
+rules.add_perm("awards.run_awards", is_certifier_staff)
 rules.add_perm("awards.apply", is_applicant)
 rules.add_perm("awards.judge", is_judge)
-rules.add_perm("awards.see_application", is_awards_staff | administers_application | judge_may_view)
+rules.add_perm("awards.see_application", is_certifier_staff | administers_application | judge_may_view)
 rules.add_perm("awards.edit_application", administers_application)

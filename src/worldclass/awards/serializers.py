@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -17,7 +18,7 @@ from worldclass.awards.models import (
     WinnerDecision,
 )
 from worldclass.awards.queries import identities_revealed
-from worldclass.awards.rules import is_awards_staff, is_judge
+from worldclass.awards.rules import is_judge
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -98,7 +99,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         # Asked once per serializer (a list reuses one child serializer), so the query count stays flat.
         if not hasattr(self, "_judge_view"):
             user = self.context["request"].user
-            self._judge_view = is_judge(user) and not is_awards_staff(user)
+            self._judge_view = is_judge(user) and not is_certifier_staff(user)
         return self._judge_view
 
     def to_representation(self, instance):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, User
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards import forms, queries
 from worldclass.awards.domain import applications as apps_domain
 from worldclass.awards.domain import cycles as cycles_domain
@@ -38,7 +39,7 @@ from worldclass.awards.models import (
     Step,
     WinnerDecision,
 )
-from worldclass.awards.rules import administers_application, is_awards_staff, is_judge
+from worldclass.awards.rules import administers_application, is_judge
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
@@ -89,7 +90,7 @@ def _form_errors(request, form, to: str):
 
 
 def _staff_only(request) -> None:
-    if not is_awards_staff(request.user):
+    if not is_certifier_staff(request.user):
         raise DjangoPermissionDenied(_("Only awards staff can do this."))
 
 
@@ -225,7 +226,7 @@ def application_detail(request, pk: int):
     application = _application(request, pk)
     cycle = application.cycle
     user = request.user
-    staff = is_awards_staff(user)
+    staff = is_certifier_staff(user)
     applicant = administers_application(user, application)
     judging = is_judge(user) and not staff and not applicant
     context = {

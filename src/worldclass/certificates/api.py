@@ -8,15 +8,15 @@ from rest_framework import permissions, serializers, viewsets
 
 from worldclass.certificates import queries
 from worldclass.certification.models import Certification, Level
-from worldclass.core.api import TenantScopedAPIMixin
+from worldclass.core.api import IntegerFilter, TenantScopedAPIMixin
 
 
 class CertificationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="edition__year", label="Edition year")
+    year = IntegerFilter(field_name="edition__year", label="Edition year")
     level = django_filters.ChoiceFilter(choices=Level.choices)
     organization = django_filters.CharFilter(field_name="organization__code", label="Organization code")
-    site = django_filters.NumberFilter(field_name="site_id", label="Site id")
-    person = django_filters.NumberFilter(field_name="person_id", label="Person id")
+    site = IntegerFilter(field_name="site_id", label="Site id")
+    person = IntegerFilter(field_name="person_id", label="Person id")
     achieved_from = django_filters.DateFilter(field_name="achieved_month", lookup_expr="gte")
     achieved_to = django_filters.DateFilter(field_name="achieved_month", lookup_expr="lte")
     valid_on = django_filters.DateFilter(method="filter_valid_on", label="Valid on this date (YYYY-MM-DD)")

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,9 +16,12 @@ from django_scopes import scopes_disabled
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import FORMAT
 from worldclass.certificates.signing import sign_facts
-from worldclass.certification.models import Certification, CertificationRun, Level
+from worldclass.certification.queries import Level, certifications
 from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import Certification, CertificationRun
 
 # Crockford's base32: no I, L, O or U, so a serial read aloud or typed from paper is unambiguous.
 SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -119,13 +123,14 @@ def issue_certificates(*, run: CertificationRun | None = None, actor: str = "sys
     # Certificates are issued by the certifier's back office for every organization at once.
     with scopes_disabled(), transaction.atomic():
         pending = (
-            Certification.objects.filter(certificate__isnull=True)
+            certifications()
+            .filter(certificate__isnull=True)
             .select_related("edition", "organization", "site", "person__site")
             .order_by("id")
         )
         if run is not None:
             pending = pending.filter(first_run=run)
-        total = Certification.objects.filter(first_run=run).count() if run else Certification.objects.count()
+        total = certifications().filter(first_run=run).count() if run else certifications().count()
         issued = sum(1 for certification in pending if _issue_one(certification))
         report = IssueReport(issued=issued, already_issued=total - issued)
         record_audit_event(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.models import Certificate
-from worldclass.certification.models import Certification, Level
+from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
 from worldclass.directory.models import Site
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import Certification
 
 
 def _visibility(user, *, prefix: str = "") -> Q | None:
@@ -40,7 +44,7 @@ def has_certificate_access(user) -> bool:
 def certifications_visible_to(user) -> QuerySet[Certification]:
     """Staff: all; org admins: their organization; site managers: their sites and their people; CSRs and
     supervisors: their own certifications. Call inside the user's tenant scope."""
-    queryset = Certification.objects.all()
+    queryset = certifications()
     allowed = _visibility(user)
     return queryset if allowed is None else queryset.filter(allowed)
 

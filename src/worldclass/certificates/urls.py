@@ -1,8 +1,23 @@
 """Web routes of the certificates app (mounted at the site root by worldclass.urls)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from worldclass.certificates import views
+
+
+class SerialConverter:
+    """A certificate serial's shape (letters, digits and dashes): anything else is not found before any query."""
+
+    regex = "[A-Za-z0-9][A-Za-z0-9-]{0,63}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SerialConverter, "serial")
 
 app_name = "certificates"
 urlpatterns = [
@@ -11,8 +26,8 @@ urlpatterns = [
     path("certificates/how-to-verify/", views.how_to_verify, name="how_to_verify"),
     path("certificates/trophies/", views.trophies, name="trophies"),
     path("certificates/trophies.csv", views.trophies_csv, name="trophies_csv"),
-    path("certificates/<str:serial>.pdf", views.certificate_pdf, name="pdf"),
-    path("certificates/<str:serial>/revoke/", views.revoke, name="revoke"),
-    path("verify/<str:serial>", views.verify, name="verify"),
+    path("certificates/<serial:serial>.pdf", views.certificate_pdf, name="pdf"),
+    path("certificates/<serial:serial>/revoke/", views.revoke, name="revoke"),
+    path("verify/<serial:serial>", views.verify, name="verify"),
     path("certification/runs/<int:pk>/issue/", views.issue_run, name="issue_run"),
 ]

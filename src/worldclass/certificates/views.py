@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.decorators import certifier_staff_required
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
 from worldclass.certificates.domain import issue_certificates, revoke_certificate
 from worldclass.certificates.models import Certificate
@@ -24,10 +23,11 @@ from worldclass.certificates.signing import key_id_for, load_signing_key, public
 from worldclass.certification import run_queries
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
+from worldclass.core.exports import Table, csv_response
 
 
 def _require_staff(request) -> None:
-    if not queries.is_certifier_staff(request.user):
+    if not is_certifier_staff(request.user):
         raise PermissionDenied
 
 
@@ -41,7 +41,7 @@ def certificate_list(request):
     return render(
         request,
         "certificates/list.html",
-        {"rows": rows, "is_staff": queries.is_certifier_staff(request.user)},
+        {"rows": rows, "certifier_staff": is_certifier_staff(request.user)},
     )
 
 
@@ -74,7 +74,7 @@ def verify(request, serial: str):
             "certificate": certificate,
             "facts": certificate.facts,
             "status": status,
-            "can_revoke": status != "revoked" and queries.is_certifier_staff(request.user),
+            "can_revoke": status != "revoked" and is_certifier_staff(request.user),
         },
     )
 
@@ -162,12 +162,12 @@ def trophies_csv(request):
     """Staff: the trophy order list as CSV, for the engraver."""
     _require_staff(request)
     year = _trophy_year(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="trophy-orders{"-" + str(year) if year else ""}.csv"'
-    writer = csv.DictWriter(response, fieldnames=TROPHY_COLUMNS)
-    writer.writeheader()
-    writer.writerows(queries.trophy_orders(year=year))
-    return response
+    table = Table(
+        title=_("Trophy orders"),
+        columns=TROPHY_COLUMNS,
+        rows=[[order[column] for column in TROPHY_COLUMNS] for order in queries.trophy_orders(year=year)],
+    )
+    return csv_response(table, filename=f"trophy-orders{'-' + str(year) if year else ''}.csv")
 
 
 @certifier_staff_required

@@ -167,6 +167,16 @@ class CertificationRun(models.Model):
     input_sha256 = models.CharField(max_length=64, help_text="Checksum of the rollups read.")
     result_sha256 = models.CharField(max_length=64, help_text="Checksum of the JSON result.")
     counts = models.JSONField(default=dict)
+    input_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="What the run read, cheaply: a rerun with it re-uses the run.",
+    )
+    audit_chain_sequence = models.PositiveBigIntegerField(
+        default=0, help_text="The audit chain head (sequence) this run was computed after; 0 before any event."
+    )
+    audit_chain_hash = models.CharField(max_length=64, blank=True, help_text="That head event's hash.")
 
     class Meta:
         ordering = ["-started_at", "-id"]

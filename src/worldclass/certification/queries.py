@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.rules import grants_for
@@ -19,10 +19,112 @@ from worldclass.certification.domain.evaluation import (
 from worldclass.certification.domain.program import edition_in_force as edition_in_force
 from worldclass.certification.domain.program import latest_program_run as latest_program_run
 from worldclass.certification.domain.program import program_year_runs as program_year_runs
-from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup, ProgramYear
+from worldclass.certification.models import (
+    Certification,
+    CertificationRun,
+    Edition,
+    LevelRule,
+    MonthlyRollup,
+    ProgramYear,
+    SurveyWindow,
+)
+
+# Certification's vocabulary, for the apps that may not import its models: the four levels and the window kinds.
+from worldclass.certification.models import Level as Level
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization, Person
+
+WindowKind = SurveyWindow.Kind  # The kinds of survey window, likewise part of the vocabulary.
+OrganizationRule = Edition.OrganizationRule  # And how an edition certifies an organization.
+
+
+def latest_edition() -> Edition | None:
+    """The newest edition (with its survey window), or None before any edition exists."""
+    return Edition.objects.select_related("survey_window").order_by("-year").first()
+
+
+def organization_rollup_totals(
+    *, organization_id: int, window_id: int, start: Month, end: Month, counts: list[str]
+) -> dict[str, int]:
+    """An organization's own organization-level rollups summed over the months `start`..`end`, one total per
+    count named (`eligible`, `fcr`, `world_class`, ...); 0 where there is none. Opens no scope: the caller's."""
+    totals = MonthlyRollup.objects.filter(
+        organization_id=organization_id,
+        level=Level.ORGANIZATION,
+        entity_id=organization_id,
+        window_id=window_id,
+        month__gte=start.first_day(),
+        month__lte=end.first_day(),
+    ).aggregate(**{name: Sum(name) for name in counts})
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def all_editions() -> QuerySet[Edition]:
+    """Every edition with its survey window, oldest first."""
+    return Edition.objects.select_related("survey_window").order_by("year")
+
+
+def edition_of_year(*, year: int) -> Edition | None:
+    return Edition.objects.select_related("survey_window").filter(year=year).first()
+
+
+def level_rule_for(*, edition: Edition, level: str) -> LevelRule | None:
+    """The edition's threshold and minimum sample for a level (organizations have none of their own)."""
+    if level == Level.ORGANIZATION:
+        return None
+    return LevelRule.objects.filter(edition=edition, level=level).first()
+
+
+def rollups_of(*, window, level: str) -> QuerySet[MonthlyRollup]:
+    """One survey window's (a window or its id) rollups of one level, within the open scope; callers narrow them."""
+    return MonthlyRollup.objects.filter(window=window, level=level)
+
+
+def editions_by_year(*, years: list[int]) -> dict[int, Edition]:
+    """The editions of these years, by year; a year without an edition is missing from the answer."""
+    return Edition.objects.in_bulk(years, field_name="year")
+
+
+def site_rollup_totals(*, window: SurveyWindow, through: dt.date) -> dict[str, int]:
+    """Eligible and ineligible surveys of every site (open scope permitting) in the window, up to a month."""
+    totals = MonthlyRollup.objects.filter(window=window, level=Level.SITE, month__lte=through).aggregate(
+        eligible=Sum("eligible"), ineligible=Sum("ineligible")
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def certifications() -> QuerySet[Certification]:
+    """Every certification (within the open scope); callers narrow it to what their reader may see."""
+    return Certification.objects.all()
+
+
+def certifications_valid_at_run(*, run: CertificationRun) -> QuerySet[Certification]:
+    """The certifications under the run's edition achieved by the run's month and still valid then."""
+    return Certification.objects.filter(
+        edition_id=run.edition_id,
+        achieved_month__lte=run.through_month,
+        valid_through_month__gte=run.through_month,
+    )
+
+
+def get_certification_run(*, pk: int) -> CertificationRun | None:
+    return CertificationRun.objects.filter(pk=pk).first()
+
+
+def published_run(*, year: int) -> CertificationRun | None:
+    """The run published as the year's results (with its edition), or None while none is."""
+    program_year = ProgramYear.objects.select_related("published_run__edition").filter(year=year).first()
+    return program_year.published_run if program_year else None
+
+
+def is_published_run(*, year: int, run: CertificationRun) -> bool:
+    return ProgramYear.objects.filter(year=year, published_run=run).exists()
+
+
+def published_years() -> list[int]:
+    """The program years whose results are published."""
+    return list(ProgramYear.objects.filter(published_run__isnull=False).values_list("year", flat=True))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,6 +33,10 @@ def exception_handler(exc, context):
     """Render AppError and DRF's own errors as {"error": {"code", "message", "details"}}."""
     if isinstance(exc, AppError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, OverflowError):
+        # SQLite cannot compare a number beyond 64 bits (e.g. an id in a filter Django generated for a foreign key).
+        error = AppError(code="invalid", message="A number in the request is too large.")
+        return Response(error.as_dict(), status=error.status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -62,3 +67,19 @@ class TenantScopedAPIMixin:
             self._tenant_scope = None
             scope_cm.__exit__(None, None, None)
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+# The largest integer a database column holds (64-bit); a larger number matches no row, and SQLite refuses to even
+# compare it (OverflowError).
+LARGEST_INTEGER = 2**63 - 1
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A filter on an integer column (an id, a year): a whole number the database can hold, else a 400 naming the
+    parameter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -LARGEST_INTEGER)
+        kwargs.setdefault("max_value", LARGEST_INTEGER)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)

@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# Parsed months stay well inside Python's dates, so that a window reaching back or forward from one never overflows.
+FIRST_PARSABLE_YEAR = 1000
+LAST_PARSABLE_YEAR = 9000
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +26,10 @@ class Month:
         match = _MONTH_RE.match(text.strip())
         if not match:
             raise ValueError(f"expected YYYY-MM, got {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not FIRST_PARSABLE_YEAR <= year <= LAST_PARSABLE_YEAR:
+            raise ValueError(f"expected a year from {FIRST_PARSABLE_YEAR} to {LAST_PARSABLE_YEAR}, got {text!r}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, day: dt.date) -> Month:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import numpy as np
+from worldclass.core.lazy import lazy_module
+
+np = lazy_module("numpy")
 
 # The z of every 95% interval on the platform. The certification rules fix it at 1.96 (docs/rules.md) and the
 # published figures (certify --json, the dashboards' intervals) are computed with it, so the awards use it too.
@@ -40,6 +42,26 @@ def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tupl
         centre = (p + z2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
         return p, np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+
+
+def wilson_lower_bound_sql(successes, n, z: float = Z_95):
+    """The Wilson lower bound as a database expression over two integer expressions (NULL where n is 0): the same
+    arithmetic as `wilson_interval`, so that a leaderboard ranks and pages in SQL instead of in Python."""
+    # core.stats is pure arithmetic; only this function needs Django's ORM.
+    from django.db.models import Case, FloatField, Value, When
+    from django.db.models.functions import Cast, Greatest, Sqrt
+    from django.db.models.lookups import GreaterThan
+
+    trials = n
+    n = Cast(n, FloatField())
+    p = Cast(successes, FloatField()) / n
+    z2 = Value(z * z)
+    denominator = Value(1.0) + z2 / n
+    centre = (p + z2 / (Value(2.0) * n)) / denominator
+    half = Value(z) * Sqrt(p * (Value(1.0) - p) / n + z2 / (Value(4.0) * n * n)) / denominator
+    return Case(
+        When(GreaterThan(trials, 0), then=Greatest(Value(0.0), centre - half)), default=None, output_field=FloatField()
+    )
 
 
 def wilson_lower_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> np.ndarray:

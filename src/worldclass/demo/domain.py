@@ -13,18 +13,21 @@ import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.apps import apps
 from django.utils import timezone
 
 from worldclass.certification.domain.program import publish_registry_year
 from worldclass.certification.domain.runs import run_certification, run_program_year
-from worldclass.certification.models import CertificationRun, Edition
+from worldclass.certification.queries import editions_by_year
 from worldclass.core.errors import Conflict
 from worldclass.core.months import Month
 from worldclass.demo.synthetic import GenerationSummary, generate_surveys, last_full_month
 from worldclass.surveys.domain.importing import ImportReport, import_surveys
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import CertificationRun
 
 DEMO_ACTOR = "demo"
 DEFAULT_EDITIONS = (2008, 2013, 2015)
@@ -63,7 +66,7 @@ def load_demo_data(
     and each certification run is a new, audited run over the same rollups.
     """
     years = list(editions)
-    known = dict(Edition.objects.filter(year__in=years).values_list("year", "pk"))
+    known = editions_by_year(years=years)
     missing = [year for year in years if year not in known]
     if missing:
         raise ValueError(f"unknown edition(s): {', '.join(map(str, missing))}")
@@ -81,10 +84,7 @@ def load_demo_data(
             "at an empty database.",
             code=error.code,
         ) from error
-    runs = [
-        run_certification(edition=Edition.objects.get(year=year), through=generation.last_month, actor=DEMO_ACTOR)
-        for year in years
-    ]
+    runs = [run_certification(edition=known[year], through=generation.last_month, actor=DEMO_ACTOR) for year in years]
     last = generation.last_month
     program_run = run_program_year(year=last.year, through=last, actor=DEMO_ACTOR)
     publish_registry_year(year=last.year, run=program_run, actor=DEMO_ACTOR)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Sum
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import CertificationRun, Edition, Level, MonthlyRollup
+from worldclass.certification.queries import Level, OrganizationRule, site_rollup_totals
 from worldclass.demo.synthetic import ORGANIZATION_NAMES
 from worldclass.directory.models import Organization, Person, Site
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import CertificationRun
 
 EXAMPLES_PER_LEVEL = 3
 
@@ -58,9 +61,7 @@ def summarize_run(*, run: CertificationRun) -> EditionSummary:
     certified_entities = [entity for entity in evaluation.entities if entity.certified]
     # The demo summary covers every organization on purpose: it is the certifier's own overview.
     with scopes_disabled():
-        totals = MonthlyRollup.objects.filter(
-            window=edition.survey_window, level=Level.SITE, month__lte=run.through_month
-        ).aggregate(eligible=Sum("eligible"), ineligible=Sum("ineligible"))
+        totals = site_rollup_totals(window=edition.survey_window, through=run.through_month)
         examples = []
         for level in (Level.ORGANIZATION, Level.SITE, Level.SUPERVISOR, Level.CSR):
             best = sorted(
@@ -89,7 +90,7 @@ def summarize_run(*, run: CertificationRun) -> EditionSummary:
         survey_window=str(edition.survey_window),
         eligible=eligible,
         surveyed=eligible + (totals["ineligible"] or 0),
-        organization_rule_applies=edition.organization_rule == Edition.OrganizationRule.ALL_SITES,
+        organization_rule_applies=edition.organization_rule == OrganizationRule.ALL_SITES,
         certified={level: sum(1 for e in certified_entities if e.level == level) for level in Level.values},
         examples=examples,
     )

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.directory.models import Organization, Site
 
 
@@ -17,12 +18,6 @@ def _roles(user) -> list[RoleAssignment]:
         cached = list(RoleAssignment.objects.filter(user=user).prefetch_related("sites"))
         user._operations_roles = cached
     return cached
-
-
-def is_certifier_staff(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or any(a.role == Role.CERTIFIER_STAFF for a in _roles(user))
 
 
 def has_role(user, role: str) -> bool:

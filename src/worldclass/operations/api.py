@@ -11,6 +11,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import PermissionDenied
@@ -55,7 +56,7 @@ class CallBatchView(TenantScopedAPIMixin, APIView):
 
 
 def _ivr_allowed(user) -> None:
-    if not access.is_certifier_staff(user):
+    if not is_certifier_staff(user):
         raise PermissionDenied("Only the certifier's IVR platform may use this endpoint.")
 
 

@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 from django_scopes import scopes_disabled
 
+from worldclass.core.models import IntegrityCheck
 from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
+from worldclass.operations.access import can_see_operations, visible_sites
 from worldclass.operations.models import (
     Call,
     InterviewReview,
@@ -118,6 +120,14 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
     return list(rows.values())
 
 
+def sites_handling_cases_for(*, user, organization_id: int | None = None, site_id: int | None = None) -> list:
+    """The sites (optionally of one organization, or one site) whose service-recovery cases the user handles;
+    none for a user who may not see operations."""
+    if not can_see_operations(user):
+        return []
+    return visible_sites(user, organization_id=organization_id, site_id=site_id)
+
+
 def open_cases_for(*, site_ids, now: dt.datetime):
     """Open follow-up cases of the given sites, soonest due first, each marked overdue or not."""
     with scopes_disabled():
@@ -195,3 +205,9 @@ def audit_page_data(*, site) -> dict:
             for month in months
         ],
     }
+
+
+def latest_integrity_checks() -> list:
+    """The newest run of each daily integrity check (audit chain, surveys and rollups), in that order."""
+    latest = (IntegrityCheck.objects.filter(kind=kind).first() for kind in IntegrityCheck.Kind.values)
+    return [check for check in latest if check is not None]

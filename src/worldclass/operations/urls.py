@@ -12,6 +12,7 @@ urlpatterns = [
     path("operations/sites/<int:site_id>/export.csv", views.site_export, name="site_export"),
     path("operations/sites/<int:site_id>/audit/", views.site_audit, name="site_audit"),
     path("operations/cases/", views.cases, name="cases"),
+    path("operations/integrity/", views.integrity, name="integrity"),
     path("operations/cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("operations/interviews/", views.interviewer_queue, name="interviewer_queue"),
     path("operations/interviews/<int:invitation_id>/", views.interview, name="interview"),

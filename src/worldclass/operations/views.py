@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
 from worldclass.core.errors import AppError, PermissionDenied
+from worldclass.core.exports import Table, csv_response
 from worldclass.core.months import Month
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
@@ -32,10 +33,14 @@ def _forbidden(request, message: str | None = None):
 
 
 def _month(request) -> Month:
-    try:
-        return Month.parse(request.GET.get("month", ""))
-    except ValueError:
+    """The ?month=YYYY-MM asked for (the current month without one); a malformed one is a bad request."""
+    text = request.GET.get("month", "")
+    if not text:
         return Month.of(timezone.now().date())
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise BadRequest(f"month: {error}") from None
 
 
 def _visible_site(request, site_id: int):
@@ -111,6 +116,14 @@ def operations_home(request):
 
 
 @login_required
+def integrity(request):
+    """The latest results of the daily integrity checks, for certifier staff."""
+    if not access.is_certifier_staff(request.user):
+        return _forbidden(request)
+    return render(request, "operations/integrity.html", {"checks": queries.latest_integrity_checks()})
+
+
+@login_required
 def site_report(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
@@ -138,21 +151,17 @@ def site_export(request, site_id: int):
         return _forbidden(request)
     site = _visible_site(request, site_id)
     month = _month(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="operations-{site.code}-{month}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
-            "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
-            "open_cases", "quota", "quota_progress",
-        ]
-    )  # fmt: skip
+    columns = [
+        "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
+        "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
+        "open_cases", "quota", "quota_progress",
+    ]  # fmt: skip
     summary = queries.site_rows(sites=[site], month=month.first_day())
-    for level, rows in (("site", summary), ("csr", queries.csr_rows(site=site, month=month.first_day()))):
-        for row in rows:
+    rows = []
+    for level, level_rows in (("site", summary), ("csr", queries.csr_rows(site=site, month=month.first_day()))):
+        for row in level_rows:
             interval = row.response_interval
-            writer.writerow(
+            rows.append(
                 [
                     level,
                     row.label,
@@ -172,7 +181,8 @@ def site_export(request, site_id: int):
                     _fmt(row.quota_progress),
                 ]
             )
-    return response
+    table = Table(title=f"{site.code} {month}", columns=columns, rows=rows)
+    return csv_response(table, filename=f"operations-{site.code}-{month}.csv")
 
 
 def _fmt(value, digits: int = 4) -> str:

@@ -9,7 +9,7 @@ from worldclass.accounts.queries import organizations_visible_to, people_visible
 from worldclass.accounts.rules import grants_for
 from worldclass.certification.models import Level, MonthlyRollup
 from worldclass.certification.queries import rollups_visible_to
-from worldclass.core.api import TenantScopedAPIMixin
+from worldclass.core.api import IntegerFilter, TenantScopedAPIMixin
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.portal.serializers import (
     MonthlyMetricSerializer,
@@ -85,8 +85,8 @@ class SiteViewSet(_ReadOnly):
 class PersonFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization__code", help_text="Organization code.")
     code = django_filters.CharFilter()
-    site = django_filters.NumberFilter(field_name="site_id", help_text="Site id.")
-    supervisor = django_filters.NumberFilter(field_name="supervisor_id", help_text="Supervisor's person id.")
+    site = IntegerFilter(field_name="site_id", help_text="Site id.")
+    supervisor = IntegerFilter(field_name="supervisor_id", help_text="Supervisor's person id.")
     is_csr = django_filters.BooleanFilter()
     is_supervisor = django_filters.BooleanFilter()
 
@@ -112,7 +112,7 @@ class MonthlyMetricFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices)
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte", help_text="YYYY-MM-DD, inclusive.")
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", help_text="YYYY-MM-DD, inclusive.")
-    entity_id = django_filters.NumberFilter(help_text="Person id (csr, supervisor), site id or organization id.")
+    entity_id = IntegerFilter(help_text="Person id (csr, supervisor), site id or organization id.")
 
     class Meta:
         model = MonthlyRollup

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticToken
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import enroll_known_authenticator, requires_second_factor
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.domain import record_audit_event
-from worldclass.demo import DEMO_PASSWORD
+from worldclass.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from worldclass.directory.models import Organization, Person, Site
 
 
@@ -60,8 +62,14 @@ def demo_accounts() -> list[DemoAccount]:
     return accounts
 
 
+def demo_recovery_codes(username: str) -> list[str]:
+    """Three single-use recovery codes per demo account, refreshed by each demo run."""
+    return [f"{username.removeprefix('demo-')}{StaticToken.random_token()}" for _ in range(3)]
+
+
 @transaction.atomic
-def _ensure(account: DemoAccount) -> bool:
+def _ensure(account: DemoAccount) -> list[str]:
+    """Create or refresh the account; returns its fresh recovery codes when it logs in with a second factor."""
     user, created = User.objects.get_or_create(
         username=account.username,
         defaults={"email": f"{account.username}@demo.worldclass.example", "is_staff": account.is_staff},
@@ -84,7 +92,11 @@ def _ensure(account: DemoAccount) -> bool:
             object_id=user.pk,
             summary=f"Demo account {account.username} ({account.role})",
         )
-    return created
+    if not requires_second_factor(user=user):
+        return []
+    codes = demo_recovery_codes(account.username)
+    enroll_known_authenticator(user=user, secret_base32=DEMO_TOTP_SECRET, recovery_codes=codes)
+    return codes
 
 
 def populate_demo(*, seed: int, stdout) -> None:
@@ -93,8 +105,14 @@ def populate_demo(*, seed: int, stdout) -> None:
     # Demo set-up reads across organizations on purpose to pick people to log in as.
     with scopes_disabled():
         accounts = demo_accounts()
-        for account in accounts:
-            _ensure(account)
+        codes = {account.username: _ensure(account) for account in accounts}
     stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):\n")
     for account in accounts:
         stdout.write(f"  {account.describe()}\n")
+    stdout.write(
+        f"Second factor for {', '.join(name for name, c in codes.items() if c)}: authenticator key {DEMO_TOTP_SECRET}"
+        " (docs/demo-accounts.md), or one of these single-use recovery codes:\n"
+    )
+    for name, account_codes in codes.items():
+        if account_codes:
+            stdout.write(f"    {name}: {' '.join(account_codes)}\n")

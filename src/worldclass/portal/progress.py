@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from worldclass.certification.domain.evaluation import METRIC_COLUMNS, EntityResult
 from worldclass.certification.domain.rules import Window, meets_threshold, qualifying_window
-from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup
-from worldclass.certification.queries import entity_status
+from worldclass.certification.queries import Level, all_editions, entity_status, rollups_of
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.core.stats import beta_binomial_pmf
 from worldclass.portal.queries import Entity
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import Edition, LevelRule
 
 # How many past months give the entity's usual monthly volume.
 VOLUME_MONTHS = 6
@@ -51,12 +54,9 @@ def _counts(*, entity: Entity, edition: Edition, through: Month) -> tuple[Month,
     """The entity's eligible and qualifying counts per month from its first month of data through `through`."""
     column = METRIC_COLUMNS[edition.metric]
     rows = list(
-        MonthlyRollup.objects.filter(
-            window_id=edition.survey_window_id,
-            level=entity.level,
-            entity_id=entity.id,
-            month__lte=through.first_day(),
-        ).values_list("month", "eligible", column)
+        rollups_of(window=edition.survey_window_id, level=entity.level)
+        .filter(entity_id=entity.id, month__lte=through.first_day())
+        .values_list("month", "eligible", column)
     )
     if not rows:
         return None
@@ -182,7 +182,7 @@ class EditionStanding:
 def compare_editions(*, entity: Entity, through: Month) -> list[EditionStanding]:
     """The same entity evaluated under every edition at the same month."""
     standings = []
-    for edition in Edition.objects.select_related("survey_window").prefetch_related("level_rules").order_by("year"):
+    for edition in all_editions().prefetch_related("level_rules"):
         rule = next((r for r in edition.level_rules.all() if r.level == entity.level), None)
         try:
             status = entity_status(edition=edition, level=entity.level, entity_id=entity.id, through=through)

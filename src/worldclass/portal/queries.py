@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from worldclass.certification.models import Edition, Level, LevelRule, MonthlyRollup, SurveyWindow
+from worldclass.certification.queries import (
+    all_editions,
+    edition_of_year,
+    latest_edition,
+    level_rule_for,
+    rollups_of,
+)
 from worldclass.core.months import Month
-from worldclass.core.stats import wilson_interval
+from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Organization, Person, Site
-from worldclass.operations import access as operations_access
-from worldclass.operations.queries import open_cases_for
-from worldclass.surveys.models import SurveyResponse
+from worldclass.operations.queries import open_cases_for, sites_handling_cases_for
+from worldclass.surveys.queries import customer_comments
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import Edition, LevelRule, SurveyWindow
 
 LEVELS = ["organization", "site", "supervisor", "csr"]
 # (key, rollup count, label); every rate is among eligible surveys.
@@ -118,18 +128,18 @@ def resolve_entity(*, level: str, pk: int) -> Entity:
 
 
 def editions() -> list[Edition]:
-    return list(Edition.objects.select_related("survey_window").order_by("year"))
+    return list(all_editions())
 
 
 def choose_edition(*, year: str | None) -> Edition:
     """The edition asked for, or the latest one."""
-    queryset = Edition.objects.select_related("survey_window")
     if year:
         try:
-            return queryset.get(year=int(year))
-        except (ValueError, Edition.DoesNotExist):
+            edition = edition_of_year(year=int(year))
+        except ValueError:
             raise Http404 from None
-    edition = queryset.order_by("-year").first()
+    else:
+        edition = latest_edition()
     if edition is None:
         raise Http404
     return edition
@@ -137,9 +147,7 @@ def choose_edition(*, year: str | None) -> Edition:
 
 def level_rule(*, edition: Edition, level: str) -> LevelRule | None:
     """The edition's threshold and minimum sample for a level (organizations have none of their own)."""
-    if level == Level.ORGANIZATION:
-        return None
-    return LevelRule.objects.filter(edition=edition, level=level).first()
+    return level_rule_for(edition=edition, level=level)
 
 
 def _sums() -> dict:
@@ -149,7 +157,8 @@ def _sums() -> dict:
 def monthly_metrics(*, entity: Entity, window: SurveyWindow) -> list[tuple[dt.date, Metrics]]:
     """The entity's counts and rates per call month, oldest first."""
     rows = (
-        MonthlyRollup.objects.filter(window=window, level=entity.level, entity_id=entity.id)
+        rollups_of(window=window, level=entity.level)
+        .filter(entity_id=entity.id)
         .order_by("month")
         .values("month", *COUNT_FIELDS)
     )
@@ -159,7 +168,8 @@ def monthly_metrics(*, entity: Entity, window: SurveyWindow) -> list[tuple[dt.da
 def latest_month(*, level: str, entity_ids, window: SurveyWindow) -> dt.date | None:
     """The most recent call month with a rollup for any of these entities."""
     return (
-        MonthlyRollup.objects.filter(window=window, level=level, entity_id__in=entity_ids)
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids)
         .aggregate(latest=Max("month"))
         .get("latest")
     )
@@ -170,9 +180,8 @@ def period_metrics(
 ) -> dict[int, Metrics]:
     """Each entity's counts summed over the months first..last, in one query."""
     rows = (
-        MonthlyRollup.objects.filter(
-            window=window, level=level, entity_id__in=entity_ids, month__gte=first, month__lte=last
-        )
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids, month__gte=first, month__lte=last)
         .values("entity_id")
         .annotate(**_sums())
         .order_by()
@@ -225,28 +234,50 @@ class Standing:
     rank: int | None = None
 
 
+def ranked_members(*, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str) -> QuerySet:
+    """The members of `level` under the entity in leaderboard order, ranked in the database: by the Wilson lower
+    bound of `metric` over the period (so that three lucky surveys do not top the board), then the sample size, then
+    the name; members without eligible surveys come last. Sliced, it reads only the page it shows."""
+    count = {key: count for key, count, _label in RATES}[metric]
+    in_period = (
+        rollups_of(window=window, level=level)
+        .filter(entity_id=OuterRef("pk"), month__gte=period.first, month__lte=period.last)
+        .order_by()
+    )
+
+    def total(name: str) -> Coalesce:
+        summed = in_period.values("entity_id").annotate(total=Sum(name)).values("total")
+        return Coalesce(Subquery(summed), 0)
+
+    return (
+        members(entity=entity, level=level)
+        .annotate(rank_trials=total("eligible"), rank_successes=total(count))
+        .annotate(
+            rank_low=wilson_lower_bound_sql(F("rank_successes"), F("rank_trials")),
+            rank_name=Coalesce(NullIf("name", Value("")), "code"),
+        )
+        .order_by(F("rank_low").desc(nulls_last=True), "-rank_trials", "rank_name", "id")
+    )
+
+
+def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period, first_rank: int = 1):
+    """Standings for members already in leaderboard order (a page of `ranked_members`), with their counts."""
+    totals = period_metrics(
+        level=level, entity_ids=[m.id for m in members], window=window, first=period.first, last=period.last
+    )
+    standings = []
+    for position, member in enumerate(members, start=first_rank):
+        metrics = totals.get(member.id, Metrics())
+        standings.append(Standing(obj=member, metrics=metrics, rank=position if metrics.eligible else None))
+    return standings
+
+
 def member_standings(
     *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str
 ) -> list[Standing]:
-    """Every member of `level` under the entity with its counts over the period, ranked by the Wilson lower bound of
-    `metric` (so that three lucky surveys do not top the board); members without eligible surveys come last."""
-    people = list(members(entity=entity, level=level))
-    totals = period_metrics(
-        level=level, entity_ids=[p.id for p in people], window=window, first=period.first, last=period.last
-    )
-    standings = [Standing(obj=p, metrics=totals.get(p.id, Metrics())) for p in people]
-
-    def key(standing: Standing):
-        rate = standing.metrics.rate(metric)
-        return (rate.low is None, -(rate.low or 0.0), -rate.trials, str(standing.obj))
-
-    standings.sort(key=key)
-    rank = 0
-    for standing in standings:
-        if standing.metrics.eligible:
-            rank += 1
-            standing.rank = rank
-    return standings
+    """Every member of `level` under the entity with its counts over the period, in leaderboard order."""
+    ranked = list(ranked_members(entity=entity, level=level, window=window, period=period, metric=metric))
+    return standings_of(members=ranked, level=level, window=window, period=period)
 
 
 @dataclass(frozen=True)
@@ -257,25 +288,16 @@ class CommentFilters:
     csr_id: int | None = None
 
 
-def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet[SurveyResponse]:
-    """Customers' verbatim comments about the entity's calls, newest first.
-
-    A low rating is one of the two lowest points of the survey's scale on either question."""
-    field_name = {"organization": "organization", "site": "site", "supervisor": "supervisor", "csr": "csr"}[
-        entity.level
-    ]
-    queryset = SurveyResponse.objects.filter(**{field_name: entity.obj}).exclude(comment="")
-    if filters.unresolved:
-        queryset = queryset.filter(resolved=False)
-    if filters.low_rating:
-        queryset = queryset.filter(
-            Q(overall_sat__lte=F("rating_scale_min") + 1) | Q(csr_sat__lte=F("rating_scale_min") + 1)
-        )
-    if filters.month is not None:
-        queryset = queryset.filter(call_month=filters.month)
-    if filters.csr_id is not None:
-        queryset = queryset.filter(csr_id=filters.csr_id)
-    return queryset.select_related("csr", "site").order_by("-call_at", "-id")
+def comments(*, entity: Entity, filters: CommentFilters) -> QuerySet:
+    """Customers' verbatim comments about the entity's calls, newest first (low rating: see surveys.queries)."""
+    return customer_comments(
+        level=entity.level,
+        entity=entity.obj,
+        unresolved=filters.unresolved,
+        low_rating=filters.low_rating,
+        month=filters.month,
+        csr_id=filters.csr_id,
+    )
 
 
 @dataclass
@@ -289,12 +311,12 @@ class RecoveryPanel:
 
 def recovery_panel(*, user, entity: Entity, now, limit: int = 10) -> RecoveryPanel | None:
     """The site or organization dashboard's follow-up cases; None where the user does not handle cases."""
-    if entity.level not in ("site", "organization") or not operations_access.can_see_operations(user):
+    if entity.level not in ("site", "organization"):
         return None
     if entity.level == "site":
-        managed = operations_access.visible_sites(user, site_id=entity.id)
+        managed = sites_handling_cases_for(user=user, site_id=entity.id)
     else:
-        managed = operations_access.visible_sites(user, organization_id=entity.id)
+        managed = sites_handling_cases_for(user=user, organization_id=entity.id)
     site_ids = [site.pk for site in managed]
     if not site_ids:
         return None

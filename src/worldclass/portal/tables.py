@@ -1,22 +1,12 @@
-"""Every dashboard table as plain columns and rows, for CSV and XLSX export."""
+"""Every dashboard table as plain columns and typed rows, for CSV and XLSX export (`worldclass.core.exports`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 
+from worldclass.core.exports import Table
 from worldclass.core.months import Month
 from worldclass.portal.queries import RATES, Metrics
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list]
 
 
 def _round(value: float | None) -> float | None:
@@ -51,7 +41,8 @@ def standings_table(*, title: str, standings, with_rank: bool) -> Table:
     rows = []
     for standing in standings:
         cells = [standing.rank] if with_rank else []
-        rows.append([*cells, standing.obj.code, standing.obj.name, *metric_cells(standing.metrics)])
+        # An entity without a name of its own goes by its code, as on the pages.
+        rows.append([*cells, standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)])
     return Table(title=title, columns=columns, rows=rows)
 
 
@@ -68,9 +59,10 @@ def comments_table(*, title: str, responses) -> Table:
             _("CSR rating"),
             _("Comment"),
         ],
-        rows=[
+        # A generator: the comments stream from the database iterator into the download.
+        rows=(
             [
-                response.call_at.isoformat(),
+                response.call_at,
                 response.survey_id,
                 response.site.code,
                 response.csr.code,
@@ -80,38 +72,8 @@ def comments_table(*, title: str, responses) -> Table:
                 response.comment,
             ]
             for response in responses
-        ],
+        ),
     )
-
-
-def _safe(cell):
-    """Keep spreadsheets from reading a customer's comment as a formula."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return "" if cell is None else cell
-
-
-def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.columns)
-    writer.writerows([_safe(cell) for cell in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(table: Table) -> bytes:
-    # openpyxl loads only when someone downloads a spreadsheet, not with every dashboard page.
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    title = "".join(c for c in table.title if c not in "[]:*?/\\")[:31]
-    sheet = workbook.create_sheet(title=title or "table")
-    sheet.append(table.columns)
-    for row in table.rows:
-        sheet.append([None if cell is None else _safe(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def editions_table(*, title: str, standings) -> Table:

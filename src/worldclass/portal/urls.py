@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(_ENTITY + r"editions/$", views.editions, name="editions"),
     re_path(_ENTITY + r"leaderboard/$", views.leaderboard, name="leaderboard"),
     re_path(_ENTITY + r"comments/$", views.comments, name="comments"),
+    re_path(_ENTITY + r"recovery/$", views.recovery, name="recovery"),
     re_path(
         _ENTITY + r"export/(?P<table>months|members|leaderboard|comments)\.(?P<fmt>csv|xlsx)$",
         views.export,

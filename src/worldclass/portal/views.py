@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.core import exports
 from worldclass.core.months import Month
+from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.progress import compare_editions, progress_for
 from worldclass.portal.search import MIN_QUERY_LENGTH, may_search, search_directory
@@ -52,14 +54,14 @@ def _months_param(request) -> int:
 
 
 def _month_param(request, name: str) -> dt.date | None:
-    """A YYYY-MM query parameter as the month's first day; a malformed one is a 404."""
+    """A YYYY-MM query parameter as the month's first day; a malformed one is a bad request naming the parameter."""
     text = request.GET.get(name)
     if not text:
         return None
     try:
         return Month.parse(text).first_day()
-    except ValueError:
-        raise Http404 from None
+    except ValueError as error:
+        raise BadRequest(f"{name}: {error}") from None
 
 
 def _without_page(request) -> str:
@@ -184,9 +186,17 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
-            "recovery": queries.recovery_panel(user=request.user, entity=target, now=timezone.now()),
         },
     )
+
+
+@login_required
+def recovery(request, level: str, pk: int):
+    """The dashboard's service-recovery panel, fetched by the page once it has loaded (empty for those who do not
+    handle cases)."""
+    target = _entity(request, level, pk)
+    panel = queries.recovery_panel(user=request.user, entity=target, now=timezone.now())
+    return render(request, "portal/_recovery.html", {"recovery": panel})
 
 
 def _through(request, target: queries.Entity, edition) -> Month | None:
@@ -254,12 +264,20 @@ def _leaderboard(request, target, edition):
         if through
         else queries.default_period(entity=target, window=window, months=_months_param(request))
     )
-    standings = (
-        queries.member_standings(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+    ranked = (
+        queries.ranked_members(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
         if period
-        else []
+        else None
     )
-    return ranked_level, period, standings
+    return ranked_level, period, ranked
+
+
+def _standings(ranked, *, ranked_level, period, edition, first_rank: int = 1) -> list:
+    if ranked is None or period is None:
+        return []
+    return queries.standings_of(
+        members=list(ranked), level=ranked_level, window=edition.survey_window, period=period, first_rank=first_rank
+    )
 
 
 @login_required
@@ -267,8 +285,12 @@ def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    ranked_level, period, standings = _leaderboard(request, target, edition)
-    page = Paginator(standings, LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    ranked_level, period, ranked = _leaderboard(request, target, edition)
+    # The database ranks and pages: a board of thousands reads only the members it shows.
+    page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _standings(
+        page.object_list, ranked_level=ranked_level, period=period, edition=edition, first_rank=page.start_index()
+    )
     return render(
         request,
         "portal/leaderboard.html",
@@ -295,7 +317,7 @@ def _comment_filters(request) -> queries.CommentFilters:
         try:
             csr_id = int(csr_id)
         except ValueError:
-            raise Http404 from None
+            raise BadRequest(f"csr: expected a number, got {csr_id!r}") from None
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",
@@ -334,18 +356,8 @@ def comments(request, level: str, pk: int):
 EXPORTABLE = ["months", "members", "leaderboard", "comments"]
 
 
-def _download(table: tables.Table, fmt: str, stem: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(tables.to_csv(table), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            tables.to_xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+def _download(table: exports.Table, fmt: str, stem: str, *, stream_within=None):
+    return exports.download(table, fmt=fmt, stem=stem, stream_within=stream_within)
 
 
 @login_required
@@ -371,11 +383,16 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        _ranked, _period, standings = _leaderboard(request, target, edition)
+        ranked_level, period, ranked = _leaderboard(request, target, edition)
+        standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
+        # A leaderboard of thousands of CSRs starts downloading at once.
+        return _download(data, fmt, stem, stream_within=scope_for_user(request.user))
     elif table == "comments":
         responses = queries.comments(entity=target, filters=_comment_filters(request))
         data = tables.comments_table(title=_("Comments"), responses=responses.iterator(chunk_size=2000))
+        # Comments can run to many thousands: stream them, reading inside the user's tenant scope.
+        return _download(data, fmt, stem, stream_within=scope_for_user(request.user))
     else:
         raise Http404
     return _download(data, fmt, stem)

@@ -11,14 +11,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import Certification, CertificationRun, Level, ProgramYear
-from worldclass.certification.queries import latest_program_run
+from worldclass.certification.queries import (
+    Level,
+    certifications_valid_at_run,
+    is_published_run,
+    latest_program_run,
+    published_run,
+    published_years,
+)
+from worldclass.core.exports import Table
 from worldclass.directory.models import Organization, Site
 from worldclass.registry.models import HistoricalListing, HistoricalStatement
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import CertificationRun
 
 CSV_COLUMNS = [
     "year",
@@ -116,6 +127,14 @@ class RegistryYear:
         """The `.csv` download and `worldclass registry --csv`: one row per entry, in CSV_COLUMNS."""
         return [{"year": self.year, **entry.as_dict()} for entry in self.all_entries()]
 
+    def csv_table(self) -> Table:
+        """The rows above as the export module's table (formula-safe CSV)."""
+        return Table(
+            title=f"World Class registry {self.year}",
+            columns=CSV_COLUMNS,
+            rows=[[row[column] for column in CSV_COLUMNS] for row in self.csv_rows()],
+        )
+
 
 @dataclass(frozen=True)
 class RegistryYearSummary:
@@ -129,8 +148,7 @@ class RegistryYearSummary:
 def _run_for(year: int, *, preview: bool) -> CertificationRun | None:
     if preview:
         return latest_program_run(year=year)
-    program_year = ProgramYear.objects.select_related("published_run__edition").filter(year=year).first()
-    return program_year.published_run if program_year else None
+    return published_run(year=year)
 
 
 def _certified_at_run(run: CertificationRun) -> list[dict]:
@@ -138,11 +156,7 @@ def _certified_at_run(run: CertificationRun) -> list[dict]:
     then; an entity any of whose such certifications has a revoked certificate is left out."""
     # The public registry reads every organization's certifications on purpose; consent decides who is named.
     with scopes_disabled():
-        certifications = Certification.objects.filter(
-            edition_id=run.edition_id,
-            achieved_month__lte=run.through_month,
-            valid_through_month__gte=run.through_month,
-        )
+        certifications = certifications_valid_at_run(run=run)
         # A revoked certificate withdraws its certification (certificates.models.Certificate.revoked_at).
         revoked = set(certifications.filter(certificate__revoked_at__isnull=False).values_list("level", "entity_id"))
         latest: dict[tuple[str, int], dict] = {}
@@ -257,7 +271,7 @@ def registry_year(*, year: int, preview: bool = False) -> RegistryYear:
         year=year,
         edition=run.edition.name,
         through=f"{run.through_month:%Y-%m}",
-        published=not preview or ProgramYear.objects.filter(year=year, published_run=run).exists(),
+        published=not preview or is_published_run(year=year, run=run),
         run_id=run.pk,
         counts=counts,
         entries=entries,
@@ -267,7 +281,7 @@ def registry_year(*, year: int, preview: bool = False) -> RegistryYear:
 
 def registry_years() -> list[RegistryYearSummary]:
     """Years the public registry has content for (published platform certifications, or history), newest first."""
-    published = ProgramYear.objects.filter(published_run__isnull=False).values_list("year", flat=True)
+    published = published_years()
     names = dict(HistoricalListing.objects.values("year").annotate(n=Count("id")).values_list("year", "n"))
     statements = dict(HistoricalStatement.objects.values("year").annotate(n=Count("id")).values_list("year", "n"))
     summaries = []

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from worldclass.registry.queries import CSV_COLUMNS, RegistryYear, registry_year, registry_years
+from worldclass.core.exports import csv_response
+from worldclass.registry.queries import RegistryYear, registry_year, registry_years
 
 
 def index(request):
@@ -46,9 +46,4 @@ def year_csv(request, year: int):
     registry = _year(year)
     if registry is None:
         return _not_found(request, year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="worldclass-registry-{year}.csv"'
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(registry.csv_rows())
-    return response
+    return csv_response(registry.csv_table(), filename=f"worldclass-registry-{year}.csv")

@@ -13,17 +13,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
 from worldclass.surveys.models import ImportBatch
-
-
-def is_certifier_staff(user) -> bool:
-    """Django staff, or a user holding the certifier-staff role."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_staff or user.role_assignments.filter(role="certifier_staff").exists()
 
 
 class IsCertifierStaff(BasePermission):

@@ -41,9 +41,16 @@ def public(status: int = 200) -> dict[str, int]:
     return dict.fromkeys(ROLES, status)
 
 
-def only(allowed: set[str] | list[str], *, ok: int = 200, denied: int = 403, anonymous: int = LOGIN_REDIRECT):
-    """The listed roles get `ok`; other signed-in roles get `denied`; anonymous visitors get `anonymous`."""
+def as_superuser(allowed: set[str] | list[str]) -> set[str]:
+    """A superuser holds every permission certifier staff hold (and no role of its own)."""
     allowed = set(allowed)
+    return allowed | {"superuser"} if "certifier_staff" in allowed else allowed
+
+
+def only(allowed: set[str] | list[str], *, ok: int = 200, denied: int = 403, anonymous: int = LOGIN_REDIRECT):
+    """The listed roles get `ok`; other signed-in roles get `denied`; anonymous visitors get `anonymous`.
+    A superuser gets what certifier staff get; Django staff without a role get `denied` like any role-less user."""
+    allowed = as_superuser(allowed)
     unknown = allowed - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {unknown}")

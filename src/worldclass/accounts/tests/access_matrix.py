@@ -6,6 +6,8 @@ CASES = [
     # Signed-in users are sent on to their dashboard instead of seeing the form again.
     AccessCase("accounts:login", lambda w: "/accounts/login/", SIGNED_IN_ROLES_REDIRECT),
     AccessCase("accounts:logout", lambda w: "/accounts/logout/", public(302), method="post"),
+    # Without a password step just before, the second-factor page sends everyone back to the login page.
+    AccessCase("accounts:second_factor", lambda w: "/accounts/login/second-factor/", public(302)),
     AccessCase("accounts:password_reset", lambda w: "/accounts/password-reset/", public()),
     AccessCase(
         "accounts:password_reset",

@@ -1,8 +1,14 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.queries import organizations_visible_to, people_visible_to, sites_visible_to
-from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site
+from worldclass.accounts.queries import (
+    certifier_staff_users,
+    organizations_visible_to,
+    people_visible_to,
+    sites_visible_to,
+)
+from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, is_certifier_staff
 from worldclass.accounts.tests.world import build_role_world
 from worldclass.directory.models import Organization, Person, Site
 
@@ -76,3 +82,24 @@ def test_permissions_are_registered_with_django(world):
         world.users["supervisor"].has_perm("directory.view_person", person),
         world.users["csr"].has_perm("directory.view_person", person),
     ) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("certifier_staff", True),
+        ("superuser", True),
+        # Django's is_staff opens the admin and grants nothing else.
+        ("django_staff", False),
+        ("org_admin", False),
+        ("judge", False),
+        ("anonymous", False),
+    ],
+)
+def test_is_certifier_staff(world, role, expected):
+    user = world.users[role] or AnonymousUser()
+    assert is_certifier_staff(user) == expected
+
+
+def test_certifier_staff_users_are_exactly_those_the_predicate_accepts(world):
+    assert sorted(certifier_staff_users().values_list("username", flat=True)) == ["certifier_staff", "superuser"]

@@ -14,8 +14,13 @@ def user_with(*roles) -> User:
     return user
 
 
-def test_django_staff_read_every_organization():
-    assert organization_ids_for(User.objects.create_user(username="staff", is_staff=True)) is None
+def test_django_staff_without_a_role_read_no_organization():
+    """Django's is_staff opens the admin only; authority comes from the certifier_staff role."""
+    assert organization_ids_for(User.objects.create_user(username="staff", is_staff=True)) == []
+
+
+def test_superusers_read_every_organization():
+    assert organization_ids_for(User.objects.create_superuser(username="root", email="r@example.com")) is None
 
 
 def test_certifier_staff_read_every_organization():

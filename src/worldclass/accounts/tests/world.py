@@ -23,6 +23,10 @@ ROLES = [
     "interviewer",
     "qa_reviewer",
     "other_org_admin",
+    # Django's is_staff without any role: it opens Django's admin and nothing else.
+    "django_staff",
+    # A superuser without any role holds every permission, certifier staff's included.
+    "superuser",
 ]
 PASSWORD = "correct horse battery staple"
 
@@ -117,4 +121,14 @@ def build_role_world() -> RoleWorld:
         make("interviewer", Role.INTERVIEWER)
         make("qa_reviewer", Role.QA_REVIEWER)
         make("other_org_admin", Role.ORG_ADMIN, organization=other_org)
+        world.users["django_staff"] = User.objects.create(
+            username="django_staff", email="django_staff@example.com", password=hashed_password(), is_staff=True
+        )
+        world.users["superuser"] = User.objects.create(
+            username="superuser",
+            email="superuser@example.com",
+            password=hashed_password(),
+            is_staff=True,
+            is_superuser=True,
+        )
     return world

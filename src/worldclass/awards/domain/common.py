@@ -6,13 +6,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from worldclass.accounts.models import Role, User
-from worldclass.awards.rules import administers_organization, is_awards_staff, is_judge
+from worldclass.accounts.queries import certifier_staff_users
+from worldclass.accounts.rules import is_certifier_staff
+from worldclass.awards.rules import administers_organization, is_judge
 from worldclass.core.domain import actor_label, record_audit_event
 from worldclass.core.errors import PermissionDenied
 
 
 def require_staff(user) -> None:
-    if not is_awards_staff(user):
+    if not is_certifier_staff(user):
         raise PermissionDenied("Only awards staff can do this.", code="staff_only")
 
 
@@ -48,9 +50,7 @@ def applicant_emails(organization_id: int) -> list[str]:
 
 
 def staff_emails() -> list[str]:
-    users = User.objects.filter(is_active=True).exclude(email="")
-    staff = users.filter(is_staff=True) | users.filter(role_assignments__role=Role.CERTIFIER_STAFF)
-    return sorted(set(staff.values_list("email", flat=True)))
+    return sorted(set(certifier_staff_users().exclude(email="").values_list("email", flat=True)))
 
 
 def notify(*, to: list[str], subject: str, body: str) -> int:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Sum
 from django_scopes import scopes_disabled
 
 from worldclass.awards.domain.common import audit, require_org_admin
 from worldclass.awards.models import Application, EvidenceComparison
-from worldclass.certification.models import Edition, Level, MonthlyRollup
+from worldclass.certification.queries import latest_edition, organization_rollup_totals
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.months import Month
 from worldclass.core.stats import compare_proportions
@@ -19,15 +18,13 @@ METRICS = {"fcr": "FCR", "world_class": "WCC"}
 def _period_counts(*, organization_id: int, window_id: int, start: Month, end: Month) -> dict[str, int]:
     # The applicant's own organization-level rollups; the caller checked it administers this organization.
     with scopes_disabled():
-        totals = MonthlyRollup.objects.filter(
+        return organization_rollup_totals(
             organization_id=organization_id,
-            level=Level.ORGANIZATION,
-            entity_id=organization_id,
             window_id=window_id,
-            month__gte=start.first_day(),
-            month__lte=end.first_day(),
-        ).aggregate(eligible=Sum("eligible"), fcr=Sum("fcr"), world_class=Sum("world_class"))
-    return {key: value or 0 for key, value in totals.items()}
+            start=start,
+            end=end,
+            counts=["eligible", "fcr", "world_class"],
+        )
 
 
 def compute_evidence(
@@ -52,7 +49,7 @@ def compute_evidence(
             message="The 'before' period must end before the 'after' period starts.",
             details=[ErrorDetail("Periods overlap.", "after_start")],
         )
-    edition = Edition.objects.order_by("-year").select_related("survey_window").first()
+    edition = latest_edition()
     if edition is None:
         raise AppError(code="no_edition", message="No certification edition defines a survey window yet.")
     window = edition.survey_window

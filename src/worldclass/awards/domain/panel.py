@@ -19,8 +19,14 @@ from worldclass.awards.models import (
     Score,
     Scorecard,
 )
-from worldclass.awards.rules import conflicted_organization_ids, is_judge, judge_can_view, stage_for_phase
-from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
+from worldclass.awards.rules import (
+    NO_SUCH_APPLICATION,
+    conflicted_organization_ids,
+    is_judge,
+    judge_can_view,
+    stage_for_phase,
+)
+from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
 
 
 def add_panel_member(*, user, cycle: Cycle, judge) -> PanelMember:
@@ -114,14 +120,9 @@ def review_conflict(*, user, declaration: ConflictDeclaration, override: bool, r
 def submit_scorecard(*, judge, application: Application, values: dict[int, int | None], comment: str = "") -> Scorecard:
     """A judge scores an application on every criterion of the rubric (None abstains on a criterion)."""
     require_judge(judge)
-    conflicted = conflicted_organization_ids(judge=judge)
-    if application.organization_id in conflicted:
-        raise PermissionDenied(
-            "You have a conflict of interest with this application's organization; you cannot see or score it.",
-            code="conflict_of_interest",
-        )
+    # Conflicted or not assigned, the judge gets the same answer (blind review); judge_can_view excludes both.
     if not judge_can_view(judge=judge, application=application):
-        raise NotFound("No such application among those you judge.")
+        raise NotFound(NO_SUCH_APPLICATION)
     stage = stage_for_phase(application.cycle.phase)
     if stage is None:
         raise Conflict(f"Judges do not score in the {application.cycle.get_phase_display()} phase.", code="wrong_phase")

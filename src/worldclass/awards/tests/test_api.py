@@ -73,23 +73,37 @@ def test_a_score_out_of_range_gets_a_400_naming_the_criterion(world, cycle):
     assert (response.status_code, response.json()["error"]["details"][0]["field"]) == (400, "scores.Measurable impact")
 
 
-def test_a_conflicted_judge_gets_a_403_with_the_reason(world, cycle):
+def _unassigned(cycle, categories) -> Application:
+    return submitted_application(cycle=cycle, category=categories[1], user=applicant_user("cy"), title="Cy's")
+
+
+def test_a_conflicted_judge_gets_the_same_404_as_for_any_application_it_may_not_see(world, cycle, categories):
+    """Blind review: a conflict must not tell the judge which organization an application belongs to."""
     set_phase(cycle, Phase.SCREENING)
     judge = world["judges"][0]
     panel.declare_conflict(judge=judge, organization=world["a"].organization)
-    response = client_for(judge).get(f"/api/v1/awards/applications/{world['a'].pk}/")
-    assert (response.status_code, response.json()["error"]["code"]) == (403, "conflict_of_interest")
+    paths = [world["a"].pk, _unassigned(cycle, categories).pk, 10**9, "abc"]
+    answers = [client_for(judge).get(f"/api/v1/awards/applications/{pk}/") for pk in paths]
+    assert [(r.status_code, r.json()) for r in answers] == [
+        (404, {"error": {"code": "not_found", "message": "No such application.", "details": []}})
+    ] * len(paths)
 
 
-def test_a_conflicted_judge_cannot_score_through_the_api(world, cycle):
+def test_a_conflicted_judge_cannot_score_through_the_api_and_learns_nothing(world, cycle, categories):
     set_phase(cycle, Phase.SCREENING)
     judge = world["judges"][0]
     panel.declare_conflict(judge=judge, organization=world["a"].organization)
     scores = [{"criterion": pk, "value": 5} for pk in cycle.criteria.values_list("pk", flat=True)]
-    response = client_for(judge).post(
-        "/api/v1/awards/scores/", {"application": world["a"].pk, "scores": scores}, format="json"
-    )
-    assert response.status_code == 403
+    answers = [
+        client_for(judge).post("/api/v1/awards/scores/", {"application": pk, "scores": scores}, format="json")
+        for pk in (world["a"].pk, _unassigned(cycle, categories).pk)
+    ]
+    assert [(r.status_code, r.json()["error"]["code"]) for r in answers] == [(404, "not_found")] * 2
+
+
+def test_any_token_gets_a_404_for_an_application_id_that_is_not_a_number(world):
+    response = client_for(world["ann"]).get("/api/v1/awards/applications/abc/")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_a_conflicted_judge_does_not_list_the_application(world, cycle):
@@ -196,3 +210,16 @@ def test_judges_declare_conflicts_through_the_api(world):
         format="json",
     )
     assert (response.status_code, response.json()["judge"]) == (201, "j1")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/awards/applications/?category=99999999999999999999999",
+        "/api/v1/awards/decisions/?cycle=99999999999999999999999",
+        "/api/v1/awards/scores/?application=-99999999999999999999999",
+    ],
+)
+def test_a_number_too_large_for_the_database_is_a_400(world, staff, path):
+    response = client_for(staff).get(path)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid")

@@ -113,8 +113,9 @@ def test_one_whole_awards_cycle(browser, settings):
     page.select_option("#conflict-form select", label="Ann Org")
     page.click("#conflict-form button")
     assert "Peer coaching" not in page.locator("#judge-applications").inner_text()
+    # Blind review: the conflicted application is simply not found, as any application the judge may not see.
     response = browser.goto(f"/awards/applications/{ann_app}/")
-    assert response.status == 403
+    assert response.status == 404
     # judge2 scores blind: no organization names, no other scores before their own.
     login_as(browser, judges[1])
     browser.goto(f"/awards/applications/{ann_app}/")

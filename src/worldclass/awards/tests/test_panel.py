@@ -11,7 +11,7 @@ from worldclass.awards.tests.factories import (
     set_phase,
     submitted_application,
 )
-from worldclass.core.errors import AppError, Conflict, NotFound, PermissionDenied
+from worldclass.core.errors import AppError, Conflict, NotFound
 
 
 @pytest.fixture
@@ -59,20 +59,35 @@ def test_a_declared_conflict_hides_the_application(setup, cycle):
     assert [a.title for a in queries.applications_for_judge(judge=judge, cycle=cycle)] == ["Bob's"]
 
 
-def test_a_conflicted_judge_cannot_open_the_application(setup):
-    judge = setup["judges"][0]
-    panel.declare_conflict(judge=judge, organization=setup["a"].organization)
-    with pytest.raises(PermissionDenied) as error:
-        queries.application_for(user=judge, pk=setup["a"].pk)
-    assert error.value.code == "conflict_of_interest"
+def _refusal(call) -> tuple:
+    with pytest.raises(AppError) as error:
+        call()
+    return (type(error.value), error.value.code, error.value.message)
 
 
-def test_a_conflicted_judge_cannot_score_the_application(setup, cycle):
+def test_a_conflicted_judge_cannot_open_the_application_and_is_told_no_more_than_not_found(setup, cycle, categories):
+    """Blind review: the refusal is the one for an application the judge is not assigned to, or none at all."""
     judge = setup["judges"][0]
     panel.declare_conflict(judge=judge, organization=setup["a"].organization)
-    with pytest.raises(PermissionDenied) as error:
-        panel.submit_scorecard(judge=judge, application=setup["a"], values=values(cycle, 5, 5, 5, 5))
-    assert error.value.code == "conflict_of_interest"
+    unassigned = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("cy"), title="Cy's")
+    refusals = {
+        _refusal(lambda pk=pk: queries.application_for(user=judge, pk=pk))
+        for pk in (setup["a"].pk, unassigned.pk, 10**9, "abc")
+    }
+    assert refusals == {(NotFound, "not_found", "No such application.")}
+
+
+def test_a_conflicted_judge_cannot_score_and_is_told_no_more_than_not_found(setup, cycle, categories):
+    judge = setup["judges"][0]
+    panel.declare_conflict(judge=judge, organization=setup["a"].organization)
+    unassigned = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("cy"), title="Cy's")
+    refusals = {
+        _refusal(
+            lambda a=application: panel.submit_scorecard(judge=judge, application=a, values=values(cycle, 5, 5, 5, 5))
+        )
+        for application in (setup["a"], unassigned)
+    }
+    assert refusals == {(NotFound, "not_found", "No such application.")}
 
 
 def test_the_system_flags_a_judge_who_belongs_to_the_applicant(setup, cycle):

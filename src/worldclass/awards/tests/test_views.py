@@ -75,10 +75,12 @@ def screening(cycle, categories, staff):
     return application, judge
 
 
-def test_a_conflicted_judge_gets_a_403_page(screening):
+def test_a_conflicted_judge_gets_the_same_404_page_as_for_an_unassigned_application(screening, cycle, categories):
     application, judge = screening
     panel.declare_conflict(judge=judge, organization=application.organization)
-    assert client_for(judge).get(f"/awards/applications/{application.pk}/").status_code == 403
+    unassigned = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("cy"), title="Cy's")
+    answers = [client_for(judge).get(f"/awards/applications/{a.pk}/") for a in (application, unassigned)]
+    assert [(r.status_code, r.content) for r in answers] == [(404, answers[1].content)] * 2
 
 
 def test_the_judge_page_hides_the_organization_during_blind_review(screening):

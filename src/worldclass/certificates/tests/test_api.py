@@ -1,7 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.certificates.domain import revoke_certificate
 from worldclass.certificates.tests.factories import (
     CertificationFactory,
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import has_second_factor, requires_second_factor
+from worldclass.accounts.tests.second_factor import complete_second_factor_in_browser, enroll_authenticator
 from worldclass.certificates.pdf import verify_certificate_pdf
 from worldclass.certificates.signing import load_signing_key
 from worldclass.certificates.tests.factories import (
@@ -23,11 +25,16 @@ def log_in(browser, user) -> None:
     """Sign in through the login page, as a person would."""
     user.set_password(LOGIN_PASSWORD)
     user.save(update_fields=["password"])
+    second_factor = requires_second_factor(user=user)
+    if second_factor and not has_second_factor(user=user):
+        enroll_authenticator(user)
     browser.goto("/accounts/login/")
     browser.page.get_by_label("Username").fill(user.get_username())
     browser.page.get_by_label("Password").fill(LOGIN_PASSWORD)
     browser.page.get_by_role("button", name="Log in").click()
     browser.page.wait_for_load_state()
+    if second_factor:
+        complete_second_factor_in_browser(browser, user)
     assert "/accounts/login/" not in browser.page.url
 
 

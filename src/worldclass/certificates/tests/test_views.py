@@ -122,7 +122,7 @@ def test_trophy_orders_list_sites_and_organizations_with_shipping_address(staff_
     from worldclass.certificates.domain import issue_certificates
 
     issue_certificates()
-    rows = list(csv.DictReader(io.StringIO(staff_client.get("/certificates/trophies.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(staff_client.get("/certificates/trophies.csv").content.decode("utf-8-sig"))))
     assert [(r["entity"], r["wording"], r["year"], r["ship_to"]) for r in rows] == [
         (site.organization.name, "World Class Organization", "2015", "1 Harbour Rd\nHalifax NS"),
         ("Halifax", "World Class Contact Center", "2015", "1 Harbour Rd\nHalifax NS"),
@@ -168,3 +168,8 @@ def test_trophy_page_query_count_does_not_grow_with_rows(staff_client, django_as
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get("/certificates/trophies/")
     assert len(response.context["rows"]) == 10
+
+
+@pytest.mark.parametrize("path", ["/verify/a%00b", "/verify/%FF", "/certificates/a%00b.pdf", "/verify/" + "A" * 65])
+def test_a_path_that_is_not_a_serial_is_not_found(client, path):
+    assert client.get(path).status_code == 404

@@ -16,16 +16,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import numpy as np
 from django.db import connection
 from django_scopes import scopes_disabled
 
 from worldclass.certification.domain.rules import AT_LEAST, GREATER_THAN, basis_points
 from worldclass.certification.models import Edition, Level, MonthlyRollup, SurveyWindow
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.lazy import lazy_module
 from worldclass.core.months import Month
 from worldclass.core.stats import Z_95, wilson_bounds, wilson_interval, wilson_lower_bounds
 from worldclass.directory.models import Organization, Person, Site
+
+# Loaded on first use: a `certify` that finds its input unchanged never evaluates (core/lazy.py).
+np = lazy_module("numpy")
 
 PERSON_AND_SITE_LEVELS = (Level.CSR.value, Level.SUPERVISOR.value, Level.SITE.value)
 LEVEL_ORDER = {Level.CSR.value: 0, Level.SUPERVISOR.value: 1, Level.SITE.value: 2, Level.ORGANIZATION.value: 3}

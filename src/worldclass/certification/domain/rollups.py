@@ -7,6 +7,7 @@ existing rows atomically, so concurrent imports never lose or double an incremen
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db import connection, transaction
@@ -40,9 +41,9 @@ def _eligible_sql(window: SurveyWindow) -> str:
     return f"s.delay_seconds >= 0 AND s.business_days_after_call <= {int(window.business_days)}"
 
 
-def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
+def _rollup_parts(windows: list[SurveyWindow], where: str) -> tuple[str, str]:
     """One pass over the surveys: per (organization, site, supervisor, CSR, month) the counts of every window,
-    then one row per window and level, added to the stored rollups."""
+    then one row per window and level. Returns the WITH clause and the per-level query reading it."""
     fine_columns = []
     for w in windows:
         eligible = _eligible_sql(w)
@@ -68,10 +69,23 @@ def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
         f"FROM by_window GROUP BY window_id, organization_id, {column}, call_month"
         for level, column in LEVEL_ENTITY.items()
     )
+    return f"WITH fine AS ({fine}), by_window AS ({per_window})", per_level
+
+
+def _rollup_select_sql(windows: list[SurveyWindow], where: str) -> str:
+    """The rollups of the surveys matching `where`: (window_id, organization_id, level, entity_id, month, *COUNTS)."""
+    ctes, per_level = _rollup_parts(windows, where)
+    columns = ", ".join(COUNTS)
+    return f"{ctes} SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({per_level}) pl"
+
+
+def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
+    """The rollups of the surveys matching `where`, added to the stored rollups."""
+    ctes, per_level = _rollup_parts(windows, where)
     columns = ", ".join(COUNTS)
     updates = ", ".join(f"{c} = certification_monthlyrollup.{c} + excluded.{c}" for c in COUNTS)
     return (
-        f"WITH fine AS ({fine}), by_window AS ({per_window}) "
+        f"{ctes} "
         f"INSERT INTO certification_monthlyrollup (window_id, organization_id, level, entity_id, month, {columns}) "
         f"SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({per_level}) per_level "
         # The order fixes the row-lock order, so two concurrent imports cannot deadlock on the same rollups.
@@ -176,3 +190,26 @@ def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon:
         late = surveys - eligible - too_soon
         return f"{late:,} surveys were taken more than {window.max_minutes} minutes after the call"
     return f"{surveys - eligible:,} surveys were taken more than {window.business_days} business days after the call"
+
+
+RollupKey = tuple[int, str, int, dt.date]
+
+
+def rollups_from_surveys() -> dict[RollupKey, dict[str, int]]:
+    """Every window's rollups recomputed from the raw surveys, without storing them: (window id, level, entity id,
+    month) -> counts. Verification compares them with the stored rows."""
+    with scopes_disabled():
+        windows = list(SurveyWindow.objects.order_by("id"))
+    if not windows:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_rollup_select_sql(windows, "true"))
+        return {
+            (row[0], row[2], row[3], _as_date(row[4])): dict(zip(COUNTS, map(int, row[5:]), strict=True))
+            for row in cursor.fetchall()
+        }
+
+
+def _as_date(value) -> dt.date:
+    # SQLite hands the month back as text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

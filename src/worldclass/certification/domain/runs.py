@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Max
 
 from worldclass.certification.domain.evaluation import (
     EditionRules,
@@ -14,12 +18,13 @@ from worldclass.certification.domain.evaluation import (
     without_cyclic_gc,
 )
 from worldclass.certification.domain.program import edition_in_force, set_program_year_edition, validate_program_year
-from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear
-from worldclass.core.domain import record_audit_event
+from worldclass.certification.models import Certification, CertificationRun, Edition, Level, ProgramYear, SurveyWindow
+from worldclass.core.domain import audit_chain_head, lock_audit_chain, record_audit_event
 from worldclass.core.errors import AppError, ErrorDetail, NotFound
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
 from worldclass.directory.queries import get_organization_by_code
+from worldclass.surveys.queries import survey_count_and_last_id
 
 CERTIFICATION_BATCH_SIZE = 5000
 
@@ -32,12 +37,58 @@ def run_certification(
     actor: str,
     user=None,
     organization: Organization | None = None,
+    reuse_unchanged: bool = False,
 ) -> CertificationRun:
-    """Evaluate an edition through a month, store the run and its certifications, and audit it, all at once."""
+    """Evaluate an edition through a month, store the run and its certifications, and audit it, all at once.
+
+    With `reuse_unchanged`, a stored run of the same question over the same input (`input_fingerprint`) is returned
+    instead, with `reused=True` and no `evaluation`.
+    """
+    fingerprint = input_fingerprint(
+        edition=edition, through=through, require_confidence=require_confidence, organization=organization
+    )
+    if reuse_unchanged:
+        earlier = (
+            CertificationRun.objects.filter(edition=edition, program_year=None, input_fingerprint=fingerprint)
+            .order_by("-id")
+            .first()
+        )
+        if earlier is not None:
+            earlier.reused, earlier.evaluation = True, None
+            return earlier
     evaluation = evaluate_certifications(
         edition=edition, through=through, require_confidence=require_confidence, organization=organization
     )
-    return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user)
+    run = store_run(evaluation=evaluation, edition=edition, actor=actor, user=user, fingerprint=fingerprint)
+    run.reused = False
+    return run
+
+
+def input_fingerprint(*, edition: Edition, through: Month, require_confidence: bool, organization=None) -> str:
+    """A checksum of everything a run reads, computed without reading the rollups.
+
+    The rollups are a function of the surveys and the survey windows (they always equal a recomputation: the
+    `verify-surveys` check). Surveys are append-only, so every write that changes a rollup (an import batch, a web
+    answer, a rebuild after a window or data migration) also changes one of: the number of surveys, the largest
+    survey id, the windows' definitions, or the latest applied migration. With the edition's rules, the month, the
+    option and the organization, that is the whole input.
+    """
+    windows = list(
+        SurveyWindow.objects.order_by("id").values_list(
+            "id", "code", "kind", "min_minutes", "max_minutes", "business_days"
+        )
+    )
+    last_migration = MigrationRecorder.Migration.objects.aggregate(last=Max("id"))["last"]
+    payload = {
+        "surveys": list(survey_count_and_last_id()),
+        "windows": windows,
+        "migration": last_migration,
+        "rules": EditionRules.from_edition(edition).snapshot(),
+        "through": str(through),
+        "require_confidence": require_confidence,
+        "organization": organization.code if organization is not None else None,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def run_program_year(
@@ -62,12 +113,23 @@ def run_program_year(
 
 
 def store_run(
-    *, evaluation: Evaluation, edition: Edition, actor: str, user=None, program_year: int | None = None
+    *,
+    evaluation: Evaluation,
+    edition: Edition,
+    actor: str,
+    user=None,
+    program_year: int | None = None,
+    fingerprint: str = "",
 ) -> CertificationRun:
     """Store an evaluation as a run; certifications already found by an earlier run keep that run as `first_run`."""
     counts = evaluation.counts()
     with transaction.atomic(), without_cyclic_gc():
+        # The chain lock keeps the head read here the one this run's own audit event links to.
+        lock_audit_chain()
+        head = audit_chain_head()
         run = CertificationRun.objects.create(
+            audit_chain_sequence=head.sequence,
+            audit_chain_hash=head.hash,
             edition=edition,
             program_year=program_year,
             through_month=evaluation.through.first_day(),
@@ -78,6 +140,7 @@ def store_run(
             input_sha256=evaluation.input_sha256,
             result_sha256=evaluation.result_sha256(),
             counts=counts,
+            input_fingerprint=fingerprint,
         )
         stored = _store_certifications(evaluation=evaluation, edition=edition, run=run)
         run.counts = {**counts, "achievements": stored}

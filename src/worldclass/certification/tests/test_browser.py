@@ -52,11 +52,21 @@ def registry_as_visitor(browser, year: int) -> tuple[int, str]:
         context.close()
 
 
+def console_problems(browser) -> list[str]:
+    """The list that collects the page's console errors (a Content-Security-Policy violation is one) and script
+    errors from now on."""
+    problems: list[str] = []
+    browser.page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    browser.page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
 def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(browser, tmp_path):
     good = tmp_path / "surveys.csv"
     generate_surveys(path=good, seed=3, months=6, csrs=20, end_month=END)
     with scopes_disabled():
         staff = user_with_role("certifier", "certifier_staff", is_staff=True)
+    problems = console_problems(browser)
     log_in(browser, staff)
 
     upload(browser, bad_file(tmp_path, good))
@@ -67,6 +77,8 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
 
     upload(browser, good)
     assert browser.page.get_by_role("progressbar", name="Import progress").count() == 1
+    # The bar's width comes from static script or a class, never an inline style the policy would refuse.
+    assert browser.page.locator(".progress-bar").bounding_box()["width"] > 0
     browser.screenshot("progress")
     browser.page.locator("#import-summary").wait_for(timeout=60_000)
     browser.screenshot("report")
@@ -107,3 +119,5 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
 
     browser.page.get_by_role("link", name="Replay and verify").click()
     assert browser.page.locator("#verification").inner_text().startswith("The result reproduces")
+    # The favicon is not served; anything else reported on the console (a CSP violation, a script error) is a fault.
+    assert [p for p in problems if not p.startswith("Failed to load resource")] == []

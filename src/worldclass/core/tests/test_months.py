@@ -17,7 +17,7 @@ def test_difference_between_months_is_a_count():
     assert Month(2025, 2) - Month(2024, 11) == 3
 
 
-@pytest.mark.parametrize("text", ["2025-13", "2025-6", "25-06", "2025/06", ""])
+@pytest.mark.parametrize("text", ["2025-13", "2025-6", "25-06", "2025/06", "", "0000-01", "9999-12", "2025-00"])
 def test_parse_refuses_malformed_months(text):
     with pytest.raises(ValueError):
         Month.parse(text)

@@ -689,6 +689,8 @@ def _decide_sample(*, organization, call_import, rows: list[CallRow], sites, peo
     ).values_list("call__csr_id", "call__sample_month"):
         completed[(csr_id, month)] += 1
 
+    drawers = {month: sampling.FractionDrawer(key) for month, key in keys.items()}
+    rules_of = {code: sampling.ExclusionRules.from_plan(plan) for code, plan in plans.items()}
     calls, invitations = [], []
     for row in rows:
         site = sites[row.site]
@@ -699,7 +701,7 @@ def _decide_sample(*, organization, call_import, rows: list[CallRow], sites, peo
         email_key = customer_key(kind="email", value=row.customer_email)
         probability = strata[f"{site.pk}/{row.call_type}"]["probability"]
         csr = people[row.csr]
-        draw = sampling.draw_fraction(key=key, message=row.call_id)
+        draw = drawers[month](row.call_id)
         outcome = sampling.decide(
             facts=sampling.CallFacts(
                 call_id=row.call_id,
@@ -711,7 +713,7 @@ def _decide_sample(*, organization, call_import, rows: list[CallRow], sites, peo
                 probability=probability,
             ),
             draw=draw,
-            rules=sampling.ExclusionRules.from_plan(plan),
+            rules=rules_of[row.site],
             history=history,
             completed_for_csr=completed[(csr.pk, month)],
         )

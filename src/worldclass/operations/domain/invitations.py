@@ -159,15 +159,17 @@ def _deliver(*, invitation: Invitation, url: str) -> None:
             get_sms_backend().send_messages([SMSMessage(to=call.customer_phone, body=body)])
 
 
-def invitation_for_token(token: str) -> Invitation:
-    """The web invitation a link names, or NotFound for an unknown link."""
+def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The web invitation a link names, or NotFound for an unknown link. `for_update` locks it (in a transaction)
+    and brings what recording the answers reads (organization, the call's supervisor and CSR) in the same query."""
     # The customer is not signed in: the unguessable token is the authorization.
     with scopes_disabled():
-        invitation = (
-            Invitation.objects.select_related("site", "call")
-            .filter(token_sha256=token_sha256(token), channel=Channel.WEB)
-            .first()
-        )
+        invitations = Invitation.objects.select_related("site", "call")
+        if for_update:
+            invitations = invitations.select_related("organization", "call__supervisor", "call__csr").select_for_update(
+                of=("self",)
+            )
+        invitation = invitations.filter(token_sha256=token_sha256(token), channel=Channel.WEB).first()
     if invitation is None:
         raise NotFound("This survey link is not known.", code="unknown_link")
     return invitation
@@ -216,9 +218,8 @@ def _record(*, invitation: Invitation, answers: Answers, channel: str, now: dt.d
 def submit_web_answers(*, token: str, data: dict, now: dt.datetime) -> Invitation:
     """Record a customer's web answers once; used, expired and unknown links are refused."""
     answers = validate_answers(data)
-    invitation = invitation_for_token(token)
     with transaction.atomic(), scopes_disabled():
-        invitation = Invitation.objects.select_for_update().select_related("site", "call").get(pk=invitation.pk)
+        invitation = invitation_for_token(token, for_update=True)
         check_invitation_open(invitation, now=now)
         _record(invitation=invitation, answers=answers, channel="web", now=now, actor="web survey")
     return invitation

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from worldclass.certification.models import Edition, SurveyWindow
+from worldclass.certification.queries import WindowKind, latest_edition
 from worldclass.surveys.domain.eligibility import last_day_of_window
+
+if TYPE_CHECKING:
+    from worldclass.certification.models import SurveyWindow
 
 DEFAULT_WINDOW_MINUTES = 24 * 60
 
 
 def active_survey_window() -> SurveyWindow | None:
     """The survey window of the latest edition: the rules invitations are sent under."""
-    edition = Edition.objects.select_related("survey_window").order_by("-year").first()
+    edition = latest_edition()
     return edition.survey_window if edition else None
 
 
@@ -28,7 +32,7 @@ def window_closes_at(*, window: SurveyWindow | None, ended_at: dt.datetime, coun
     survey is still within the window's business days (the eligibility rule's own deadline)."""
     if window is None:
         return ended_at + dt.timedelta(minutes=DEFAULT_WINDOW_MINUTES)
-    if window.kind == SurveyWindow.Kind.MINUTES:
+    if window.kind == WindowKind.MINUTES:
         return ended_at + dt.timedelta(minutes=window.max_minutes)
     zone = ZoneInfo(timezone or "UTC")
     local_day = ended_at.astimezone(zone).date()

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.tests.access import AccessCase, only, public
+from worldclass.accounts.tests.access import AccessCase, as_superuser, only, public
 from worldclass.accounts.tests.world import ROLES
 from worldclass.operations.models import Invitation, RecoveryCase
 from worldclass.operations.tests.factories import call_row, load_calls, set_plan
@@ -71,6 +71,7 @@ def site_scoped(ok: int = 200) -> dict[str, int]:
 
 
 def api_only(allowed: set[str], ok: int = 200) -> dict[str, int]:
+    allowed = as_superuser(allowed)
     expect = {role: (ok if role in allowed else 403) for role in ROLES}
     expect["anonymous"] = 401
     return expect
@@ -84,6 +85,7 @@ CASES = [
     AccessCase("operations:site_export", lambda w: f"/operations/sites/{w.site.pk}/export.csv", site_scoped()),
     AccessCase("operations:site_audit", lambda w: f"/operations/sites/{w.site.pk}/audit/", site_scoped()),
     AccessCase("operations:cases", lambda w: "/operations/cases/", only(SITE_READERS)),
+    AccessCase("operations:integrity", lambda w: "/operations/integrity/", only({"certifier_staff"})),
     AccessCase(
         "operations:case_detail",
         lambda w: f"/operations/cases/{w.extra['case']}/",
@@ -107,8 +109,8 @@ CASES = [
     AccessCase(
         "operations-calls",
         lambda w: "/api/v1/calls/",
-        # The first allowed caller creates the calls (201); the second repeats the batch unchanged (200).
-        {**api_only(set()), "certifier_staff": 201, "org_admin": 200},
+        # The first allowed caller creates the calls (201); the others repeat the batch unchanged (200).
+        {**api_only(set()), "certifier_staff": 201, "org_admin": 200, "superuser": 200},
         method="post",
         data=lambda w: {"organization": "acme", "calls": [MATRIX_CALL]},
         content_type="application/json",
@@ -117,7 +119,8 @@ CASES = [
     AccessCase(
         "operations-ivr-responses",
         lambda w: "/api/v1/ivr/responses/",
-        api_only({"certifier_staff"}, ok=201),
+        # The superuser comes after certifier staff and repeats the recorded answer unchanged (200).
+        {**api_only({"certifier_staff"}, ok=201), "superuser": 200},
         method="post",
         data=lambda w: {
             "invitation": w.extra["invitation"],

@@ -1,8 +1,8 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.directory.models import Organization
 from worldclass.operations.models import Call
 from worldclass.operations.tests.factories import call_row
@@ -14,7 +14,7 @@ def client_for(role, organization=None):
     user = User.objects.create_user(username=f"{role}-{organization.code if organization else 'x'}", password="x" * 12)
     RoleAssignment.objects.create(user=user, role=role, organization=organization)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

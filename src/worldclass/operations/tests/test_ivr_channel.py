@@ -1,10 +1,10 @@
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.operations.models import Invitation
 from worldclass.surveys.models import SurveyResponse
 
@@ -17,7 +17,7 @@ def ivr_client():
     user = User.objects.create_user(username="ivr-platform", password="x" * 12)
     RoleAssignment.objects.create(user=user, role=Role.CERTIFIER_STAFF)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -133,7 +133,7 @@ def test_csv_export_lists_site_and_csrs(invite, unscoped):
     client = Client()
     client.force_login(manager_of(invitation.site))
     export = client.get(f"/operations/sites/{invitation.site.pk}/export.csv?month={invitation.call.sample_month:%Y-%m}")
-    lines = export.content.decode().splitlines()
+    lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("level,name,calls,selected")
     assert [line.split(",")[0] for line in lines[1:]] == ["site", "csr"]
 
@@ -148,3 +148,16 @@ def test_audit_page_publishes_the_commitment(invite, unscoped):
     key = SampleKey.objects.get()
     assert key.commitment_sha256 in page
     assert key.key_hex not in page
+
+
+@pytest.mark.parametrize("month", ["0000-01", "2025-13", "9999-12", "June"])
+def test_a_malformed_month_is_a_bad_request_not_a_server_error(invite, unscoped, month):
+    invitation = invite("web", csr="C1")
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    paths = [
+        "/operations/",
+        f"/operations/sites/{invitation.site.pk}/",
+        f"/operations/sites/{invitation.site.pk}/export.csv",
+    ]
+    assert [client.get(path, {"month": month}).status_code for path in paths] == [400, 400, 400]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from worldclass.operations.domain.sampling import (
     CallFacts,
     ExclusionRules,
+    FractionDrawer,
     InvitationHistory,
     decide,
     draw_fraction,
@@ -135,3 +136,9 @@ def test_stratified_sample_mirrors_the_call_mix(mix, seed):
         sample_share = sample[f"type{t}"] / total_sample
         tolerance = 5 * (call_share * (1 - call_share) / total_sample) ** 0.5
         assert abs(sample_share - call_share) < tolerance
+
+
+@given(st.binary(min_size=0, max_size=200), st.text(max_size=64))
+def test_a_drawer_under_one_key_is_hmac_sha256_of_that_key(key, message):
+    digest = hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+    assert FractionDrawer(key)(message) == (int.from_bytes(digest[:8], "big") >> 11) / 2**53

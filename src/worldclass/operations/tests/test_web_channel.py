@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -124,3 +126,14 @@ def test_a_happy_answer_opens_no_case(invite, client):
     client.post(f"/survey/{token}/", GOOD)
     with scopes_disabled():
         assert RecoveryCase.objects.count() == 0
+
+
+def test_a_submission_reads_the_invitation_once_for_the_page_and_once_locked(invite, client):
+    invitation = invite("web")
+    token = issue_web_link(invitation=invitation)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/survey/{token}/", GOOD)
+    sql = [q["sql"] for q in captured.captured_queries]
+    reads = [s for s in sql if s.startswith("SELECT") and 'FROM "operations_invitation"' in s]
+    people = [s for s in sql if s.startswith("SELECT") and 'FROM "directory_person"' in s]
+    assert (response.status_code, len(reads), len(people)) == (200, 2, 0)

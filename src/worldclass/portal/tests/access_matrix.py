@@ -2,7 +2,7 @@ import datetime as dt
 
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.tests.access import LOGIN_REDIRECT, AccessCase, only, public
+from worldclass.accounts.tests.access import LOGIN_REDIRECT, AccessCase, as_superuser, only, public
 from worldclass.accounts.tests.world import ROLES
 
 DASHBOARD_ROLES = {"certifier_staff", "org_admin", "site_manager", "supervisor", "csr"}
@@ -11,6 +11,7 @@ DASHBOARD_ROLES = {"certifier_staff", "org_admin", "site_manager", "supervisor",
 def dashboard(allowed: set[str], *, outsider: int = 404) -> dict[str, int]:
     """Allowed roles get 200; other signed-in roles get 403; org B's admin cannot even find org A's sites and people
     (404, the tenant scope), and is refused org A itself (403: organizations are the tenants, not scoped rows)."""
+    allowed = as_superuser(allowed)
     expect = {role: 200 if role in allowed else 403 for role in ROLES}
     expect["anonymous"] = LOGIN_REDIRECT
     if "other_org_admin" not in allowed:
@@ -27,9 +28,10 @@ ORG_A_USERS = ["org_admin", "site_manager", "supervisor", "csr"]
 
 def api(allowed: set[str]) -> dict[str, int]:
     """The API: allowed roles get 200; rows outside a role's view are not found (404); judges, interviewers and QA
-    reviewers have no dashboard data (403); without a token, 401."""
+    reviewers have no dashboard data (403), nor has Django staff without a role; without a token, 401."""
+    allowed = as_superuser(allowed)
     expect = {role: 200 if role in allowed else 404 for role in ROLES}
-    expect.update({"anonymous": 401, "judge": 403, "interviewer": 403, "qa_reviewer": 403})
+    expect.update({"anonymous": 401, "judge": 403, "interviewer": 403, "qa_reviewer": 403, "django_staff": 403})
     return expect
 
 
@@ -95,6 +97,13 @@ CASES = [
         lambda w: f"/dashboard/supervisor/{w.supervisor.id}/leaderboard/",
         dashboard(SUPERVISOR_S1),
         label="supervisor",
+    ),
+    AccessCase("portal:recovery", lambda w: f"/dashboard/site/{w.site.id}/recovery/", dashboard(SITE_A1), label="site"),
+    AccessCase(
+        "portal:recovery",
+        lambda w: f"/dashboard/organization/{w.org.id}/recovery/",
+        dashboard(ORG_A, outsider=403),
+        label="org",
     ),
     AccessCase("portal:comments", lambda w: f"/dashboard/site/{w.site.id}/comments/", dashboard(SITE_A1), label="site"),
     AccessCase("portal:comments", lambda w: f"/dashboard/csr/{w.csr.id}/comments/", dashboard(CSR_C1), label="csr"),

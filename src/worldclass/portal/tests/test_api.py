@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.accounts.tests.world import build_role_world
 from worldclass.directory.models import Person
 from worldclass.portal.tests.factories import rollups_for
@@ -22,7 +22,7 @@ def world():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

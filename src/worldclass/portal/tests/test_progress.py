@@ -107,7 +107,7 @@ def test_editions_page_exports_the_comparison(world):
     client = Client()
     client.force_login(world.users["supervisor"])
     response = client.get(f"/dashboard/csr/{world.csr.id}/editions/?format=csv")
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert (len(lines), lines[-1].split(",")[:6]) == (
         9,
         ["2015", "First Call Resolution", "80.0", "25", "True", "True"],

@@ -29,7 +29,7 @@ def world():
 def panel(world, role: str, path: str):
     client = Client()
     client.force_login(world.users[role])
-    response = client.get(path)
+    response = client.get(path + "recovery/")
     assert response.status_code == 200
     recovery = response.context["recovery"]
     return None if recovery is None else (recovery.open_count, recovery.overdue_count, len(recovery.cases))
@@ -53,3 +53,17 @@ def test_supervisors_get_no_case_panel(world):
 
 def test_csrs_get_no_case_panel(world):
     assert panel(world, "csr", f"/dashboard/csr/{world.csr.id}/") is None
+
+
+def test_the_dashboard_loads_the_panel_after_the_page(world):
+    client = Client()
+    client.force_login(world.users["site_manager"])
+    response = client.get(f"/dashboard/site/{world.site.id}/")
+    placeholder = f'hx-get="/dashboard/site/{world.site.id}/recovery/" hx-trigger="load"'
+    assert (placeholder in response.content.decode(), "recovery" in response.context) == (True, False)
+
+
+def test_the_panel_is_refused_to_those_who_may_not_see_the_dashboard(world):
+    client = Client()
+    client.force_login(world.users["csr"])
+    assert client.get(f"/dashboard/site/{world.site.id}/recovery/").status_code == 403

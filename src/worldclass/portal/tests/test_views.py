@@ -154,7 +154,7 @@ def test_comments_export_follows_the_filters_and_defuses_formulas(world):
         survey_response(csr=world.csr, resolved=False, comment="=HYPERLINK(1)")
         survey_response(csr=world.csr, comment="fine")
     response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/export/comments.csv?unresolved=1")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert (response["Content-Disposition"], [row[-1] for row in rows]) == (
         'attachment; filename="csr-C1-comments.csv"',
         ["Comment", "'=HYPERLINK(1)"],
@@ -177,7 +177,7 @@ def test_organizations_list_exports_as_csv(world):
     with scopes_disabled():
         rollups_for(obj=world.org, level="organization", months=[JAN], eligible=40, ineligible=10, world_class=20)
     response = client_for(world, "certifier_staff").get("/dashboard/organizations/?edition=2015&format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert [row[:4] for row in rows[1:]] == [
         ["acme", "Acme Insurance", "40", "10"],
         ["globex", "Globex Bank", "0", "0"],
@@ -245,3 +245,18 @@ def test_dashboard_speaks_french(world):
     response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/", HTTP_ACCEPT_LANGUAGE="fr")
     content = response.content.decode()
     assert ("Par mois" in content, "Mon tableau de bord" in content) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("progress", "through=2025-13"),
+        ("leaderboard", "through=0000-01"),
+        ("editions", "through=2025-00"),
+        ("comments", "month=June"),
+        ("comments", "csr=abc"),
+    ],
+)
+def test_a_malformed_query_parameter_is_a_bad_request(world, page, query):
+    response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/{page}/?{query}")
+    assert response.status_code == 400

@@ -246,7 +246,7 @@ def test_html_json_csv_and_cli_list_the_same_names(client, unscoped):
     store_run_and_issue(2025)
     expected = ["Punta Cana", "Santo Domingo"]
     downloaded_json = client.get("/registry/2025.json").json()
-    downloaded_csv = client.get("/registry/2025.csv").content.decode()
+    downloaded_csv = client.get("/registry/2025.csv").content.decode("utf-8-sig")
     cli_text = _cli("--year", "2025")
     assert (
         _html_names(client, 2025),
@@ -269,7 +269,10 @@ def test_a_revoked_certificate_leaves_html_json_csv_and_cli(client, unscoped):
     assert (
         _html_names(client, 2025),
         [entry["name"] for entry in client.get("/registry/2025.json").json()["entries"]],
-        [row["name"] for row in csv.DictReader(io.StringIO(client.get("/registry/2025.csv").content.decode()))],
+        [
+            row["name"]
+            for row in csv.DictReader(io.StringIO(client.get("/registry/2025.csv").content.decode("utf-8-sig")))
+        ],
         "Santo Domingo" in cli_text + _cli("--year", "2025", "--json") + _cli("--year", "2025", "--csv"),
     ) == (["Punta Cana"], ["Punta Cana"], ["Punta Cana"], False)
 
@@ -285,7 +288,7 @@ def test_cli_refuses_a_malformed_year():
 
 
 def test_registry_csv_of_2015_lists_the_historical_names(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2015.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/registry/2015.csv").content.decode("utf-8-sig"))))
     assert ([r["name"] for r in rows], {r["historical"] for r in rows}) == (SEED_2015, {"True"})
 
 

@@ -32,6 +32,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
+from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
 from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
 from worldclass.surveys.domain.mapping import (
@@ -42,6 +43,7 @@ from worldclass.surveys.domain.mapping import (
     parse_mapping,
     read_mapping_text,
 )
+from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
 from worldclass.surveys.domain.sources import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -53,6 +55,7 @@ from worldclass.surveys.domain.sources import (
     with_local_instants,
 )
 from worldclass.surveys.models import Channel, ImportBatch
+from worldclass.surveys.signals import surveys_recorded
 
 CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
@@ -130,7 +133,7 @@ class ImportReport:
     rows_unchanged: int
     organizations: list[str] = field(default_factory=list)
     skipped: list[SkippedRows] = field(default_factory=list)
-    eligibility: list[dict] = field(default_factory=list)  # per survey window: see batch_eligibility
+    eligibility: list[dict] = field(default_factory=list)  # per survey window: see surveys.signals.surveys_recorded
 
     @property
     def rows_skipped(self) -> int:
@@ -222,6 +225,12 @@ def import_surveys(
     mapping = mapping or SurveyMapping()
     source_name = source_name or path.name
     sha256 = file_sha256(path)
+    # Same bytes through the same mapping as a loaded batch: "No change" without reading a row (reimport.py says why).
+    earlier = find_loaded_batch(sha256=sha256, mapping=mapping.as_dict())
+    if earlier is not None:
+        return record_unchanged_import(
+            earlier=earlier, actor=actor, user=user, source_name=source_name, mapping=mapping.as_dict()
+        )
     try:
         # Imports are certifier back-office work across every organization in the file.
         with scopes_disabled(), transaction.atomic():
@@ -303,9 +312,6 @@ def _import_source(
     source_name: str,
     on_rows_read: Callable[[int], None] | None,
 ) -> ImportReport:
-    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
-    from worldclass.certification.domain.rollups import add_batch_to_rollups, batch_eligibility
-
     names = _check_columns(source, mapping)
     if connection.vendor == "postgresql":
         # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
@@ -376,16 +382,18 @@ def _import_source(
                 ],
             )
     stage.drop()
-    add_batch_to_rollups(import_batch_id=batch.id)
+    eligibility: list[dict] = []
+    if created:
+        # Certification adds the batch to the rollups here, in this transaction (all or nothing), and says how many
+        # of its surveys each survey window counts.
+        for _receiver, findings in surveys_recorded.send(sender=ImportBatch, import_batch_id=batch.id):
+            eligibility.extend(findings or [])
 
     batch.status = ImportBatch.Status.APPLIED if created else ImportBatch.Status.NO_OP
     batch.rows_created = created
     batch.rows_unchanged = rows_total - created
     if len(organizations) == 1:
-        # TODO(issue 13): directory.queries.get_organization_by_code, once the import code is free to change.
-        from worldclass.directory.models import Organization
-
-        batch.organization = Organization.objects.get(code=organizations[0])
+        batch.organization = get_organization_by_code(code=organizations[0])
     batch.save()
     report = ImportReport(
         batch_id=batch.id,
@@ -397,7 +405,7 @@ def _import_source(
         rows_unchanged=rows_total - created,
         organizations=organizations,
         skipped=skipped_rows,
-        eligibility=[w.as_dict() for w in batch_eligibility(import_batch_id=batch.id)] if created else [],
+        eligibility=eligibility,
     )
     record_audit_event(
         actor=actor,

@@ -13,6 +13,7 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.surveys.domain.content import canonical_content, content_sha256, timestamp_key
 from worldclass.surveys.domain.eligibility import derive_eligibility_inputs
 from worldclass.surveys.models import Channel, SurveyResponse
+from worldclass.surveys.signals import surveys_recorded
 
 
 def _check(*, survey_id, call_id, channel, call_at, surveyed_at, overall_sat, csr_sat, rating_scale) -> None:
@@ -62,9 +63,6 @@ def record_survey_response(
     `call_at`/`surveyed_at` must carry the UTC offset they were given in: local dates are taken in it.
     Returns `(response, created)`. A survey_id already stored with different answers raises `Conflict`.
     """
-    # TODO(issue 13): surveys should announce new answers (an event) instead of calling certification's rollups.
-    from worldclass.certification.domain.rollups import add_survey_to_rollups
-
     survey_id, call_id = survey_id.strip(), call_id.strip()
     _check(
         survey_id=survey_id,
@@ -138,7 +136,8 @@ def record_survey_response(
                 # Another request stored the same survey_id a moment ago: compare with that one.
                 existing = SurveyResponse.objects.get(organization=organization, survey_id=survey_id)
             else:
-                add_survey_to_rollups(survey=response)
+                # Certification adds it to the rollups here, in this transaction: all or nothing.
+                surveys_recorded.send(sender=SurveyResponse, survey=response)
                 record_audit_event(
                     actor=actor,
                     action="surveys.record_response",

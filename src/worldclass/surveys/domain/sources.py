@@ -348,7 +348,7 @@ def _detect_delimiter(line: str) -> str:
 
 
 def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
-    import openpyxl
+    import openpyxl  # Only xlsx imports pay for loading it.
 
     # A file object, not the path: openpyxl judges a path by its suffix, and an upload's may be anything.
     handle = path.open("rb")

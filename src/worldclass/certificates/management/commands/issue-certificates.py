@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.certificates.domain import issue_certificates
-from worldclass.certification.models import CertificationRun
+from worldclass.certification.queries import get_certification_run
 from worldclass.core.errors import AppError
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, run=None, **options):
         certification_run = None
         if run is not None:
-            certification_run = CertificationRun.objects.filter(pk=run).first()
+            certification_run = get_certification_run(pk=run)
             if certification_run is None:
                 raise CommandError(f"No certification run {run}.")
         try:

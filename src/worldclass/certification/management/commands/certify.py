@@ -19,6 +19,9 @@ class Command(BaseCommand):
         "Certify a program year through a month under the edition in force (--year), or explore any edition "
         "(--edition); store the run and print the results."
     )
+    # Django's system checks import the URLconf, so every view and API with their heavy libraries (polars, reportlab,
+    # holidays...): most of a warm certify's start-up. `check` and `migrate` run them; a data command need not.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--year", help="The program year, e.g. 2025: its edition in force is used.")
@@ -32,6 +35,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--organization", help="Only this organization (its code).")
         parser.add_argument("--verify-run", type=int, metavar="RUN_ID", help="Replay a stored run and compare.")
+        parser.add_argument(
+            "--force", action="store_true", help="Evaluate again even when a stored run read the same input."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -89,7 +95,16 @@ class Command(BaseCommand):
             require_confidence=options["require_confidence"],
             actor="cli:certify",
             organization=organization,
+            # --json prints the whole evaluation, which a stored run does not keep.
+            reuse_unchanged=not options["force"] and not options["json"],
         )
+        if run.reused:
+            self.stdout.write(
+                f"Unchanged since run #{run.pk}: exploratory, edition {edition.year} through {through}. "
+                f"{_summary(run.counts)}. (--force evaluates again.)"
+            )
+            self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
+            return
         self._report(run, as_json=options["json"])
 
     def _report(self, run, *, as_json: bool) -> None:
@@ -98,14 +113,9 @@ class Command(BaseCommand):
             self.stdout.write(evaluation.canonical_json())
             return
         self.stdout.write(render_table(evaluation))
-        counts = run.counts
-        summary = ", ".join(
-            f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
-            for level in counts["certified"]
-        )
         purpose = f"program year {run.program_year}, " if run.program_year else "exploratory, "
         self.stdout.write(
-            f"\nRun {run.pk}: {purpose}edition {run.edition.year} through {evaluation.through}. {summary}."
+            f"\nRun {run.pk}: {purpose}edition {run.edition.year} through {evaluation.through}. {_summary(run.counts)}."
         )
         self.stdout.write(f"Input sha256 {run.input_sha256}\nResult sha256 {run.result_sha256}")
 
@@ -132,6 +142,13 @@ class Command(BaseCommand):
             )
         if not verification.result_matches:
             raise CommandError(f"Run {run.pk} does not reproduce: the result checksum differs.")
+
+
+def _summary(counts: dict) -> str:
+    return ", ".join(
+        f"{level}: {counts['certified'][level]} certified, {counts['qualifies'][level]} qualify"
+        for level in counts["certified"]
+    )
 
 
 def render_table(evaluation) -> str:

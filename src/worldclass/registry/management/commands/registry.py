@@ -3,14 +3,14 @@ as its web page and downloads."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.certification.domain.program import validate_program_year
 from worldclass.core.errors import AppError
-from worldclass.registry.queries import CSV_COLUMNS, registry_year
+from worldclass.core.exports import csv_lines
+from worldclass.registry.queries import registry_year
 
 
 class Command(BaseCommand):
@@ -39,9 +39,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(registry.as_dict(), ensure_ascii=False, indent=2))
         elif options["csv"]:
-            writer = csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-            writer.writeheader()
-            writer.writerows(registry.csv_rows())
+            # Exactly the download (formula-safe, through the export module), without Excel's byte order mark.
+            self.stdout.write("".join(csv_lines(registry.csv_table(), byte_order_mark=False)), ending="")
         else:
             self._write_text(registry)
 

@@ -1,0 +1,70 @@
+"""Certification hears of new surveys by `surveys_recorded` and writes their rollups in the same transaction."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError
+
+from worldclass.certification.domain import rollups
+from worldclass.certification.models import MonthlyRollup
+from worldclass.directory.tests.factories import PersonFactory, SiteFactory
+from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.responses import record_survey_response
+from worldclass.surveys.models import ImportBatch, SurveyResponse
+from worldclass.surveys.tests.csvfiles import rows, write_csv
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+
+
+@pytest.fixture
+def failing_rollup_write(monkeypatch):
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(rollups, "_apply", fail)
+
+
+def record_one_survey():
+    site = SiteFactory(country="CA")
+    supervisor = PersonFactory(organization=site.organization, site=site, is_csr=False, is_supervisor=True)
+    csr = PersonFactory(organization=site.organization, site=site, supervisor=supervisor)
+    call_at = dt.datetime(2025, 3, 12, 10, 0, tzinfo=dt.UTC)
+    return record_survey_response(
+        organization=site.organization,
+        site=site,
+        supervisor=supervisor,
+        csr=csr,
+        survey_id="w1",
+        call_id="c1",
+        channel="web",
+        call_at=call_at,
+        surveyed_at=call_at + dt.timedelta(minutes=30),
+        resolved=True,
+        first_call=True,
+        overall_sat=5,
+        csr_sat=5,
+        actor="tests",
+    )
+
+
+def test_an_imported_batch_is_in_the_rollups_when_the_import_returns(tmp_path):
+    report = import_surveys(path=write_csv(tmp_path / "s.csv", rows(3)), actor="tests")
+    assert MonthlyRollup.objects.filter(level="organization").values_list("eligible", flat=True).distinct().get() == 3
+    assert {(window["surveys"], window["eligible"]) for window in report.eligibility} == {(3, 3)}
+
+
+def test_a_recorded_survey_is_in_the_rollups_when_recording_returns():
+    record_one_survey()
+    assert sorted(MonthlyRollup.objects.filter(level="csr").values_list("eligible", flat=True)) == [1, 1, 1]
+
+
+def test_a_failing_rollup_write_rolls_the_imported_surveys_back(tmp_path, failing_rollup_write):
+    with pytest.raises(DatabaseError):
+        import_surveys(path=write_csv(tmp_path / "s.csv", rows(3)), actor="tests")
+    assert (SurveyResponse.objects.count(), ImportBatch.objects.filter(rows_created__gt=0).count()) == (0, 0)
+
+
+def test_a_failing_rollup_write_rolls_the_recorded_survey_back(failing_rollup_write):
+    with pytest.raises(DatabaseError):
+        record_one_survey()
+    assert SurveyResponse.objects.count() == 0

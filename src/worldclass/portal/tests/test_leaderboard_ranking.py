@@ -1,0 +1,107 @@
+"""Leaderboards rank and page in the database: a board of thousands reads only the page it shows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worldclass.accounts.tests.world import build_role_world
+from worldclass.certification.models import Edition
+from worldclass.core import exports
+from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
+from worldclass.directory.models import Person
+from worldclass.portal.tests.factories import rollups_for
+
+pytestmark = pytest.mark.django_db
+MAR = dt.date(2015, 3, 1)
+BOARD = "/dashboard/site/{site}/leaderboard/?of=csr&edition=2015&through=2015-03"
+
+
+@pytest.fixture
+def world():
+    return build_role_world()
+
+
+def client_for(world) -> Client:
+    client = Client()
+    client.force_login(world.users["site_manager"])
+    return client
+
+
+def add_csrs(world, count: int, *, first: int = 0) -> None:
+    with scopes_disabled():
+        for n in range(first, first + count):
+            person = Person.objects.create(
+                organization=world.org, code=f"R{n:03d}", site=world.site, supervisor=world.supervisor, is_csr=True
+            )
+            # Distinct counts (whichever metric the 2015 edition ranks by): each CSR has its own lower bound.
+            rollups_for(obj=person, level="csr", months=[MAR], eligible=20 + n, world_class=10 + n, fcr=10 + n)
+
+
+def board(client: Client, world, page: int = 1):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(BOARD.format(site=world.site.id) + f"&page={page}")
+    assert response.status_code == 200
+    return response, captured
+
+
+def test_the_second_page_continues_the_ranks(world):
+    add_csrs(world, 60)
+    response, _ = board(client_for(world), world, page=2)
+    standings = list(response.context["page"])
+    by_bound = sorted(range(60), key=lambda n: -wilson_interval(10 + n, 20 + n)[0])
+    # Ranks 51..60 in the order of the Python rule, then the world's own CSRs without surveys, unranked.
+    assert [(s.rank, s.obj.code) for s in standings[:10]] == [
+        (51 + i, f"R{n:03d}") for i, n in enumerate(by_bound[50:])
+    ]
+    assert [s.rank for s in standings[10:]] == [None] * (len(standings) - 10)
+
+
+def test_a_page_reads_only_the_members_it_shows(world):
+    add_csrs(world, 60)
+    _, captured = board(client_for(world), world)
+    ranked = [q["sql"] for q in captured.captured_queries if "rank_low" in q["sql"] and "LIMIT" in q["sql"]]
+    assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]
+
+
+def test_a_board_of_many_takes_as_many_queries_as_a_board_of_few(world):
+    client = client_for(world)
+    add_csrs(world, 3)
+    _, few = board(client, world)
+    add_csrs(world, 120, first=3)
+    _, many = board(client, world)
+    assert len(many) == len(few)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=5000), st.integers(min_value=0, max_value=5000))
+def test_the_database_lower_bound_is_the_python_one(successes, extra):
+    n = successes + extra
+    low = (
+        Edition.objects.annotate(low=wilson_lower_bound_sql(successes, n)).values_list("low", flat=True).first()
+        if n
+        else None
+    )
+    expected = wilson_interval(successes, n)
+    assert low == (None if expected is None else pytest.approx(expected[0], rel=1e-12, abs=1e-15))
+
+
+def test_the_leaderboard_csv_streams_in_blocks_of_rows(world, monkeypatch):
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_BLOCK", 2)
+    add_csrs(world, 5)
+    path = f"/dashboard/site/{world.site.id}/export/leaderboard.csv?of=csr&edition=2015&through=2015-03"
+    response = client_for(world).get(path)
+    blocks = list(response.streaming_content)
+    rows = b"".join(blocks).decode("utf-8-sig").splitlines()
+    # The header and 5 ranked CSRs, then the world's own CSRs without surveys.
+    assert (response.streaming, len(blocks), rows[0].split(",")[0], [r.split(",")[0] for r in rows[1:6]]) == (
+        True,
+        (len(rows) - 1) // 2 + 1,  # a block per two data rows, then the rest
+        "Rank",
+        ["1", "2", "3", "4", "5"],
+    )
