@@ -30,6 +30,7 @@ SCREENSHOT_DIR = Path(os.environ.get("WORLDCLASS_TEST_OUTPUT", "test-results")) 
 # otherwise run without the published editions.
 REFERENCE_DATA = [
     ("certification.Edition", "worldclass.certification.migrations.0002_editions_2008_2015"),
+    ("certification.Edition", "worldclass.certification.migrations.0006_edition_french_names"),
     ("certification.ProgramYear", "worldclass.certification.migrations.0003_program_years"),
     ("registry.HistoricalListing", "worldclass.registry.migrations.0002_historical_2015"),
     ("registry.HistoricalStatement", "worldclass.registry.migrations.0003_historical_statements_2008"),
@@ -41,8 +42,10 @@ def restore_reference_data() -> None:
     # The app registry is ready only once pytest-django has set Django up, after this module is imported.
     from django.apps import apps
 
+    # Every loader of a model runs when the model was empty before the first of them ran.
+    empty = {label for label, _module in REFERENCE_DATA if not apps.get_model(label).objects.exists()}
     for label, module in REFERENCE_DATA:
-        if not apps.get_model(label).objects.exists():
+        if label in empty:
             importlib.import_module(module).load(apps, None)
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "worldclass.core",
     "worldclass.accounts",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "worldclass.core.headers.PrivacyHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "worldclass.core.tenancy.TenantScopeMiddleware",
+    "worldclass.core.error_pages.AppErrorPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Data-driven labels (editions, categories, checklist items) in the active language, on every page.
+            "builtins": ["worldclass.core.templatetags.localized"],
         },
     },
 ]
@@ -201,6 +205,7 @@ WORLDCLASS_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payme
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["worldclass.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -252,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package's static files: the docs work with no network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The certifier's Ed25519 signing key for certificates (created on first use when missing).
@@ -316,7 +325,7 @@ WORLDCLASS_RECOVERY_CODES = 10
 # A login waiting for its second factor is forgotten after this long.
 WORLDCLASS_SECOND_FACTOR_SECONDS = 300
 PASSWORD_RESET_TIMEOUT = 3600
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.portal.context_processors.navigation")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.core.context_processors.navigation")
 
 # --- awards ---
 from celery.schedules import crontab  # noqa: E402

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 WEB_APPS = ["accounts", "surveys", "certification", "operations", "portal", "certificates", "registry", "awards"]
 API_APPS = ["surveys", "operations", "portal", "certificates", "registry", "awards"]
@@ -11,8 +11,19 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its script as a file (no inline script); the UI's files come from the sidecar app.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="core/redoc.html"),
+        name="api-redoc",
+    ),
     *[path("api/v1/", include(f"worldclass.{app}.api_urls")) for app in API_APPS],
     *[path("", include(f"worldclass.{app}.urls", namespace=app)) for app in WEB_APPS],
     path("", include("worldclass.core.urls")),
 ]
+
+handler400 = "worldclass.core.error_pages.bad_request"
+handler403 = "worldclass.core.error_pages.permission_denied"
+handler404 = "worldclass.core.error_pages.page_not_found"
+handler500 = "worldclass.core.error_pages.server_error"

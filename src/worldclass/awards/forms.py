@@ -117,10 +117,12 @@ class PhaseForm(BootstrapForm):
 
 class NameForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_fr = forms.CharField(label=_("French name"), max_length=200, required=False)
 
 
 class ChecklistItemForm(BootstrapForm):
     text = forms.CharField(label=_("Checklist item"), max_length=500)
+    text_fr = forms.CharField(label=_("Checklist item in French"), max_length=500, required=False)
 
 
 class JudgeForm(BootstrapForm):

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from worldclass.core.i18n import in_active_language
+
 # The four rubric criteria every new cycle starts with, with their weights.
 DEFAULT_CRITERIA = [
     ("Measurable impact", 4),
@@ -39,6 +41,7 @@ class Cycle(models.Model):
 
     year = models.PositiveSmallIntegerField(unique=True, help_text="The award year (applications open).")
     name = models.CharField(max_length=200)
+    name_fr = models.CharField(max_length=200, blank=True, default="")
     time_zone = models.CharField(max_length=64, default="America/Toronto", help_text="IANA name; deadlines end here.")
     application_deadline = models.DateField()
     checklist_deadline = models.DateField()
@@ -73,7 +76,7 @@ class Cycle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return in_active_language(self, "name")
 
 
 class Category(models.Model):
@@ -81,6 +84,7 @@ class Category(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(max_length=200)
+    name_fr = models.CharField(max_length=200, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -90,7 +94,7 @@ class Category(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="unique_category_name_per_cycle")]
 
     def __str__(self) -> str:
-        return self.name
+        return in_active_language(self, "name")
 
 
 class ChecklistItem(models.Model):
@@ -98,13 +102,14 @@ class ChecklistItem(models.Model):
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="checklist_items")
     text = models.CharField(max_length=500)
+    text_fr = models.CharField(max_length=500, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["category", "position", "id"]
 
     def __str__(self) -> str:
-        return self.text
+        return in_active_language(self, "text")
 
 
 class Criterion(models.Model):

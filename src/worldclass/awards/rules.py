@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
-from worldclass.accounts.rules import is_certifier_staff
+from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.awards.models import Application, ConflictDeclaration, Cycle, JudgeAssignment, Phase, Scorecard
 
 
@@ -19,7 +19,7 @@ from worldclass.awards.models import Application, ConflictDeclaration, Cycle, Ju
 def is_judge(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.filter(user=user, role=Role.JUDGE).exists()
+    return Role.JUDGE in grants_for(user).roles
 
 
 @rules.predicate
@@ -27,7 +27,7 @@ def is_applicant(user) -> bool:
     """Organization admins apply on behalf of their organization."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.filter(user=user, role=Role.ORG_ADMIN).exists()
+    return Role.ORG_ADMIN in grants_for(user).roles
 
 
 @rules.predicate

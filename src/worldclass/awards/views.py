@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +27,7 @@ from worldclass.awards.domain import decisions as decisions_domain
 from worldclass.awards.domain import panel as panel_domain
 from worldclass.awards.domain.deadlines import DEADLINE_FIELDS, describe_deadline, last_day
 from worldclass.awards.domain.evidence import compute_evidence
+from worldclass.awards.filters import ApplicationFilter
 from worldclass.awards.models import (
     Application,
     Category,
@@ -43,6 +45,8 @@ from worldclass.awards.rules import administers_application, is_judge
 from worldclass.core.errors import AppError
 from worldclass.core.months import Month
 from worldclass.directory.models import Organization
+
+APPLICATIONS_PER_PAGE = 50
 
 
 def login_required(view):
@@ -516,12 +520,17 @@ def staff_cycle(request, pk: int):
     cycle = get_object_or_404(Cycle, pk=pk)
     categories = list(cycle.categories.prefetch_related("judge_assignments__judge"))
     # Staff see every applicant organization's applications.
+    # The same filters as the API's application list (category, status), on this cycle's applications.
     with scopes_disabled():
-        applications = list(
-            Application.objects.filter(cycle=cycle)
+        application_filter = ApplicationFilter(
+            request.GET,
+            queryset=Application.objects.filter(cycle=cycle)
             .select_related("organization", "category", "original_category")
-            .order_by("category__position", "pk")
+            .order_by("category__position", "pk"),
         )
+        applications = Paginator(list(application_filter.qs), APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     panel = list(PanelMember.objects.filter(cycle=cycle).select_related("judge"))
     judges = User.objects.filter(role_assignments__role=Role.JUDGE).order_by("username")
     panel_form = forms.JudgeForm()
@@ -538,6 +547,11 @@ def staff_cycle(request, pk: int):
             "cycle": cycle,
             "categories": categories,
             "applications": applications,
+            "page": applications,
+            "query": query.urlencode(),
+            "application_statuses": Application.Status.choices,
+            "chosen_category": request.GET.get("category", ""),
+            "chosen_status": request.GET.get("status", ""),
             "panel": panel,
             "phase_form": forms.PhaseForm(initial={"phase": cycle.phase}),
             "panel_form": panel_form,
@@ -578,7 +592,9 @@ def category_add(request, pk: int):
     return _staff_cycle_post(
         request,
         pk,
-        lambda c, d: lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"]),
+        lambda c, d: (
+            lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"], name_fr=d["name_fr"])
+        ),
         forms.NameForm,
         _("Category added."),
     )
@@ -600,7 +616,9 @@ def category_rename(request, pk: int):
     return _category_post(
         request,
         pk,
-        lambda c, d: cycles_domain.rename_category(user=request.user, category=c, name=d["name"]),
+        lambda c, d: cycles_domain.rename_category(
+            user=request.user, category=c, name=d["name"], name_fr=d["name_fr"] if "name_fr" in request.POST else None
+        ),
         forms.NameForm,
         _("Category renamed."),
     )
@@ -624,7 +642,9 @@ def checklist_item_add(request, pk: int):
     return _category_post(
         request,
         pk,
-        lambda c, d: cycles_domain.add_checklist_item(user=request.user, category=c, text=d["text"]),
+        lambda c, d: cycles_domain.add_checklist_item(
+            user=request.user, category=c, text=d["text"], text_fr=d["text_fr"]
+        ),
         forms.ChecklistItemForm,
         _("Checklist item added."),
     )

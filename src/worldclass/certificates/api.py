@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
@@ -20,10 +21,25 @@ class CertificationFilter(django_filters.FilterSet):
     achieved_from = django_filters.DateFilter(field_name="achieved_month", lookup_expr="gte")
     achieved_to = django_filters.DateFilter(field_name="achieved_month", lookup_expr="lte")
     valid_on = django_filters.DateFilter(method="filter_valid_on", label="Valid on this date (YYYY-MM-DD)")
+    status = django_filters.ChoiceFilter(
+        choices=[(status, status) for status in queries.STATUSES],
+        method="filter_status",
+        label="Certificate status today (the list page's status filter)",
+    )
 
     class Meta:
         model = Certification
         fields = ["year", "level", "organization", "site", "person"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(
+            queries.status_q(
+                value,
+                today=timezone.localdate(),
+                revoked_at="certificate__revoked_at",
+                valid_through_month="valid_through_month",
+            )
+        )
 
     def filter_valid_on(self, queryset, name, value):
         return queryset.filter(achieved_month__lte=value, valid_through_month__gte=value.replace(day=1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -57,18 +58,91 @@ def certificates_visible_to(user) -> QuerySet[Certificate]:
     return queryset if allowed is None else queryset.filter(allowed)
 
 
+def expires_on(certificate: Certificate) -> dt.date:
+    """The first day the certificate is no longer valid: the day after its valid-through month."""
+    return Month.of(certificate.certification.valid_through_month).last_day() + dt.timedelta(days=1)
+
+
+STATUSES = ("valid", "expired", "revoked")
+# The list's sort keys and the columns they order by (a leading "-" reverses).
+CERTIFICATE_SORTS = {
+    "issued": ("issued_at", "serial"),
+    "serial": ("serial",),
+    "subject": ("facts__subject", "serial"),
+    "edition": ("certification__edition__year", "serial"),
+    "valid_through": ("certification__valid_through_month", "serial"),
+}
+
+
+@dataclass(frozen=True)
+class CertificateFilters:
+    """What a certificate list (page, API or export) is narrowed to; None means any."""
+
+    organization_id: int | None = None
+    site_id: int | None = None
+    level: str | None = None
+    edition_year: int | None = None
+    status: str | None = None
+
+
+def status_q(status: str, *, today: dt.date, revoked_at: str, valid_through_month: str) -> Q:
+    """The certificates in `status` at `today`, the rule of `certificate_status` as a filter; the field paths
+    name the certificate's revocation time and its certification's valid-through month."""
+    first_of_month = today.replace(day=1)
+    if status == "revoked":
+        return Q(**{f"{revoked_at}__isnull": False})
+    live = Q(**{f"{revoked_at}__isnull": True})
+    if status == "expired":
+        return live & Q(**{f"{valid_through_month}__lt": first_of_month})
+    return live & Q(**{f"{valid_through_month}__gte": first_of_month})
+
+
+def filter_certificates(
+    queryset: QuerySet[Certificate], *, filters: CertificateFilters, today: dt.date | None = None
+) -> QuerySet[Certificate]:
+    """Narrow certificates to the filters (the same for the list page, its API and its exports)."""
+    if filters.organization_id is not None:
+        queryset = queryset.filter(organization_id=filters.organization_id)
+    if filters.site_id is not None:
+        queryset = queryset.filter(Q(certification__site_id=filters.site_id))
+    if filters.level:
+        queryset = queryset.filter(certification__level=filters.level)
+    if filters.edition_year is not None:
+        queryset = queryset.filter(certification__edition__year=filters.edition_year)
+    if filters.status:
+        queryset = queryset.filter(
+            status_q(
+                filters.status,
+                today=today or timezone.localdate(),
+                revoked_at="revoked_at",
+                valid_through_month="certification__valid_through_month",
+            )
+        )
+    return queryset
+
+
+def sort_certificates(queryset: QuerySet[Certificate], *, sort: str) -> QuerySet[Certificate]:
+    """Order by one of CERTIFICATE_SORTS ("-" first for descending); unknown keys sort newest first."""
+    key = sort.removeprefix("-")
+    if key not in CERTIFICATE_SORTS:
+        return queryset.order_by("-issued_at", "serial")
+    columns = CERTIFICATE_SORTS[key]
+    return queryset.order_by(*(f"-{c}" for c in columns) if sort.startswith("-") else columns)
+
+
 def certificate_status(certificate: Certificate, *, today: dt.date | None = None) -> str:
-    """revoked, expired (after the last day of its valid-through month) or valid."""
+    """revoked, expired (from the day after its valid-through month) or valid."""
     if certificate.revoked_at is not None:
         return "revoked"
     today = today or timezone.localdate()
-    if today > Month.of(certificate.certification.valid_through_month).last_day():
+    if today >= expires_on(certificate):
         return "expired"
     return "valid"
 
 
-def trophy_orders(*, year: int | None = None) -> list[dict]:
-    """What to engrave and where to ship, for every certified site and organization with a live certificate."""
+def trophy_orders(*, year: int | None = None, level: str | None = None) -> list[dict]:
+    """What to engrave and where to ship, for every certified site and organization with a live certificate
+    (of one edition year and one of the two levels, when given)."""
     certificates = (
         Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=[Level.SITE, Level.ORGANIZATION])
         .select_related("certification__edition", "certification__organization", "certification__site")
@@ -76,6 +150,8 @@ def trophy_orders(*, year: int | None = None) -> list[dict]:
     )
     if year is not None:
         certificates = certificates.filter(certification__edition__year=year)
+    if level in (Level.SITE, Level.ORGANIZATION):
+        certificates = certificates.filter(certification__level=level)
     certificates = list(certificates)
     organization_ids = {
         c.certification.organization_id for c in certificates if c.certification.level == "organization"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
 from worldclass.certificates.domain import issue_certificates, revoke_certificate
+from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
@@ -24,6 +26,9 @@ from worldclass.certification import run_queries
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
+
+CERTIFICATES_PER_PAGE = 50
+TROPHIES_PER_PAGE = 50
 
 
 def _require_staff(request) -> None:
@@ -33,15 +38,35 @@ def _require_staff(request) -> None:
 
 @login_required
 def certificate_list(request):
-    """The certificates the signed-in user holds or manages."""
+    """The certificates the signed-in user holds or manages, filtered, sorted and paged."""
     if not queries.has_certificate_access(request.user):
         raise PermissionDenied
-    certificates = list(queries.certificates_visible_to(request.user).order_by("-issued_at", "serial"))
-    rows = [(certificate, queries.certificate_status(certificate)) for certificate in certificates]
+    visible = queries.certificates_visible_to(request.user)
+    form = CertificateListForm(
+        request.GET,
+        organization_ids=visible.values("organization_id"),
+        site_ids=visible.exclude(certification__site=None).values("certification__site_id"),
+    )
+    certificates = queries.sort_certificates(
+        queries.filter_certificates(visible, filters=form.filters()), sort=form.ordering()
+    )
+    page = Paginator(certificates, CERTIFICATES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (certificate, queries.certificate_status(certificate), queries.expires_on(certificate)) for certificate in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "certificates/list.html",
-        {"rows": rows, "certifier_staff": is_certifier_staff(request.user)},
+        {
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "certifier_staff": is_certifier_staff(request.user),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -140,7 +165,16 @@ def trophies(request):
     """Staff: the trophies to engrave and ship, for certified sites and organizations."""
     _require_staff(request)
     year = _trophy_year(request)
-    return render(request, "certificates/trophies.html", {"rows": queries.trophy_orders(year=year), "year": year})
+    level = request.GET.get("level") or None
+    rows = queries.trophy_orders(year=year, level=level)
+    page = Paginator(rows, TROPHIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certificates/trophies.html",
+        {"rows": page, "page": page, "query": query.urlencode(), "year": year, "level": level},
+    )
 
 
 TROPHY_COLUMNS = [

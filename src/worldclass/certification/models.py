@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
 
+from worldclass.core.i18n import in_active_language
+
 
 class Level(models.TextChoices):
     CSR = "csr", "CSR"
@@ -67,6 +69,7 @@ class Edition(models.Model):
 
     year = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
+    name_fr = models.CharField(max_length=200, blank=True, default="")
     metric = models.CharField(max_length=8, choices=Metric.choices)
     comparison = models.CharField(max_length=4, choices=Comparison.choices)
     min_consecutive_months = models.PositiveSmallIntegerField()
@@ -88,7 +91,7 @@ class Edition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return in_active_language(self, "name")
 
 
 class LevelRule(models.Model):

@@ -175,6 +175,18 @@ def entity_status(*, edition: Edition, level: str, entity_id: int, through: Mont
     raise NotFound(f"No {level} {entity_id} with survey data up to {through} under edition {edition.year}.")
 
 
+def site_statuses(*, edition: Edition, organization_id: int, through: Month) -> list[EntityResult]:
+    """The organization's sites with survey data, each evaluated at a month: what decides the organization."""
+    with scopes_disabled():  # Looking up the organization by id; the caller has checked who may see it.
+        organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound(f"There is no organization {organization_id}.")
+    evaluation = evaluate_rules(
+        rules=EditionRules.from_edition(edition), through=through, organization=organization, level=Level.SITE
+    )
+    return [entity for entity in evaluation.entities if entity.level == Level.SITE]
+
+
 def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:
     """Monthly rollups of the entities whose dashboards the user may see (`accounts.rules.grants_for` as a filter)."""
     grants = grants_for(user)
@@ -197,3 +209,11 @@ def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:
     if grants.csr_person_id is not None:
         condition |= Q(level=Level.CSR, entity_id=grants.csr_person_id)
     return MonthlyRollup.objects.filter(condition)
+
+
+def editions_newest_first() -> QuerySet[Edition]:
+    """Every edition, the latest first (for pickers)."""
+    return Edition.objects.order_by("-year")
+
+
+LEVEL_CHOICES = Level.choices

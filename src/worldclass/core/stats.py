@@ -47,7 +47,7 @@ def wilson_bounds(successes: np.ndarray, n: np.ndarray, z: float = Z_95) -> tupl
 def wilson_lower_bound_sql(successes, n, z: float = Z_95):
     """The Wilson lower bound as a database expression over two integer expressions (NULL where n is 0): the same
     arithmetic as `wilson_interval`, so that a leaderboard ranks and pages in SQL instead of in Python."""
-    # core.stats is pure arithmetic; only this function needs Django's ORM.
+    # Only SQL callers pay for Django's ORM: the statistics stay importable without configured settings.
     from django.db.models import Case, FloatField, Value, When
     from django.db.models.functions import Cast, Greatest, Sqrt
     from django.db.models.lookups import GreaterThan

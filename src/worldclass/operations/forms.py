@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from worldclass.operations.models import InterviewAttempt, RecoveryCase
+from worldclass.operations.queries import CaseFilters
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 RATINGS = [(str(n), str(n)) for n in range(1, 6)]
@@ -36,6 +37,18 @@ class SurveyForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+def labelled_answers(answers: dict) -> list[tuple[str, str]]:
+    """Recorded answers as the customer saw them: each question's wording and the answer in words."""
+    fields = SurveyForm.base_fields
+    words = {True: _("Yes"), False: _("No"), None: "\u2013", "": "\u2013"}
+    rows = []
+    for name, value in answers.items():
+        label = fields[name].label if name in fields else name.replace("_", " ").capitalize()
+        shown = words[value] if isinstance(value, bool) or value in (None, "") else value
+        rows.append((str(label), str(shown)))
+    return rows
 
 
 class InterviewForm(SurveyForm):
@@ -82,3 +95,34 @@ class CaseForm(forms.Form):
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
     take_ownership = forms.BooleanField(label=_("I own this case"), required=False)
+
+
+class CaseListForm(forms.Form):
+    """The cases list's filters and sort; an invalid value is shown as the form's error and ignored."""
+
+    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("due", _("Due soonest first")), ("-due", _("Due latest first")), ("site", _("Site"))],
+    )
+
+    def __init__(self, data, *, sites, **kwargs):
+        super().__init__({key: data[key] for key in ("site", "status", "overdue", "sort") if key in data}, **kwargs)
+        self.fields["site"].choices = [("", _("Any")), *((site.pk, str(site)) for site in sites)]
+        self.fields["status"].choices = [("", _("Not closed")), *RecoveryCase.Status.choices]
+        for name in ("site", "status", "sort"):
+            self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter-{name}"})
+        self.fields["overdue"].widget.attrs.update({"class": "form-check-input", "id": "filter-overdue"})
+
+    def filters(self) -> CaseFilters:
+        self.is_valid()
+        valid = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        return CaseFilters(
+            site_id=valid.get("site"),
+            status=valid.get("status") or None,
+            overdue_only=bool(valid.get("overdue")),
+            sort=valid.get("sort") or "due",
+        )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django_scopes import scopes_disabled
 
 from worldclass.core.models import IntegrityCheck
@@ -97,6 +97,12 @@ def _month_sets(*, site_ids, month: dt.date):
     return calls, invitations, cases
 
 
+def latest_call_month(*, site_ids) -> dt.date | None:
+    """The most recent sample month with calls at any of these sites (the caller passes only visible sites)."""
+    with scopes_disabled():
+        return Call.objects.filter(site_id__in=list(site_ids)).aggregate(latest=Max("sample_month"))["latest"]
+
+
 def site_rows(*, sites, month: dt.date) -> list[OpsRow]:
     """One row per site for the month, in the given order."""
     # The caller passes only sites the user may see; the figures are read for exactly those.
@@ -120,6 +126,38 @@ def csr_rows(*, site, month: dt.date) -> list[OpsRow]:
     return list(rows.values())
 
 
+CASE_SORTS = {"due": ("due_at", "id"), "-due": ("-due_at", "-id"), "site": ("site__name", "due_at", "id")}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the cases list (page, API or export) is narrowed to: None or empty means any."""
+
+    site_id: int | None = None
+    status: str | None = None
+    overdue_only: bool = False
+    sort: str = "due"
+
+
+def cases_for(*, site_ids, now: dt.datetime, filters: CaseFilters = CaseFilters()):
+    """Follow-up cases of the given sites (open ones unless a status is asked for), each marked overdue or not."""
+    with scopes_disabled():
+        queryset = RecoveryCase.objects.filter(site_id__in=site_ids)
+        if filters.site_id is not None:
+            queryset = queryset.filter(site_id=filters.site_id)
+        if filters.status:
+            queryset = queryset.filter(status=filters.status)
+        else:
+            queryset = queryset.exclude(status=RecoveryCase.Status.CLOSED)
+        if filters.overdue_only:
+            queryset = queryset.filter(due_at__lt=now).exclude(status=RecoveryCase.Status.CLOSED)
+        order = CASE_SORTS.get(filters.sort, CASE_SORTS["due"])
+        cases = list(queryset.select_related("site", "owner", "response").order_by(*order))
+    for case in cases:
+        case.is_overdue = case.due_at < now and case.status != RecoveryCase.Status.CLOSED
+    return cases
+
+
 def sites_handling_cases_for(*, user, organization_id: int | None = None, site_id: int | None = None) -> list:
     """The sites (optionally of one organization, or one site) whose service-recovery cases the user handles;
     none for a user who may not see operations."""
@@ -130,16 +168,7 @@ def sites_handling_cases_for(*, user, organization_id: int | None = None, site_i
 
 def open_cases_for(*, site_ids, now: dt.datetime):
     """Open follow-up cases of the given sites, soonest due first, each marked overdue or not."""
-    with scopes_disabled():
-        cases = list(
-            RecoveryCase.objects.filter(site_id__in=site_ids)
-            .exclude(status=RecoveryCase.Status.CLOSED)
-            .select_related("site", "owner", "response")
-            .order_by("due_at", "id")
-        )
-    for case in cases:
-        case.is_overdue = case.due_at < now
-    return cases
+    return cases_for(site_ids=site_ids, now=now)
 
 
 @dataclass

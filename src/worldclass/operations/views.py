@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -15,11 +16,12 @@ from django_scopes import scopes_disabled
 
 from worldclass.core.errors import AppError, PermissionDenied
 from worldclass.core.exports import Table, csv_response
+from worldclass.core.forms import month_param
 from worldclass.core.months import Month
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
 from worldclass.operations.domain.recovery import update_case
-from worldclass.operations.forms import CaseForm, InterviewForm, ReviewForm, SurveyForm
+from worldclass.operations.forms import CaseForm, CaseListForm, InterviewForm, ReviewForm, SurveyForm, labelled_answers
 from worldclass.operations.models import Channel, Invitation, RecoveryCase
 
 
@@ -32,15 +34,17 @@ def _forbidden(request, message: str | None = None):
     )
 
 
-def _month(request) -> Month:
-    """The ?month=YYYY-MM asked for (the current month without one); a malformed one is a bad request."""
-    text = request.GET.get("month", "")
-    if not text:
-        return Month.of(timezone.now().date())
-    try:
-        return Month.parse(text)
-    except ValueError as error:
-        raise BadRequest(f"month: {error}") from None
+CASES_PER_PAGE = 50
+
+
+def _month(request, *, sites) -> Month:
+    """The ?month=YYYY-MM asked for, else the latest month with calls at these sites, else the current month; a
+    malformed one is refused as an invalid query (a 400 page naming it), as the dashboards' period picker does."""
+    asked = month_param(request.GET, "month")
+    if asked is not None:
+        return asked
+    latest = queries.latest_call_month(site_ids=[site.pk for site in sites])
+    return Month.of(latest or timezone.now().date())
 
 
 def _visible_site(request, site_id: int):
@@ -66,33 +70,45 @@ def _link_page(request, code: str, language: str | None = None):
         return render(request, "operations/survey_closed.html", {"kind": kind}, status=status)
 
 
+def _survey_language(request, invitation) -> str:
+    """The language the customer switched to (`?lang=`), else the invitation's."""
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else invitation.language
+
+
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
-    """A customer's single-use survey page, in the customer's language."""
+    """A customer's single-use survey page, in the customer's language; the customer may switch to the other."""
     try:
         invitation = invitation_domain.invitation_for_token(token)
     except AppError as error:
         return _link_page(request, error.code)
     now = timezone.now()
-    with translation.override(invitation.language):
+    language = _survey_language(request, invitation)
+    with translation.override(language):
         try:
             invitation_domain.check_invitation_open(invitation, now=now)
         except AppError as error:
-            return _link_page(request, error.code, invitation.language)
+            return _link_page(request, error.code, language)
         form = SurveyForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 invitation_domain.submit_web_answers(token=token, data=form.cleaned_data, now=now)
             except AppError as error:
                 if error.code in LINK_PAGES:
-                    return _link_page(request, error.code, invitation.language)
+                    return _link_page(request, error.code, language)
                 form.add_error(None, error.message)
             else:
                 return render(request, "operations/survey_thanks.html", {"site": invitation.site})
         response = render(
             request,
             "operations/survey.html",
-            {"form": form, "site": invitation.site, "language": invitation.language},
+            {
+                "form": form,
+                "site": invitation.site,
+                "language": language,
+                "other_languages": [(code, name) for code, name in settings.LANGUAGES if code != language],
+            },
             status=400 if request.method == "POST" else 200,
         )
     return response
@@ -105,8 +121,8 @@ def survey(request, token: str):
 def operations_home(request):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
-    month = _month(request)
     sites = access.visible_sites(request.user)
+    month = _month(request, sites=sites)
     rows = queries.site_rows(sites=sites, month=month.first_day())
     return render(
         request,
@@ -128,7 +144,7 @@ def site_report(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     site = _visible_site(request, site_id)
-    month = _month(request)
+    month = _month(request, sites=[site])
     rows = queries.csr_rows(site=site, month=month.first_day())
     summary = queries.site_rows(sites=[site], month=month.first_day())[0]
     return render(
@@ -150,7 +166,7 @@ def site_export(request, site_id: int):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     site = _visible_site(request, site_id)
-    month = _month(request)
+    month = _month(request, sites=[site])
     columns = [
         "level", "name", "calls", "selected", "invited_web", "invited_ivr", "invited_phone", "completed",
         "response_rate", "response_rate_low95", "response_rate_high95", "median_minutes_to_survey", "cases",
@@ -205,8 +221,17 @@ def cases(request):
     if not access.can_see_operations(request.user):
         return _forbidden(request)
     sites = access.visible_sites(request.user)
-    open_cases = queries.open_cases_for(site_ids=[s.pk for s in sites], now=timezone.now())
-    return render(request, "operations/cases.html", {"cases": open_cases})
+    form = CaseListForm(request.GET, sites=sites)
+    found = queries.cases_for(site_ids=[s.pk for s in sites], now=timezone.now(), filters=form.filters())
+    page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "operations/cases.html",
+        {"cases": page, "page": page, "form": form, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -327,4 +352,8 @@ def qa_review(request, invitation_id: int):
             form.add_error(None, str(error))
         else:
             return redirect("operations:qa_list")
-    return render(request, "operations/qa_review.html", {"invitation": invitation, "form": form})
+    return render(
+        request,
+        "operations/qa_review.html",
+        {"invitation": invitation, "form": form, "answers": labelled_answers(invitation.answers)},
+    )

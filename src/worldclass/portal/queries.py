@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -220,9 +220,31 @@ class Period:
         return str(first) if first == last else f"{first} \u2013 {last}"
 
 
-def default_period(*, entity: Entity, window: SurveyWindow, months: int) -> Period | None:
-    latest = latest_month(level=entity.level, entity_ids=[entity.id], window=window)
-    return None if latest is None else Period.ending(last=latest, months=months)
+def data_period(
+    *, level: str, entity_ids, window: SurveyWindow, months: int, through: dt.date | None = None
+) -> Period | None:
+    """Up to `months` months ending with `through` (default: the latest month with data), starting no earlier than
+    the first month with data, so that a period never names months that hold nothing; None without data."""
+    bounds = (
+        rollups_of(window=window, level=level)
+        .filter(entity_id__in=entity_ids)
+        .aggregate(first=Min("month"), latest=Max("month"))
+    )
+    if bounds["latest"] is None:
+        return None
+    last = through or bounds["latest"]
+    period = Period.ending(last=last, months=months)
+    first = max(period.first, bounds["first"]) if bounds["first"] <= last else period.first
+    return Period(first=first, last=last)
+
+
+def default_period(
+    *, entity: Entity, window: SurveyWindow, months: int, through: dt.date | None = None
+) -> Period | None:
+    """`months` months ending with `through`, or with the entity's latest month with data; None without data.
+    Not clipped to the entity's first month: the tables below it sum its members, whose data may start earlier."""
+    last = through or latest_month(level=entity.level, entity_ids=[entity.id], window=window)
+    return None if last is None else Period.ending(last=last, months=months)
 
 
 @dataclass
@@ -234,10 +256,23 @@ class Standing:
     rank: int | None = None
 
 
-def ranked_members(*, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str) -> QuerySet:
-    """The members of `level` under the entity in leaderboard order, ranked in the database: by the Wilson lower
-    bound of `metric` over the period (so that three lucky surveys do not top the board), then the sample size, then
-    the name; members without eligible surveys come last. Sliced, it reads only the page it shows."""
+# A leaderboard's own order: the Wilson lower bound, then the sample size, then the name.
+RANK_ORDER = (F("rank_low").desc(nulls_last=True), F("rank_trials").desc(), F("rank_name").asc(), F("id").asc())
+# How a leaderboard may be shown besides its rank order: by name, or by sample size (largest first); ranks stay.
+LEADERBOARD_SORTS = {
+    "rank": RANK_ORDER,
+    "name": (Lower("rank_name").asc(), F("id").asc()),
+    "surveys": (F("rank_trials").desc(), *RANK_ORDER),
+}
+
+
+def ranked_members(
+    *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str, sort: str = "rank"
+) -> QuerySet:
+    """The members of `level` under the entity ranked in the database: by the Wilson lower bound of `metric` over
+    the period (so that three lucky surveys do not top the board), then the sample size, then the name; members
+    without eligible surveys come last. Each carries its `rank_position`; the rows come in the `sort` order (an
+    unknown one is the rank order). Sliced, it reads only the page it shows."""
     count = {key: count for key, count, _label in RATES}[metric]
     in_period = (
         rollups_of(window=window, level=level)
@@ -256,19 +291,20 @@ def ranked_members(*, entity: Entity, level: str, window: SurveyWindow, period: 
             rank_low=wilson_lower_bound_sql(F("rank_successes"), F("rank_trials")),
             rank_name=Coalesce(NullIf("name", Value("")), "code"),
         )
-        .order_by(F("rank_low").desc(nulls_last=True), "-rank_trials", "rank_name", "id")
+        .annotate(rank_position=Window(RowNumber(), order_by=list(RANK_ORDER)))
+        .order_by(*LEADERBOARD_SORTS.get(sort, RANK_ORDER))
     )
 
 
-def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period, first_rank: int = 1):
-    """Standings for members already in leaderboard order (a page of `ranked_members`), with their counts."""
+def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period):
+    """Standings for members of `ranked_members` (a page of them), with their counts and their rank."""
     totals = period_metrics(
         level=level, entity_ids=[m.id for m in members], window=window, first=period.first, last=period.last
     )
     standings = []
-    for position, member in enumerate(members, start=first_rank):
+    for member in members:
         metrics = totals.get(member.id, Metrics())
-        standings.append(Standing(obj=member, metrics=metrics, rank=position if metrics.eligible else None))
+        standings.append(Standing(obj=member, metrics=metrics, rank=member.rank_position if metrics.eligible else None))
     return standings
 
 

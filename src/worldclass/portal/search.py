@@ -7,17 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from worldclass.accounts.queries import organizations_visible_to, people_visible_to, sites_visible_to
-from worldclass.accounts.rules import grants_for
+from worldclass.portal.rules import may_search
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 RESULTS_PER_KIND = 50
-
-
-def may_search(user) -> bool:
-    """Certifier staff, organization admins and site managers: those who look across more than their own team."""
-    grants = grants_for(user)
-    return bool(grants.all_organizations or grants.organization_ids or grants.site_ids)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ def _round(value: float | None) -> float | None:
 
 def metric_columns() -> list[str]:
     columns = [_("Eligible"), _("Ineligible")]
+    # xgettext:no-python-format
+    low = _("95% low")
+    # xgettext:no-python-format
+    high = _("95% high")
     for _key, _count, label in RATES:
-        columns += [f"{label} %", f"{label} " + _("95% low"), f"{label} " + _("95% high")]
+        columns += [f"{label} %", f"{label} {low}", f"{label} {high}"]
     return columns
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,14 +14,17 @@ from django.utils.translation import gettext as _
 
 from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
+from worldclass.certification.queries import site_statuses
 from worldclass.core import exports
+from worldclass.core.forms import invalid_query, month_param
 from worldclass.core.months import Month
 from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
+from worldclass.portal.forms import PeriodForm
 from worldclass.portal.progress import compare_editions, progress_for
-from worldclass.portal.search import MIN_QUERY_LENGTH, may_search, search_directory
+from worldclass.portal.rules import may_search, sees_organizations
+from worldclass.portal.search import MIN_QUERY_LENGTH, search_directory
 
-PERIOD_MONTHS = 12
 COMMENTS_PER_PAGE = 25
 LEADERBOARD_PER_PAGE = 50
 _CAN_VIEW = {
@@ -46,22 +49,25 @@ def _entity(request, level: str, pk: int) -> queries.Entity:
     return entity
 
 
-def _months_param(request) -> int:
-    try:
-        return min(max(int(request.GET.get("months", PERIOD_MONTHS)), 1), 60)
-    except ValueError:
-        return PERIOD_MONTHS
+def _period_form(request) -> PeriodForm:
+    return PeriodForm(request.GET)
+
+
+def _period_context(request, form: PeriodForm) -> dict:
+    """The picker and the other query parameters it must keep."""
+    keep = [(key, value) for key, value in request.GET.items() if key not in ("through", "months", "page")]
+    return {"period_form": form, "period_keep": keep}
+
+
+def _status(form: PeriodForm) -> int:
+    """A page whose query parameters hold a mistake answers 400 and shows the mistake in its period picker."""
+    return 400 if form.errors else 200
 
 
 def _month_param(request, name: str) -> dt.date | None:
-    """A YYYY-MM query parameter as the month's first day; a malformed one is a bad request naming the parameter."""
-    text = request.GET.get(name)
-    if not text:
-        return None
-    try:
-        return Month.parse(text).first_day()
-    except ValueError as error:
-        raise BadRequest(f"{name}: {error}") from None
+    """A YYYY-MM query parameter as the month's first day; a malformed one is refused naming the parameter."""
+    month = month_param(request.GET, name)
+    return None if month is None else month.first_day()
 
 
 def _without_page(request) -> str:
@@ -90,11 +96,17 @@ def home(request):
     return redirect("home")
 
 
-def _organization_standings(request, edition):
+def _organization_standings(request, edition, form: PeriodForm):
     organizations = list(organizations_visible_to(request.user))
     window = edition.survey_window
-    latest = queries.latest_month(level="organization", entity_ids=[o.id for o in organizations], window=window)
-    period = queries.Period.ending(last=latest, months=_months_param(request)) if latest else None
+    through, months = form.choice()
+    period = queries.data_period(
+        level="organization",
+        entity_ids=[o.id for o in organizations],
+        window=window,
+        months=months,
+        through=through and through.first_day(),
+    )
     totals = (
         queries.period_metrics(
             level="organization",
@@ -113,11 +125,11 @@ def _organization_standings(request, edition):
 @login_required
 def organizations(request):
     """The organizations the user may see, with their counts over the last months."""
-    grants = grants_for(request.user)
-    if not (grants.all_organizations or grants.organization_ids):
+    if not sees_organizations(request.user):
         raise PermissionDenied
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    standings, period = _organization_standings(request, edition)
+    form = _period_form(request)
+    standings, period = _organization_standings(request, edition, form)
     if request.GET.get("format") in ("csv", "xlsx"):
         table = tables.standings_table(title=_("Organizations"), standings=standings, with_rank=False)
         return _download(table, request.GET["format"], "organizations")
@@ -131,7 +143,9 @@ def organizations(request):
             "editions": queries.editions(),
             "rates": queries.RATES,
             "query": request.GET.urlencode(),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -164,7 +178,11 @@ def entity(request, level: str, pk: int):
     rule = queries.level_rule(edition=edition, level=level)
     months = queries.monthly_metrics(entity=target, window=window)
     child_level = queries.CHILD_LEVEL[level]
-    period = queries.default_period(entity=target, window=window, months=_months_param(request))
+    form = _period_form(request)
+    through, period_months = form.choice()
+    period = queries.default_period(
+        entity=target, window=window, months=period_months, through=through and through.first_day()
+    )
     children = (
         queries.member_standings(entity=target, level=child_level, window=window, period=period, metric=edition.metric)
         if child_level and period
@@ -186,7 +204,9 @@ def entity(request, level: str, pk: int):
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -199,13 +219,23 @@ def recovery(request, level: str, pk: int):
     return render(request, "portal/_recovery.html", {"recovery": panel})
 
 
-def _through(request, target: queries.Entity, edition) -> Month | None:
+def _through(target: queries.Entity, edition, form: PeriodForm) -> Month | None:
     """The month asked for, or the entity's latest month with data under the edition's window."""
-    asked = _month_param(request, "through")
+    asked, _months = form.choice()
     if asked is not None:
-        return Month.of(asked)
+        return asked
     latest = queries.latest_month(level=target.level, entity_ids=[target.id], window=edition.survey_window)
     return None if latest is None else Month.of(latest)
+
+
+def _site_statuses(request, target: queries.Entity, edition, through: Month) -> list[tuple]:
+    """(site, status) for the organization's sites the user may see, by name; status None without data."""
+    statuses = {
+        result.entity_pk: result
+        for result in site_statuses(edition=edition, organization_id=target.id, through=through)
+    }
+    sites = queries.Site.objects.filter(organization_id=target.id).order_by("name")
+    return [(site, statuses.get(site.id)) for site in sites if can_view_site(request.user, site)]
 
 
 @login_required
@@ -213,8 +243,10 @@ def progress(request, level: str, pk: int):
     """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    through = _through(request, target, edition)
+    form = _period_form(request)
+    through = _through(target, edition, form)
     result = None if through is None else progress_for(entity=target, edition=edition, through=through)
+    sites = _site_statuses(request, target, edition, through) if level == "organization" and through else []
     return render(
         request,
         "portal/progress.html",
@@ -225,7 +257,11 @@ def progress(request, level: str, pk: int):
             "progress": result,
             "rankable": queries.RANKABLE[level],
             "extra_params": [("through", str(through))] if request.GET.get("through") else [],
+            "is_current_month": through == Month.of(timezone.localdate()),
+            "sites": sites,
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -234,7 +270,8 @@ def editions(request, level: str, pk: int):
     """What-if: the same entity under every edition, side by side."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    through = _through(request, target, edition)
+    form = _period_form(request)
+    through = _through(target, edition, form)
     standings = [] if through is None else compare_editions(entity=target, through=through)
     if request.GET.get("format") in ("csv", "xlsx"):
         table = tables.editions_table(title=_("Editions"), standings=standings)
@@ -249,35 +286,40 @@ def editions(request, level: str, pk: int):
             "standings": standings,
             "rankable": queries.RANKABLE[level],
             "query": request.GET.urlencode(),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
-def _leaderboard(request, target, edition):
+def _leaderboard(request, target, edition, form: PeriodForm):
     ranked_level = request.GET.get("of") or (queries.RANKABLE[target.level] or [None])[-1]
     if ranked_level not in queries.RANKABLE[target.level]:
         raise Http404
     window = edition.survey_window
-    through = _month_param(request, "through")
-    period = (
-        queries.Period.ending(last=through, months=_months_param(request))
-        if through
-        else queries.default_period(entity=target, window=window, months=_months_param(request))
+    through, months = form.choice()
+    period = queries.default_period(
+        entity=target, window=window, months=months, through=through and through.first_day()
     )
     ranked = (
-        queries.ranked_members(entity=target, level=ranked_level, window=window, period=period, metric=edition.metric)
+        queries.ranked_members(
+            entity=target,
+            level=ranked_level,
+            window=window,
+            period=period,
+            metric=edition.metric,
+            sort=request.GET.get("sort", "rank"),
+        )
         if period
         else None
     )
     return ranked_level, period, ranked
 
 
-def _standings(ranked, *, ranked_level, period, edition, first_rank: int = 1) -> list:
+def _standings(ranked, *, ranked_level, period, edition) -> list:
     if ranked is None or period is None:
         return []
-    return queries.standings_of(
-        members=list(ranked), level=ranked_level, window=edition.survey_window, period=period, first_rank=first_rank
-    )
+    return queries.standings_of(members=list(ranked), level=ranked_level, window=edition.survey_window, period=period)
 
 
 @login_required
@@ -285,12 +327,12 @@ def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
     edition = queries.choose_edition(year=request.GET.get("edition"))
-    ranked_level, period, ranked = _leaderboard(request, target, edition)
-    # The database ranks and pages: a board of thousands reads only the members it shows.
+    form = _period_form(request)
+    ranked_level, period, ranked = _leaderboard(request, target, edition, form)
+    sort = request.GET.get("sort", "rank")
+    # The database ranks, sorts and pages: a board of thousands reads only the members it shows.
     page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _standings(
-        page.object_list, ranked_level=ranked_level, period=period, edition=edition, first_rank=page.start_index()
-    )
+    page.object_list = _standings(page.object_list, ranked_level=ranked_level, period=period, edition=edition)
     return render(
         request,
         "portal/leaderboard.html",
@@ -302,11 +344,13 @@ def leaderboard(request, level: str, pk: int):
             "ranked_level": ranked_level,
             "period": period,
             "page": page,
+            "sort": sort,
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
-            "months_param": _months_param(request),
             "query": _without_page(request),
+            **_period_context(request, form),
         },
+        status=_status(form),
     )
 
 
@@ -317,7 +361,7 @@ def _comment_filters(request) -> queries.CommentFilters:
         try:
             csr_id = int(csr_id)
         except ValueError:
-            raise BadRequest(f"csr: expected a number, got {csr_id!r}") from None
+            raise invalid_query(name="csr", message=_("Enter a whole number.")) from None
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",
@@ -371,7 +415,10 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         data = tables.months_table(title=_("Months"), months=queries.monthly_metrics(entity=target, window=window))
     elif table == "members":
         child_level = queries.CHILD_LEVEL[level]
-        period = queries.default_period(entity=target, window=window, months=_months_param(request))
+        through, months = _period_form(request).choice()
+        period = queries.default_period(
+            entity=target, window=window, months=months, through=through and through.first_day()
+        )
         if child_level is None:
             raise Http404
         standings = (
@@ -383,7 +430,7 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
-        ranked_level, period, ranked = _leaderboard(request, target, edition)
+        ranked_level, period, ranked = _leaderboard(request, target, edition, _period_form(request))
         standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
         # A leaderboard of thousands of CSRs starts downloading at once.

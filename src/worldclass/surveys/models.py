@@ -49,15 +49,25 @@ class SurveyResponse(AppendOnlyModel):
 
     # No single-column indexes where a composite index below already starts with the column: every index is
     # written on each of the millions of inserted rows.
+    # The references are enforced by triggers checking each INSERT statement's rows set-wise and refusing to
+    # delete a referenced parent (migration 0005): per-row foreign-key checks were most of a big import's time.
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+        "directory.Organization", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     site = models.ForeignKey(
-        "directory.Site", on_delete=models.PROTECT, related_name="survey_responses", db_index=False
+        "directory.Site",
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        db_index=False,
+        db_constraint=False,
     )
-    supervisor = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     csr = models.ForeignKey(
-        "directory.Person", on_delete=models.PROTECT, related_name="survey_responses", db_index=False
+        "directory.Person",
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        db_index=False,
+        db_constraint=False,
     )
     survey_id = models.CharField(max_length=64)
     call_id = models.CharField(max_length=64)
@@ -67,7 +77,8 @@ class SurveyResponse(AppendOnlyModel):
     # Local dates in each timestamp's own UTC offset, as the rules define them.
     call_local_date = models.DateField()
     survey_local_date = models.DateField()
-    call_month = models.DateField(help_text="First day of the month of the call's local date.", db_index=True)
+    # No index of its own: every read by month also names an organization, site, supervisor or CSR.
+    call_month = models.DateField(help_text="First day of the month of the call's local date.")
     delay_seconds = models.BigIntegerField(help_text="surveyed_at - call_at, in seconds.")
     business_days_after_call = models.IntegerField(
         help_text="Business days after the call's local date up to the survey's local date, in the site's country."
@@ -83,7 +94,9 @@ class SurveyResponse(AppendOnlyModel):
     is_fcr = models.BooleanField()
     is_world_class_call = models.BooleanField()
     content_sha256 = models.CharField(max_length=64, help_text="Checksum of the row's answers, for idempotent loads.")
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet
 from django_scopes import scopes_disabled
 
-from worldclass.surveys.domain.uploads import progress_key
+from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from worldclass.awards.domain.common import audit, require_staff
+from worldclass.awards.french import CATEGORY_NAMES_FR, CHECKLIST_TEXTS_FR, cycle_name_fr
 from worldclass.awards.models import DEFAULT_CRITERIA, Category, ChecklistItem, Criterion, Cycle, Phase
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 
@@ -95,6 +96,7 @@ def create_cycle(
         cycle = Cycle.objects.create(
             year=year,
             name=name or f"CX Best Practice Awards {year}-{year + 1}",
+            name_fr="" if name else cycle_name_fr(year),
             time_zone=time_zone,
             panel_size=panel_size,
             **dates,
@@ -103,33 +105,41 @@ def create_cycle(
             Criterion.objects.create(cycle=cycle, name=criterion, weight=weight, position=position)
         if default_categories:
             for position, category_name in enumerate(DEFAULT_CATEGORIES, start=1):
-                category = Category.objects.create(cycle=cycle, name=category_name, position=position)
-                ChecklistItem.objects.bulk_create(
-                    ChecklistItem(category=category, text=text, position=i) for i, text in enumerate(DEFAULT_CHECKLIST)
+                category = Category.objects.create(
+                    cycle=cycle, name=category_name, name_fr=CATEGORY_NAMES_FR[category_name], position=position
                 )
+                _add_default_checklist(category)
         audit(user=user, action="create_cycle", obj=cycle, summary=f"Created {cycle.name}")
     return cycle
 
 
-def add_category(*, user, cycle: Cycle, name: str) -> Category:
+def _add_default_checklist(category: Category) -> None:
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(category=category, text=text, text_fr=CHECKLIST_TEXTS_FR[text], position=i)
+        for i, text in enumerate(DEFAULT_CHECKLIST)
+    )
+
+
+def add_category(*, user, cycle: Cycle, name: str, name_fr: str = "") -> Category:
+    """A new category with the default checklist; a default category's name brings its French name."""
     require_staff(user)
     name = name.strip()
+    name_fr = name_fr.strip() or CATEGORY_NAMES_FR.get(name, "")
     if not name:
         raise AppError(code="invalid", message="A category needs a name.", details=[ErrorDetail("Required.", "name")])
     try:
         with transaction.atomic():
             position = (cycle.categories.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-            category = Category.objects.create(cycle=cycle, name=name, position=position)
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(category=category, text=text, position=i) for i, text in enumerate(DEFAULT_CHECKLIST)
-            )
+            category = Category.objects.create(cycle=cycle, name=name, name_fr=name_fr, position=position)
+            _add_default_checklist(category)
             audit(user=user, action="add_category", obj=category, summary=f"Added category {name}")
     except IntegrityError as error:
         raise Conflict(f"The cycle already has a category named {name!r}.", code="duplicate_category") from error
     return category
 
 
-def rename_category(*, user, category: Category, name: str) -> Category:
+def rename_category(*, user, category: Category, name: str, name_fr: str | None = None) -> Category:
+    """A new name (and, when given, a new French name; None keeps the French name)."""
     require_staff(user)
     name = name.strip()
     if not name:
@@ -138,7 +148,9 @@ def rename_category(*, user, category: Category, name: str) -> Category:
     try:
         with transaction.atomic():
             category.name = name
-            category.save(update_fields=["name"])
+            if name_fr is not None:
+                category.name_fr = name_fr.strip()
+            category.save(update_fields=["name", "name_fr"])
             audit(user=user, action="rename_category", obj=category, summary=f"Renamed {old} to {name}")
     except IntegrityError as error:
         raise Conflict(f"The cycle already has a category named {name!r}.", code="duplicate_category") from error
@@ -156,7 +168,7 @@ def retire_category(*, user, category: Category) -> Category:
     return category
 
 
-def add_checklist_item(*, user, category: Category, text: str) -> ChecklistItem:
+def add_checklist_item(*, user, category: Category, text: str, text_fr: str = "") -> ChecklistItem:
     require_staff(user)
     text = text.strip()
     if not text:
@@ -165,7 +177,7 @@ def add_checklist_item(*, user, category: Category, text: str) -> ChecklistItem:
         )
     with transaction.atomic():
         position = (category.checklist_items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        item = ChecklistItem.objects.create(category=category, text=text, position=position)
+        item = ChecklistItem.objects.create(category=category, text=text, text_fr=text_fr.strip(), position=position)
         audit(user=user, action="add_checklist_item", obj=item, summary=f"{category.name}: {text[:80]}")
     return item
 

@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from worldclass.awards.models import Application, Cycle, DeadlineExtension, Step
 from worldclass.core.errors import AppError, ErrorDetail
@@ -39,7 +41,8 @@ def local_today(*, cycle: Cycle, now: dt.datetime | None = None) -> dt.date:
 
 
 def describe_deadline(*, cycle: Cycle, day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year} at 23:59 ({cycle.time_zone})"
+    """The deadline's last day in the active language's date format, and the time zone it ends in."""
+    return _("%(day)s at 23:59 (%(zone)s)") % {"day": date_format(day, "DATE_FORMAT"), "zone": cycle.time_zone}
 
 
 def require_before_deadline(
@@ -49,7 +52,10 @@ def require_before_deadline(
     day = last_day(cycle=cycle, step=step, application=application)
     if (now or timezone.now()) >= deadline_end(cycle=cycle, day=day):
         label = Step(step).label
-        message = f"The deadline for {label} was {describe_deadline(cycle=cycle, day=day)}; late work is refused."
+        message = _("The deadline for %(step)s was %(deadline)s; late work is refused.") % {
+            "step": label,
+            "deadline": describe_deadline(cycle=cycle, day=day),
+        }
         raise AppError(
             code="deadline_passed",
             message=message,

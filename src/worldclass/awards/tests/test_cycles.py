@@ -102,3 +102,16 @@ def test_staff_retire_a_category(cycle, staff):
 def test_phase_changes_are_audited(cycle, staff):
     cycles.set_phase(user=staff, cycle=cycle, phase=Phase.SCREENING)
     assert AuditEvent.objects.filter(action="awards.set_phase", object_id=str(cycle.pk)).count() == 1
+
+
+def test_default_categories_and_checklist_items_have_french_names(staff):
+    from django.utils import translation
+
+    cycle = cycles.create_cycle(user=staff, year=2031)
+    category = cycle.categories.get(name="Email Channel")
+    with translation.override("fr"):
+        assert (str(cycle), str(category), str(category.checklist_items.last())) == (
+            "Prix des meilleures pratiques CX 2031-2032",
+            "Canal courriel",
+            "La pratique pourrait être adoptée par d'autres centres de contact.",
+        )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -75,12 +77,20 @@ def screening(cycle, categories, staff):
     return application, judge
 
 
+def _page_without_its_own_path_and_token(response, path: str) -> str:
+    """The page as any visitor of any address would see it: each render masks the CSRF token afresh, and the
+    language switcher returns to the page's own address."""
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", response.content.decode()).replace(path, "PATH")
+
+
 def test_a_conflicted_judge_gets_the_same_404_page_as_for_an_unassigned_application(screening, cycle, categories):
     application, judge = screening
     panel.declare_conflict(judge=judge, organization=application.organization)
     unassigned = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("cy"), title="Cy's")
-    answers = [client_for(judge).get(f"/awards/applications/{a.pk}/") for a in (application, unassigned)]
-    assert [(r.status_code, r.content) for r in answers] == [(404, answers[1].content)] * 2
+    paths = [f"/awards/applications/{a.pk}/" for a in (application, unassigned)]
+    answers = [(client_for(judge).get(path), path) for path in paths]
+    pages = [(r.status_code, _page_without_its_own_path_and_token(r, path)) for r, path in answers]
+    assert pages == [(404, pages[1][1])] * 2
 
 
 def test_the_judge_page_hides_the_organization_during_blind_review(screening):
@@ -129,3 +139,16 @@ def test_the_awards_home_lists_the_17_categories(cycle):
 def test_the_pages_are_translated_to_french(cycle):
     content = Client(headers={"accept-language": "fr"}).get("/awards/").content.decode()
     assert "Prix des meilleures pratiques CX" in content
+
+
+def test_the_staff_cycle_page_filters_applications_by_category(cycle, categories, staff):
+    wanted = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("wanted"))
+    submitted_application(cycle=cycle, category=categories[0], user=applicant_user("other"))
+    response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?category={categories[1].pk}")
+    assert [application.pk for application in response.context["applications"]] == [wanted.pk]
+
+
+def test_the_staff_cycle_page_filters_applications_by_status(cycle, categories, staff):
+    submitted_application(cycle=cycle, category=categories[0], user=applicant_user("sent"))
+    response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?status=draft")
+    assert list(response.context["applications"]) == []

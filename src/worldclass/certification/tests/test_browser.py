@@ -85,7 +85,6 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
     rows = len(good.read_text(encoding="utf-8").splitlines()) - 1
     assert browser.page.locator("#import-summary").inner_text() == f"Imported {rows:,} new surveys."
 
-    browser.page.get_by_role("button", name="Certifier").click()
     browser.page.get_by_role("link", name="Certification runs").click()
     browser.page.get_by_label("Program year").fill(str(END.year))
     browser.page.get_by_label("Through month").fill(str(END))

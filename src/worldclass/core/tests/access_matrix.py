@@ -5,6 +5,7 @@ CASES = [
     AccessCase("healthz", lambda w: "/healthz", public()),
     AccessCase("api-schema", lambda w: "/api/schema/", public()),
     AccessCase("api-docs", lambda w: "/api/docs/", public()),
+    AccessCase("api-redoc", lambda w: "/api/redoc/", public()),
     AccessCase(
         "set_language",
         lambda w: "/i18n/setlang/",

@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.domain import has_second_factor, requires_second_factor
+from worldclass.accounts.tests.second_factor import complete_second_factor_in_browser, enroll_authenticator
 from worldclass.accounts.tests.world import PASSWORD, build_role_world
 from worldclass.portal.tests.factories import rollups_for
 
@@ -13,8 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MONTHS = [dt.date(2015, m, 1) for m in (1, 2, 3)]
 
 
-def _sign_in(browser, username: str) -> list[str]:
-    """Sign in through the login page; return the list that collects console errors and CSP violations."""
+def _sign_in(browser, user) -> list[str]:
+    """Sign in through the login page (staff and judges with their authenticator's code); return the list that
+    collects console errors and CSP violations."""
+    second_factor = requires_second_factor(user=user)
+    if second_factor and not has_second_factor(user=user):
+        enroll_authenticator(user)
     problems: list[str] = []
     page = browser.page
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -29,10 +35,12 @@ def _sign_in(browser, username: str) -> list[str]:
         ),
     )
     browser.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username").fill(user.get_username())
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+    if second_factor:
+        complete_second_factor_in_browser(browser, user)
     return problems
 
 
@@ -40,7 +48,7 @@ def test_the_dashboard_chart_draws_under_the_policy_without_violations(browser):
     world = build_role_world()
     with scopes_disabled():
         rollups_for(obj=world.site, level="site", months=MONTHS, eligible=300)
-    problems = _sign_in(browser, "certifier_staff")
+    problems = _sign_in(browser, world.users["certifier_staff"])
     page = browser.page
     browser.goto(f"/dashboard/site/{world.site.id}/")
     page.wait_for_function("() => window.Chart && Chart.getChart('trend-chart') !== undefined")
@@ -57,8 +65,8 @@ def test_the_dashboard_chart_draws_under_the_policy_without_violations(browser):
 
 
 def test_django_admin_pages_work_under_the_policy(browser):
-    build_role_world()
-    problems = _sign_in(browser, "superuser")
+    world = build_role_world()
+    problems = _sign_in(browser, world.users["superuser"])
     page = browser.page
     for path in ["/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/core/auditevent/"]:
         browser.goto(path)
@@ -73,7 +81,7 @@ def test_the_character_counter_and_progress_bars_work_without_inline_script(brow
     from worldclass.awards.tests.access_matrix import build_awards
 
     build_awards(world)
-    problems = _sign_in(browser, "org_admin")
+    problems = _sign_in(browser, world.users["org_admin"])
     page = browser.page
     browser.goto(f"/awards/applications/{world.extra['application'].pk}/")
     # The field sits in a collapsed section: type into it the way the browser would, then read the counter.
@@ -88,7 +96,7 @@ def test_the_judges_progress_bar_gets_its_width_from_the_page_script(browser):
     from worldclass.awards.tests.access_matrix import build_awards
 
     build_awards(world)
-    problems = _sign_in(browser, "judge")
+    problems = _sign_in(browser, world.users["judge"])
     page = browser.page
     browser.goto("/awards/judging/")
     width = page.locator("#progress .progress-bar").evaluate("bar => bar.style.width")

@@ -21,3 +21,11 @@ def test_restoring_reference_data_keeps_existing_rows():
     before = list(Edition.objects.values_list("pk", flat=True))
     restore_reference_data()
     assert list(apps.get_model("certification.Edition").objects.values_list("pk", flat=True)) == before
+
+
+def test_the_french_names_migration_names_the_default_editions():
+    import importlib
+
+    Edition.objects.filter(year=2015).update(name_fr="")
+    importlib.import_module("worldclass.certification.migrations.0006_edition_french_names").load(apps, None)
+    assert Edition.objects.get(year=2015).name_fr == "Certification RPA de classe mondiale 2015"

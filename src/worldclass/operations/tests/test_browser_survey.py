@@ -59,3 +59,48 @@ def test_customer_answers_in_french_and_the_response_is_counted(browser, invite,
     row = page.get_by_role("row", name="C1")
     assert row.get_by_role("cell").nth(3).inner_text() == "1"
     browser.screenshot("report-counted")
+
+
+def _tab_to(page, selector: str, *, limit: int = 30) -> None:
+    """Press Tab until the element matching `selector` has the focus (fails if it is not reachable)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_a_customer_answers_with_the_keyboard_alone_on_a_320_px_screen(browser, invite, unscoped):
+    invitation = invite("web", language="en", csr="C1")
+    token = issue_web_link(invitation=invitation)
+    page = browser.page
+    page.set_viewport_size({"width": 320, "height": 720})
+    browser.goto(f"/survey/{token}/")
+    width = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    _tab_to(page, "input[name=resolved]")
+    page.keyboard.press("Space")
+    _tab_to(page, "input[name=first_call]")
+    page.keyboard.press("Space")
+    _tab_to(page, "input[name=overall_sat]")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    _tab_to(page, "input[name=csr_sat]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    _tab_to(page, "textarea[name=comment]")
+    page.keyboard.type("Quick and kind")
+    browser.screenshot("survey-keyboard-320")
+    _tab_to(page, "button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    browser.screenshot("survey-keyboard-sent")
+
+    response = SurveyResponse.objects.get()
+    assert (width, page.locator("h1").inner_text(), response.overall_sat, response.csr_sat, response.comment) == (
+        0,
+        "Thank you!",
+        5,
+        3,
+        "Quick and kind",
+    )

@@ -150,6 +150,44 @@ def test_audit_page_publishes_the_commitment(invite, unscoped):
     assert key.key_hex not in page
 
 
+def test_the_operations_page_opens_on_the_latest_month_with_calls(invite, unscoped):
+    invitation = invite("web", ended_ago=dt.timedelta(days=70))
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get("/operations/")
+    assert str(page.context["month"]) == f"{invitation.call.sample_month:%Y-%m}"
+
+
+def _two_cases(invite):
+    first, second = invite("web", csr="C1"), invite("web", csr="C2")
+    answer(Client(), first, UNHAPPY)
+    answer(Client(), second, UNHAPPY)
+    late, later = RecoveryCase.objects.order_by("id")
+    late.due_at = timezone.now() - dt.timedelta(hours=1)
+    late.save(update_fields=["due_at"])
+    later.status, later.outcome = RecoveryCase.Status.CLOSED, "Called back"
+    later.save(update_fields=["status", "outcome"])
+    client = Client()
+    client.force_login(manager_of(first.site))
+    return client, late, later
+
+
+def test_the_cases_list_shows_closed_cases_when_asked(invite, unscoped):
+    client, _late, closed = _two_cases(invite)
+    assert [case.pk for case in client.get("/operations/cases/?status=closed").context["cases"]] == [closed.pk]
+
+
+def test_the_cases_list_filters_overdue_ones(invite, unscoped):
+    client, late, _closed = _two_cases(invite)
+    assert [case.pk for case in client.get("/operations/cases/?overdue=on").context["cases"]] == [late.pk]
+
+
+def test_an_invalid_cases_filter_is_a_form_error(invite, unscoped):
+    client, late, _closed = _two_cases(invite)
+    response = client.get("/operations/cases/?status=lost")
+    assert (response.status_code, [case.pk for case in response.context["cases"]]) == (400, [late.pk])
+
+
 @pytest.mark.parametrize("month", ["0000-01", "2025-13", "9999-12", "June"])
 def test_a_malformed_month_is_a_bad_request_not_a_server_error(invite, unscoped, month):
     invitation = invite("web", csr="C1")

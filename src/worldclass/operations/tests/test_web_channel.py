@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.operations import sms
 from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
+from worldclass.operations.forms import labelled_answers
 from worldclass.operations.models import Invitation, RecoveryCase
 from worldclass.surveys.models import SurveyResponse
 
@@ -126,6 +127,27 @@ def test_a_happy_answer_opens_no_case(invite, client):
     client.post(f"/survey/{token}/", GOOD)
     with scopes_disabled():
         assert RecoveryCase.objects.count() == 0
+
+
+def test_a_customer_may_switch_the_survey_to_the_other_language(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    page = client.get(f"/survey/{token}/?lang=en")
+    body = page.content.decode()
+    assert ('<html lang="en">' in body, 'href="?lang=fr"' in body, 'action="?lang=en"' in body) == (True, True, True)
+
+
+def test_an_unknown_survey_language_falls_back_to_the_invitations(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    page = client.get(f"/survey/{token}/?lang=xx")
+    assert '<html lang="fr">' in page.content.decode()
+
+
+def test_recorded_answers_read_as_the_customer_saw_them():
+    assert labelled_answers({"overall_sat": 5, "resolved": True, "comment": ""}) == [
+        ("Overall, how satisfied are you with your call? (1 = very dissatisfied, 5 = very satisfied)", "5"),
+        ("Was your issue resolved?", "Yes"),
+        ("Anything else you would like to tell us? (optional)", "\u2013"),
+    ]
 
 
 def test_a_submission_reads_the_invitation_once_for_the_page_and_once_locked(invite, client):

@@ -105,3 +105,21 @@ def test_the_leaderboard_csv_streams_in_blocks_of_rows(world, monkeypatch):
         "Rank",
         ["1", "2", "3", "4", "5"],
     )
+
+
+def test_a_board_sorted_by_name_keeps_each_members_rank(world):
+    add_csrs(world, 60)
+    response = client_for(world).get(BOARD.format(site=world.site.id) + "&sort=name")
+    by_bound = sorted(range(60), key=lambda n: -wilson_interval(10 + n, 20 + n)[0])
+    rank_of = {f"R{n:03d}": position for position, n in enumerate(by_bound, start=1)}
+    # The world's own CSRs (named, without surveys) come first by name, unranked; then R000, R001, ... by code.
+    shown = [(s.obj.code, s.rank) for s in response.context["page"] if s.obj.code.startswith("R")]
+    assert shown == [(f"R{n:03d}", rank_of[f"R{n:03d}"]) for n in range(len(shown))]
+
+
+def test_a_board_sorted_by_name_reads_only_the_page_it_shows(world):
+    add_csrs(world, 60)
+    with CaptureQueriesContext(connection) as captured:
+        client_for(world).get(BOARD.format(site=world.site.id) + "&sort=name")
+    ranked = [q["sql"] for q in captured.captured_queries if "rank_low" in q["sql"] and "LIMIT" in q["sql"]]
+    assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]

@@ -44,7 +44,8 @@ def find_loaded_batch(*, sha256: str, mapping: dict) -> ImportBatch | None:
 
 def record_unchanged_import(*, earlier: ImportBatch, actor: str, user, source_name: str, mapping: dict):
     """Record a NO_OP batch and its audit event for a re-import of `earlier`'s file; returns the ImportReport."""
-    from worldclass.surveys.domain.importing import ImportReport  # importing imports this module first
+    # A cycle: importing imports this module at its top.
+    from worldclass.surveys.domain.importing import ImportReport
 
     with scopes_disabled(), transaction.atomic():
         organizations = _organizations_of(earlier)

@@ -21,16 +21,13 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
 from worldclass.directory.models import Organization
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
+from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
 MAX_MAPPING_BYTES = 64 * 1024
 # Line-level errors kept on the upload for its page; the rejected ImportBatch keeps its own first ones.
 ERRORS_SHOWN = 500
 PROGRESS_TIMEOUT_SECONDS = 24 * 3600
-
-
-def progress_key(upload_id: int) -> str:
-    return f"surveys.upload.{upload_id}.progress"
 
 
 def upload_path(upload: SurveyUpload) -> Path:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0001_initial'),
-        ('surveys', '0004_business_days_rolled_forward'),
+        ('surveys', '0006_drop_call_month_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

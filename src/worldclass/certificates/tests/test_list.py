@@ -1,0 +1,104 @@
+"""The certificate list: filters, sort and pages, and the same status filter in the API."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from worldclass.certificates.domain import revoke_certificate
+from worldclass.certificates.models import Certificate
+from worldclass.certificates.queries import CertificateFilters, filter_certificates
+from worldclass.certificates.tests.factories import OrganizationFactory, certified_with_certificate, user_with_role
+
+pytestmark = pytest.mark.django_db
+LIVE = timezone.localdate().replace(day=1)
+
+
+@pytest.fixture
+def staff(unscoped):
+    return user_with_role("staff", "certifier_staff", is_staff=True)
+
+
+def _serials(response) -> list[str]:
+    return [certificate.serial for certificate, _status, _expiry in response.context["rows"]]
+
+
+def test_the_status_filter_keeps_only_expired_certificates(client, staff):
+    expired = certified_with_certificate(valid_through_month=dt.date(2016, 2, 1))
+    certified_with_certificate(valid_through_month=LIVE)
+    client.force_login(staff)
+    assert _serials(client.get("/certificates/?status=expired")) == [expired.serial]
+
+
+def test_the_status_filter_finds_revoked_ones(staff):
+    revoked = certified_with_certificate(valid_through_month=LIVE)
+    certified_with_certificate(valid_through_month=LIVE)
+    revoke_certificate(serial=revoked.serial, reason="fraud", user=staff, actor="staff")
+    found = filter_certificates(Certificate.objects.all(), filters=CertificateFilters(status="revoked"))
+    assert [c.serial for c in found] == [revoked.serial]
+
+
+def test_the_organization_filter(client, staff):
+    organization = OrganizationFactory()
+    mine = certified_with_certificate(person__organization=organization)
+    certified_with_certificate()
+    client.force_login(staff)
+    assert _serials(client.get(f"/certificates/?organization={organization.id}")) == [mine.serial]
+
+
+def test_an_invalid_filter_is_a_form_error_and_is_ignored(client, staff):
+    certified_with_certificate()
+    client.force_login(staff)
+    response = client.get("/certificates/?status=bogus")
+    assert (response.status_code, len(response.context["rows"]), "status" in response.context["form"].errors) == (
+        400,
+        1,
+        True,
+    )
+
+
+def test_the_list_is_paged(client, staff, settings):
+    import worldclass.certificates.views as views
+
+    for _ in range(3):
+        certified_with_certificate()
+    client.force_login(staff)
+    original, views.CERTIFICATES_PER_PAGE = views.CERTIFICATES_PER_PAGE, 2
+    try:
+        response = client.get("/certificates/?page=2")
+    finally:
+        views.CERTIFICATES_PER_PAGE = original
+    assert (len(response.context["rows"]), response.context["page"].paginator.num_pages) == (1, 2)
+
+
+def test_sorting_by_serial(client, staff):
+    serials = sorted(certified_with_certificate().serial for _ in range(3))
+    client.force_login(staff)
+    assert _serials(client.get("/certificates/?sort=serial")) == serials
+
+
+def test_an_expired_certificate_says_when(client, staff):
+    certified_with_certificate(valid_through_month=dt.date(2016, 2, 1))
+    client.force_login(staff)
+    assert "Expired on March 1, 2016" in client.get("/certificates/").content.decode()
+
+
+def test_the_api_filters_by_status_too(client, staff):
+    expired = certified_with_certificate(valid_through_month=dt.date(2016, 2, 1))
+    certified_with_certificate(valid_through_month=LIVE)
+    client.force_login(staff)
+    body = client.get("/api/v1/certifications/?status=expired").json()
+    assert [row["certificate_serial"] for row in body["results"]] == [expired.serial]
+
+
+def test_trophy_orders_filter_by_level(client, staff):
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    site = SiteFactory(name="Halifax")
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    client.force_login(staff)
+    rows = client.get("/certificates/trophies/?level=site").context["rows"]
+    assert [row["entity"] for row in rows] == ["Halifax"]
