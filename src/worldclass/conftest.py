@@ -97,6 +97,14 @@ def _isolated_signing_key(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _eager_tasks_inline(request, settings):
+    """Tasks started from pages run inline, inside the test's transaction; browser tests, on a live server, run them
+    in the background as the app does without a broker."""
+    if "live_server" not in request.fixturenames:
+        settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

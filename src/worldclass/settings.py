@@ -235,6 +235,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+# Without a broker, a task started from a page runs in a background thread so that the page can show its progress.
+WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = _env_bool("WORLDCLASS_EAGER_TASKS_IN_BACKGROUND", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -351,3 +353,8 @@ CELERY_BEAT_SCHEDULE = {
     "certification-verify-audit": {"task": "certification.verify_audit", "schedule": crontab(hour=3, minute=15)},
     "certification-verify-surveys": {"task": "certification.verify_surveys", "schedule": crontab(hour=3, minute=45)},
 }
+
+# --- surveys ---
+# Survey files uploaded in the web app wait here (never served) until imported.
+WORLDCLASS_SURVEY_UPLOAD_DIR = Path(os.environ.get("WORLDCLASS_SURVEY_UPLOAD_DIR", str(MEDIA_ROOT / "survey-uploads")))
+WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES = int(os.environ.get("WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES", str(512 * 1024 * 1024)))

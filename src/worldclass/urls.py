@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-WEB_APPS = ["accounts", "operations", "portal", "certificates", "registry", "awards"]
+WEB_APPS = ["accounts", "surveys", "certification", "operations", "portal", "certificates", "registry", "awards"]
 API_APPS = ["surveys", "operations", "portal", "certificates", "registry", "awards"]
 
 urlpatterns = [

@@ -1,5 +1,6 @@
-"""Demo data for the awards: the finished 2019-2020 cycle with published winners, and a current cycle open for
-applications with its six judges. Idempotent: running it again changes nothing."""
+"""Demo data for the awards: the finished 2019-2020 cycle with published winners, and the current cycle in its
+screening phase, with applications for its judges (the six awards judges and `demo-judge`) to score.
+Idempotent: running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django_scopes import scopes_disabled
 
 from worldclass.accounts.domain import enroll_known_authenticator
 from worldclass.accounts.models import Role, RoleAssignment, User
-from worldclass.awards.domain.cycles import create_cycle, example_deadlines
+from worldclass.awards.domain.applications import create_application
+from worldclass.awards.domain.cycles import create_cycle, example_deadlines, set_phase
 from worldclass.awards.domain.panel import add_panel_member, assign_judge
 from worldclass.awards.models import (
     Application,
@@ -25,15 +27,40 @@ from worldclass.awards.models import (
     WinnerDecision,
 )
 from worldclass.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from worldclass.demo.queries import demo_organization_name
 from worldclass.directory.models import Organization
 
 JUDGES = [f"awards-judge{n}" for n in range(1, 7)]
+# The role demo's judge (portal/demo.py) sits on the current panel too, so that it has applications to score.
+DEMO_JUDGE = "demo-judge"
 STAFF = "awards-staff"
 APPLICANTS = [
-    # username, organization code, name, is a client
-    ("awards-northwind", "northwind-energy", "Northwind Energy", True),
-    ("awards-maple", "maple-mutual", "Maple Mutual Insurance", True),
-    ("awards-prairie", "prairie-telecom", "Prairie Telecom", False),
+    # username, organization code, name, is a client. Northwind is the survey demo's own organization.
+    ("awards-northwind", "northwind", demo_organization_name(code="northwind"), True),
+    ("awards-maple", "maple-mutual", "Maple Leaf Federal Credit Union", True),
+    ("awards-prairie", "prairie-telecom", "Prairie Sky Telecom", False),
+]
+# This cycle's applications, each to one of the first categories: (applicant username, category index, practice).
+CURRENT_APPLICATIONS = [
+    (
+        "awards-northwind",
+        0,
+        "Customer-chosen coaching",
+        "Each CSR's coaching uses the calls their own customers rated lowest.",
+    ),
+    (
+        "awards-maple",
+        0,
+        "Member callback promise",
+        "Members who would wait get a callback within the hour, case already read.",
+    ),
+    ("awards-prairie", 1, "Outage text alerts", "Customers in an outage area get a text before they think of calling."),
+    (
+        "awards-maple",
+        1,
+        "First-call ownership",
+        "The first CSR owns the case to its end, with time set aside to follow up.",
+    ),
 ]
 PRACTICES = [
     ("Peer coaching circles", "CSRs coach each other weekly on recorded calls chosen by customers' own low scores."),
@@ -82,19 +109,46 @@ def populate_demo(*, seed: int, stdout) -> None:
         if past is None:
             past = create_cycle(user=staff, year=2019, time_zone="America/Toronto", deadlines=seed_2019_deadlines())
             _finish_past_cycle(cycle=past, staff=staff, judges=judges, applicants=applicants, rng=rng)
-        year = timezone.now().year + (1 if timezone.now().month >= 9 else 0)
-        current = Cycle.objects.filter(phase=Phase.APPLICATIONS, year__gt=2019).first()
-        if current is None and not Cycle.objects.filter(year=year).exists():
-            current = create_cycle(user=staff, year=year, deadlines=example_deadlines(year=year))
-            for judge in judges:
-                add_panel_member(user=staff, cycle=current, judge=judge)
-            for index, category in enumerate(current.categories.order_by("position")):
-                for judge in judges[index % 2 :: 2]:
-                    assign_judge(user=staff, category=category, judge=judge)
+        year = current_award_year(today=timezone.localdate())
+        if not Cycle.objects.filter(year=year).exists():
+            demo_judge, _ = _user(DEMO_JUDGE, email=f"{DEMO_JUDGE}@demo.worldclass.example")
+            RoleAssignment.objects.get_or_create(user=demo_judge, role=Role.JUDGE)
+            enroll_known_authenticator(user=demo_judge, secret_base32=DEMO_TOTP_SECRET, recovery_codes=[])
+            _screen_current_cycle(year=year, staff=staff, judges=[*judges, demo_judge], applicants=applicants)
     stdout.write(f"Awards demo accounts (password {DEMO_PASSWORD!r}):\n")
-    stdout.write(f"  staff: {STAFF}\n  judges: {', '.join(JUDGES)}\n")
+    stdout.write(f"  staff: {STAFF}\n  judges: {', '.join(JUDGES)} and {DEMO_JUDGE} (applications to score)\n")
     stdout.write(f"  (staff and judges: second factor with the authenticator key {DEMO_TOTP_SECRET})\n")
     stdout.write(f"  applicants: {', '.join(a[0] for a in APPLICANTS)}\n")
+
+
+def current_award_year(*, today: dt.date) -> int:
+    """The award year whose applications have closed most recently (they close on September 30)."""
+    return today.year if today > dt.date(today.year, 9, 30) else today.year - 1
+
+
+def _screen_current_cycle(*, year: int, staff, judges, applicants) -> None:
+    """The current cycle after its application deadline: applications in, the panel screening them."""
+    cycle = create_cycle(user=staff, year=year, deadlines=example_deadlines(year=year), panel_size=len(judges))
+    categories = list(cycle.categories.order_by("position")[:2])
+    for judge in judges:
+        add_panel_member(user=staff, cycle=cycle, judge=judge)
+        for category in categories:
+            assign_judge(user=staff, category=category, judge=judge)
+    submitted = dt.datetime.combine(cycle.application_deadline - dt.timedelta(days=10), dt.time(12), tzinfo=dt.UTC)
+    by_username = {user.username: (user, organization) for user, organization in applicants}
+    for username, category_index, title, summary in CURRENT_APPLICATIONS:
+        user, organization = by_username[username]
+        create_application(
+            user=user,
+            cycle=cycle,
+            category=categories[category_index],
+            organization=organization,
+            title=title,
+            summary=summary,
+            submit=True,
+            now=submitted,
+        )
+    set_phase(user=staff, cycle=cycle, phase=Phase.SCREENING)
 
 
 def _finish_past_cycle(*, cycle: Cycle, staff, judges, applicants, rng: random.Random) -> None:

@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 
 from worldclass.certificates.domain import issue_certificates, verification_url
 from worldclass.certificates.models import Certificate
+from worldclass.certificates.queries import certificate_status
 from worldclass.certificates.signing import key_id_for, load_signing_key
 from worldclass.core.domain import public_base_url
 
@@ -16,14 +17,15 @@ def populate_demo(*, seed: int, stdout) -> None:
     """Issue the certificates (idempotent: a second demo run issues none) and print one verification URL."""
     report = issue_certificates(actor="demo")
     stdout.write(f"Certificates: issued {report.issued}, {report.already_issued} already issued.\n")
-    # The demo reads across its organizations to pick a certificate to show; the lowest certification id is stable.
+    # The demo reads across its organizations to pick a certificate to show: the first (by level, then certification
+    # id, which is stable) that is valid today, so that the link shows what a live certificate looks like.
     with scopes_disabled():
-        example = (
+        candidates = (
             Certificate.objects.filter(revoked_at__isnull=True)
-            .order_by("certification__level", "certification_id")
-            .values_list("serial", flat=True)
-            .first()
+            .select_related("certification")
+            .order_by("certification__level", "-certification__valid_through_month", "certification_id")
         )
+        example = next((c.serial for c in candidates.iterator() if certificate_status(c) == "valid"), None)
     if example:
         stdout.write(f"  verify one at {verification_url(example)}\n")
     base = public_base_url()

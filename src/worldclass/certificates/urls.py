@@ -29,4 +29,5 @@ urlpatterns = [
     path("certificates/<serial:serial>.pdf", views.certificate_pdf, name="pdf"),
     path("certificates/<serial:serial>/revoke/", views.revoke, name="revoke"),
     path("verify/<serial:serial>", views.verify, name="verify"),
+    path("certification/runs/<int:pk>/issue/", views.issue_run, name="issue_run"),
 ]

@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
-from worldclass.certificates.domain import revoke_certificate
+from worldclass.certificates.domain import issue_certificates, revoke_certificate
 from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
+from worldclass.certification import run_queries
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
@@ -200,3 +202,29 @@ def trophies_csv(request):
         rows=[[order[column] for column in TROPHY_COLUMNS] for order in queries.trophy_orders(year=year)],
     )
     return csv_response(table, filename=f"trophy-orders{'-' + str(year) if year else ''}.csv")
+
+
+@certifier_staff_required
+@require_http_methods(["GET", "POST"])
+def issue_run(request, pk: int):
+    """Staff: confirm, then issue, the signed certificates of the certifications a run first found."""
+    run = run_queries.find_run(pk=pk)
+    if run is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            report = issue_certificates(run=run, actor=actor_label(request.user), user=request.user)
+        except AppError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Issued %(issued)s certificates; %(already)s were already issued.")
+                % {"issued": report.issued, "already": report.already_issued},
+            )
+        return redirect("certification:run", pk=run.pk)
+    return render(
+        request,
+        "certificates/issue_run.html",
+        {"run": run, "certificates": run_queries.certificate_progress(run=run)},
+    )

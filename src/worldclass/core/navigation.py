@@ -49,6 +49,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(_("Awards"), "awards:home", EVERYONE),
     NavEntry(_("My applications"), "awards:my_applications", "awards.apply", superuser_opens=True),
     NavEntry(_("Judging"), "awards:judging", "awards.judge"),
+    NavEntry(_("Upload survey results"), "surveys:upload", "accounts.certifier_staff"),
+    NavEntry(_("Import history"), "surveys:history", "accounts.certifier_staff"),
+    NavEntry(_("Certification runs"), "certification:runs", "accounts.certifier_staff"),
     NavEntry(_("Run the awards"), "awards:staff_cycles", "awards.run_awards"),
     NavEntry(_("Register to apply"), "awards:register", ANONYMOUS),
     NavEntry(_("Registry"), "registry:index", EVERYONE),
@@ -69,3 +72,8 @@ def links_for(*, user, path: str) -> list[NavLink]:
     matching = [url for _entry, url in offered if path.startswith(url)]
     current = max(matching, key=len, default=None)
     return [NavLink(label=str(entry.label), url=url, current=url == current) for entry, url in offered]
+
+
+def offers_search(*, user) -> bool:
+    """Whether the bar shows the search box: the search page's own permission (portal.search)."""
+    return user.is_authenticated and rules.has_perm("portal.search", user)

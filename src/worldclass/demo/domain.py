@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.apps import apps
+from django.utils import timezone
 
 from worldclass.certification.domain.program import publish_registry_year
 from worldclass.certification.domain.runs import run_certification, run_program_year
 from worldclass.certification.queries import editions_by_year
+from worldclass.core.errors import Conflict
 from worldclass.core.months import Month
-from worldclass.demo.synthetic import DEFAULT_END_MONTH, GenerationSummary, generate_surveys
+from worldclass.demo.synthetic import GenerationSummary, generate_surveys, last_full_month
 from worldclass.surveys.domain.importing import ImportReport, import_surveys
 
 if TYPE_CHECKING:
@@ -42,9 +44,9 @@ class DemoLoad:
     program_run: CertificationRun | None = None
 
 
-def demo_data_path(*, data_dir: Path, seed: int, months: int, csrs: int) -> Path:
+def demo_data_path(*, data_dir: Path, seed: int, months: int, csrs: int, end_month: Month) -> Path:
     """Where the demo's survey file for these parameters lives."""
-    return data_dir / f"surveys-seed{seed}-{months}m-{csrs}csrs.csv"
+    return data_dir / f"surveys-seed{seed}-{months}m-{csrs}csrs-to-{end_month}.csv"
 
 
 def load_demo_data(
@@ -54,7 +56,7 @@ def load_demo_data(
     csrs: int,
     data_dir: Path,
     editions: Iterable[int] = DEFAULT_EDITIONS,
-    end_month: Month = DEFAULT_END_MONTH,
+    end_month: Month | None = None,
     progress: IO[str] | None = None,
 ) -> DemoLoad:
     """Generate the synthetic file, import it as a certifier would, certify each edition through its end
@@ -68,11 +70,20 @@ def load_demo_data(
     missing = [year for year in years if year not in known]
     if missing:
         raise ValueError(f"unknown edition(s): {', '.join(map(str, missing))}")
-    path = demo_data_path(data_dir=data_dir, seed=seed, months=months, csrs=csrs)
+    end_month = end_month or last_full_month(today=timezone.localdate())
+    path = demo_data_path(data_dir=data_dir, seed=seed, months=months, csrs=csrs, end_month=end_month)
     generation = generate_surveys(
         path=path, seed=seed, months=months, end_month=end_month, csrs=csrs, progress=progress
     )
-    report = import_surveys(path=path, actor=DEMO_ACTOR)
+    try:
+        report = import_surveys(path=path, actor=DEMO_ACTOR)
+    except Conflict as error:
+        raise Conflict(
+            "This database already holds demo data made for another month (or seed), and a survey's answers are "
+            "never changed. Run the demo on a fresh database: delete worldclass.sqlite3, or point DATABASE_URL "
+            "at an empty database.",
+            code=error.code,
+        ) from error
     runs = [run_certification(edition=known[year], through=generation.last_month, actor=DEMO_ACTOR) for year in years]
     last = generation.last_month
     program_run = run_program_year(year=last.year, through=last, actor=DEMO_ACTOR)

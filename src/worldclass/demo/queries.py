@@ -8,12 +8,18 @@ from typing import TYPE_CHECKING
 from django_scopes import scopes_disabled
 
 from worldclass.certification.queries import Level, OrganizationRule, site_rollup_totals
+from worldclass.demo.synthetic import ORGANIZATION_NAMES
 from worldclass.directory.models import Organization, Person, Site
 
 if TYPE_CHECKING:
     from worldclass.certification.models import CertificationRun
 
 EXAMPLES_PER_LEVEL = 3
+
+
+def demo_organization_name(*, code: str) -> str:
+    """The display name the synthetic survey file gives an organization, for other apps' demo hooks to reuse."""
+    return ORGANIZATION_NAMES[code]
 
 
 @dataclass(frozen=True)

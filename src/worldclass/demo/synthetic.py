@@ -1,4 +1,4 @@
-"""A realistic synthetic survey-results file in the interchange format, deterministic for a seed.
+"""A realistic synthetic survey-results file in the interchange format, deterministic for a seed and an end month.
 
 The generator streams to disk in chunks of CSRs, so memory stays bounded whatever the size (10M rows is
 100k CSRs over 24 months). Each chunk draws from its own random stream derived from the seed, so the same
@@ -12,7 +12,10 @@ What is modelled:
 - hiring and attrition (some CSRs start late or leave early) and month-to-month noise in performance;
 - survey delay by channel: IVR within minutes (a few under 10 minutes), phone interviewers within hours, web
   surveys with a long tail past 24 hours, 72 hours and 2 business days, so some surveys are ineligible;
-- short comments in English, and in French at the Quebec site.
+- short comments in English, and in French at the Quebec site;
+- display names for organizations, sites, supervisors and CSRs (the optional name columns), none repeated.
+
+The demo ends its data with the last full month before today, so that dashboards and certificates are current.
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ import polars as pl
 from worldclass.core.months import Month
 from worldclass.surveys.domain.mapping import COLUMNS
 
-# The last month of generated calls: fixed, so that a seed always gives the same file whatever today is.
-DEFAULT_END_MONTH = Month(2025, 12)
 CSRS_PER_SUPERVISOR = 12
+# Optional columns the import reads for display names, after the interchange format's own.
+NAME_COLUMNS = [c for c in ("org_name", "site_name", "supervisor_name", "csr_name") if c not in COLUMNS]
 CSR_CHUNK = 2000
 
 
@@ -62,6 +65,7 @@ ORGANIZATIONS = [
     SyntheticOrganization("caribe", "Caribe Trust Bank"),
     SyntheticOrganization("cascade", "Cascade Power & Gas"),
 ]
+ORGANIZATION_NAMES = {organization.code: organization.name for organization in ORGANIZATIONS}
 
 SITES = [
     SyntheticSite("northwind", "toronto", "Toronto", "CA", "America/Toronto", "TOR", 0.13, 0.79, 0.93, 0.05),
@@ -77,6 +81,173 @@ SITES = [
     SyntheticSite("cascade", "calgary", "Calgary", "CA", "America/Edmonton", "YYC", 0.09, 0.835, 0.90, 0.03),
     SyntheticSite("cascade", "vancouver", "Vancouver", "CA", "America/Vancouver", "YVR", 0.08, 0.845, 0.86, 0.03),
 ]
+
+# People's names: site by site, drawn from the pools of the site's region without repeating a full name.
+FIRST_NAMES = {
+    "en": [
+        "Alex",
+        "Jordan",
+        "Priya",
+        "Marcus",
+        "Emily",
+        "Daniel",
+        "Aisha",
+        "Liam",
+        "Grace",
+        "Owen",
+        "Hannah",
+        "Noah",
+        "Chloe",
+        "Ethan",
+        "Maya",
+        "Lucas",
+        "Zoe",
+        "Ryan",
+        "Nadia",
+        "Tyler",
+        "Olivia",
+        "Samuel",
+    ],
+    "fr": [
+        "Julie",
+        "Mathieu",
+        "Camille",
+        "Étienne",
+        "Sophie",
+        "Olivier",
+        "Geneviève",
+        "Félix",
+        "Isabelle",
+        "Maxime",
+        "Chantal",
+        "Simon",
+        "Nathalie",
+        "Gabriel",
+        "Élise",
+        "Louis",
+        "Amélie",
+        "Hugo",
+    ],
+    "es": [
+        "María",
+        "José",
+        "Lucía",
+        "Carlos",
+        "Ana",
+        "Luis",
+        "Sofía",
+        "Miguel",
+        "Valeria",
+        "Diego",
+        "Camila",
+        "Javier",
+        "Paola",
+        "Andrés",
+        "Gabriela",
+        "Ricardo",
+        "Isabel",
+        "Fernando",
+    ],
+    "jm": [
+        "Andre",
+        "Kimberley",
+        "Shanice",
+        "Damion",
+        "Tanya",
+        "Omar",
+        "Keisha",
+        "Ricardo",
+        "Simone",
+        "Jermaine",
+        "Latoya",
+        "Kemar",
+        "Tamara",
+        "Dwayne",
+        "Ashley",
+        "Marlon",
+    ],
+}
+LAST_NAMES = {
+    "en": [
+        "Smith",
+        "Patel",
+        "Nguyen",
+        "Campbell",
+        "MacDonald",
+        "Brown",
+        "Wilson",
+        "Singh",
+        "Chen",
+        "Taylor",
+        "Anderson",
+        "Thompson",
+        "Martin",
+        "Clarke",
+        "Walker",
+        "Young",
+        "Wright",
+        "Scott",
+        "Murphy",
+        "Reid",
+    ],
+    "fr": [
+        "Tremblay",
+        "Gagnon",
+        "Roy",
+        "Côté",
+        "Bouchard",
+        "Gauthier",
+        "Morin",
+        "Lavoie",
+        "Fortin",
+        "Gagné",
+        "Ouellet",
+        "Pelletier",
+        "Bélanger",
+        "Lévesque",
+        "Bergeron",
+        "Leblanc",
+    ],
+    "es": [
+        "García",
+        "Rodríguez",
+        "Martínez",
+        "Hernández",
+        "López",
+        "González",
+        "Pérez",
+        "Sánchez",
+        "Ramírez",
+        "Torres",
+        "Flores",
+        "Rivera",
+        "Gómez",
+        "Díaz",
+        "Reyes",
+        "Morales",
+        "Jiménez",
+        "Cruz",
+    ],
+    "jm": [
+        "Brown",
+        "Williams",
+        "Campbell",
+        "Thompson",
+        "Clarke",
+        "Grant",
+        "Reid",
+        "Francis",
+        "Morgan",
+        "Gordon",
+        "Henry",
+        "Lewis",
+        "Bailey",
+        "Stewart",
+        "McKenzie",
+        "Walters",
+    ],
+}
+NAME_POOL = {"montreal": "fr", "kingston": "jm", "santo-domingo": "es", "monterrey": "es"}
 
 COMMENTS_EN = {
     "praise": [
@@ -141,6 +312,8 @@ class _Roster:
     site_index: np.ndarray
     csr_ids: np.ndarray
     supervisor_ids: np.ndarray
+    csr_names: np.ndarray
+    supervisor_names: np.ndarray
     skill: np.ndarray
     resolve_margin: np.ndarray
     volume: np.ndarray
@@ -149,16 +322,42 @@ class _Roster:
     supervisors: int
 
 
-def _build_roster(*, rng: np.random.Generator, csrs: int, months: int) -> _Roster:
+class _NameDraw:
+    """Full names from each region's pool, never the same twice in one roster (numbered past a pool's size)."""
+
+    def __init__(self, *, seed: int) -> None:
+        # Their own random streams, so that adding names left every earlier draw (and so the data) as it was.
+        self.orders = {
+            pool: np.random.default_rng([seed, 7, index]).permutation(len(FIRST_NAMES[pool]) * len(LAST_NAMES[pool]))
+            for index, pool in enumerate(sorted(FIRST_NAMES))
+        }
+        self.used = dict.fromkeys(FIRST_NAMES, 0)
+
+    def take(self, *, pool: str, count: int) -> list[str]:
+        order, lasts = self.orders[pool], LAST_NAMES[pool]
+        names = []
+        for n in range(self.used[pool], self.used[pool] + count):
+            first, last = divmod(int(order[n % order.size]), len(lasts))
+            names.append(
+                f"{FIRST_NAMES[pool][first]} {lasts[last]}" + (f" {n // order.size + 1}" if n >= order.size else "")
+            )
+        self.used[pool] += count
+        return names
+
+
+def _build_roster(*, rng: np.random.Generator, rng_seed: int, csrs: int, months: int) -> _Roster:
     shares = np.array([site.share for site in SITES])
     per_site = np.floor(shares / shares.sum() * csrs).astype(np.int64)
     per_site[: csrs - per_site.sum()] += 1  # hand out the rounding remainder
     site_index = np.repeat(np.arange(len(SITES)), per_site)
     csr_ids = np.empty(csrs, dtype=object)
     supervisor_ids = np.empty(csrs, dtype=object)
+    csr_names = np.empty(csrs, dtype=object)
+    supervisor_names = np.empty(csrs, dtype=object)
     skill = np.empty(csrs)
     supervisors = 0
     start = 0
+    draw = _NameDraw(seed=rng_seed)
     for site, count in zip(SITES, per_site, strict=True):
         local = np.arange(count)
         team = local // CSRS_PER_SUPERVISOR
@@ -172,6 +371,9 @@ def _build_roster(*, rng: np.random.Generator, csrs: int, months: int) -> _Roste
         skill[start : start + count] = np.clip(site.mean_skill + coaching[team] + individual, 0.30, 0.97)
         csr_ids[start : start + count] = [f"{site.prefix}-{n + 1:05d}" for n in local]
         supervisor_ids[start : start + count] = [f"SUP-{site.prefix}-{t + 1:03d}" for t in team]
+        names = draw.take(pool=NAME_POOL.get(site.code, "en"), count=count + teams)
+        csr_names[start : start + count] = names[:count]
+        supervisor_names[start : start + count] = [names[count + t] for t in team]
         start += count
     resolve_margin = rng.uniform(0.04, 0.12, size=csrs)
     volume = rng.gamma(shape=4.0, scale=0.25, size=csrs)  # mean 1: some CSRs take many more surveyed calls
@@ -183,6 +385,8 @@ def _build_roster(*, rng: np.random.Generator, csrs: int, months: int) -> _Roste
         site_index=site_index,
         csr_ids=csr_ids,
         supervisor_ids=supervisor_ids,
+        csr_names=csr_names,
+        supervisor_names=supervisor_names,
         skill=skill,
         resolve_margin=resolve_margin,
         volume=volume,
@@ -322,6 +526,8 @@ def _chunk_frame(
     site_org = np.array([s.org for s in SITES], dtype=object)
     site_code = np.array([s.code for s in SITES], dtype=object)
     site_country = np.array([s.country for s in SITES], dtype=object)
+    site_name = np.array([s.name for s in SITES], dtype=object)
+    org_name = np.array([ORGANIZATION_NAMES[s.org] for s in SITES], dtype=object)
     numbers = np.arange(first_survey_number, first_survey_number + n, dtype=np.int64)
     frame = pl.DataFrame(
         {
@@ -341,6 +547,10 @@ def _chunk_frame(
             "overall_sat": overall.astype(np.int8),
             "csr_sat": csr_sat.astype(np.int8),
             "comment": comment.astype(str),
+            "org_name": org_name[site_of_row].astype(str),
+            "site_name": site_name[site_of_row].astype(str),
+            "supervisor_name": roster.supervisor_names[csr_of_row].astype(str),
+            "csr_name": roster.csr_names[csr_of_row].astype(str),
         }
     )
     stamp = "%Y-%m-%dT%H:%M:%S"
@@ -353,7 +563,12 @@ def _chunk_frame(
         pl.concat_str(
             [pl.from_epoch("survey_local", time_unit="s").dt.strftime(stamp), _format_offsets(pl.col("survey_offset"))]
         ).alias("surveyed_at"),
-    ).select(COLUMNS)
+    ).select([*COLUMNS, *NAME_COLUMNS])
+
+
+def last_full_month(*, today: dt.date) -> Month:
+    """The month before today's: the demo's data ends there, so that it looks current whenever it is run."""
+    return Month.of(today) - 1
 
 
 def month_range(*, end: Month, months: int) -> list[Month]:
@@ -365,17 +580,17 @@ def generate_surveys(
     *,
     path: Path,
     seed: int,
+    end_month: Month,
     months: int = 18,
-    end_month: Month = DEFAULT_END_MONTH,
     csrs: int = 180,
     surveys_per_csr_month: float = 9.0,
     progress: IO[str] | None = None,
 ) -> GenerationSummary:
-    """Write a synthetic survey-results CSV to `path`, streaming CSR by CSR chunk; same seed, same bytes."""
+    """Write a synthetic survey-results CSV to `path`, streaming CSR by CSR chunk; same seed and months, same bytes."""
     if months < 1 or csrs < len(SITES):
         raise ValueError(f"need at least 1 month and {len(SITES)} CSRs (one per site)")
     calendar = month_range(end=end_month, months=months)
-    roster = _build_roster(rng=np.random.default_rng([seed, 0]), csrs=csrs, months=months)
+    roster = _build_roster(rng=np.random.default_rng([seed, 0]), rng_seed=seed, csrs=csrs, months=months)
     # Offsets from a day before the first call to 12 days after the last one (the longest survey delay).
     table_start_dt = dt.datetime.combine(calendar[0].first_day(), dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
     hours = (len(calendar) * 31 + 14) * 24
@@ -385,7 +600,7 @@ def generate_surveys(
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(",".join(COLUMNS) + "\n")
+        handle.write(",".join([*COLUMNS, *NAME_COLUMNS]) + "\n")
         for chunk_number, start in enumerate(range(0, csrs, CSR_CHUNK)):
             frame = _chunk_frame(
                 rng=np.random.default_rng([seed, chunk_number + 1]),

@@ -13,17 +13,22 @@ from django_scopes import scopes_disabled
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.months import Month
 from worldclass.demo import DEMO_PASSWORD
+from worldclass.demo.queries import demo_organization_name
 from worldclass.directory.models import Organization, Site
 from worldclass.operations.domain import invitations as channels
 from worldclass.operations.domain.calls import import_calls
 from worldclass.operations.domain.sampling import commit_sample_key, key_reveal_opens_at, reveal_sample_key
 from worldclass.operations.models import Call, Invitation, RecoveryCase, SamplePlan
 
+# The survey demo's own Montréal site and its first team (demo/synthetic.py), so that the two demos show one
+# organization, one site and the same people.
 ORG_CODE = "northwind"
-SITE_CODE = "mtl"
-CSRS = [("NW-C01", "NW-S1"), ("NW-C02", "NW-S1"), ("NW-C03", "NW-S1"), ("NW-C04", "NW-S2"), ("NW-C05", "NW-S2")]
+SITE_CODE = "montreal"
+CSRS = [(f"MTL-{n:05d}", "SUP-MTL-001") for n in range(1, 6)]
 CALL_TYPES = [("billing", 5), ("technical", 3), ("moving", 1)]
 DAYS = 30
+# Phone invitations of the last days are left for demo-interviewer to call (they stay open 24 hours after the call).
+UNCALLED_DAYS = 2
 CALLS_PER_CSR_PER_DAY = 12
 RESPONSE_CHANCE = {"web": 0.45, "ivr": 0.35, "phone": 0.6}
 
@@ -119,12 +124,17 @@ def populate_demo(*, seed: int, stdout) -> None:
     rng = random.Random(seed)
     now = timezone.now()
     with scopes_disabled():
-        organization, _ = Organization.objects.get_or_create(code=ORG_CODE, defaults={"name": "Northwind Telecom"})
+        organization, _ = Organization.objects.get_or_create(
+            code=ORG_CODE, defaults={"name": demo_organization_name(code=ORG_CODE)}
+        )
         site, _ = Site.objects.get_or_create(
             organization=organization,
             code=SITE_CODE,
             defaults={"name": "Montréal", "country": "CA", "timezone": "America/Toronto"},
         )
+        if not site.timezone:  # the survey file names no time zones; the call files need the site's
+            site.timezone = "America/Toronto"
+            site.save(update_fields=["timezone"])
         SamplePlan.objects.get_or_create(
             site=site,
             defaults={"organization": organization, "expected_calls_per_csr": 360, "assumed_response_rate": 0.45},
@@ -161,6 +171,8 @@ def populate_demo(*, seed: int, stdout) -> None:
                     for invitation in Invitation.objects.filter(call__call_import=report.call_import).select_related(
                         "call", "site"
                     ):
+                        if invitation.channel == "phone" and offset >= DAYS - UNCALLED_DAYS:
+                            continue  # the interviewer's calls still to make when they first log in
                         _complete(
                             rng=rng, invitation=invitation, after=import_at, until=next_import, interviewer=interviewer
                         )

@@ -9,6 +9,7 @@ _ENTITY = r"^dashboard/(?P<level>organization|site|supervisor|csr)/(?P<pk>[0-9]+
 urlpatterns = [
     path("dashboard/", views.home, name="home"),
     path("dashboard/organizations/", views.organizations, name="organizations"),
+    path("search/", views.search, name="search"),
     re_path(_ENTITY + r"$", views.entity, name="entity"),
     re_path(_ENTITY + r"progress/$", views.progress, name="progress"),
     re_path(_ENTITY + r"editions/$", views.editions, name="editions"),

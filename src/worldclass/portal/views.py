@@ -22,7 +22,8 @@ from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.forms import PeriodForm
 from worldclass.portal.progress import compare_editions, progress_for
-from worldclass.portal.rules import sees_organizations
+from worldclass.portal.rules import may_search, sees_organizations
+from worldclass.portal.search import MIN_QUERY_LENGTH, search_directory
 
 COMMENTS_PER_PAGE = 25
 LEADERBOARD_PER_PAGE = 50
@@ -442,3 +443,12 @@ def export(request, level: str, pk: int, table: str, fmt: str):
     else:
         raise Http404
     return _download(data, fmt, stem)
+
+
+@login_required
+def search(request):
+    """Staff, organization admins and site managers find an organization, site, supervisor or CSR by name or code."""
+    if not may_search(request.user):
+        raise PermissionDenied
+    results = search_directory(user=request.user, text=request.GET.get("q", ""))
+    return render(request, "portal/search.html", {"results": results, "min_length": MIN_QUERY_LENGTH})

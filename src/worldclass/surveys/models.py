@@ -150,3 +150,73 @@ class SurveyResponse(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"survey {self.survey_id} (call {self.call_id})"
+
+
+class SavedMapping(models.Model):
+    """A client's mapping file (docs/import-format.md), kept to reuse for that organization's uploads."""
+
+    organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    text = models.TextField(help_text="The TOML mapping, as uploaded.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_saved_mapping_name_per_org"),
+            models.CheckConstraint(name="saved_mapping_name_not_empty", condition=~Q(name="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyUpload(models.Model):
+    """A survey file uploaded in the web app: awaiting confirmation, importing in a task, or done with a result."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded, awaiting confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Refused"
+
+    source_name = models.CharField(max_length=500)
+    stored_name = models.CharField(max_length=200, help_text="The file's name in the upload folder, until imported.")
+    size_bytes = models.PositiveBigIntegerField()
+    mapping_text = models.TextField(blank=True, help_text="The TOML mapping used, empty for the interchange format.")
+    mapping_label = models.CharField(max_length=300, blank=True)
+    save_mapping_as = models.CharField(max_length=200, blank=True)
+    save_mapping_for = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.JSONField(default=dict, blank=True, help_text="What the import did, when it was applied.")
+    error = models.JSONField(default=dict, blank=True, help_text="Why the import was refused, line by line.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="survey_upload_status_known",
+                condition=Q(status__in=["uploaded", "queued", "running", "done", "failed"]),
+            ),
+            models.CheckConstraint(
+                name="survey_upload_saved_mapping_has_organization",
+                condition=Q(save_mapping_as="") | Q(save_mapping_for__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

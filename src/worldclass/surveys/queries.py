@@ -1,13 +1,17 @@
-"""Reads of the surveys app that other apps use (they may not import its models)."""
+"""Reads of the surveys app: what other apps use (they may not import its models), and the certifier's survey pages
+(an upload's progress, saved mappings, the import history)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, QuerySet
 from django_scopes import scopes_disabled
 
-from worldclass.surveys.models import SurveyResponse
+from worldclass.surveys.domain.progress import progress_key
+from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
 
 
 def survey_count_and_last_id() -> tuple[int, int | None]:
@@ -42,3 +46,95 @@ def customer_comments(
     if csr_id is not None:
         queryset = queryset.filter(csr_id=csr_id)
     return queryset.select_related("csr", "site").order_by("-call_at", "-id")
+
+
+# Reading and validating is most of an import; the rest (loading, rollups) fills the last part of the bar.
+READING_SHARE = 90
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    percent: int
+    rows_read: int
+    rows_expected: int | None
+
+
+def upload_progress(*, upload: SurveyUpload) -> UploadProgress:
+    """How far an upload's import has come, from what its task last reported."""
+    if upload.finished:
+        rows = upload.report.get("rows_total", 0)
+        return UploadProgress(percent=100, rows_read=rows, rows_expected=rows)
+    reported = cache.get(progress_key(upload.pk)) or {}
+    rows, total = reported.get("rows", 0), reported.get("total")
+    if upload.status != SurveyUpload.Status.RUNNING or not total:
+        return UploadProgress(
+            percent=0 if upload.status != SurveyUpload.Status.RUNNING else 1, rows_read=rows, rows_expected=total
+        )
+    share = rows / total if total else 1
+    return UploadProgress(
+        percent=max(1, min(READING_SHARE, int(share * READING_SHARE))), rows_read=rows, rows_expected=total
+    )
+
+
+def saved_mappings() -> QuerySet[SavedMapping]:
+    return SavedMapping.objects.select_related("organization").order_by("organization__name", "name")
+
+
+def import_history() -> QuerySet[ImportBatch]:
+    """Every import, newest first, whoever made it (command line, API or web)."""
+    return ImportBatch.objects.select_related("organization", "user").order_by("-started_at", "-id")
+
+
+def recent_uploads(*, limit: int = 10) -> list[SurveyUpload]:
+    return list(SurveyUpload.objects.select_related("uploaded_by", "batch").order_by("-uploaded_at", "-id")[:limit])
+
+
+# What the upload page shows in its own words; anything else the import reports is shown as a titled table.
+REPORT_FIELDS_SHOWN = {
+    "batch_id",
+    "status",
+    "source_name",
+    "sha256",
+    "rows_total",
+    "rows_created",
+    "rows_unchanged",
+    "organizations",
+    "summary",
+    "rows_skipped",
+    "eligibility",  # shown as the import's own eligibility_lines
+    "eligibility_lines",
+}
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    title: str
+    columns: list[str]
+    rows: list[list]
+    text: str = ""
+
+
+def report_sections(*, report: dict) -> list[ReportSection]:
+    """The rest of an import report (skipped rows, eligibility per survey window, ...), whatever its shape, as
+    tables, so that what the import tells the command line the page tells too."""
+    sections = []
+    for key, value in report.items():
+        if key in REPORT_FIELDS_SHOWN or value in (None, [], {}):
+            continue
+        title = key.replace("_", " ").capitalize()
+        if isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):
+            columns = list(dict.fromkeys(k for v in value.values() for k in v))
+            rows = [[name, *(v.get(c, "") for c in columns)] for name, v in value.items()]
+            sections.append(ReportSection(title=title, columns=["", *columns], rows=rows))
+        elif isinstance(value, dict):
+            sections.append(ReportSection(title=title, columns=[], rows=[[k, v] for k, v in value.items()]))
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            columns = list(dict.fromkeys(k for v in value for k in v))
+            sections.append(
+                ReportSection(title=title, columns=columns, rows=[[v.get(c, "") for c in columns] for v in value])
+            )
+        elif isinstance(value, list):
+            sections.append(ReportSection(title=title, columns=[], rows=[[v] for v in value]))
+        else:
+            sections.append(ReportSection(title=title, columns=[], rows=[], text=str(value)))
+    return sections

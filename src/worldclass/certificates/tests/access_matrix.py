@@ -65,3 +65,26 @@ CASES = [
         setup=_csr_certificate,
     ),
 ]
+
+
+def _run(world) -> None:
+    from worldclass.certificates.tests.factories import CertificationRunFactory
+
+    world.extra["run"] = CertificationRunFactory()
+
+
+def _run_path(suffix: str = ""):
+    return lambda w: f"/certification/runs/{w.extra['run'].pk}/{suffix}"
+
+
+CASES += [
+    AccessCase("certificates:issue_run", _run_path("issue/"), only(["certifier_staff"]), setup=_run),
+    AccessCase(
+        "certificates:issue_run",
+        _run_path("issue/"),
+        only(["certifier_staff"], ok=302),
+        method="post",
+        setup=_run,
+        label="post",
+    ),
+]

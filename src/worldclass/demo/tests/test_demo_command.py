@@ -6,10 +6,12 @@ import types
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from worldclass.certificates.models import Certificate
 from worldclass.certification.models import CertificationRun
+from worldclass.core.months import Month
 from worldclass.demo.domain import demo_hooks, run_demo_hooks
 from worldclass.registry.queries import registry_years
 from worldclass.surveys.models import ImportBatch, SurveyResponse
@@ -39,14 +41,15 @@ def test_demo_loads_certifies_and_summarizes(tmp_path, unscoped):
     # Other apps' demo hooks may add live-channel surveys of their own; the demo's file is one batch.
     batch = ImportBatch.objects.get(source_name=data_file.name)
     assert (batch.rows_created, SurveyResponse.objects.filter(import_batch=batch).count()) == (rows, rows)
+    last_month = Month.of(timezone.localdate()) - 1
     runs = CertificationRun.objects.values_list("edition__year", "program_year")
     assert sorted(runs, key=lambda run: (run[0], run[1] or 0)) == [
         (2008, None),
         (2013, None),
         (2015, None),
-        (2015, 2025),
+        (2015, last_month.year),
     ]
-    assert "2013 World Class Call Certification, through 2025-12" in output
+    assert f"2013 World Class Call Certification, through {last_month}" in output
     assert output.count("certified: ") == 3
 
 
@@ -58,6 +61,48 @@ def test_demo_twice_imports_nothing_new(tmp_path, unscoped):
     assert ImportBatch.objects.first().status == ImportBatch.Status.NO_OP
     # Each demo: three exploratory edition runs and the program year's run.
     assert CertificationRun.objects.count() == 8
+
+
+def test_demo_data_ends_with_the_month_asked_for(tmp_path, unscoped):
+    run_demo(tmp_path, "--end-month", "2024-06")
+    assert {f"{month:%Y-%m}" for month in SurveyResponse.objects.values_list("call_month", flat=True)} >= {
+        "2024-03",
+        "2024-06",
+    }
+    assert max(CertificationRun.objects.values_list("through_month", flat=True)).isoformat() == "2024-06-01"
+
+
+def test_demo_on_data_of_another_month_says_to_start_afresh(tmp_path, unscoped):
+    run_demo(tmp_path, "--end-month", "2024-06")
+    with pytest.raises(CommandError, match="fresh database"):
+        run_demo(tmp_path, "--end-month", "2024-07")
+
+
+def test_every_role_account_has_something_to_do(tmp_path, unscoped):
+    from worldclass.accounts.models import User
+    from worldclass.awards.queries import applications_for_judge
+    from worldclass.operations.domain.invitations import interviewer_queue, qa_sample
+
+    run_demo(tmp_path)
+    judge = User.objects.get(username="demo-judge")
+    assert applications_for_judge(judge=judge).exists()
+    assert interviewer_queue(now=timezone.now()).exists()
+    assert qa_sample() != []
+
+
+def test_demo_hooks_share_one_northwind_and_one_montreal(tmp_path, unscoped):
+    from worldclass.directory.models import Organization, Site
+
+    run_demo(tmp_path)
+    assert list(Organization.objects.filter(code__icontains="northwind").values_list("code", flat=True)) == [
+        "northwind"
+    ]
+    assert list(Site.objects.filter(organization__code="northwind").values_list("code", flat=True)) == [
+        "columbus",
+        "montreal",
+        "phoenix",
+        "toronto",
+    ]
 
 
 def test_demo_certifies_the_editions_asked_for(tmp_path, unscoped):
@@ -101,8 +146,9 @@ def test_hooks_run_with_the_seed(fake_hook, monkeypatch):
 
 def test_demo_publishes_the_last_program_year(tmp_path, unscoped):
     output = run_demo(tmp_path)
-    assert "Program year 2025: run " in output and "published in the public registry" in output
-    assert registry_years()[0].year == 2025
+    year = (Month.of(timezone.localdate()) - 1).year
+    assert f"Program year {year}: run " in output and "published in the public registry" in output
+    assert registry_years()[0].year == year
 
 
 def test_demo_links_use_the_port_it_serves_on(tmp_path, unscoped):

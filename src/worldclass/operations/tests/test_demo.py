@@ -26,3 +26,18 @@ def test_demo_flows_from_calls_to_answers_passes_its_audit_and_is_idempotent(uns
         assert report.discrepancies == []
     populate_demo(seed=7, stdout=io.StringIO())
     assert Call.objects.count() == calls
+
+
+def test_the_demo_leaves_calls_for_the_interviewer_and_interviews_for_qa(unscoped):
+    from django.utils import timezone
+
+    from worldclass.operations.domain.invitations import interviewer_queue, qa_sample
+
+    populate_demo(seed=7, stdout=io.StringIO())
+    assert interviewer_queue(now=timezone.now()).exists()
+    assert qa_sample() != []
+
+
+def test_the_demo_uses_the_survey_demos_site(unscoped):
+    populate_demo(seed=7, stdout=io.StringIO())
+    assert set(Call.objects.values_list("site__code", flat=True)) == {"montreal"}

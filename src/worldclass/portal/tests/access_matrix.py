@@ -152,3 +152,12 @@ CASES = [
         setup=_csr_rollup,
     ),
 ]
+
+# Staff, organization admins and site managers search; supervisors and CSRs see only their own team or themselves.
+CASES.append(
+    AccessCase(
+        "portal:search",
+        lambda w: "/search/?q=acme",
+        only(["certifier_staff", "org_admin", "site_manager", "other_org_admin"]),
+    )
+)

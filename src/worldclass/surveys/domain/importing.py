@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -211,8 +212,11 @@ def import_surveys(
     actor: str,
     user=None,
     source_name: str | None = None,
+    on_rows_read: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Load a survey-results file (CSV or xlsx) all-or-nothing; re-loading the same rows is a no-op.
+
+    `on_rows_read(rows)` is told how many rows have been read and validated so far, after each chunk.
 
     Raises `AppError(code="invalid_file")` listing every bad line, or `Conflict` when a survey_id already loaded
     comes with different answers. Either way nothing is written but the record of the rejected import.
@@ -230,7 +234,15 @@ def import_surveys(
     try:
         # Imports are certifier back-office work across every organization in the file.
         with scopes_disabled(), transaction.atomic():
-            return _import(path=path, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
+            return _import(
+                path=path,
+                mapping=mapping,
+                actor=actor,
+                user=user,
+                sha256=sha256,
+                source_name=source_name,
+                on_rows_read=on_rows_read,
+            )
     except AppError as error:
         _record_rejection(error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
         raise
@@ -265,18 +277,40 @@ def import_surveys_with_mapping_file(
     return import_surveys(path=path, mapping=mapping, actor=actor, user=user, source_name=source_name)
 
 
-def _import(*, path: Path, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str) -> ImportReport:
+def _import(
+    *,
+    path: Path,
+    mapping: SurveyMapping,
+    actor: str,
+    user,
+    sha256: str,
+    source_name: str,
+    on_rows_read: Callable[[int], None] | None,
+) -> ImportReport:
     source = open_tabular(path, options=mapping.file, name=source_name)
     try:
         return _import_source(
-            source=source, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
+            source=source,
+            mapping=mapping,
+            actor=actor,
+            user=user,
+            sha256=sha256,
+            source_name=source_name,
+            on_rows_read=on_rows_read,
         )
     finally:
         source.close()
 
 
 def _import_source(
-    *, source: TabularFile, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
+    *,
+    source: TabularFile,
+    mapping: SurveyMapping,
+    actor: str,
+    user,
+    sha256: str,
+    source_name: str,
+    on_rows_read: Callable[[int], None] | None,
 ) -> ImportReport:
     names = _check_columns(source, mapping)
     if connection.vendor == "postgresql":
@@ -298,6 +332,8 @@ def _import_source(
         errors.extend(chunk_errors)
         stage.load(valid)
         roster.add(valid)
+        if on_rows_read is not None:
+            on_rows_read(rows_total)
         display_names.add(valid)
     stage.analyze()
     errors.extend(stage.cross_row_errors())

@@ -20,3 +20,25 @@ CASES = [
         only(STAFF, ok=404, denied=403, anonymous=401),
     ),
 ]
+
+
+def _upload(world) -> None:
+    from worldclass.surveys.models import SurveyUpload
+
+    world.extra["upload"] = SurveyUpload.objects.create(source_name="s.csv", stored_name="x.csv", size_bytes=10)
+
+
+def _upload_path(suffix: str = ""):
+    return lambda w: f"/surveys/uploads/{w.extra['upload'].pk}/{suffix}"
+
+
+CASES += [
+    AccessCase("surveys:upload", lambda w: "/surveys/upload/", only(STAFF)),
+    # Without a file, staff get the form back with its error; everyone else is refused first.
+    AccessCase("surveys:upload", lambda w: "/surveys/upload/", only(STAFF, ok=400), method="post", label="post"),
+    AccessCase("surveys:upload_detail", _upload_path(), only(STAFF), setup=_upload),
+    AccessCase("surveys:upload_status", _upload_path("status/"), only(STAFF), setup=_upload),
+    # Staff are sent back to the upload's page (the file is gone, so the import is refused there).
+    AccessCase("surveys:upload_confirm", _upload_path("confirm/"), only(STAFF, ok=302), method="post", setup=_upload),
+    AccessCase("surveys:history", lambda w: "/surveys/imports/", only(STAFF)),
+]

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from worldclass.core.domain import public_base_url
 from worldclass.core.errors import AppError
+from worldclass.core.months import Month
 from worldclass.demo.serving import use_served_public_url
 
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2015, help="Random seed: same seed, same data.")
-        parser.add_argument("--months", type=int, default=18, help="Months of calls, ending 2025-12.")
+        parser.add_argument("--months", type=int, default=18, help="Months of calls, ending with --end-month.")
+        parser.add_argument(
+            "--end-month", help="The last month of calls, YYYY-MM (default: last month, so the data is current)."
+        )
         parser.add_argument("--csrs", type=int, default=180, help="How many CSRs (at least 10, one per site).")
         parser.add_argument(
             "--editions", default="2008,2013,2015", help="Comma-separated edition years to certify under."
@@ -35,6 +39,12 @@ class Command(BaseCommand):
             editions = [int(year) for year in options["editions"].split(",") if year.strip()]
         except ValueError as error:
             raise CommandError(f"--editions: expected years such as 2008,2013,2015 ({error})") from error
+        end_month = None
+        if options["end_month"]:
+            try:
+                end_month = Month.parse(options["end_month"])
+            except ValueError as error:
+                raise CommandError(f"--end-month: expected YYYY-MM ({error})") from error
         if options["months"] < 1:
             raise CommandError("--months must be at least 1")
         if options["csrs"] < 10:
@@ -58,6 +68,7 @@ class Command(BaseCommand):
                 csrs=options["csrs"],
                 data_dir=Path(options["data_dir"]),
                 editions=editions,
+                end_month=end_month,
                 progress=self.stdout,
             )
         except (AppError, ValueError) as error:

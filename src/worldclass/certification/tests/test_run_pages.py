@@ -1,0 +1,185 @@
+"""The certifier's run pages: start a run with confirmation, read its counts and changes, replay it, issue its
+certificates."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from worldclass.certificates.models import Certificate
+from worldclass.certificates.tests.factories import (
+    CertificationFactory,
+    CertificationRunFactory,
+    edition,
+    user_with_role,
+)
+from worldclass.certification.models import CertificationRun, Level
+from worldclass.certification.queries import program_year_status
+from worldclass.certification.run_queries import certificate_progress, level_counts, previous_run, run_changes
+from worldclass.certification.tests.factories import rollup_months
+from worldclass.core.models import AuditEvent
+from worldclass.core.months import Month
+from worldclass.directory.tests.factories import PersonFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+JUNE, JULY = dt.date(2015, 6, 1), dt.date(2015, 7, 1)
+
+
+@pytest.fixture
+def staff_client():
+    client = Client()
+    client.force_login(user_with_role("staff", "certifier_staff", is_staff=True))
+    return client
+
+
+def certified(run, person, *, achieved=dt.date(2015, 3, 1), valid_through=dt.date(2016, 2, 1)):
+    return CertificationFactory(
+        first_run=run, person=person, achieved_month=achieved, valid_through_month=valid_through
+    )
+
+
+# --- queries -----------------------------------------------------------------------------------------------
+
+
+def test_changes_name_who_gained_and_who_lapsed_since_the_previous_run():
+    june, july = CertificationRunFactory(through_month=JUNE), CertificationRunFactory(through_month=JULY)
+    stays, leaves, arrives = (PersonFactory(name=n) for n in ("Ada Stays", "Lee Leaves", "Kim Arrives"))
+    certified(june, stays)
+    certified(june, leaves, valid_through=JUNE)
+    certified(july, arrives, achieved=JULY)
+    changes = run_changes(run=july)
+    assert (changes.previous, [e.name for e in changes.gained], [e.name for e in changes.lapsed]) == (
+        june,
+        ["Kim Arrives"],
+        ["Lee Leaves"],
+    )
+
+
+def test_the_first_run_has_no_previous_and_everyone_is_gained():
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory(name="Ada"))
+    changes = run_changes(run=run)
+    assert (changes.previous, [e.name for e in changes.gained], changes.lapsed) == (None, ["Ada"], [])
+
+
+def test_the_previous_run_is_of_the_same_program_year():
+    earlier = CertificationRunFactory(program_year=2025)
+    CertificationRunFactory(program_year=2024)
+    CertificationRunFactory(program_year=None)
+    later = CertificationRunFactory(program_year=2025)
+    assert previous_run(run=later) == earlier
+
+
+def test_an_exploratory_run_follows_the_last_exploratory_run_of_its_edition():
+    earlier = CertificationRunFactory(edition=edition(2015))
+    CertificationRunFactory(edition=edition(2013))
+    CertificationRunFactory(edition=edition(2015), program_year=2025)
+    later = CertificationRunFactory(edition=edition(2015))
+    assert previous_run(run=later) == earlier
+
+
+def test_level_counts_come_from_the_stored_run_organizations_first():
+    run = CertificationRunFactory(
+        counts={"certified": {"csr": 4, "site": 1}, "qualifies": {"csr": 5, "site": 2}},
+    )
+    assert [(c.level, c.certified, c.qualifies) for c in level_counts(run=run)] == [("site", 1, 2), ("csr", 4, 5)]
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_only_certifier_staff_see_runs(client):
+    client.force_login(user_with_role("judge", "judge"))
+    assert client.get("/certification/runs/").status_code == 403
+
+
+def test_a_program_year_run_is_reviewed_then_made_on_confirmation(staff_client):
+    person = PersonFactory()
+    rollup_months(entity=person, level=Level.CSR, start=Month(2015, 1), eligible=[30] * 6, meeting=[29] * 6)
+    review = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
+    assert (review.status_code, CertificationRun.objects.count()) == (200, 0)
+    assert "under its edition in force, 2015 World Class FCR Certification" in review.content.decode()
+    made = staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
+    run = CertificationRun.objects.get()
+    assert (made.status_code, made["Location"], run.actor, run.program_year) == (
+        302,
+        f"/certification/runs/{run.pk}/",
+        "staff",
+        2015,
+    )
+    assert AuditEvent.objects.filter(action="certification.run", object_id=str(run.pk)).exists()
+
+
+def test_a_bad_month_is_refused_with_the_field_named(staff_client):
+    response = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "June"})
+    assert (response.status_code, "Invalid month" in response.content.decode()) == (400, True)
+
+
+def test_a_month_outside_the_program_year_is_refused_before_and_at_confirmation(staff_client):
+    review = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
+    made = staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
+    assert (review.status_code, made.status_code, CertificationRun.objects.count()) == (400, 400, 0)
+
+
+def test_an_impossible_year_is_refused(staff_client):
+    response = staff_client.post("/certification/runs/new/", {"year": "1999", "through": "1999-06"})
+    assert (response.status_code, CertificationRun.objects.count()) == (400, 0)
+
+
+def test_publishing_asks_first_then_pins_the_run_and_is_audited(staff_client):
+    run = CertificationRunFactory(program_year=2015, through_month=JUNE)
+    assert b"Confirm and publish" in staff_client.get(f"/certification/runs/{run.pk}/publish/").content
+    assert program_year_status(year=2015).published_run is None
+    staff_client.post(f"/certification/runs/{run.pk}/publish/")
+    assert program_year_status(year=2015).published_run == run
+    assert AuditEvent.objects.get(action="certification.registry_published").actor == "staff"
+    assert (
+        "The public registry of 2015 shows this run"
+        in staff_client.get(f"/certification/runs/{run.pk}/").content.decode()
+    )
+
+
+def test_an_exploratory_run_cannot_be_published(staff_client):
+    run = CertificationRunFactory(program_year=None)
+    response = staff_client.post(f"/certification/runs/{run.pk}/publish/", follow=True)
+    assert "Invalid program year" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="certification.registry_published").exists()
+
+
+def test_the_run_page_shows_counts_changes_and_certificates(staff_client):
+    run = CertificationRunFactory(through_month=JUNE, counts={"certified": {"csr": 1}, "qualifies": {"csr": 1}})
+    certified(run, PersonFactory(name="Ada Lovelace"))
+    page = staff_client.get(f"/certification/runs/{run.pk}/").content.decode()
+    assert "Ada Lovelace" in page
+    assert "Certificates issued for the certifications this run first found: 0 of 1." in page
+
+
+def test_issuing_asks_first_then_issues_and_is_audited(staff_client):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    assert b"Confirm and issue" in staff_client.get(f"/certification/runs/{run.pk}/issue/").content
+    assert Certificate.objects.count() == 0
+    staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    assert (certificate_progress(run=run).issued, Certificate.objects.count()) == (1, 1)
+    assert AuditEvent.objects.get(action="certificates.issue").actor == "staff"
+
+
+def test_the_replay_of_a_real_run_reproduces(staff_client):
+    person = PersonFactory()
+    rollup_months(entity=person, level=Level.CSR, start=Month(2015, 1), eligible=[30] * 6, meeting=[29] * 6)
+    staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2015-06"})
+    run = CertificationRun.objects.get()
+    page = staff_client.get(f"/certification/runs/{run.pk}/verify/").content.decode()
+    assert "The result reproduces: same checksum." in page
+
+
+def test_an_unknown_run_is_404(staff_client):
+    assert staff_client.get("/certification/runs/999/").status_code == 404
+
+
+def test_the_runs_page_lists_runs_newest_first(staff_client):
+    with scopes_disabled():
+        first, second = CertificationRunFactory(), CertificationRunFactory()
+    page = staff_client.get("/certification/runs/").content.decode()
+    assert page.index(f"/certification/runs/{second.pk}/") < page.index(f"/certification/runs/{first.pk}/")

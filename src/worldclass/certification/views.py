@@ -1,0 +1,156 @@
+"""The certifier's run pages: start a run, read it (counts, changes since the previous run), replay it. Issuing
+its certificates is the certificates app's page. Certifier staff only; every change is a confirmed POST calling one
+domain function, which audits it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from worldclass.accounts.decorators import certifier_staff_required
+from worldclass.certification import run_queries
+from worldclass.certification.domain.evaluation import parse_month
+from worldclass.certification.domain.program import edition_in_force, publish_registry_year, validate_program_year
+from worldclass.certification.domain.runs import run_program_year, verify_run
+from worldclass.certification.models import CertificationRun
+from worldclass.certification.queries import program_year_status
+from worldclass.core.domain import actor_label
+from worldclass.core.errors import AppError, ErrorDetail
+
+RUNS_PER_PAGE = 50
+
+
+class RunForm(forms.Form):
+    year = forms.IntegerField(
+        label=gettext_lazy("Program year"),
+        help_text=gettext_lazy("The calendar year; its edition in force sets the rules."),
+    )
+    through = forms.CharField(
+        label=gettext_lazy("Through month"),
+        max_length=7,
+        help_text=gettext_lazy("YYYY-MM, a month of the program year: the month the certification is evaluated at."),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def clean_through(self):
+        try:
+            return parse_month(self.cleaned_data["through"].strip(), field_name="through")
+        except AppError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+def _add_app_error(form: forms.Form, error: AppError) -> None:
+    fields = [detail.field for detail in error.details if detail.field in form.fields]
+    if fields:
+        for field in fields:
+            form.add_error(field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _run_or_404(pk: int) -> CertificationRun:
+    run = run_queries.find_run(pk=pk)
+    if run is None:
+        raise Http404
+    return run
+
+
+@certifier_staff_required
+@require_GET
+def runs(request):
+    """Every stored run, newest first, and the form to start one."""
+    page = Paginator(run_queries.runs(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "certification/runs.html", {"page": page, "form": RunForm()})
+
+
+@certifier_staff_required
+@require_http_methods(["GET", "POST"])
+def run_new(request):
+    """Confirm, then make, a program year's run: the GET shows what will be evaluated under which edition; the POST
+    evaluates, stores and audits it."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = RunForm(data)
+    if not form.is_valid():
+        return render(request, "certification/run_new.html", {"form": form}, status=400)
+    year, through = form.cleaned_data["year"], form.cleaned_data["through"]
+    try:
+        if request.method == "POST":
+            run = run_program_year(year=year, through=through, actor=actor_label(request.user), user=request.user)
+            messages.success(request, _("Run %(id)s is stored.") % {"id": run.pk})
+            return redirect("certification:run", pk=run.pk)
+        year = validate_program_year(year)
+        if through.year != year:
+            raise AppError(
+                code="through_outside_program_year",
+                message=_("The month must be one of %(year)s's months.") % {"year": year},
+                details=[ErrorDetail(message="outside the program year", field="through")],
+            )
+        edition = edition_in_force(year=year)
+    except AppError as error:
+        _add_app_error(form, error)
+        return render(request, "certification/run_new.html", {"form": form}, status=error.status)
+    return render(
+        request, "certification/run_new.html", {"form": form, "year": year, "through": through, "edition": edition}
+    )
+
+
+@certifier_staff_required
+@require_GET
+def run_detail(request, pk: int):
+    """A run: its counts per level, who gained or lapsed since the previous run, its certificates."""
+    run = _run_or_404(pk)
+    return render(
+        request,
+        "certification/run_detail.html",
+        {
+            "run": run,
+            "levels": run_queries.level_counts(run=run),
+            "changes": run_queries.run_changes(run=run),
+            "certificates": run_queries.certificate_progress(run=run),
+            "status": program_year_status(year=run.program_year) if run.program_year else None,
+        },
+    )
+
+
+@certifier_staff_required
+@require_GET
+def run_verify(request, pk: int):
+    """Replay the run with its stored rules and compare checksums, as `certify --verify-run` does."""
+    run = _run_or_404(pk)
+    try:
+        verification = verify_run(run_id=run.pk)
+    except AppError as error:
+        messages.error(request, error.message)
+        return redirect("certification:run", pk=run.pk)
+    return render(request, "certification/run_verify.html", {"run": run, "verification": verification})
+
+
+@certifier_staff_required
+@require_http_methods(["GET", "POST"])
+def run_publish(request, pk: int):
+    """Confirm, then publish, the run as its program year's public registry."""
+    run = _run_or_404(pk)
+    if request.method == "POST":
+        try:
+            publish_registry_year(year=run.program_year, run=run, actor=actor_label(request.user), user=request.user)
+        except AppError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The registry of %(year)s now shows run %(id)s.") % {"year": run.program_year, "id": run.pk}
+            )
+        return redirect("certification:run", pk=run.pk)
+    if not run.program_year:
+        messages.error(request, _("Only a program year's run can be published; this one explored an edition."))
+        return redirect("certification:run", pk=run.pk)
+    return render(
+        request,
+        "certification/run_publish.html",
+        {"run": run, "status": program_year_status(year=run.program_year)},
+    )

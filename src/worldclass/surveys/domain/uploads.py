@@ -1,0 +1,230 @@
+"""Survey files uploaded in the web app: received and checked, confirmed by certifier staff, imported in a task.
+
+The file waits in WORLDCLASS_SURVEY_UPLOAD_DIR under a random name (never the client's) until its import has run,
+then it is deleted: the import keeps its checksum, and the surveys themselves are in the database. The task reports
+how many rows it has read to the cache, which the upload's page polls.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from worldclass.core.domain import record_audit_event
+from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
+from worldclass.directory.models import Organization
+from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
+from worldclass.surveys.domain.progress import progress_key
+from worldclass.surveys.models import SavedMapping, SurveyUpload
+
+MAX_MAPPING_BYTES = 64 * 1024
+# Line-level errors kept on the upload for its page; the rejected ImportBatch keeps its own first ones.
+ERRORS_SHOWN = 500
+PROGRESS_TIMEOUT_SECONDS = 24 * 3600
+
+
+def upload_path(upload: SurveyUpload) -> Path:
+    return Path(settings.WORLDCLASS_SURVEY_UPLOAD_DIR) / upload.stored_name
+
+
+def _invalid(field: str, message: str) -> AppError:
+    return AppError(code="invalid_upload", message=message, details=[ErrorDetail(message=message, field=field)])
+
+
+def _mapping_text(mapping_file) -> str:
+    if mapping_file.size > MAX_MAPPING_BYTES:
+        raise _invalid("mapping_file", f"The mapping file is larger than {MAX_MAPPING_BYTES // 1024} KB.")
+    text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
+    parse_mapping(text, source=mapping_file.name)  # refuse a bad mapping now, naming its keys
+    return text
+
+
+def receive_survey_upload(
+    *,
+    file,
+    saved_mapping: SavedMapping | None = None,
+    mapping_file=None,
+    save_mapping_as: str = "",
+    save_mapping_for: Organization | None = None,
+    user,
+    actor: str,
+) -> SurveyUpload:
+    """Check an uploaded survey file and its mapping and keep the file until staff confirm its import."""
+    limit = settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES
+    if file.size == 0:
+        raise _invalid("file", "The survey file is empty.")
+    if file.size > limit:
+        raise _invalid("file", f"The survey file is larger than the limit of {limit:,} bytes.")
+    if saved_mapping is not None and mapping_file is not None:
+        raise _invalid("mapping_file", "Choose a saved mapping or upload a mapping file, not both.")
+    save_mapping_as = save_mapping_as.strip()
+    if save_mapping_as and (mapping_file is None or save_mapping_for is None):
+        raise _invalid("save_mapping_as", "To save a mapping, upload a mapping file and choose its organization.")
+    mapping_text, mapping_label = "", ""
+    if saved_mapping is not None:
+        mapping_text = saved_mapping.text
+        mapping_label = f"{saved_mapping.organization}: {saved_mapping.name}"
+    elif mapping_file is not None:
+        mapping_text = _mapping_text(mapping_file)
+        mapping_label = mapping_file.name
+    if save_mapping_as:
+        with scopes_disabled():  # staff save mappings for any organization
+            taken = SavedMapping.objects.filter(organization=save_mapping_for, name=save_mapping_as).exists()
+        if taken:
+            raise _invalid("save_mapping_as", f"{save_mapping_for} already has a mapping named {save_mapping_as!r}.")
+
+    folder = Path(settings.WORLDCLASS_SURVEY_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{uuid.uuid4().hex}.csv"
+    written = 0
+    try:
+        with (folder / stored_name).open("xb") as handle:
+            for block in file.chunks():
+                written += len(block)
+                if written > limit:  # the declared size may lie
+                    raise _invalid("file", f"The survey file is larger than the limit of {limit:,} bytes.")
+                handle.write(block)
+        with transaction.atomic():
+            upload = SurveyUpload.objects.create(
+                source_name=Path(file.name or "upload.csv").name[:500],
+                stored_name=stored_name,
+                size_bytes=written,
+                mapping_text=mapping_text,
+                mapping_label=mapping_label[:300],
+                save_mapping_as=save_mapping_as,
+                save_mapping_for=save_mapping_for if save_mapping_as else None,
+                uploaded_by=user,
+            )
+            record_audit_event(
+                actor=actor,
+                user=user,
+                action="surveys.upload_received",
+                object_type="surveys.surveyupload",
+                object_id=upload.pk,
+                summary=f"Uploaded {upload.source_name} ({written:,} bytes) for import",
+                counts={"bytes": written},
+                details={"mapping": mapping_label},
+            )
+    except BaseException:
+        (folder / stored_name).unlink(missing_ok=True)
+        raise
+    return upload
+
+
+def _pending_upload(upload_id: int) -> SurveyUpload:
+    upload = SurveyUpload.objects.select_for_update().filter(pk=upload_id).first()
+    if upload is None:
+        raise NotFound(f"There is no survey upload {upload_id}.")
+    return upload
+
+
+def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
+    """Staff confirm an uploaded file's import: save its mapping if asked, and queue it (once)."""
+    with transaction.atomic(), scopes_disabled():  # staff save mappings for any organization
+        upload = _pending_upload(upload_id)
+        if upload.status != SurveyUpload.Status.UPLOADED:
+            raise Conflict(f"The import of {upload.source_name} was already started ({upload.get_status_display()}).")
+        if upload.save_mapping_as:
+            if SavedMapping.objects.filter(
+                organization_id=upload.save_mapping_for_id, name=upload.save_mapping_as
+            ).exists():
+                raise Conflict(f"{upload.save_mapping_for} already has a mapping named {upload.save_mapping_as!r}.")
+            SavedMapping.objects.create(
+                organization_id=upload.save_mapping_for_id,
+                name=upload.save_mapping_as,
+                text=upload.mapping_text,
+                created_by=user,
+            )
+        upload.status = SurveyUpload.Status.QUEUED
+        upload.save(update_fields=["status"])
+        record_audit_event(
+            actor=actor,
+            user=user,
+            action="surveys.upload_confirmed",
+            organization=upload.save_mapping_for,
+            object_type="surveys.surveyupload",
+            object_id=upload.pk,
+            summary=f"Confirmed the import of {upload.source_name}"
+            + (f"; saved its mapping as {upload.save_mapping_as!r}" if upload.save_mapping_as else ""),
+        )
+    cache.set(progress_key(upload.pk), {"rows": 0, "total": None}, PROGRESS_TIMEOUT_SECONDS)
+    return upload
+
+
+def _count_rows(path: Path, *, source_name: str) -> int | None:
+    """Lines after the header of a CSV file: the progress bar's denominator (a quoted field may span lines, so an
+    estimate); None for a spreadsheet, whose rows are not lines."""
+    if source_name.lower().endswith((".xlsx", ".xlsm")):
+        return None
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(0, lines + (last != b"\n") - 1)
+
+
+def run_survey_upload(*, upload_id: int) -> SurveyUpload:
+    """Import a confirmed upload (the task's body): record the report or the refusal, then delete the file.
+
+    A task delivered twice imports once: only a queued upload starts.
+    """
+    started = SurveyUpload.objects.filter(pk=upload_id, status=SurveyUpload.Status.QUEUED).update(
+        status=SurveyUpload.Status.RUNNING
+    )
+    upload = SurveyUpload.objects.select_related("uploaded_by").filter(pk=upload_id).first()
+    if upload is None:
+        raise NotFound(f"There is no survey upload {upload_id}.")
+    if not started:
+        return upload
+    path = upload_path(upload)
+    key = progress_key(upload.pk)
+    try:
+        try:
+            total = _count_rows(path, source_name=upload.source_name)
+        except OSError as error:
+            raise AppError(
+                code="upload_missing",
+                message="The uploaded file is no longer on the server; nothing was imported. Upload it again.",
+            ) from error
+        cache.set(key, {"rows": 0, "total": total}, PROGRESS_TIMEOUT_SECONDS)
+        mapping = parse_mapping(upload.mapping_text, source=upload.mapping_label) if upload.mapping_text else None
+        report = import_surveys(
+            path=path,
+            mapping=mapping or SurveyMapping(),
+            actor=upload.uploaded_by.get_username() if upload.uploaded_by else "web upload",
+            user=upload.uploaded_by,
+            source_name=upload.source_name,
+            on_rows_read=lambda rows: cache.set(key, {"rows": rows, "total": total}, PROGRESS_TIMEOUT_SECONDS),
+        )
+    except AppError as error:
+        body = error.as_dict()["error"]
+        body["detail_count"] = len(body["details"])
+        body["details"] = body["details"][:ERRORS_SHOWN]
+        upload.status, upload.error = SurveyUpload.Status.FAILED, body
+    except Exception:
+        upload.status = SurveyUpload.Status.FAILED
+        upload.error = {
+            "code": "internal_error",
+            "message": "The import stopped on an unexpected error; nothing was imported. The log has the details.",
+            "details": [],
+            "detail_count": 0,
+        }
+        raise
+    else:
+        upload.status, upload.batch_id = SurveyUpload.Status.DONE, report.batch_id
+        upload.report = {**report.as_dict(), "eligibility_lines": report.eligibility_lines()}
+    finally:
+        upload.finished_at = timezone.now()
+        upload.save(update_fields=["status", "report", "error", "batch", "finished_at"])
+        path.unlink(missing_ok=True)
+        cache.delete(key)
+    return upload

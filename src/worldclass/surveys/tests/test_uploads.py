@@ -1,0 +1,276 @@
+"""Uploading survey files in the web app: receive, confirm, import as a task, report; and the import history."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from worldclass.certificates.tests.factories import user_with_role
+from worldclass.core.errors import AppError, Conflict
+from worldclass.core.models import AuditEvent
+from worldclass.directory.models import Organization
+from worldclass.surveys.domain.mapping import COLUMNS
+from worldclass.surveys.domain.uploads import (
+    confirm_survey_upload,
+    receive_survey_upload,
+    run_survey_upload,
+    upload_path,
+)
+from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
+from worldclass.surveys.queries import report_sections, upload_progress
+from worldclass.surveys.tests.csvfiles import row, rows
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
+
+RENAMING_MAPPING = '[columns]\nsurvey_id = "Survey ID"\n'
+
+
+@pytest.fixture(autouse=True)
+def _upload_dir(tmp_path, settings):
+    settings.WORLDCLASS_SURVEY_UPLOAD_DIR = tmp_path / "uploads"
+    settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = False
+
+
+@pytest.fixture
+def staff():
+    return user_with_role("staff", "certifier_staff", is_staff=True)
+
+
+def csv_bytes(records, columns=None) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns or COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue().encode()
+
+
+def survey_file(records, name="surveys.csv", columns=None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, csv_bytes(records, columns), content_type="text/csv")
+
+
+def receive(staff, records, **kwargs) -> SurveyUpload:
+    return receive_survey_upload(file=survey_file(records), user=staff, actor="staff", **kwargs)
+
+
+def imported(staff, records, **kwargs) -> SurveyUpload:
+    upload = receive(staff, records, **kwargs)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    return run_survey_upload(upload_id=upload.pk)
+
+
+# --- domain ------------------------------------------------------------------------------------------------
+
+
+def test_a_received_file_waits_for_confirmation(staff):
+    upload = receive(staff, rows(2))
+    assert (upload.status, upload_path(upload).read_bytes()) == (SurveyUpload.Status.UPLOADED, csv_bytes(rows(2)))
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_and_not_kept(staff, settings):
+    settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES = 100
+    with pytest.raises(AppError) as caught:
+        receive(staff, rows(5))
+    assert ([d.field for d in caught.value.details], list(settings.WORLDCLASS_SURVEY_UPLOAD_DIR.glob("*"))) == (
+        ["file"],
+        [],
+    )
+
+
+def test_an_empty_file_is_refused(staff):
+    with pytest.raises(AppError, match="empty"):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), user=staff, actor="staff")
+
+
+def test_a_bad_mapping_is_refused_at_upload_naming_its_key(staff):
+    mapping = SimpleUploadedFile("m.toml", b'[columns]\nnot_a_column = "x"\n')
+    with pytest.raises(AppError) as caught:
+        receive(staff, rows(1), mapping_file=mapping)
+    assert [d.field for d in caught.value.details] == ["columns.not_a_column"]
+
+
+def test_the_stored_file_never_takes_the_clients_name(staff, settings):
+    upload = receive_survey_upload(
+        file=SimpleUploadedFile("../../etc/passwd.csv", csv_bytes(rows(1))), user=staff, actor="staff"
+    )
+    stored = [path.name for path in settings.WORLDCLASS_SURVEY_UPLOAD_DIR.iterdir()]
+    assert (upload.source_name, stored) == ("passwd.csv", [upload.stored_name])
+    assert "passwd" not in upload.stored_name
+
+
+def test_an_import_reports_its_counts_and_deletes_the_file(staff):
+    upload = imported(staff, rows(3))
+    assert (upload.status, upload.report["rows_created"], upload.report["summary"]) == (
+        SurveyUpload.Status.DONE,
+        3,
+        "Imported 3 new surveys.",
+    )
+    assert (upload.batch, upload_path(upload).exists()) == (ImportBatch.objects.get(), False)
+
+
+def test_a_bad_line_is_reported_with_its_line_number_and_nothing_is_imported(staff):
+    upload = imported(staff, [row(survey_id="s1"), row(survey_id="s2", overall_sat="9")])
+    assert upload.status == SurveyUpload.Status.FAILED
+    assert [(d["line"], d["field"]) for d in upload.error["details"]] == [(3, "overall_sat")]
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_a_saved_mapping_is_used_and_a_new_one_saved_on_confirmation(staff):
+    organization = Organization.objects.create(code="acme", name="Acme Insurance")
+    records = [{**r, "Survey ID": r["survey_id"]} for r in rows(2)]
+    columns = ["Survey ID", *COLUMNS[1:]]
+    upload = receive_survey_upload(
+        file=survey_file(records, columns=columns),
+        mapping_file=SimpleUploadedFile("acme.toml", RENAMING_MAPPING.encode()),
+        save_mapping_as="Acme export",
+        save_mapping_for=organization,
+        user=staff,
+        actor="staff",
+    )
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    saved = SavedMapping.objects.get()
+    assert (saved.organization, saved.name, saved.text) == (organization, "Acme export", RENAMING_MAPPING)
+    assert run_survey_upload(upload_id=upload.pk).report["rows_created"] == 2
+    again = receive_survey_upload(
+        file=survey_file([{**row(survey_id="s9", call_id="c9"), "Survey ID": "s9"}], columns=columns),
+        saved_mapping=saved,
+        user=staff,
+        actor="staff",
+    )
+    confirm_survey_upload(upload_id=again.pk, user=staff, actor="staff")
+    assert run_survey_upload(upload_id=again.pk).report["rows_created"] == 1
+
+
+def test_a_mapping_name_already_taken_is_refused(staff):
+    organization = Organization.objects.create(code="acme", name="Acme")
+    SavedMapping.objects.create(organization=organization, name="Acme export", text="")
+    with pytest.raises(AppError, match="already has a mapping"):
+        receive(
+            staff,
+            rows(1),
+            mapping_file=SimpleUploadedFile("m.toml", RENAMING_MAPPING.encode()),
+            save_mapping_as="Acme export",
+            save_mapping_for=organization,
+        )
+
+
+def test_an_upload_is_confirmed_once(staff):
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    with pytest.raises(Conflict):
+        confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+
+
+def test_a_task_delivered_twice_imports_once(staff):
+    upload = imported(staff, rows(2))
+    assert run_survey_upload(upload_id=upload.pk).status == SurveyUpload.Status.DONE
+    assert ImportBatch.objects.count() == 1
+
+
+def test_a_file_gone_from_the_server_is_a_refusal_not_a_crash(staff):
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    upload_path(upload).unlink()
+    upload = run_survey_upload(upload_id=upload.pk)
+    assert (upload.status, upload.error["code"]) == (SurveyUpload.Status.FAILED, "upload_missing")
+
+
+def test_upload_and_confirmation_are_audited(staff):
+    upload = imported(staff, rows(1))
+    events = AuditEvent.objects.filter(object_id=str(upload.pk), object_type="surveys.surveyupload")
+    assert sorted(events.values_list("action", flat=True)) == ["surveys.upload_confirmed", "surveys.upload_received"]
+
+
+def test_progress_is_complete_once_imported(staff):
+    progress = upload_progress(upload=imported(staff, rows(4)))
+    assert (progress.percent, progress.rows_read) == (100, 4)
+
+
+def test_progress_of_a_queued_upload_is_zero(staff):
+    upload = receive(staff, rows(4))
+    upload = confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    assert upload_progress(upload=upload).percent == 0
+
+
+def test_report_sections_show_what_else_the_import_reports():
+    report = {"rows_total": 3, "skipped": [{"column": "Type", "value": "test", "rows": 2}], "channels": {"ivr": 2}}
+    assert [(s.title, s.columns, s.rows) for s in report_sections(report=report)] == [
+        ("Skipped", ["column", "value", "rows"], [["Type", "test", 2]]),
+        ("Channels", [], [["ivr", 2]]),
+    ]
+
+
+def test_the_report_keeps_the_imports_eligibility_per_survey_window(staff):
+    upload = imported(staff, rows(2))
+    assert upload.report["eligibility_lines"] != []
+    assert all("new surveys eligible" in line for line in upload.report["eligibility_lines"])
+
+
+# --- views -------------------------------------------------------------------------------------------------
+
+
+def test_only_certifier_staff_reach_the_upload_page(client):
+    client.force_login(user_with_role("csr", "csr", organization=Organization.objects.create(code="o", name="O")))
+    assert client.get("/surveys/upload/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/surveys/imports/")
+    assert (response.status_code, response["Location"].startswith("/accounts/login/")) == (302, True)
+
+
+def test_the_upload_page_checks_then_confirms_then_shows_the_report(client, staff):
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": survey_file(rows(2))})
+    upload = SurveyUpload.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/surveys/uploads/{upload.pk}/")
+    assert b"Confirm the import" in client.get(response["Location"]).content
+    client.post(f"/surveys/uploads/{upload.pk}/confirm/")
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert "Imported 2 new surveys." in page
+
+
+def test_the_upload_page_shows_a_refused_upload_on_its_field(client, staff, settings):
+    settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES = 10
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": survey_file(rows(2))})
+    assert (response.status_code, "larger than the limit" in response.content.decode()) == (400, True)
+
+
+def test_a_refused_import_shows_each_bad_line(client, staff):
+    client.force_login(staff)
+    client.post("/surveys/upload/", {"file": survey_file([row(), row(survey_id="s2", channel="fax")])})
+    upload = SurveyUpload.objects.get()
+    client.post(f"/surveys/uploads/{upload.pk}/confirm/")
+    page = client.get(f"/surveys/uploads/{upload.pk}/status/").content.decode()
+    assert "Refused: nothing was imported" in page
+    assert "<td>3</td><td>channel</td>" in page
+
+
+def test_the_status_block_polls_while_the_import_waits(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    page = client.get(f"/surveys/uploads/{upload.pk}/status/").content.decode()
+    assert 'hx-trigger="every 1s"' in page
+
+
+def test_confirming_twice_says_it_already_started(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(1))
+    response = client.post(f"/surveys/uploads/{upload.pk}/confirm/", follow=True)
+    assert "was already started" in response.content.decode()
+
+
+def test_an_unknown_upload_is_404(client, staff):
+    client.force_login(staff)
+    assert client.get("/surveys/uploads/999/").status_code == 404
+
+
+def test_the_history_lists_every_import_with_its_result(client, staff):
+    imported(staff, rows(2))
+    imported(staff, [row(overall_sat="x")])
+    client.force_login(staff)
+    page = client.get("/surveys/imports/").content.decode()
+    assert (page.count("<tr>") - 1, "Applied" in page, "Rejected" in page) == (2, True, True)

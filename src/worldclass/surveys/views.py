@@ -1,0 +1,147 @@
+"""The certifier's survey pages: upload a file with its mapping, confirm, watch the import, read the history."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from worldclass.accounts.decorators import certifier_staff_required
+from worldclass.core.background import start_task
+from worldclass.core.domain import actor_label
+from worldclass.core.errors import AppError
+from worldclass.directory.models import Organization
+from worldclass.surveys import queries
+from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
+from worldclass.surveys.models import SavedMapping, SurveyUpload
+
+HISTORY_PER_PAGE = 50
+IMPORT_TASK = "surveys.import_upload"  # surveys/tasks.py
+
+
+class SurveyUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Survey-results file (CSV)"),
+        help_text=gettext_lazy("UTF-8 with a header row: the interchange format, or a client's export with a mapping."),
+    )
+    saved_mapping = forms.ModelChoiceField(
+        queryset=SavedMapping.objects.none(),
+        required=False,
+        label=gettext_lazy("Saved mapping"),
+        empty_label=gettext_lazy("None (the file is in the interchange format, or upload a mapping below)"),
+    )
+    mapping_file = forms.FileField(required=False, label=gettext_lazy("Or a mapping file (TOML)"))
+    save_mapping_as = forms.CharField(
+        required=False, max_length=200, label=gettext_lazy("Save the uploaded mapping as (optional)")
+    )
+    save_mapping_for = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        label=gettext_lazy("for the organization"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["saved_mapping"].queryset = queries.saved_mappings()
+        self.fields["saved_mapping"].label_from_instance = lambda m: f"{m.organization}: {m.name}"
+
+
+def _add_app_error(form: forms.Form, error: AppError) -> None:
+    """Show a refused upload on the form, each detail on the field it names."""
+    placed = False
+    for detail in error.details:
+        if detail.field in form.fields:
+            form.add_error(detail.field, detail.message)
+            placed = True
+        elif detail.line is not None or detail.field:
+            form.add_error(None, str(detail))
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+@certifier_staff_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """Upload a survey file and choose its mapping; the import waits for confirmation on the next page."""
+    posted = request.method == "POST"
+    form = SurveyUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            received = receive_survey_upload(
+                file=data["file"],
+                saved_mapping=data["saved_mapping"],
+                mapping_file=data["mapping_file"],
+                save_mapping_as=data["save_mapping_as"],
+                save_mapping_for=data["save_mapping_for"],
+                user=request.user,
+                actor=actor_label(request.user),
+            )
+        except AppError as error:
+            _add_app_error(form, error)
+        else:
+            return redirect("surveys:upload_detail", pk=received.pk)
+    return render(
+        request,
+        "surveys/upload.html",
+        {"form": form, "uploads": queries.recent_uploads()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _upload_or_404(pk: int) -> SurveyUpload:
+    found = SurveyUpload.objects.select_related("uploaded_by", "batch", "save_mapping_for").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _status_context(upload: SurveyUpload) -> dict:
+    return {
+        "upload": upload,
+        "progress": queries.upload_progress(upload=upload),
+        "sections": queries.report_sections(report=upload.report),
+    }
+
+
+@certifier_staff_required
+@require_GET
+def upload_detail(request, pk: int):
+    """One upload: the confirmation while it waits, then its progress, then its report or its errors."""
+    return render(request, "surveys/upload_detail.html", _status_context(_upload_or_404(pk)))
+
+
+@certifier_staff_required
+@require_GET
+def upload_status(request, pk: int):
+    """The status block alone, polled by htmx until the import has finished."""
+    return render(request, "surveys/_upload_status.html", _status_context(_upload_or_404(pk)))
+
+
+@certifier_staff_required
+@require_POST
+def upload_confirm(request, pk: int):
+    """Staff confirm the import: it starts as a task, and the page shows its progress."""
+    _upload_or_404(pk)
+    try:
+        confirmed = confirm_survey_upload(upload_id=pk, user=request.user, actor=actor_label(request.user))
+    except AppError as error:
+        messages.error(request, error.message)
+    else:
+        start_task(IMPORT_TASK, confirmed.pk)
+        messages.info(request, _("The import of %(name)s has started.") % {"name": confirmed.source_name})
+    return redirect("surveys:upload_detail", pk=pk)
+
+
+@certifier_staff_required
+@require_GET
+def history(request):
+    """Every import, from the web, the API or the command line, with its result, who and when."""
+    page = Paginator(queries.import_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "surveys/history.html", {"page": page})
