@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from zoneinfo import ZoneInfo
 
@@ -137,7 +138,13 @@ def populate_demo(*, seed: int, stdout) -> None:
             site.save(update_fields=["timezone"])
         SamplePlan.objects.get_or_create(
             site=site,
-            defaults={"organization": organization, "expected_calls_per_csr": 360, "assumed_response_rate": 0.45},
+            # More interviews than the default mix, so that demo-interviewer has calls to make on any day.
+            defaults={
+                "organization": organization,
+                "expected_calls_per_csr": 360,
+                "assumed_response_rate": 0.45,
+                "interviewer_weight": 3,
+            },
         )
         interviewer = _user("demo-interviewer", Role.INTERVIEWER)
         reviewer = _user("demo-qa", Role.QA_REVIEWER)
@@ -149,7 +156,14 @@ def populate_demo(*, seed: int, stdout) -> None:
             for month_index in range(Month.of(first_day).index, Month.of(now.date()).index + 1):
                 month = Month.from_index(month_index)
                 committed = dt.datetime.combine(month.first_day(), dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
-                commit_sample_key(organization=organization, month=month, actor="demo", now=committed)
+                commit_sample_key(
+                    organization=organization,
+                    month=month,
+                    actor="demo",
+                    now=committed,
+                    # The demo is reproducible for a seed; a real key is drawn from the operating system.
+                    key_bytes=hashlib.sha256(f"demo-sample-key:{seed}:{month}".encode()).digest(),
+                )
             for offset in range(DAYS + 1):
                 day = first_day + dt.timedelta(days=offset)
                 import_at = min(now, dt.datetime.combine(day, dt.time(23, 59), tzinfo=zone))

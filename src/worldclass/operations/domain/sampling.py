@@ -174,14 +174,18 @@ def _month_start(month: Month) -> dt.date:
     return month.first_day()
 
 
-def commit_sample_key(*, organization, month: Month, actor: str, now: dt.datetime) -> SampleKey:
-    """Create the month's secret key and publish its SHA-256. Idempotent: an existing commitment is returned."""
+def commit_sample_key(
+    *, organization, month: Month, actor: str, now: dt.datetime, key_bytes: bytes | None = None
+) -> SampleKey:
+    """Create the month's secret key and publish its SHA-256. Idempotent: an existing commitment is returned.
+
+    The key is 32 random bytes from the operating system; only a reproducible demo passes its own."""
     with transaction.atomic():
         existing = SampleKey.objects.select_for_update().filter(organization=organization, month=_month_start(month))
         key = existing.first()
         if key is not None:
             return key
-        key_bytes = secrets.token_bytes(32)
+        key_bytes = key_bytes or secrets.token_bytes(32)
         key = SampleKey.objects.create(
             organization=organization,
             month=_month_start(month),
