@@ -35,18 +35,27 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+BENCH_END_MONTH = "2025-12"
 SRC = REPO / "src"
 sys.path[:0] = [str(SRC), str(REPO / "bench")]
 
 
 def _generate(*, path: Path, csrs: int, months: int, per_month: float, seed: int) -> dict:
+    from worldclass.core.months import Month
     from worldclass.demo.synthetic import generate_surveys
 
     if path.exists() and path.with_suffix(".json").exists():
         return json.loads(path.with_suffix(".json").read_text())
     started = time.perf_counter()
     summary = generate_surveys(
-        path=path, seed=seed, months=months, csrs=csrs, surveys_per_csr_month=per_month, progress=sys.stderr
+        path=path,
+        seed=seed,
+        months=months,
+        # A fixed last month, so that a file and its figures are comparable from one day to the next.
+        end_month=Month.parse(BENCH_END_MONTH),
+        csrs=csrs,
+        surveys_per_csr_month=per_month,
+        progress=sys.stderr,
     )
     info = {
         "rows": summary.rows,
