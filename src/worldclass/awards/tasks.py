@@ -1,10 +1,9 @@
 """Celery tasks of the awards: thin wrappers that call one domain function."""
 
-from celery import shared_task
-
 from worldclass.awards.domain.reminders import send_award_reminders
+from worldclass.celery_app import app
 
 
-@shared_task(name="awards.send_award_reminders")
+@app.task(name="awards.send_award_reminders")
 def send_award_reminders_task() -> int:
     return send_award_reminders()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from celery import current_app
 from django.conf import settings
 from django.db import connections
 
@@ -18,6 +17,9 @@ def start_task(name: str, *args) -> None:
     progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline.
 
     By name, so that a view need not import its app's tasks module (a sibling layer)."""
+    # Imported here, not at start-up: most processes (every management command) never queue a task.
+    from worldclass.celery_app import app as current_app
+
     if name not in current_app.tasks:
         # The web process never starts a worker, which is when Celery imports the apps' tasks modules.
         current_app.loader.import_default_modules()

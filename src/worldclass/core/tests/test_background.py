@@ -3,8 +3,8 @@
 import threading
 
 import pytest
-from celery import current_app
 
+from worldclass.celery_app import app as current_app
 from worldclass.core.background import start_task
 
 

@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 from django.core import mail
 
 from worldclass.celery_app import app
@@ -10,12 +9,12 @@ pytestmark = pytest.mark.django_db
 
 def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
-    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled - set(app.tasks) == set()
 
 
 def test_the_operations_jobs_are_on_the_beat_schedule():
-    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert {"operations.send_due_invitations", "operations.purge_contacts"} <= scheduled
 
 
