@@ -101,7 +101,9 @@ def record_audit_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event to the chain. Call inside the transaction of the action it records."""
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written must undo the action it records, not be skipped (and a live
+    # survey answer saves two round trips).
+    with transaction.atomic(savepoint=False):
         lock_audit_chain()
         head = audit_chain_head()
         event = AuditEvent(

@@ -95,7 +95,8 @@ def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
 
 
 def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint: a rollup that cannot be written undoes the surveys it counts (all or nothing).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
         if not windows:
             return 0
