@@ -25,6 +25,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from worldclass.accounts.models import Role, RoleAssignment, User  # noqa: E402
@@ -183,6 +184,9 @@ def populate(*, organizations: int, sites: int, supervisors: int, csrs: int, mon
     ]:
         user = User.objects.create_user(username=f"bench-{role}", password=PASSWORD, person=person)
         RoleAssignment.objects.create(user=user, role=role, organization=organization).sites.set(sites)
+        if role == Role.CERTIFIER_STAFF:
+            # Certifier staff must sign in with a second factor; load.py computes its codes.
+            TOTPDevice.objects.create(user=user, name="bench authenticator", confirmed=True)
 
 
 def main() -> int:
