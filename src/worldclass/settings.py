@@ -132,6 +132,11 @@ DATABASE_MIGRATE = (
 )
 DATABASE_APP_CREDENTIALS = {key: DATABASES["default"].get(key, "") for key in ("USER", "PASSWORD", "HOST", "PORT")}
 DATABASE_APP_ROLE = DATABASE_APP_CREDENTIALS["USER"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: a leaderboard of 5,000 CSRs is estimated costly enough to be compiled, which took 450 ms of a 540 ms
+    # query; the application's queries are short, and its long ones (imports) gain less than compiling costs.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web requests and a running import must not fail with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -34,6 +34,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_COLUMN_WIDTH = 60
 CSV_ROWS_PER_BLOCK = 1000  # a streamed CSV is sent in blocks of rows, not a network write per row
+CSV_ROWS_FIRST_BLOCK = 50  # but the first block is small, so that the download starts at once
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
 
 
@@ -153,12 +154,13 @@ def _within(context: AbstractContextManager, lines: Iterator[str]) -> Iterator[b
     with context:
         block: list[str] = []
         rows = -1  # the header line rides with the first block of rows
+        block_rows = CSV_ROWS_FIRST_BLOCK
         for line in lines:
             block.append(line)
             rows += 1
-            if rows == CSV_ROWS_PER_BLOCK:
+            if rows == block_rows:
                 yield "".join(block).encode("utf-8")
-                block, rows = [], 0
+                block, rows, block_rows = [], 0, CSV_ROWS_PER_BLOCK
         yield "".join(block).encode("utf-8")
 
 

@@ -42,11 +42,12 @@ def months_table(*, title: str, months) -> Table:
 
 def standings_table(*, title: str, standings, with_rank: bool) -> Table:
     columns = ([_("Rank")] if with_rank else []) + [_("Code"), _("Name"), *metric_columns()]
-    rows = []
-    for standing in standings:
-        cells = [standing.rank] if with_rank else []
-        # An entity without a name of its own goes by its code, as on the pages.
-        rows.append([*cells, standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)])
+    # A generator, as for comments: standings read lazily (a leaderboard of thousands) stream into the download.
+    # An entity without a name of its own goes by its code, as on the pages.
+    rows = (
+        [*([standing.rank] if with_rank else []), standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)]
+        for standing in standings
+    )
     return Table(title=title, columns=columns, rows=rows)
 
 

