@@ -164,11 +164,12 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     and brings what recording the answers reads (organization, the call's supervisor and CSR) in the same query."""
     # The customer is not signed in: the unguessable token is the authorization.
     with scopes_disabled():
-        invitations = Invitation.objects.select_related("site", "call")
+        # The page shows the site; recording the answers also reads the organization and the call's people.
+        invitations = Invitation.objects.select_related("site")
         if for_update:
-            invitations = invitations.select_related("organization", "call__supervisor", "call__csr").select_for_update(
-                of=("self",)
-            )
+            invitations = invitations.select_related(
+                "organization", "call", "call__supervisor", "call__csr"
+            ).select_for_update(of=("self",))
         invitation = invitations.filter(token_sha256=token_sha256(token), channel=Channel.WEB).first()
     if invitation is None:
         raise NotFound("This survey link is not known.", code="unknown_link")
