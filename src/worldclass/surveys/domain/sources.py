@@ -29,6 +29,9 @@ from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions, SurveyMap
 EXCEL_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 BLOCK = 1 << 20
+# A CSV is read in blocks of about this many bytes per row of the importer's chunk (rows of the interchange format
+# run 150 to 250 bytes); a block always ends where a record ends.
+CSV_BYTES_PER_ROW = 256
 # Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
 LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
 ISO_DATE_FORMAT = "%Y-%m-%d"
@@ -39,6 +42,25 @@ NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mappi
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Python's csv module refuses fields over 131,072 characters by default; a comment may legitimately be longer.
 FIELD_SIZE_LIMIT = 1 << 30
+
+
+def _record_end_after(data: bytes, start: int) -> int | None:
+    """The index just past the first newline at or after `start` that ends a record (`data` starts at a record's
+    start), or None. A newline inside a quoted field is not an end: RFC 4180 doubles a quote inside a quoted field,
+    so a newline ends a record exactly when an even number of quotes precedes it."""
+    position = data.find(b"\n", start)
+    while position != -1 and data.count(b'"', 0, position) % 2:
+        position = data.find(b"\n", position + 1)
+    return None if position == -1 else position + 1
+
+
+def _last_record_end(data: bytes) -> int:
+    """The index just past the last newline of `data` that ends a record (`data` starts at a record's start), or 0."""
+    quotes = data.count(b'"')
+    position = data.rfind(b"\n")
+    while position != -1 and (quotes - data.count(b'"', position)) % 2:
+        position = data.rfind(b"\n", 0, position)
+    return position + 1
 
 
 def invalid_file(message: str, detail: str | None = None, *, line: int | None = None) -> AppError:
@@ -105,23 +127,49 @@ class TabularFile:
         if self.format == "xlsx":
             yield from self._xlsx_batches(columns, chunk_rows)
             return
-        frame = pl.scan_csv(
-            self.path,
-            separator=self.delimiter,
-            infer_schema=False,
-            empty_string_is_null=False,
-            row_index_name="row_index",
-            new_columns=self.frame_columns,
-            encoding="utf8",
-        ).select(["row_index", *columns])
         try:
-            yield from frame.collect_batches(chunk_size=chunk_rows)
+            rows = 0
+            for block in self._record_blocks(block_bytes=chunk_rows * CSV_BYTES_PER_ROW):
+                frame = pl.read_csv(
+                    block,
+                    has_header=False,
+                    separator=self.delimiter,
+                    infer_schema=False,
+                    empty_string_is_null=False,
+                    row_index_name="row_index",
+                    row_index_offset=rows,
+                    new_columns=self.frame_columns,
+                    encoding="utf8",
+                ).select(["row_index", *columns])
+                rows += frame.height
+                yield frame
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:
             problem = self.malformed_record() or ErrorDetail(message=str(error).splitlines()[0])
             message = "The file could not be read as CSV with a header row."
             if problem.message.startswith("not UTF-8"):
                 message = NOT_UTF8_MESSAGE
             raise AppError(code="invalid_file", message=message, details=[problem]) from error
+
+    def _record_blocks(self, *, block_bytes: int) -> Iterator[bytes]:
+        """The CSV's data records (after the header), in blocks of about `block_bytes` that each end where a record
+        ends, read one block at a time: memory stays bounded by the block, whatever the file's length. (Polars'
+        `collect_batches` read ahead of a slow consumer and kept every batch: about 0.55 KB a row.)"""
+        with self.path.open("rb") as handle:
+            pending = b""
+            header_end = None
+            while data := handle.read(block_bytes):
+                pending += data
+                if header_end is None:
+                    header_end = _record_end_after(pending, 0)
+                    if header_end is None:
+                        continue
+                    pending = pending[header_end:]
+                end = _last_record_end(pending)
+                if end:
+                    yield pending[:end]
+                    pending = pending[end:]
+            if header_end is not None and pending.strip():
+                yield pending
 
     def malformed_record(self) -> ErrorDetail | None:
         """The first record Python's strict CSV reader cannot read, or that is not UTF-8, with its line.

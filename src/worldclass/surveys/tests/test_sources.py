@@ -1,5 +1,6 @@
 """Reading a client's file: local times in a zone, and the delimiter found from the header."""
 
+import csv
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worldclass.surveys.domain.mapping import FileOptions
-from worldclass.surveys.domain.sources import with_local_instants
+from worldclass.surveys.domain.sources import open_tabular, with_local_instants
 
 ZONES = ["Europe/Zurich", "America/Toronto", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns"]
 
@@ -51,3 +52,43 @@ def test_a_date_format_reads_day_first_dates_with_a_time():
         None,
     ]
     assert read["__offset"].to_list() == [120, 120, 120, None]
+
+
+CELL = st.text(alphabet=st.sampled_from(list('ab,"\n\r é;')), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    records=st.lists(st.tuples(CELL, CELL, CELL), min_size=0, max_size=30),
+    chunk_rows=st.integers(min_value=1, max_value=8),
+    crlf=st.booleans(),
+)
+def test_a_csv_read_in_small_blocks_gives_every_record_once_in_order(tmp_path_factory, records, chunk_rows, crlf):
+    # Quoted commas, quotes and newlines fall on every block boundary the tiny blocks (256 bytes a row) can make.
+    path = tmp_path_factory.mktemp("blocks") / "records.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n" if crlf else "\n")
+        writer.writerow(["a", "b", "c"])
+        writer.writerows(records)
+    source = open_tabular(path, options=FileOptions(), name="records.csv")
+    try:
+        frames = list(source.batches([pl.col("a"), pl.col("b"), pl.col("c")], chunk_rows))
+    finally:
+        source.close()
+    read = [row for frame in frames for row in frame.rows()]
+    whole = pl.read_csv(path, infer_schema=False, empty_string_is_null=False, row_index_name="row_index")
+    # The same rows, indexed alike, as Polars reading the whole file at once.
+    assert read == whole.rows()
+
+
+def test_a_csv_is_read_a_bounded_block_at_a_time(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("a,b\n" + "".join(f'{n},"x\ny{n}"\n' for n in range(1000)), encoding="utf-8")
+    source = open_tabular(path, options=FileOptions(), name="long.csv")
+    try:
+        frames = list(source.batches([pl.col("a"), pl.col("b")], 10))
+    finally:
+        source.close()
+    # Blocks of about 10 x 256 bytes, each record at least 9 bytes: never more than 285 records in a frame.
+    heights = [frame.height for frame in frames]
+    assert (len(heights) >= 4, max(heights) <= 285, sum(heights)) == (True, True, 1000)
