@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from worldclass.accounts.models import RoleAssignment
-from worldclass.awards.domain import panel
-from worldclass.awards.models import Application, Phase
+from worldclass.awards.domain import cycles, panel
+from worldclass.awards.models import Application, ChecklistAnswer, Phase
 from worldclass.awards.tests.factories import applicant_user, seat_judges, set_phase, submitted_application
 from worldclass.directory.models import Organization
 
@@ -125,6 +125,52 @@ def test_the_staff_cycle_page_query_count_does_not_grow(cycle, categories, staff
         submitted_application(cycle=cycle, category=categories[n % 2], user=applicant_user(f"x{n}"))
     many, _ = queries_for(client, path)
     assert many == few
+
+
+def _answer_new_checklist_items(application: Application, *, staff, count: int) -> None:
+    for n in range(count):
+        item = cycles.add_checklist_item(user=staff, category=application.category, text=f"Question {n}")
+        ChecklistAnswer.objects.create(application=application, item=item, meets=n % 2 == 0, evidence=f"Evidence {n}")
+
+
+def _score(application: Application, *, judges) -> None:
+    criteria = list(application.cycle.criteria.values_list("pk", flat=True))
+    for n, judge in enumerate(judges):
+        panel.submit_scorecard(judge=judge, application=application, values={pk: 4 + n for pk in criteria})
+
+
+@pytest.mark.parametrize("viewer", ["judge", "staff", "applicant"])
+def test_an_application_page_takes_as_many_queries_for_many_checklist_items_and_scorecards_as_for_few(
+    cycle, categories, staff, viewer
+):
+    ann = applicant_user("ann")
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann)
+    judges = seat_judges(cycle=cycle, categories=categories[:1], usernames=[f"j{n}" for n in range(6)], staff=staff)
+    set_phase(cycle, Phase.SCREENING)
+    client, path = (
+        client_for({"judge": judges[0], "staff": staff, "applicant": ann}[viewer]),
+        application_url(application),
+    )
+    _answer_new_checklist_items(application, staff=staff, count=1)
+    _score(application, judges=judges[:2])
+    few, _ = queries_for(client, path)
+    _answer_new_checklist_items(application, staff=staff, count=6)
+    _score(application, judges=judges[2:])
+    many, content = queries_for(client, path)
+    assert (many, content.count("Evidence ")) == (few, 7)
+
+
+def test_a_judge_sees_the_whole_panel_s_scores_on_the_page_once_scored(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    judges = seat_judges(cycle=cycle, categories=categories[:1], usernames=["j0", "j1", "j2"], staff=staff)
+    set_phase(cycle, Phase.SCREENING)
+    _score(application, judges=judges)
+    response = client_for(judges[0]).get(application_url(application))
+    assert [card.judge.username for card in response.context["scorecards"]] == ["j0", "j1", "j2"]
+
+
+def application_url(application: Application) -> str:
+    return f"/awards/applications/{application.pk}/"
 
 
 def test_the_winners_page_is_public(cycle):
