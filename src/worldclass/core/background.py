@@ -9,15 +9,26 @@ from celery import current_app
 from django.conf import settings
 from django.db import connections
 
+from worldclass.core.after_commit import after_commit
+
 logger = logging.getLogger(__name__)
 
 
 def start_task(name: str, *args) -> None:
-    """Queue the task registered as `name` on the broker. Without a broker (tasks run eagerly), run it in a
-    background thread instead, so that the request that started it returns at once and its page can poll the
-    progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline.
+    """Queue the task registered as `name` on the broker once the current transaction commits (`after_commit`: the
+    worker then finds the rows it is given, and a rolled-back request starts nothing). Without a broker (tasks run
+    eagerly), run it in a background thread instead, so that the request that started it returns at once and its
+    page can poll the progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline.
 
     By name, so that a view need not import its app's tasks module (a sibling layer)."""
+
+    def start() -> None:
+        _start_now(name, args)
+
+    after_commit(start)
+
+
+def _start_now(name: str, args: tuple) -> None:
     if name not in current_app.tasks:
         # The web process never starts a worker, which is when Celery imports the apps' tasks modules.
         current_app.loader.import_default_modules()
