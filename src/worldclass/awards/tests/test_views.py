@@ -198,3 +198,81 @@ def test_the_staff_cycle_page_filters_applications_by_status(cycle, categories, 
     submitted_application(cycle=cycle, category=categories[0], user=applicant_user("sent"))
     response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?status=draft")
     assert list(response.context["applications"]) == []
+
+
+def _posted(client: Client, path: str, data: dict) -> tuple[list, list[str]]:
+    """Where a form's POST sends the browser, and the messages shown there."""
+    response = client.post(path, data, follow=True)
+    return response.redirect_chain, [str(message) for message in response.context["messages"]]
+
+
+def test_staff_change_the_phase_on_the_cycle_page(cycle, staff):
+    posted = _posted(client_for(staff), f"/awards/staff/cycles/{cycle.pk}/phase/", {"phase": Phase.SCREENING})
+    cycle.refresh_from_db()
+    assert (posted, cycle.phase) == (([(f"/awards/staff/cycles/{cycle.pk}/", 302)], ["Phase changed."]), "screening")
+
+
+def test_a_category_renamed_without_its_french_field_keeps_its_french_name(cycle, categories, staff):
+    category = categories[0]
+    french = category.name_fr
+    posted = _posted(client_for(staff), f"/awards/staff/categories/{category.pk}/rename/", {"name": "Omni"})
+    category.refresh_from_db()
+    assert (posted, category.name, category.name_fr) == (
+        ([(f"/awards/staff/cycles/{cycle.pk}/", 302)], ["Category renamed."]),
+        "Omni",
+        french,
+    )
+
+
+def test_staff_grant_an_extension_on_the_application_page(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    until = cycle.checklist_deadline.replace(day=28)
+    posted = _posted(
+        client_for(staff),
+        f"/awards/staff/applications/{application.pk}/extension/",
+        {"step": "checklist", "until": until.isoformat(), "reason": "Outage"},
+    )
+    assert (posted, [(e.step, e.until) for e in application.extensions.all()]) == (
+        ([(application_url(application), 302)], ["Extension granted."]),
+        [("checklist", until)],
+    )
+
+
+def test_a_staff_form_with_errors_names_the_field_and_changes_nothing(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    posted = _posted(client_for(staff), f"/awards/staff/applications/{application.pk}/move/", {"category": ""})
+    assert (posted[1], application.moves.count()) == (
+        ["Move to category: This field is required.", "Reason: This field is required."],
+        0,
+    )
+
+
+def test_an_applicant_edits_the_application_on_its_page(cycle, categories):
+    ann = applicant_user("ann")
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann)
+    posted = _posted(
+        client_for(ann), f"/awards/applications/{application.pk}/edit/", {"title": "Coaching", "summary": "Unique"}
+    )
+    application.refresh_from_db()
+    assert (posted, application.title) == (
+        ([(application_url(application), 302)], ["Application updated."]),
+        "Coaching",
+    )
+
+
+def test_a_judge_scores_on_the_application_page(screening, cycle):
+    application, judge = screening
+    data = {f"criterion_{pk}": "7" for pk in cycle.criteria.values_list("pk", flat=True)} | {"comment": "Solid"}
+    posted = _posted(client_for(judge), f"/awards/applications/{application.pk}/score/", data)
+    assert (posted, [card.comment for card in application.scorecards.all()]) == (
+        ([(application_url(application), 302)], ["Scores submitted."]),
+        ["Solid"],
+    )
+
+
+def test_a_judge_declares_a_conflict_on_the_dashboard(screening):
+    application, judge = screening
+    posted = _posted(
+        client_for(judge), "/awards/judging/conflicts/", {"organization": application.organization_id, "reason": "Ex"}
+    )
+    assert posted == ([("/awards/judging/", 302)], ["Conflict of interest declared."])

@@ -5,11 +5,14 @@ The application's page is also what a judge (blinded) and staff see: their secti
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from worldclass.awards import forms, queries
@@ -22,9 +25,9 @@ from worldclass.awards.views.common import (
     application_url,
     deadlines,
     error_text,
-    form_errors,
     found,
     login_required,
+    post_form,
     run,
 )
 from worldclass.core.errors import AppError
@@ -140,44 +143,52 @@ def _applicant_forms(application, story) -> dict:
     }
 
 
-def _applicant_post(request, pk: int, action, success: str):
-    application = application_or_404(request, pk)
-    return run(request, lambda: action(application), success=success, to=application_url(pk))
-
-
-def _applicant_form_post(request, pk: int, form_class, action, success: str):
-    """An applicant's form on the application page: only the organization's admins, then the domain decides."""
+def _applicant_form_post(request, pk: int, form_class, action: Callable[..., object], success: str):
+    """An applicant's form on the application page: only the organization's admins, then
+    `action(user=, application=, **form data)` decides."""
     application = application_or_404(request, pk)
     if not administers_application(request.user, application):
         raise DjangoPermissionDenied(_("Only an admin of the applicant organization can do this."))
-    to = application_url(pk)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    return run(request, lambda: action(application, form.cleaned_data), success=success, to=to)
-
-
-@login_required
-@require_POST
-def application_edit(request, pk: int):
-    return _applicant_form_post(
+    return post_form(
         request,
-        pk,
-        forms.EditApplicationForm,
-        lambda a, d: apps_domain.update_application(user=request.user, application=a, **d),
-        _("Application updated."),
+        form_class,
+        to=application_url(pk),
+        action=lambda data: action(user=request.user, application=application, **data),
+        success=success,
     )
 
 
-@login_required
-@require_POST
-def application_submit(request, pk: int):
-    return _applicant_post(
-        request,
-        pk,
-        lambda a: apps_domain.submit_application(user=request.user, application=a),
-        _("Application submitted."),
-    )
+def _applicant_action(action: Callable[..., object], form_class=None, *, success: str):
+    """The POST view of one domain function on an application: with a form, only the organization's admins may
+    send it (`_applicant_form_post`); without, the domain function alone decides."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        if form_class is not None:
+            return _applicant_form_post(request, pk, form_class, action, success)
+        application = application_or_404(request, pk)
+        return run(
+            request, lambda: action(user=request.user, application=application), success=success, to=application_url(pk)
+        )
+
+    return view
+
+
+application_edit = _applicant_action(
+    apps_domain.update_application, forms.EditApplicationForm, success=gettext_lazy("Application updated.")
+)
+application_submit = _applicant_action(apps_domain.submit_application, success=gettext_lazy("Application submitted."))
+story = _applicant_action(
+    apps_domain.submit_story, forms.StoryForm, success=gettext_lazy("Nomination story submitted.")
+)
+attachment = _applicant_action(apps_domain.add_attachment, forms.AttachmentForm, success=gettext_lazy("File attached."))
+consent = _applicant_action(
+    apps_domain.record_publication_consent, success=gettext_lazy("Consent to publication recorded.")
+)
+gala = _applicant_action(
+    apps_domain.register_gala_attendee, forms.GalaAttendeeForm, success=gettext_lazy("Gala attendee registered.")
+)
 
 
 @login_required
@@ -202,66 +213,19 @@ def checklist(request, pk: int):
 
 @login_required
 @require_POST
-def story(request, pk: int):
-    return _applicant_form_post(
-        request,
-        pk,
-        forms.StoryForm,
-        lambda a, d: apps_domain.submit_story(user=request.user, application=a, **d),
-        _("Nomination story submitted."),
-    )
-
-
-@login_required
-@require_POST
-def attachment(request, pk: int):
-    return _applicant_form_post(
-        request,
-        pk,
-        forms.AttachmentForm,
-        lambda a, d: apps_domain.add_attachment(user=request.user, application=a, title=d["title"], file=d["file"]),
-        _("File attached."),
-    )
-
-
-@login_required
-@require_POST
 def evidence(request, pk: int):
     """Attach a pre/post comparison of FCR and WCC computed from the organization's surveys."""
 
-    def act(application, data):
+    def act(*, user, application, **data):
         try:
             months = {k: Month.parse(v) for k, v in data.items()}
         except ValueError as error:
             raise AppError(code="invalid", message=_("Give months as YYYY-MM.")) from error
         compute_evidence(
-            user=request.user,
+            user=user,
             application=application,
             before=(months["before_start"], months["before_end"]),
             after=(months["after_start"], months["after_end"]),
         )
 
     return _applicant_form_post(request, pk, forms.EvidenceForm, act, _("Measured evidence attached."))
-
-
-@login_required
-@require_POST
-def consent(request, pk: int):
-    return _applicant_post(
-        request,
-        pk,
-        lambda a: apps_domain.record_publication_consent(user=request.user, application=a),
-        _("Consent to publication recorded."),
-    )
-
-
-@login_required
-@require_POST
-def gala(request, pk: int):
-    return _applicant_form_post(
-        request,
-        pk,
-        forms.GalaAttendeeForm,
-        lambda a, d: apps_domain.register_gala_attendee(user=request.user, application=a, **d),
-        _("Gala attendee registered."),
-    )

@@ -82,6 +82,14 @@ def form_errors(request, form, to: str):
     return redirect(to)
 
 
+def post_form(request, form_class, *, to: str, action: Callable[[dict], object], success: str):
+    """A posted form: its errors as messages, else `run` the action on its cleaned data (`{}` without a form)."""
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return form_errors(request, form, to)
+    return run(request, lambda: action(form.cleaned_data if form else {}), success=success, to=to)
+
+
 def application_or_404(request, pk: int) -> Application:
     """The application if the user may see it; else 404 (the same whatever the reason: blind review)."""
     return found(queries.application_for, user=request.user, pk=pk)

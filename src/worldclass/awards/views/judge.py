@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from worldclass.awards import forms, queries
 from worldclass.awards.domain import panel as panel_domain
 from worldclass.awards.rules import is_judge
-from worldclass.awards.views.common import application_or_404, application_url, form_errors, found, login_required, run
+from worldclass.awards.views.common import application_or_404, application_url, found, login_required, post_form
 
 
 @login_required
@@ -25,15 +25,8 @@ def judging(request):
         dashboard = queries.judging_dashboard(judge=request.user, cycle=cycle)
         conflict_form = forms.ConflictForm()
         conflict_form.fields["organization"].widget.choices = [(o.pk, o.name) for o in dashboard.organizations_in_cycle]
-        context.update(
-            progress=dashboard.progress,
-            applications=dashboard.applications,
-            blind=dashboard.blind,
-            conflict_form=conflict_form,
-            declarations=dashboard.declarations,
-            flagged=dashboard.flagged,
-            stage=dashboard.stage,
-        )
+        # The dashboard's fields are the template's names (stage, progress, applications, blind, declarations...).
+        context.update(vars(dashboard), conflict_form=conflict_form)
     return render(request, "awards/judging.html", context)
 
 
@@ -54,18 +47,17 @@ def application_section(section: queries.JudgeSection) -> dict:
 def declare_conflict(request):
     if not is_judge(request.user):
         raise DjangoPermissionDenied
-    form = forms.ConflictForm(request.POST)
-    to = reverse("awards:judging")
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    organization = found(queries.get_organization, pk=form.cleaned_data["organization"])
-    return run(
+
+    def declare(data):
+        organization = found(queries.get_organization, pk=data["organization"])
+        return panel_domain.declare_conflict(judge=request.user, organization=organization, reason=data["reason"])
+
+    return post_form(
         request,
-        lambda: panel_domain.declare_conflict(
-            judge=request.user, organization=organization, reason=form.cleaned_data["reason"]
-        ),
+        forms.ConflictForm,
+        to=reverse("awards:judging"),
+        action=declare,
         success=_("Conflict of interest declared."),
-        to=to,
     )
 
 
@@ -76,17 +68,18 @@ def score(request, pk: int):
     if not is_judge(request.user):
         raise DjangoPermissionDenied
     application = application_or_404(request, pk)
-    to = application_url(pk)
     criteria = queries.criteria_for(application.cycle)
-    form = forms.score_form_class(criteria)(request.POST)
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    values = {c.pk: form.cleaned_data[f"criterion_{c.pk}"] for c in criteria}
-    return run(
+
+    def submit(data):
+        values = {c.pk: data[f"criterion_{c.pk}"] for c in criteria}
+        return panel_domain.submit_scorecard(
+            judge=request.user, application=application, values=values, comment=data["comment"]
+        )
+
+    return post_form(
         request,
-        lambda: panel_domain.submit_scorecard(
-            judge=request.user, application=application, values=values, comment=form.cleaned_data["comment"]
-        ),
+        forms.score_form_class(criteria),
+        to=application_url(pk),
+        action=submit,
         success=_("Scores submitted."),
-        to=to,
     )

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from worldclass.accounts.rules import is_certifier_staff
@@ -19,14 +20,14 @@ from worldclass.awards.domain import cycles as cycles_domain
 from worldclass.awards.domain import decisions as decisions_domain
 from worldclass.awards.domain import panel as panel_domain
 from worldclass.awards.filters import ApplicationFilter
-from worldclass.awards.models import Application, Cycle, Scorecard
+from worldclass.awards.models import Application, Cycle, Scorecard, WinnerDecision
 from worldclass.awards.views.common import (
     application_or_404,
     application_url,
     deadlines,
-    form_errors,
     found,
     login_required,
+    post_form,
     run,
 )
 
@@ -49,15 +50,12 @@ def staff_cycles(request):
 @require_POST
 def cycle_create(request):
     _staff_only(request)
-    form = forms.CycleForm(request.POST)
-    to = reverse("awards:staff_cycles")
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    return run(
+    return post_form(
         request,
-        lambda: cycles_domain.create_cycle(user=request.user, **form.cleaned_data),
+        forms.CycleForm,
+        to=reverse("awards:staff_cycles"),
+        action=lambda data: cycles_domain.create_cycle(user=request.user, **data),
         success=_("Cycle created."),
-        to=to,
     )
 
 
@@ -104,126 +102,119 @@ def staff_cycle(request, pk: int):
     )
 
 
-def _staff_cycle_post(request, pk: int, build: Callable[[Cycle, dict], Callable[[], object]], form_class, success):
+# A staff POST about one cycle, category, application or winner decision: how to find it, and the page to go back to.
+_TARGETS = {
+    "cycle": (
+        lambda request, pk: found(queries.get_cycle, pk=pk),
+        lambda cycle: reverse("awards:staff_cycle", args=[cycle.pk]),
+    ),
+    "category": (
+        lambda request, pk: found(queries.get_category, pk=pk),
+        lambda category: reverse("awards:staff_cycle", args=[category.cycle_id]),
+    ),
+    "application": (application_or_404, lambda application: application_url(application.pk)),
+    "decision": (
+        lambda request, pk: found(queries.get_winner_decision, pk=pk),
+        lambda decision: reverse("awards:staff_category", args=[decision.category_id]),
+    ),
+}
+
+
+def _post_about(kind: str, request, pk: int, form_class, action: Callable[..., object], success: str):
+    """Staff only; find the `kind` (a key of `_TARGETS`) and call `action(user=, <kind>=, **form data)`."""
     _staff_only(request)
-    cycle = found(queries.get_cycle, pk=pk)
-    to = reverse("awards:staff_cycle", args=[cycle.pk])
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return form_errors(request, form, to)
-    return run(request, build(cycle, form.cleaned_data if form else {}), success=success, to=to)
-
-
-@login_required
-@require_POST
-def cycle_phase(request, pk: int):
-    return _staff_cycle_post(
+    find, back = _TARGETS[kind]
+    target = find(request, pk)
+    return post_form(
         request,
-        pk,
-        lambda c, d: lambda: cycles_domain.set_phase(user=request.user, cycle=c, phase=d["phase"]),
-        forms.PhaseForm,
-        _("Phase changed."),
+        form_class,
+        to=back(target),
+        action=lambda data: action(user=request.user, **{kind: target}, **data),
+        success=success,
     )
 
 
-@login_required
-@require_POST
-def category_add(request, pk: int):
-    return _staff_cycle_post(
-        request,
-        pk,
-        lambda c, d: (
-            lambda: cycles_domain.add_category(user=request.user, cycle=c, name=d["name"], name_fr=d["name_fr"])
-        ),
-        forms.NameForm,
-        _("Category added."),
+def _staff_action(kind: str, action: Callable[..., object], form_class=None, *, success: str):
+    """The POST view of `_post_about`: one domain function on one cycle, category, application or decision."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        return _post_about(kind, request, pk, form_class, action, success)
+
+    return view
+
+
+def _add_panel_member(*, user, cycle: Cycle, judge: int):
+    return panel_domain.add_panel_member(user=user, cycle=cycle, judge=found(queries.get_user, pk=judge))
+
+
+def _assign_judge(*, user, cycle: Cycle, category: int, judge: int):
+    return panel_domain.assign_judge(
+        user=user,
+        category=found(queries.get_category, pk=category, cycle=cycle),
+        judge=found(queries.get_user, pk=judge),
     )
 
 
-def _category_post(request, pk: int, action, form_class, success):
-    _staff_only(request)
-    category = found(queries.get_category, pk=pk)
-    to = reverse("awards:staff_cycle", args=[category.cycle_id])
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return form_errors(request, form, to)
-    return run(request, lambda: action(category, form.cleaned_data if form else {}), success=success, to=to)
+def _edit_story(*, user, decision: WinnerDecision, edited_story: str):
+    return decisions_domain.edit_published_story(user=user, decision=decision, text=edited_story)
+
+
+def _move(*, user, application: Application, category: int, reason: str):
+    return apps_domain.move_application(
+        user=user, application=application, to_category=found(queries.get_category, pk=category), reason=reason
+    )
+
+
+cycle_phase = _staff_action("cycle", cycles_domain.set_phase, forms.PhaseForm, success=gettext_lazy("Phase changed."))
+category_add = _staff_action(
+    "cycle", cycles_domain.add_category, forms.NameForm, success=gettext_lazy("Category added.")
+)
+panel_add = _staff_action(
+    "cycle", _add_panel_member, forms.JudgeForm, success=gettext_lazy("Judge added to the panel.")
+)
+judge_assign = _staff_action("cycle", _assign_judge, forms.AssignForm, success=gettext_lazy("Judge assigned."))
+notify_applicants = _staff_action(
+    "cycle", apps_domain.notify_applicants, success=gettext_lazy("Every applicant was notified.")
+)
+category_retire = _staff_action("category", cycles_domain.retire_category, success=gettext_lazy("Category retired."))
+checklist_item_add = _staff_action(
+    "category", cycles_domain.add_checklist_item, forms.ChecklistItemForm, success=gettext_lazy("Checklist item added.")
+)
+move = _staff_action(
+    "application", _move, forms.MoveForm, success=gettext_lazy("Application moved; the applicant is notified.")
+)
+extension = _staff_action(
+    "application", apps_domain.grant_extension, forms.ExtensionForm, success=gettext_lazy("Extension granted.")
+)
+interview = _staff_action(
+    "application", apps_domain.schedule_interview, forms.InterviewForm, success=gettext_lazy("Interview scheduled.")
+)
+
+edit_story = _staff_action("decision", _edit_story, forms.StoryEditForm, success=gettext_lazy("Edited story saved."))
+publish = _staff_action("decision", decisions_domain.publish_winner, success=gettext_lazy("Winner published."))
 
 
 @login_required
 @require_POST
 def category_rename(request, pk: int):
-    return _category_post(
-        request,
-        pk,
-        lambda c, d: cycles_domain.rename_category(
-            user=request.user, category=c, name=d["name"], name_fr=d["name_fr"] if "name_fr" in request.POST else None
-        ),
-        forms.NameForm,
-        _("Category renamed."),
-    )
+    def rename(*, user, category, name: str, name_fr: str):
+        # A form without the French field leaves the French name as it is.
+        name_fr = name_fr if "name_fr" in request.POST else None
+        return cycles_domain.rename_category(user=user, category=category, name=name, name_fr=name_fr)
+
+    return _post_about("category", request, pk, forms.NameForm, rename, _("Category renamed."))
 
 
 @login_required
 @require_POST
-def category_retire(request, pk: int):
-    return _category_post(
-        request,
-        pk,
-        lambda c, d: cycles_domain.retire_category(user=request.user, category=c),
-        None,
-        _("Category retired."),
-    )
+def finalist(request, pk: int):
+    def select(*, user, application):
+        chosen = request.POST.get("finalist") == "1"
+        return apps_domain.set_finalist(user=user, application=application, finalist=chosen)
 
-
-@login_required
-@require_POST
-def checklist_item_add(request, pk: int):
-    return _category_post(
-        request,
-        pk,
-        lambda c, d: cycles_domain.add_checklist_item(
-            user=request.user, category=c, text=d["text"], text_fr=d["text_fr"]
-        ),
-        forms.ChecklistItemForm,
-        _("Checklist item added."),
-    )
-
-
-@login_required
-@require_POST
-def panel_add(request, pk: int):
-    def build(cycle, data):
-        return lambda: panel_domain.add_panel_member(
-            user=request.user, cycle=cycle, judge=found(queries.get_user, pk=data["judge"])
-        )
-
-    return _staff_cycle_post(request, pk, build, forms.JudgeForm, _("Judge added to the panel."))
-
-
-@login_required
-@require_POST
-def judge_assign(request, pk: int):
-    def build(cycle, data):
-        return lambda: panel_domain.assign_judge(
-            user=request.user,
-            category=found(queries.get_category, pk=data["category"], cycle=cycle),
-            judge=found(queries.get_user, pk=data["judge"]),
-        )
-
-    return _staff_cycle_post(request, pk, build, forms.AssignForm, _("Judge assigned."))
-
-
-@login_required
-@require_POST
-def notify_applicants(request, pk: int):
-    return _staff_cycle_post(
-        request,
-        pk,
-        lambda c, d: lambda: apps_domain.notify_applicants(user=request.user, cycle=c),
-        None,
-        _("Every applicant was notified."),
-    )
+    return _post_about("application", request, pk, None, select, _("Finalist selection saved."))
 
 
 @login_required
@@ -234,14 +225,12 @@ def conflict_review(request, pk: int):
     to = request.POST.get("next") or reverse("awards:staff_cycles")
     if not to.startswith("/awards/"):
         to = reverse("awards:staff_cycles")
-    form = forms.ConflictReviewForm(request.POST)
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    return run(
+    return post_form(
         request,
-        lambda: panel_domain.review_conflict(user=request.user, declaration=declaration, **form.cleaned_data),
-        success=_("Conflict reviewed."),
+        forms.ConflictReviewForm,
         to=to,
+        action=lambda data: panel_domain.review_conflict(user=request.user, declaration=declaration, **data),
+        success=_("Conflict reviewed."),
     )
 
 
@@ -289,38 +278,6 @@ def decide(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def edit_story(request, pk: int):
-    _staff_only(request)
-    decision = found(queries.get_winner_decision, pk=pk)
-    to = reverse("awards:staff_category", args=[decision.category_id])
-    form = forms.StoryEditForm(request.POST)
-    if not form.is_valid():
-        return form_errors(request, form, to)
-    return run(
-        request,
-        lambda: decisions_domain.edit_published_story(
-            user=request.user, decision=decision, text=form.cleaned_data["edited_story"]
-        ),
-        success=_("Edited story saved."),
-        to=to,
-    )
-
-
-@login_required
-@require_POST
-def publish(request, pk: int):
-    _staff_only(request)
-    decision = found(queries.get_winner_decision, pk=pk)
-    return run(
-        request,
-        lambda: decisions_domain.publish_winner(user=request.user, decision=decision),
-        success=_("Winner published."),
-        to=reverse("awards:staff_category", args=[decision.category_id]),
-    )
-
-
 def application_section(section: queries.StaffSection) -> dict:
     """Staff's part of an application's page: the forms to move, extend and interview, and the history."""
     move_form = forms.MoveForm(auto_id="move_%s")
@@ -337,56 +294,6 @@ def application_section(section: queries.StaffSection) -> dict:
     }
 
 
-def _staff_application_post(request, pk: int, form_class, build, success):
-    _staff_only(request)
-    application = application_or_404(request, pk)
-    to = application_url(pk)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return form_errors(request, form, to)
-    return run(request, build(application, form.cleaned_data if form else {}), success=success, to=to)
-
-
-@login_required
-@require_POST
-def move(request, pk: int):
-    def build(application, data):
-        return lambda: apps_domain.move_application(
-            user=request.user,
-            application=application,
-            to_category=found(queries.get_category, pk=data["category"]),
-            reason=data["reason"],
-        )
-
-    return _staff_application_post(
-        request, pk, forms.MoveForm, build, _("Application moved; the applicant is notified.")
-    )
-
-
-@login_required
-@require_POST
-def extension(request, pk: int):
-    return _staff_application_post(
-        request,
-        pk,
-        forms.ExtensionForm,
-        lambda a, d: lambda: apps_domain.grant_extension(user=request.user, application=a, **d),
-        _("Extension granted."),
-    )
-
-
-@login_required
-@require_POST
-def interview(request, pk: int):
-    return _staff_application_post(
-        request,
-        pk,
-        forms.InterviewForm,
-        lambda a, d: lambda: apps_domain.schedule_interview(user=request.user, application=a, **d),
-        _("Interview scheduled."),
-    )
-
-
 @login_required
 @require_POST
 def interview_notes(request, pk: int):
@@ -400,20 +307,4 @@ def interview_notes(request, pk: int):
         ),
         success=_("Notes saved."),
         to=to,
-    )
-
-
-@login_required
-@require_POST
-def finalist(request, pk: int):
-    return _staff_application_post(
-        request,
-        pk,
-        None,
-        lambda a, d: (
-            lambda: apps_domain.set_finalist(
-                user=request.user, application=a, finalist=request.POST.get("finalist") == "1"
-            )
-        ),
-        _("Finalist selection saved."),
     )
