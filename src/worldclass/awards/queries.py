@@ -1,4 +1,6 @@
-"""Reads of the awards: what each role may see, judges' progress, rankings and the public winners.
+"""Reads of the awards: what each role may see, judges' progress, rankings and the public winners; what each page
+shows (`application_page`, `judging_dashboard`), read in as many queries however many rows; rows by id (`get_*`,
+raising `NotFound`). The pages and the API read through these functions.
 
 Judges and staff work across organizations, so reads of applications for them open `scopes_disabled()`; what a
 judge may see (panel assignment, conflicts of interest, the cycle's phase) is the rule of `awards.rules`.
