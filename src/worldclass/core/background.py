@@ -15,26 +15,23 @@ logger = logging.getLogger(__name__)
 
 
 def start_task(name: str, *args) -> None:
-    """Queue the task registered as `name` on the broker once the current transaction commits (`after_commit`: the
-    worker then finds the rows it is given, and a rolled-back request starts nothing). Without a broker (tasks run
-    eagerly), run it in a background thread instead, so that the request that started it returns at once and its
-    page can poll the progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline.
+    """Queue the task registered as `name` on the broker. Without a broker (tasks run eagerly), run it in a
+    background thread instead, so that the request that started it returns at once and its page can poll the
+    progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline. Either starts once the
+    current transaction commits (`after_commit`): the task then finds the rows it is given, and a rollback starts
+    nothing.
 
     By name, so that a view need not import its app's tasks module (a sibling layer)."""
-
-    def start() -> None:
-        _start_now(name, args)
-
-    after_commit(start)
-
-
-def _start_now(name: str, args: tuple) -> None:
     if name not in current_app.tasks:
         # The web process never starts a worker, which is when Celery imports the apps' tasks modules.
         current_app.loader.import_default_modules()
     task = current_app.tasks[name]
     if not settings.CELERY_TASK_ALWAYS_EAGER or not settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND:
-        task.delay(*args)
+
+        def queue() -> None:
+            task.delay(*args)
+
+        after_commit(queue)
         return
 
     def run() -> None:
@@ -46,4 +43,4 @@ def _start_now(name: str, args: tuple) -> None:
         finally:
             connections.close_all()
 
-    threading.Thread(target=run, name=f"task-{name}", daemon=True).start()
+    after_commit(threading.Thread(target=run, name=f"task-{name}", daemon=True).start)

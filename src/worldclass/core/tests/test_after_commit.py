@@ -1,10 +1,15 @@
-"""E-mails and other messages leave after the commit of the transaction that decided them, never after a rollback."""
+"""E-mails, other messages and tasks leave after the commit of the transaction that decided them, never after a
+rollback."""
+
+import threading
 
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from worldclass.core.after_commit import send_mail_after_commit
+from worldclass.core.background import start_task
+from worldclass.core.tests.test_background import task  # noqa: F401 (the recording task fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +61,32 @@ def test_a_mail_that_fails_to_send_is_logged_and_the_next_one_still_goes(
         send_mail_after_commit(subject="News", body="x", to=["down@example.com"])
         send_mail_after_commit(subject="News", body="x", to=["ann@example.com"])
     assert (sent, "the mail server is down" in caplog.text) == ([["ann@example.com"]], True)
+
+
+def test_a_task_started_in_a_transaction_is_queued_once_it_commits(
+    task,  # noqa: F811 (test_background's recording task, a fixture)
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            start_task("tests.recording", 7)
+        waiting = list(task.calls)
+    assert (waiting, task.calls) == ([], [("delay", (7,), threading.current_thread().name)])
+
+
+def test_a_task_started_in_a_rolled_back_transaction_never_starts(
+    task,  # noqa: F811 (test_background's recording task, a fixture)
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        start_task("tests.recording", 7)
+        raise RuntimeError("the request fails after starting the task")
+    assert (callbacks, task.calls) == ([], [])

@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from celery import current_app
-from django.db import transaction
 
 from worldclass.core.background import start_task
 
@@ -48,26 +47,3 @@ def test_eager_tasks_run_in_a_background_thread_so_the_page_returns_at_once(task
     start_task("tests.recording", 7)
     assert task.done.wait(timeout=10)
     assert task.calls == [("apply", (7,), "task-tests.recording")]
-
-
-@pytest.mark.django_db
-def test_a_task_started_in_a_transaction_is_queued_once_it_commits(task, settings, django_capture_on_commit_callbacks):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            start_task("tests.recording", 7)
-        waiting = list(task.calls)
-    assert (waiting, task.calls) == ([], [("delay", (7,), threading.current_thread().name)])
-
-
-@pytest.mark.django_db
-def test_a_task_started_in_a_rolled_back_transaction_never_starts(task, settings, django_capture_on_commit_callbacks):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        start_task("tests.recording", 7)
-        raise RuntimeError("the request fails after starting the task")
-    assert (callbacks, task.calls) == ([], [])
