@@ -27,8 +27,7 @@ from worldclass.awards.models import (
 )
 from worldclass.awards.rules import is_judge
 from worldclass.core.api import TenantScopedAPIMixin
-from worldclass.core.errors import AppError, ErrorDetail, NotFound, PermissionDenied
-from worldclass.directory.models import Organization
+from worldclass.core.errors import AppError, ErrorDetail, PermissionDenied
 
 
 def _require_staff(request) -> None:
@@ -201,21 +200,7 @@ class ScorecardViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Scorecard.objects.none()
-        user = self.request.user
-        cards = Scorecard.objects.select_related("judge").prefetch_related("scores").order_by("id")
-        if is_certifier_staff(user):
-            return cards
-        if not is_judge(user):
-            return cards.none()
-        visible = queries.applications_for_judge(judge=user).values("pk")
-        own = Scorecard.objects.filter(judge=user).values("application_id", "stage")
-        own_pairs = {(row["application_id"], row["stage"]) for row in own}
-        ids = [
-            c.pk
-            for c in Scorecard.objects.filter(application_id__in=visible).only("id", "application_id", "stage")
-            if (c.application_id, c.stage) in own_pairs
-        ]
-        return cards.filter(pk__in=ids)
+        return queries.scorecards_visible_to(user=self.request.user).prefetch_related("scores").order_by("id")
 
     @extend_schema(request=serializers.ScorecardCreateSerializer, responses={201: serializers.ScorecardSerializer})
     def create(self, request):
@@ -289,11 +274,7 @@ class ConflictViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         if not is_judge(request.user):
             raise PermissionDenied("Only awards judges declare conflicts.", code="judge_only")
-        # A judge names any organization; organizations are not tenant-scoped rows.
-        with scopes_disabled():
-            organization = Organization.objects.filter(pk=body.validated_data["organization"].pk).first()
-        if organization is None:
-            raise NotFound("No such organization.")
+        organization = queries.get_organization(pk=body.validated_data["organization"].pk)
         declaration = panel_domain.declare_conflict(
             judge=request.user, organization=organization, reason=body.validated_data.get("reason", "")
         )

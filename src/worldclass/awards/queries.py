@@ -1,4 +1,6 @@
-"""Reads of the awards: what each role may see, judges' progress, rankings and the public winners.
+"""Reads of the awards: what each role may see, judges' progress, rankings and the public winners; what each page
+shows (`application_page`, `judging_dashboard`), read in as many queries however many rows; rows by id (`get_*`,
+raising `NotFound`). The pages and the API read through these functions.
 
 Judges and staff work across organizations, so reads of applications for them open `scopes_disabled()`; what a
 judge may see (panel assignment, conflicts of interest, the cycle's phase) is the rule of `awards.rules`.
@@ -8,19 +10,28 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.models import Role, RoleAssignment
+from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.models import (
     PHASE_ORDER,
     Application,
     Category,
+    CategoryMove,
+    ChecklistAnswer,
+    ChecklistItem,
     ConflictDeclaration,
     Criterion,
     Cycle,
+    DeadlineExtension,
+    EvidenceComparison,
+    GalaAttendee,
+    Interview,
+    NominationStory,
     PanelMember,
     Phase,
     Scorecard,
@@ -32,10 +43,13 @@ from worldclass.awards.rules import (
     applications_for_judge,
     is_judge,
     judge_can_view,
+    scorecards_a_judge_may_see,
     stage_for_phase,
 )
 from worldclass.core.errors import NotFound
 from worldclass.directory.models import Organization
+
+Row = TypeVar("Row")
 
 
 def current_cycle() -> Cycle | None:
@@ -75,17 +89,29 @@ def applications_for_user(*, user) -> QuerySet[Application]:
         )
 
 
+def _scorecards_with_scores() -> QuerySet[Scorecard]:
+    return Scorecard.objects.select_related("judge").prefetch_related("scores__criterion")
+
+
 def visible_scorecards(*, viewer, application: Application, stage: str) -> list[Scorecard]:
-    """Staff see every scorecard; a judge sees the others' only after submitting their own."""
-    cards = list(
-        Scorecard.objects.filter(application=application, stage=stage)
-        .select_related("judge")
-        .prefetch_related("scores__criterion")
-    )
-    if is_certifier_staff(viewer):
+    """Staff see every scorecard; a judge sees the others' only after submitting their own (for an application the
+    viewer may see: `application_for`)."""
+    cards = _scorecards_with_scores().filter(application=application, stage=stage)
+    if not is_certifier_staff(viewer):
+        cards = scorecards_a_judge_may_see(cards, judge=viewer)
+    return list(cards)
+
+
+def scorecards_visible_to(*, user) -> QuerySet[Scorecard]:
+    """Every scorecard a user may see: staff all; a judge, on the applications they may see, their own and the
+    others' of an application and stage they have scored; anyone else none."""
+    cards = Scorecard.objects.select_related("judge")
+    if is_certifier_staff(user):
         return cards
-    own = [c for c in cards if c.judge_id == viewer.pk]
-    return cards if own else []
+    if not is_judge(user):
+        return cards.none()
+    visible = applications_for_judge(judge=user).values("pk")
+    return scorecards_a_judge_may_see(cards.filter(application_id__in=visible), judge=user)
 
 
 def weighted_total(card: Scorecard) -> float | None:
@@ -227,7 +253,13 @@ def application_for(*, user, pk: int | str) -> Application:
         raise NotFound(NO_SUCH_APPLICATION)
     # Look the row up across organizations, then decide below whether this user may see it.
     with scopes_disabled():
-        application = Application.objects.select_related("cycle", "category", "organization").filter(pk=pk).first()
+        application = (
+            Application.objects.select_related(
+                "cycle", "category", "organization", "original_category", "previous_application__cycle"
+            )
+            .filter(pk=pk)
+            .first()
+        )
     if application is None:
         raise NotFound(NO_SUCH_APPLICATION)
     if is_certifier_staff(user) or administers_application(user, application):
@@ -235,3 +267,242 @@ def application_for(*, user, pk: int | str) -> Application:
     if is_judge(user) and judge_can_view(judge=user, application=application):
         return application
     raise NotFound(NO_SUCH_APPLICATION)
+
+
+# --- one application's page ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgeSection:
+    """A judge's part of an application's page: the stage scored now, its criteria, and the scorecards shown."""
+
+    stage: str | None
+    criteria: list[Criterion]
+    own_scorecard: Scorecard | None
+    scorecards: list[Scorecard]
+
+
+@dataclass(frozen=True)
+class StaffSection:
+    """Staff's part of an application's page: where it may move, its history, every scorecard and the decision."""
+
+    other_open_categories: list[Category]
+    moves: list[CategoryMove]
+    extensions: list[DeadlineExtension]
+    interviews: list[Interview]
+    scorecards: list[Scorecard]
+    decision: WinnerDecision | None
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    """Everything one application's page shows its viewer, as the viewer may see it."""
+
+    application: Application
+    applicant: bool
+    blind: bool
+    checklist: list[tuple[ChecklistItem, ChecklistAnswer | None]]
+    story: NominationStory | None
+    evidence: list[EvidenceComparison]
+    gala_attendees: list[GalaAttendee]
+    judge_section: JudgeSection | None
+    staff_section: StaffSection | None
+
+    @property
+    def staff(self) -> bool:
+        return self.staff_section is not None
+
+    @property
+    def judging(self) -> bool:
+        return self.judge_section is not None
+
+
+def application_page(*, user, pk: int | str) -> ApplicationPage:
+    """One application as its applicant, a judge or staff see it, in as many queries however many checklist items,
+    scorecards and scores it has. `NotFound` (the same for every reason) when the user may not see it.
+
+    A judge (who is neither staff nor the applicant) sees it blinded until the cycle reveals identities, no checklist
+    while applications are open, and the panel's scorecards only after scoring (`awards.rules`)."""
+    application = application_for(user=user, pk=pk)
+    cycle = application.cycle
+    staff = is_certifier_staff(user)
+    applicant = administers_application(user, application)
+    judging = is_judge(user) and not staff and not applicant
+    items = checklist_items(category=application.category) if not judging or cycle.phase != Phase.APPLICATIONS else []
+    answers = {answer.item_id: answer for answer in application.checklist_answers.all()} if items else {}
+    return ApplicationPage(
+        application=application,
+        applicant=applicant,
+        blind=judging and not identities_revealed(cycle),
+        checklist=[(item, answers.get(item.pk)) for item in items],
+        story=NominationStory.objects.filter(application=application).prefetch_related("attachments").first(),
+        evidence=list(application.evidence.all()),
+        gala_attendees=list(application.gala_attendees.all()) if applicant or staff else [],
+        judge_section=_judge_section(judge=user, application=application) if judging else None,
+        staff_section=_staff_section(application=application) if staff else None,
+    )
+
+
+def _judge_section(*, judge, application: Application) -> JudgeSection:
+    stage = stage_for_phase(application.cycle.phase)
+    cards = visible_scorecards(viewer=judge, application=application, stage=stage) if stage else []
+    return JudgeSection(
+        stage=stage,
+        criteria=criteria_for(application.cycle),
+        own_scorecard=next((card for card in cards if card.judge_id == judge.pk), None),
+        scorecards=cards,
+    )
+
+
+def _staff_section(*, application: Application) -> StaffSection:
+    return StaffSection(
+        other_open_categories=list(open_categories(cycle=application.cycle).exclude(pk=application.category_id)),
+        moves=list(application.moves.select_related("from_category", "to_category", "moved_by")),
+        extensions=list(application.extensions.select_related("granted_by")),
+        interviews=list(application.interviews.select_related("interviewer")),
+        scorecards=list(_scorecards_with_scores().filter(application=application)),
+        decision=WinnerDecision.objects.filter(application=application).select_related("decided_by").first(),
+    )
+
+
+def checklist_items(*, category: Category) -> list[ChecklistItem]:
+    return list(category.checklist_items.all())
+
+
+# --- the judge's dashboard ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgingDashboard:
+    """A judge's dashboard in a cycle: what to score now and whether it is scored, and their conflicts."""
+
+    stage: str | None
+    progress: JudgeProgress
+    applications: list[tuple[Application, bool]]
+    blind: bool
+    organizations_in_cycle: list[Organization]
+    declarations: list[ConflictDeclaration]
+    flagged: list[Organization]
+
+
+def judging_dashboard(*, judge, cycle: Cycle) -> JudgingDashboard:
+    stage = stage_for_phase(cycle.phase)
+    visible = applications_for_judge(judge=judge, cycle=cycle).order_by("category__position", "pk")
+    scored = (
+        set(Scorecard.objects.filter(judge=judge, stage=stage).values_list("application_id", flat=True))
+        if stage
+        else set()
+    )
+    return JudgingDashboard(
+        stage=stage,
+        progress=judge_progress(judge=judge, cycle=cycle),
+        applications=[(application, application.pk in scored) for application in visible],
+        blind=not identities_revealed(cycle),
+        organizations_in_cycle=list(organizations_in_cycle(cycle=cycle)),
+        declarations=list(ConflictDeclaration.objects.filter(judge=judge).select_related("organization")),
+        flagged=list(Organization.objects.filter(pk__in=flagged_organization_ids(judge=judge))),
+    )
+
+
+# --- lookups by id, and lists for the pages -----------------------------------------------------------------------
+
+
+def _one(rows: QuerySet[Row], message: str, **lookup) -> Row:
+    row = rows.filter(**lookup).first()
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
+def get_cycle(*, pk: int) -> Cycle:
+    return _one(Cycle.objects.all(), "No such cycle.", pk=pk)
+
+
+def cycle_of_year(*, year: int) -> Cycle:
+    return _one(Cycle.objects.all(), "No such cycle.", year=year)
+
+
+def get_category(*, pk: int | str, cycle: Cycle | None = None) -> Category:
+    rows = Category.objects.select_related("cycle")
+    return _one(rows.filter(cycle=cycle) if cycle else rows, "No such category.", pk=pk)
+
+
+def get_conflict_declaration(*, pk: int) -> ConflictDeclaration:
+    return _one(ConflictDeclaration.objects.all(), "No such declaration.", pk=pk)
+
+
+def get_winner_decision(*, pk: int) -> WinnerDecision:
+    return _one(WinnerDecision.objects.all(), "No such decision.", pk=pk)
+
+
+def get_interview(*, pk: int) -> Interview:
+    return _one(Interview.objects.all(), "No such interview.", pk=pk)
+
+
+def get_organization(*, pk: int | str) -> Organization:
+    """Any organization (a judge names any as a conflict; organizations are not tenant rows)."""
+    return _one(Organization.objects.all(), "No such organization.", pk=pk)
+
+
+def get_user(*, pk: int | str) -> User:
+    return _one(User.objects.all(), "No such user.", pk=pk)
+
+
+def all_cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.all()
+
+
+def cycles_with_published_winners() -> QuerySet[Cycle]:
+    return Cycle.objects.filter(winner_decisions__published_at__isnull=False).distinct()
+
+
+def applicant_applications(*, user) -> list[Application]:
+    """The applications on an applicant's page, newest cycle first."""
+    return list(applications_for_user(user=user).order_by("-cycle__year", "category__position"))
+
+
+def cycle_applications(*, cycle: Cycle) -> QuerySet[Application]:
+    """Every application of a cycle, for staff, in category order."""
+    # Staff see every applicant organization's applications.
+    with scopes_disabled():
+        return (
+            Application.objects.filter(cycle=cycle)
+            .select_related("organization", "category", "original_category")
+            .order_by("category__position", "pk")
+        )
+
+
+def categories_with_judges(*, cycle: Cycle) -> list[Category]:
+    return list(cycle.categories.prefetch_related("judge_assignments__judge"))
+
+
+def panel_of(*, cycle: Cycle) -> list[PanelMember]:
+    return list(PanelMember.objects.filter(cycle=cycle).select_related("judge"))
+
+
+def judges() -> QuerySet[User]:
+    """Every user with the judge role, whom staff may seat on a panel."""
+    return User.objects.filter(role_assignments__role=Role.JUDGE).order_by("username")
+
+
+def decisions_by_category(*, cycle: Cycle) -> dict[int, WinnerDecision]:
+    """Each category's winner decision, with the application it names."""
+    decisions = WinnerDecision.objects.filter(cycle=cycle).select_related("application")
+    return {decision.category_id: decision for decision in decisions}
+
+
+def category_decision(*, category: Category) -> WinnerDecision | None:
+    return WinnerDecision.objects.filter(category=category).select_related("decided_by", "application").first()
+
+
+def story_of(*, application: Application) -> NominationStory | None:
+    return NominationStory.objects.filter(application=application).first()
+
+
+def ranking_stage(*, cycle: Cycle, requested: str | None) -> str:
+    """The stage a ranking shows: the one asked for, else the final stage once winners are being chosen."""
+    if requested in Scorecard.Stage.values:
+        return requested
+    if cycle.phase in (Phase.WINNER_SELECTION, Phase.CLOSED):
+        return Scorecard.Stage.FINAL
+    return Scorecard.Stage.SCREENING

@@ -7,7 +7,7 @@ the awards (`accounts.rules.is_certifier_staff`, the one authority check).
 from __future__ import annotations
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment
@@ -105,6 +105,12 @@ NO_SUCH_APPLICATION = "No such application."
 
 def judge_can_view(*, judge, application: Application) -> bool:
     return applications_for_judge(judge=judge, cycle=application.cycle).filter(pk=application.pk).exists()
+
+
+def scorecards_a_judge_may_see(cards: QuerySet[Scorecard], *, judge) -> QuerySet[Scorecard]:
+    """Of `cards`, those a judge may see: the others' on an application and stage only once their own is in."""
+    own = Scorecard.objects.filter(judge=judge, application_id=OuterRef("application_id"), stage=OuterRef("stage"))
+    return cards.filter(Exists(own))
 
 
 rules.add_perm("awards.run_awards", is_certifier_staff)

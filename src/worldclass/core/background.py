@@ -8,13 +8,17 @@ import threading
 from django.conf import settings
 from django.db import connections
 
+from worldclass.core.after_commit import after_commit
+
 logger = logging.getLogger(__name__)
 
 
 def start_task(name: str, *args) -> None:
     """Queue the task registered as `name` on the broker. Without a broker (tasks run eagerly), run it in a
     background thread instead, so that the request that started it returns at once and its page can poll the
-    progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline.
+    progress; with WORLDCLASS_EAGER_TASKS_IN_BACKGROUND off (the unit tests), run it inline. Either starts once the
+    current transaction commits (`after_commit`): the task then finds the rows it is given, and a rollback starts
+    nothing.
 
     By name, so that a view need not import its app's tasks module (a sibling layer)."""
     # Imported here, not at start-up: most processes (every management command) never queue a task.
@@ -25,7 +29,11 @@ def start_task(name: str, *args) -> None:
         current_app.loader.import_default_modules()
     task = current_app.tasks[name]
     if not settings.CELERY_TASK_ALWAYS_EAGER or not settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND:
-        task.delay(*args)
+
+        def queue() -> None:
+            task.delay(*args)
+
+        after_commit(queue)
         return
 
     def run() -> None:
@@ -37,4 +45,4 @@ def start_task(name: str, *args) -> None:
         finally:
             connections.close_all()
 
-    threading.Thread(target=run, name=f"task-{name}", daemon=True).start()
+    after_commit(threading.Thread(target=run, name=f"task-{name}", daemon=True).start)

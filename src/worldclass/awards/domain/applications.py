@@ -374,7 +374,6 @@ def notify_applicants(*, user, cycle: Cycle, now: dt.datetime | None = None) -> 
             applications = list(
                 Application.objects.filter(cycle=locked).exclude(status=Status.DRAFT).select_related("category")
             )
-        sent = 0
         for application in applications:
             if application.status != Status.FINALIST:
                 application.status = Status.NOT_SELECTED
@@ -389,9 +388,7 @@ def notify_applicants(*, user, cycle: Cycle, now: dt.datetime | None = None) -> 
                     f"Please submit your nomination story by "
                     f"{describe_deadline(cycle=locked, day=locked.story_deadline)}."
                 )
-            sent += notify(
-                to=applicant_emails(application.organization_id), subject=f"{locked.name}: finalists", body=body
-            )
+            notify(to=applicant_emails(application.organization_id), subject=f"{locked.name}: finalists", body=body)
         locked.finalists_notified_at = now or timezone.now()
         locked.save(update_fields=["finalists_notified_at"])
         audit(user=user, action="notify_applicants", obj=locked, details={"applications": len(applications)})

@@ -1,14 +1,12 @@
-"""Helpers shared by the awards' domain modules: permission checks, audit and e-mail."""
+"""Helpers shared by the awards' domain modules: permission checks, audit and e-mail (sent after the commit)."""
 
 from __future__ import annotations
-
-from django.conf import settings
-from django.core.mail import send_mail
 
 from worldclass.accounts.models import Role, User
 from worldclass.accounts.queries import certifier_staff_users
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.awards.rules import administers_organization, is_judge
+from worldclass.core.after_commit import send_mail_after_commit
 from worldclass.core.domain import actor_label, record_audit_event
 from worldclass.core.errors import PermissionDenied
 
@@ -53,7 +51,6 @@ def staff_emails() -> list[str]:
     return sorted(set(certifier_staff_users().exclude(email="").values_list("email", flat=True)))
 
 
-def notify(*, to: list[str], subject: str, body: str) -> int:
-    if not to:
-        return 0
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+def notify(*, to: list[str], subject: str, body: str) -> None:
+    """E-mail `to` once the transaction that decided the news commits (never for a change that is rolled back)."""
+    send_mail_after_commit(subject=subject, body=body, to=to)

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.awards.domain import applications as domain
@@ -200,21 +201,40 @@ def test_a_move_keeps_the_original_category_reason_and_mover(ann, cycle, categor
     )
 
 
-def test_a_moved_applicant_is_notified(ann, cycle, categories, staff):
+def test_a_moved_applicant_is_notified_once_the_move_commits(
+    ann, cycle, categories, staff, django_capture_on_commit_callbacks
+):
     application = submitted_application(cycle=cycle, category=categories[0], user=ann)
-    domain.move_application(user=staff, application=application, to_category=categories[1], reason="Fits better")
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.move_application(user=staff, application=application, to_category=categories[1], reason="Fits better")
+        assert mail.outbox == []
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ann@example.com"], f"Your application moved to {categories[1].name}")
     ]
 
 
-def test_every_applicant_is_notified_of_the_finalists(cycle, categories, staff):
+def test_no_applicant_hears_of_a_move_that_is_rolled_back(
+    ann, cycle, categories, staff, django_capture_on_commit_callbacks
+):
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        domain.move_application(user=staff, application=application, to_category=categories[1], reason="Fits")
+        raise RuntimeError("the request fails after the move")
+    assert (callbacks, mail.outbox, CategoryMove.objects.count()) == ([], [], 0)
+
+
+def test_every_applicant_is_notified_of_the_finalists(cycle, categories, staff, django_capture_on_commit_callbacks):
     ann, bob = applicant_user("ann"), applicant_user("bob")
     finalist = submitted_application(cycle=cycle, category=categories[0], user=ann)
     other = submitted_application(cycle=cycle, category=categories[0], user=bob)
     set_phase(cycle, Phase.FINALIST_SELECTION)
     domain.set_finalist(user=staff, application=finalist, finalist=True)
-    domain.notify_applicants(user=staff, cycle=cycle)
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.notify_applicants(user=staff, cycle=cycle)
     other.refresh_from_db()
     assert (sorted(m.to[0] for m in mail.outbox), other.status) == (
         ["ann@example.com", "bob@example.com"],

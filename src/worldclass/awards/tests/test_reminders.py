@@ -23,15 +23,17 @@ def draft(cycle, categories):
     )
 
 
-def test_a_reminder_goes_out_seven_days_before(draft, cycle):
-    send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=7), 9))
+def test_a_reminder_goes_out_seven_days_before(draft, cycle, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=7), 9))
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ann@example.com"], f"{cycle.name}: Step 1: application due in 7 days")
     ]
 
 
-def test_a_reminder_goes_out_one_day_before(draft, cycle):
-    send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=1), 9))
+def test_a_reminder_goes_out_one_day_before(draft, cycle, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=1), 9))
     assert [m.subject for m in mail.outbox] == [f"{cycle.name}: Step 1: application due in 1 day"]
 
 
@@ -39,10 +41,11 @@ def test_no_reminder_eight_days_before(draft, cycle):
     assert send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=8), 9)) == 0
 
 
-def test_a_reminder_is_never_sent_twice(draft, cycle):
+def test_a_reminder_is_never_sent_twice(draft, cycle, django_capture_on_commit_callbacks):
     now = at(cycle, cycle.application_deadline - dt.timedelta(days=7), 9)
-    send_award_reminders(now=now)
-    send_award_reminders(now=now + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=now)
+        send_award_reminders(now=now + dt.timedelta(days=1))
     assert (len(mail.outbox), SentReminder.objects.count()) == (1, 1)
 
 
@@ -56,9 +59,10 @@ def _due_tomorrow(cycle):
     cycle.save(update_fields=["application_deadline"])
 
 
-def test_the_command_sends_due_reminders(draft, cycle):
+def test_the_command_sends_due_reminders(draft, cycle, django_capture_on_commit_callbacks):
     _due_tomorrow(cycle)
-    call_command("send-award-reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send-award-reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 1
 
 

@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from worldclass.accounts.models import RoleAssignment
-from worldclass.awards.domain import panel
-from worldclass.awards.models import Application, Phase
+from worldclass.awards.domain import cycles, panel
+from worldclass.awards.models import Application, ChecklistAnswer, Phase
 from worldclass.awards.tests.factories import applicant_user, seat_judges, set_phase, submitted_application
 from worldclass.directory.models import Organization
 
@@ -127,6 +127,52 @@ def test_the_staff_cycle_page_query_count_does_not_grow(cycle, categories, staff
     assert many == few
 
 
+def _answer_new_checklist_items(application: Application, *, staff, count: int) -> None:
+    for n in range(count):
+        item = cycles.add_checklist_item(user=staff, category=application.category, text=f"Question {n}")
+        ChecklistAnswer.objects.create(application=application, item=item, meets=n % 2 == 0, evidence=f"Evidence {n}")
+
+
+def _score(application: Application, *, judges) -> None:
+    criteria = list(application.cycle.criteria.values_list("pk", flat=True))
+    for n, judge in enumerate(judges):
+        panel.submit_scorecard(judge=judge, application=application, values={pk: 4 + n for pk in criteria})
+
+
+@pytest.mark.parametrize("viewer", ["judge", "staff", "applicant"])
+def test_an_application_page_takes_as_many_queries_for_many_checklist_items_and_scorecards_as_for_few(
+    cycle, categories, staff, viewer
+):
+    ann = applicant_user("ann")
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann)
+    judges = seat_judges(cycle=cycle, categories=categories[:1], usernames=[f"j{n}" for n in range(6)], staff=staff)
+    set_phase(cycle, Phase.SCREENING)
+    client, path = (
+        client_for({"judge": judges[0], "staff": staff, "applicant": ann}[viewer]),
+        application_url(application),
+    )
+    _answer_new_checklist_items(application, staff=staff, count=1)
+    _score(application, judges=judges[:2])
+    few, _ = queries_for(client, path)
+    _answer_new_checklist_items(application, staff=staff, count=6)
+    _score(application, judges=judges[2:])
+    many, content = queries_for(client, path)
+    assert (many, content.count("Evidence ")) == (few, 7)
+
+
+def test_a_judge_sees_the_whole_panel_s_scores_on_the_page_once_scored(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    judges = seat_judges(cycle=cycle, categories=categories[:1], usernames=["j0", "j1", "j2"], staff=staff)
+    set_phase(cycle, Phase.SCREENING)
+    _score(application, judges=judges)
+    response = client_for(judges[0]).get(application_url(application))
+    assert [card.judge.username for card in response.context["scorecards"]] == ["j0", "j1", "j2"]
+
+
+def application_url(application: Application) -> str:
+    return f"/awards/applications/{application.pk}/"
+
+
 def test_the_winners_page_is_public(cycle):
     assert Client().get(f"/awards/{cycle.year}/winners/").status_code == 200
 
@@ -152,3 +198,81 @@ def test_the_staff_cycle_page_filters_applications_by_status(cycle, categories, 
     submitted_application(cycle=cycle, category=categories[0], user=applicant_user("sent"))
     response = client_for(staff).get(f"/awards/staff/cycles/{cycle.pk}/?status=draft")
     assert list(response.context["applications"]) == []
+
+
+def _posted(client: Client, path: str, data: dict) -> tuple[list, list[str]]:
+    """Where a form's POST sends the browser, and the messages shown there."""
+    response = client.post(path, data, follow=True)
+    return response.redirect_chain, [str(message) for message in response.context["messages"]]
+
+
+def test_staff_change_the_phase_on_the_cycle_page(cycle, staff):
+    posted = _posted(client_for(staff), f"/awards/staff/cycles/{cycle.pk}/phase/", {"phase": Phase.SCREENING})
+    cycle.refresh_from_db()
+    assert (posted, cycle.phase) == (([(f"/awards/staff/cycles/{cycle.pk}/", 302)], ["Phase changed."]), "screening")
+
+
+def test_a_category_renamed_without_its_french_field_keeps_its_french_name(cycle, categories, staff):
+    category = categories[0]
+    french = category.name_fr
+    posted = _posted(client_for(staff), f"/awards/staff/categories/{category.pk}/rename/", {"name": "Omni"})
+    category.refresh_from_db()
+    assert (posted, category.name, category.name_fr) == (
+        ([(f"/awards/staff/cycles/{cycle.pk}/", 302)], ["Category renamed."]),
+        "Omni",
+        french,
+    )
+
+
+def test_staff_grant_an_extension_on_the_application_page(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    until = cycle.checklist_deadline.replace(day=28)
+    posted = _posted(
+        client_for(staff),
+        f"/awards/staff/applications/{application.pk}/extension/",
+        {"step": "checklist", "until": until.isoformat(), "reason": "Outage"},
+    )
+    assert (posted, [(e.step, e.until) for e in application.extensions.all()]) == (
+        ([(application_url(application), 302)], ["Extension granted."]),
+        [("checklist", until)],
+    )
+
+
+def test_a_staff_form_with_errors_names_the_field_and_changes_nothing(cycle, categories, staff):
+    application = submitted_application(cycle=cycle, category=categories[0], user=applicant_user("ann"))
+    posted = _posted(client_for(staff), f"/awards/staff/applications/{application.pk}/move/", {"category": ""})
+    assert (posted[1], application.moves.count()) == (
+        ["Move to category: This field is required.", "Reason: This field is required."],
+        0,
+    )
+
+
+def test_an_applicant_edits_the_application_on_its_page(cycle, categories):
+    ann = applicant_user("ann")
+    application = submitted_application(cycle=cycle, category=categories[0], user=ann)
+    posted = _posted(
+        client_for(ann), f"/awards/applications/{application.pk}/edit/", {"title": "Coaching", "summary": "Unique"}
+    )
+    application.refresh_from_db()
+    assert (posted, application.title) == (
+        ([(application_url(application), 302)], ["Application updated."]),
+        "Coaching",
+    )
+
+
+def test_a_judge_scores_on_the_application_page(screening, cycle):
+    application, judge = screening
+    data = {f"criterion_{pk}": "7" for pk in cycle.criteria.values_list("pk", flat=True)} | {"comment": "Solid"}
+    posted = _posted(client_for(judge), f"/awards/applications/{application.pk}/score/", data)
+    assert (posted, [card.comment for card in application.scorecards.all()]) == (
+        ([(application_url(application), 302)], ["Scores submitted."]),
+        ["Solid"],
+    )
+
+
+def test_a_judge_declares_a_conflict_on_the_dashboard(screening):
+    application, judge = screening
+    posted = _posted(
+        client_for(judge), "/awards/judging/conflicts/", {"organization": application.organization_id, "reason": "Ex"}
+    )
+    assert posted == ([("/awards/judging/", 302)], ["Conflict of interest declared."])

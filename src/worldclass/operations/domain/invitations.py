@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from worldclass.core.after_commit import after_commit, send_mail_after_commit
 from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
 from worldclass.operations.domain.recovery import open_case_if_unhappy
@@ -153,10 +153,16 @@ def _deliver(*, invitation: Invitation, url: str) -> None:
             "url": url,
             "expires": f"{expires_local:%Y-%m-%d %H:%M}",
         }
+        # Sent once the invitation is marked sent and committed (core.after_commit).
         if invitation.web_medium == "email":
-            send_mail(_("How was your call?"), body, None, [call.customer_email])
+            send_mail_after_commit(subject=_("How was your call?"), body=body, to=[call.customer_email])
         else:
-            get_sms_backend().send_messages([SMSMessage(to=call.customer_phone, body=body)])
+            message = SMSMessage(to=call.customer_phone, body=body)
+
+            def send_the_sms() -> None:
+                get_sms_backend().send_messages([message])
+
+            after_commit(send_the_sms, robust=True)
 
 
 def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:

@@ -18,9 +18,10 @@ def test_the_operations_jobs_are_on_the_beat_schedule():
     assert {"operations.send_due_invitations", "operations.purge_contacts"} <= scheduled
 
 
-def test_the_invitation_task_sends_what_has_opened(invite):
+def test_the_invitation_task_sends_what_has_opened(invite, django_capture_on_commit_callbacks):
     invitation = invite("web")
-    assert send_due_invitations_task.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_invitations_task.delay().get() == 1
     assert [message.to for message in mail.outbox] == [[invitation.call.customer_email]]
 
 

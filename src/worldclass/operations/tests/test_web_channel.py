@@ -17,21 +17,25 @@ pytestmark = pytest.mark.django_db
 GOOD = {"resolved": "yes", "first_call": "yes", "overall_sat": "5", "csr_sat": "5", "comment": "Très bien"}
 
 
-def test_email_invitation_is_sent_in_the_customers_language_with_a_link(invite, settings):
+def test_email_invitation_is_sent_in_the_customers_language_with_a_link(
+    invite, settings, django_capture_on_commit_callbacks
+):
     settings.WORLDCLASS_PUBLIC_URL = "https://surveys.example"
     invitation = invite("web", language="fr")
-    assert send_due_invitations(now=timezone.now()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_invitations(now=timezone.now()) == 1
     (message,) = mail.outbox
     assert message.subject == "Comment s\u2019est passé votre appel ?"
     assert "https://surveys.example/survey/" in message.body
     assert message.to == [invitation.call.customer_email]
 
 
-def test_sms_invitation_goes_through_the_sms_backend(invite, settings):
+def test_sms_invitation_goes_through_the_sms_backend(invite, settings, django_capture_on_commit_callbacks):
     settings.WORLDCLASS_SMS_BACKEND = "worldclass.operations.sms.LocmemSMSBackend"
     sms.outbox.clear()
     invitation = invite("web", customer_email="")
-    send_due_invitations(now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_invitations(now=timezone.now())
     assert [m.to for m in sms.outbox] == [invitation.call.customer_phone]
     assert "/survey/" in sms.outbox[0].body
 
@@ -41,10 +45,11 @@ def test_invitations_are_not_sent_before_they_open(invite):
     assert send_due_invitations(now=timezone.now()) == 0
 
 
-def test_sending_twice_sends_once(invite):
+def test_sending_twice_sends_once(invite, django_capture_on_commit_callbacks):
     invite("web")
-    send_due_invitations(now=timezone.now())
-    assert send_due_invitations(now=timezone.now()) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_invitations(now=timezone.now())
+        assert send_due_invitations(now=timezone.now()) == 0
     assert len(mail.outbox) == 1
 
 

@@ -220,13 +220,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     assert (response.status_code, response["Location"].startswith("/accounts/login/")) == (302, True)
 
 
-def test_the_upload_page_checks_then_confirms_then_shows_the_report(client, staff):
+def test_the_upload_page_checks_then_confirms_then_shows_the_report(client, staff, django_capture_on_commit_callbacks):
     client.force_login(staff)
     response = client.post("/surveys/upload/", {"file": survey_file(rows(2))})
     upload = SurveyUpload.objects.get()
     assert (response.status_code, response["Location"]) == (302, f"/surveys/uploads/{upload.pk}/")
     assert b"Confirm the import" in client.get(response["Location"]).content
-    client.post(f"/surveys/uploads/{upload.pk}/confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/uploads/{upload.pk}/confirm/")
     page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
     assert "Imported 2 new surveys." in page
 
@@ -238,11 +239,12 @@ def test_the_upload_page_shows_a_refused_upload_on_its_field(client, staff, sett
     assert (response.status_code, "larger than the limit" in response.content.decode()) == (400, True)
 
 
-def test_a_refused_import_shows_each_bad_line(client, staff):
+def test_a_refused_import_shows_each_bad_line(client, staff, django_capture_on_commit_callbacks):
     client.force_login(staff)
     client.post("/surveys/upload/", {"file": survey_file([row(), row(survey_id="s2", channel="fax")])})
     upload = SurveyUpload.objects.get()
-    client.post(f"/surveys/uploads/{upload.pk}/confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/surveys/uploads/{upload.pk}/confirm/")
     page = client.get(f"/surveys/uploads/{upload.pk}/status/").content.decode()
     assert "Refused: nothing was imported" in page
     assert "<td>3</td><td>channel</td>" in page

@@ -1,0 +1,34 @@
+"""What leaves the system (an e-mail, an SMS, a queued task) leaves only once the transaction that decided it commits.
+
+Sent inside `transaction.atomic()`, a message would go out even when the transaction then rolls back, announcing a
+change that never happened, and a queued task could start before its rows are visible to the worker. So callers hand
+the sending to `after_commit`, which runs it when the outermost transaction commits (at once outside a transaction,
+never after a rollback), as pretalx queues its mails. The committed change stands whatever happens next: a message
+that fails to send is logged (and the others still go), it does not undo the change it announces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+
+def after_commit(send: Callable[[], object], *, robust: bool = False) -> None:
+    """Run `send` once the current transaction commits; `robust` logs its exception instead of raising it.
+
+    `send` is a function (Django names it in the log), not a `functools.partial`."""
+    transaction.on_commit(send, robust=robust)
+
+
+def send_mail_after_commit(*, subject: str, body: str, to: list[str], from_email: str | None = None) -> None:
+    """One e-mail to `to` (nothing without recipients), sent after the commit; `from_email` defaults to
+    DEFAULT_FROM_EMAIL."""
+    recipients = list(to)
+
+    def send_the_mail() -> None:
+        send_mail(subject, body, from_email, recipients, fail_silently=False)
+
+    if recipients:
+        after_commit(send_the_mail, robust=True)
