@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -17,13 +19,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from worldclass.core.after_commit import after_commit, send_mail_after_commit
+from worldclass.core.after_commit import after_commit
 from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, PermissionDenied
 from worldclass.operations.domain.recovery import open_case_if_unhappy
 from worldclass.operations.models import Channel, InterviewAttempt, InterviewReview, Invitation
 from worldclass.operations.sms import SMSMessage, get_sms_backend
 from worldclass.surveys.domain.responses import record_survey_response
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -153,16 +157,26 @@ def _deliver(*, invitation: Invitation, url: str) -> None:
             "url": url,
             "expires": f"{expires_local:%Y-%m-%d %H:%M}",
         }
-        # Sent once the invitation is marked sent and committed (core.after_commit).
+        subject = _("How was your call?")
+
+    def send() -> None:
         if invitation.web_medium == "email":
-            send_mail_after_commit(subject=_("How was your call?"), body=body, to=[call.customer_email])
+            send_mail(subject, body, None, [call.customer_email], fail_silently=False)
         else:
-            message = SMSMessage(to=call.customer_phone, body=body)
+            get_sms_backend().send_messages([SMSMessage(to=call.customer_phone, body=body)])
 
-            def send_the_sms() -> None:
-                get_sms_backend().send_messages([message])
+    def send_or_send_again_later() -> None:
+        try:
+            send()
+        except Exception:
+            # Not delivered: the invitation is due again, and the next run sends it with a fresh link (the one in
+            # the lost message was never seen). A customer's invitation is sent at least once.
+            logger.exception("invitation %s could not be sent; it will be sent again", invitation.pk)
+            with scopes_disabled():
+                Invitation.objects.filter(pk=invitation.pk, sent_at=invitation.sent_at).update(sent_at=None)
 
-            after_commit(send_the_sms, robust=True)
+    # Sent once the invitation is marked sent and committed (core.after_commit).
+    after_commit(send_or_send_again_later)
 
 
 def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:

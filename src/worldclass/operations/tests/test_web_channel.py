@@ -53,6 +53,30 @@ def test_sending_twice_sends_once(invite, django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 1
 
 
+class FailingEmailBackend:
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+def test_an_invitation_the_mail_server_refused_is_sent_again_by_the_next_run(
+    invite, settings, django_capture_on_commit_callbacks
+):
+    invitation = invite("web")
+    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_invitations(now=timezone.now()) == 1
+    with scopes_disabled():
+        invitation.refresh_from_db()
+    refused_sent_at = invitation.sent_at
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_invitations(now=timezone.now()) == 1
+    assert (refused_sent_at, [message.to for message in mail.outbox]) == (None, [[invitation.call.customer_email]])
+
+
 def test_web_answers_become_a_survey_response_attributed_as_of_the_call(invite, client, unscoped):
     invitation = invite("web", csr="C9", supervisor="S9")
     token = issue_web_link(invitation=invitation)
