@@ -34,7 +34,7 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
-from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
+from worldclass.surveys.domain.eligibility import business_days_after_many
 from worldclass.surveys.domain.mapping import (
     COLUMNS,
     NAME_COLUMNS,
@@ -44,9 +44,20 @@ from worldclass.surveys.domain.mapping import (
     read_mapping_text,
 )
 from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
+from worldclass.surveys.domain.rows import (
+    CHANNEL,
+    COUNTRY,
+    ID_FIELDS,
+    NO_UTC_OFFSET,
+    ORG_CODE,
+    SURVEY_NOT_BEFORE_CALL,
+    MaxLength,
+    Rule,
+    id_rules,
+    rating_rules,
+    time_rules,
+)
 from worldclass.surveys.domain.sources import (
-    FIRST_YEAR,
-    LAST_YEAR,
     TabularFile,
     check_header,
     interchange_columns,
@@ -54,18 +65,15 @@ from worldclass.surveys.domain.sources import (
     skipped_counts,
     with_local_instants,
 )
-from worldclass.surveys.models import Channel, ImportBatch
+from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.signals import surveys_recorded
 
 CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
-MAX_ID_LENGTH = 64
 TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
-CHANNELS = [c.value for c in Channel]
-ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
 NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
@@ -77,7 +85,6 @@ SUMMARY_ABOVE = 50
 SUMMARY_LINES = 5
 # Decimals beyond this are not ratings on any scale; the bound keeps the integer cast exact.
 MAX_RATING_TEXT = 1_000_000
-ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
 # The staging table's columns, in the order chunks are written.
 STAGE_COLUMNS = [
     ("row_index", "bigint"),
@@ -593,6 +600,16 @@ def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 
+def _rule_check(
+    rule: Rule, tested: pl.Expr, *, shown: pl.Expr | None = None, row: dict[str, pl.Expr] | None = None, **named
+) -> tuple[str, pl.Expr, pl.Expr, str]:
+    """A row rule as one of `_validate`'s checks: `tested` is the value it tests (parsed), `shown` the text its
+    message quotes (by default the tested value), `row` the other parsed fields it compares with, `named` the other
+    texts its message quotes."""
+    message = rule.describe_expr(value=tested if shown is None else shown, **named)
+    return rule.field, rule.refuses_expr(tested, **(row or {})), message, rule.summary()
+
+
 def _rating(column: str) -> pl.Expr:
     """A rating as an integer: `5`, or an integral decimal `5.0` (`5,0` with a decimal comma); `4.5` is null."""
     text = pl.col(column)
@@ -622,37 +639,13 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     low, high = mapping.scale_min, mapping.scale_max
     # (column, the row is bad, the message naming its value, the reason without the value for the summary)
     checks: list[tuple[str, pl.Expr, pl.Expr, str]] = []
-    for column in ID_COLUMNS:
-        checks.append((column, pl.col(column) == "", pl.lit("is empty"), "is empty"))
-        too_long = f"is longer than {MAX_ID_LENGTH} characters"
-        checks.append((column, pl.col(column).str.len_chars() > MAX_ID_LENGTH, pl.lit(too_long), too_long))
+    for column in ID_FIELDS:
+        checks.extend(_rule_check(rule, pl.col(column)) for rule in id_rules(column))
     for column in NAME_COLUMNS:
-        too_long = f"is longer than {NAME_MAX_LENGTH} characters"
-        checks.append((column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, pl.lit(too_long), too_long))
-    checks.append(
-        (
-            "org",
-            (pl.col("org") != "") & ~pl.col("org").str.contains(ORG_CODE_PATTERN),
-            pl.format("organization code {} may only contain letters, digits, '-' and '_'", _quoted("org")),
-            "an organization code may only contain letters, digits, '-' and '_'",
-        )
-    )
-    checks.append(
-        (
-            "country",
-            (pl.col("country") != "") & ~pl.col("country").is_in(sorted(supported_countries())),
-            pl.format("unknown country code {} (expected ISO 3166 alpha-2, or empty)", _quoted("country")),
-            "unknown country code",
-        )
-    )
-    checks.append(
-        (
-            "channel",
-            ~pl.col("channel").is_in(CHANNELS),
-            pl.format("unknown channel {} (expected {})", _quoted("channel"), pl.lit(", ".join(CHANNELS))),
-            "unknown channel",
-        )
-    )
+        checks.append(_rule_check(MaxLength(field=column, limit=NAME_MAX_LENGTH), pl.col(column)))
+    checks.append(_rule_check(ORG_CODE, pl.col("org")))
+    checks.append(_rule_check(COUNTRY, pl.col("country")))
+    checks.append(_rule_check(CHANNEL, pl.col("channel")))
     for column in ["resolved", "first_call"]:
         checks.append(
             (
@@ -662,24 +655,19 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 "is not yes/no",
             )
         )
-    for column in ["overall_sat", "csr_sat"]:
-        value = pl.col(f"__{column}")
+    for rule in rating_rules(low=low, high=high):
+        value = pl.col(f"__{rule.field}")
         checks.append(
             (
-                column,
+                rule.field,
                 value.is_null(),
-                pl.format("{} is not a whole number on the scale {}..{}", _quoted(column), pl.lit(low), pl.lit(high)),
+                pl.format(
+                    "{} is not a whole number on the scale {}..{}", _quoted(rule.field), pl.lit(low), pl.lit(high)
+                ),
                 "is not a whole number",
             )
         )
-        checks.append(
-            (
-                column,
-                value.is_not_null() & ((value < low) | (value > high)),
-                pl.format("rating {} is outside the scale {}..{}", value, pl.lit(low), pl.lit(high)),
-                f"is outside the scale {low}..{high}",
-            )
-        )
+        checks.append(_rule_check(rule, value))
     zone = mapping.file.timezone
     for column in ["call_at", "surveyed_at"]:
         utc = pl.col(f"__{column}_utc")
@@ -705,7 +693,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                         "in the mapping)",
                         _quoted(column),
                     ),
-                    "has no UTC offset",
+                    NO_UTC_OFFSET,
                 )
             )
         expected = "an ISO 8601 timestamp with a UTC offset"
@@ -721,21 +709,15 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 f"is not {expected}",
             )
         )
-        years = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
-        checks.append(
-            (
-                column,
-                (utc.dt.year() < FIRST_YEAR) | (utc.dt.year() > LAST_YEAR),
-                pl.format("{} {}", _quoted(column), pl.lit(years)),
-                years,
-            )
-        )
+    for rule in time_rules():
+        checks.append(_rule_check(rule, pl.col(f"__{rule.field}_utc"), shown=pl.col(rule.field)))
     checks.append(
-        (
-            "surveyed_at",
-            pl.col("__surveyed_at_utc") < pl.col("__call_at_utc"),
-            pl.format("surveyed_at {} is before call_at {}", _quoted("surveyed_at"), _quoted("call_at")),
-            "is before call_at",
+        _rule_check(
+            SURVEY_NOT_BEFORE_CALL,
+            pl.col("__surveyed_at_utc"),
+            shown=pl.col("surveyed_at"),
+            row={"call_at": pl.col("__call_at_utc")},
+            call_at=pl.col("call_at"),
         )
     )
 
