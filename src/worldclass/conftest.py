@@ -104,14 +104,6 @@ def _eager_tasks_inline(request, settings):
         settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = False
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture(scope="session")
 def _playwright_browser():
     if not Path(CHROMIUM).exists():
