@@ -393,25 +393,10 @@ def _upsert_roster(*, organization, rows: list[CallRow]) -> tuple[dict, dict]:
         countries[(organization.code, row.site)] = row.country or (known.country if known else "")
     sightings = []
     for row in rows:
-        sightings.append(
-            PersonSighting(
-                organization=organization.code,
-                code=row.csr,
-                site=row.site,
-                as_of=row.started_at,
-                supervisor=row.supervisor,
-                is_csr=True,
-            )
-        )
-        sightings.append(
-            PersonSighting(
-                organization=organization.code,
-                code=row.supervisor,
-                site=row.site,
-                as_of=row.started_at,
-                is_supervisor=True,
-            )
-        )
+        # Each call sights its CSR (under the supervisor) and the supervisor, at the call's site and time.
+        seen = {"organization": organization.code, "site": row.site, "as_of": row.started_at}
+        sightings.append(PersonSighting(**seen, code=row.csr, supervisor=row.supervisor, is_csr=True))
+        sightings.append(PersonSighting(**seen, code=row.supervisor, is_supervisor=True))
     ids = upsert_roster(organizations={organization.code}, sites=countries, sightings=sightings)
     sites = {site.code: site for site in Site.objects.filter(pk__in=ids.sites.values())}
     zones = {row.site: row.timezone for row in sorted(rows, key=lambda r: r.started_at) if row.timezone}

@@ -21,7 +21,8 @@ import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -44,6 +45,7 @@ from worldclass.surveys.domain.mapping import (
     read_mapping_text,
 )
 from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
+from worldclass.surveys.domain.reports import ImportReport, SkippedRows, audit_import
 from worldclass.surveys.domain.rows import (
     CHANNEL,
     COUNTRY,
@@ -116,86 +118,6 @@ STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
 
 
 @dataclass
-class SkippedRows:
-    """Rows a [skip] rule left out: the file column, the value, how many."""
-
-    column: str
-    value: str
-    rows: int
-
-    def describe(self) -> str:
-        return f'[skip] "{self.column}" = "{self.value}"'
-
-
-@dataclass
-class ImportReport:
-    """What an import did."""
-
-    batch_id: int
-    status: str
-    source_name: str
-    sha256: str
-    rows_total: int
-    rows_created: int
-    rows_unchanged: int
-    organizations: list[str] = field(default_factory=list)
-    skipped: list[SkippedRows] = field(default_factory=list)
-    eligibility: list[dict] = field(default_factory=list)  # per survey window: see surveys.signals.surveys_recorded
-
-    @property
-    def rows_skipped(self) -> int:
-        return sum(s.rows for s in self.skipped)
-
-    def _skipped_text(self) -> str:
-        rules = ", ".join(
-            f"{s.describe()}: {s.rows:,}" if len(self.skipped) > 1 else s.describe() for s in self.skipped
-        )
-        return f"skipped {self.rows_skipped:,} row{'s' if self.rows_skipped != 1 else ''} ({rules})"
-
-    def summary(self) -> str:
-        if self.rows_created == 0:
-            if self.rows_total == 0:
-                text = "No change: the file has no survey rows"
-            else:
-                text = f"No change: all {self.rows_total:,} rows were already loaded"
-            return text + (f"; {self._skipped_text()}." if self.skipped else ".")
-        text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
-        if self.skipped:
-            text += f"; {self._skipped_text()}"
-        if self.rows_unchanged:
-            text += f"; {self.rows_unchanged:,} already loaded, unchanged"
-        return text + "."
-
-    def eligibility_lines(self) -> list[str]:
-        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause."""
-        lines = []
-        for window in self.eligibility:
-            text = (
-                f"{window['description']} ({_years(window['editions'])}): "
-                f"{window['eligible']:,} of {window['surveys']:,} new surveys eligible"
-            )
-            lines.append(f"Warning: {text}; {window['warning']}." if window["warning"] else f"{text}.")
-        return lines
-
-    def as_dict(self) -> dict:
-        body = asdict(self)
-        body["skipped"] = [asdict(s) for s in self.skipped]
-        return {**body, "rows_skipped": self.rows_skipped, "summary": self.summary()}
-
-
-def _years(years: list[int]) -> str:
-    """Edition years, runs of consecutive years written as ranges: `editions 2009-2013, 2015`."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    text = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
-    return f"edition{'s' if len(years) > 1 else ''} {text}"
-
-
-@dataclass
 class _RowError:
     row: int  # 0-based record index, mapped to a file line at the end
     field: str | None
@@ -240,9 +162,13 @@ def import_surveys(
         )
     try:
         # Imports are certifier back-office work across every organization in the file.
-        with scopes_disabled(), transaction.atomic():
-            return _import(
-                path=path,
+        with (
+            scopes_disabled(),
+            transaction.atomic(),
+            closing(open_tabular(path, options=mapping.file, name=source_name)) as source,
+        ):
+            return _import_source(
+                source=source,
                 mapping=mapping,
                 actor=actor,
                 user=user,
@@ -282,31 +208,6 @@ def import_surveys_with_mapping_file(
             )
             raise
     return import_surveys(path=path, mapping=mapping, actor=actor, user=user, source_name=source_name)
-
-
-def _import(
-    *,
-    path: Path,
-    mapping: SurveyMapping,
-    actor: str,
-    user,
-    sha256: str,
-    source_name: str,
-    on_rows_read: Callable[[int], None] | None,
-) -> ImportReport:
-    source = open_tabular(path, options=mapping.file, name=source_name)
-    try:
-        return _import_source(
-            source=source,
-            mapping=mapping,
-            actor=actor,
-            user=user,
-            sha256=sha256,
-            source_name=source_name,
-            on_rows_read=on_rows_read,
-        )
-    finally:
-        source.close()
 
 
 def _import_source(
@@ -402,35 +303,15 @@ def _import_source(
     if len(organizations) == 1:
         batch.organization = get_organization_by_code(code=organizations[0])
     batch.save()
-    report = ImportReport(
-        batch_id=batch.id,
-        status=batch.status,
-        source_name=source_name,
-        sha256=sha256,
-        rows_total=rows_total,
-        rows_created=created,
-        rows_unchanged=rows_total - created,
-        organizations=organizations,
-        skipped=skipped_rows,
-        eligibility=eligibility,
-    )
-    record_audit_event(
+    report = ImportReport.of_batch(batch, organizations=organizations, skipped=skipped_rows, eligibility=eligibility)
+    audit_import(
+        report=report,
+        batch=batch,
         actor=actor,
         user=user,
-        action="surveys.import",
-        organization=batch.organization,
-        object_type="surveys.importbatch",
-        object_id=batch.id,
-        summary=f"{source_name}: {report.summary()}",
-        input_sha256=sha256,
-        counts={
-            "rows_total": rows_total,
-            "rows_created": created,
-            "rows_unchanged": rows_total - created,
-            "rows_skipped": report.rows_skipped,
-            "names_changed": names_changed,
-        },
-        details={"organizations": organizations, "mapping": mapping.as_dict(), "eligibility": report.eligibility},
+        names_changed=names_changed,
+        mapping=mapping.as_dict(),
+        eligibility=report.eligibility,
     )
     return report
 

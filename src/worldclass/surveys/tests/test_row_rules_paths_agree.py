@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worldclass.core.errors import AppError
-from worldclass.directory.tests.factories import PersonFactory, SiteFactory
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.domain.responses import record_survey_response
 from worldclass.surveys.domain.rows import CHANNELS, FIRST_YEAR, LAST_YEAR, MAX_ID_LENGTH
@@ -37,14 +36,6 @@ defects = st.one_of(
     st.tuples(st.just("call_at"), out_of_range),
     st.tuples(st.just("delay"), st.timedeltas(min_value=dt.timedelta(days=-3), max_value=dt.timedelta(seconds=-1))),
 )
-
-
-@pytest.fixture
-def people():
-    site = SiteFactory(country="CA")
-    supervisor = PersonFactory(organization=site.organization, site=site, is_csr=False, is_supervisor=True)
-    csr = PersonFactory(organization=site.organization, site=site, supervisor=supervisor)
-    return {"organization": site.organization, "site": site, "supervisor": supervisor, "csr": csr}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
