@@ -36,7 +36,7 @@ from worldclass.operations.models import (
     SamplePlan,
 )
 from worldclass.surveys.domain.mapping import SurveyMapping, load_mapping
-from worldclass.surveys.domain.rows import COUNTRY, MaxLength, NotBefore, WithinYears
+from worldclass.surveys.domain.rows import COUNTRY, YES_NO, MaxLength, NotBefore, WithinYears
 from worldclass.surveys.domain.sources import (
     check_header,
     interchange_columns,
@@ -68,7 +68,6 @@ READ_CHUNK_ROWS = 200_000
 # A timestamp that ends in an offset (or Z) needs no [file] timezone.
 OFFSET_SUFFIX = r"([Zz]|[+-]\d{2}(:?\d{2})?)$"
 DISPOSITIONS = {"answered", "abandoned", "transferred"}
-YES_NO = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "1": True, "0": False}
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
 # The survey rows' rules that calls share: the years an instant may have, the order of two instants, the codes.
 TIME_RULES = {name: WithinYears(field=name) for name in ("started_at", "ended_at")}

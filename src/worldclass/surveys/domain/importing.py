@@ -49,10 +49,12 @@ from worldclass.surveys.domain.reports import ImportReport, SkippedRows, audit_i
 from worldclass.surveys.domain.rows import (
     CHANNEL,
     COUNTRY,
+    FALSE_WORDS,
     ID_FIELDS,
     NO_UTC_OFFSET,
     ORG_CODE,
     SURVEY_NOT_BEFORE_CALL,
+    TRUE_WORDS,
     MaxLength,
     Rule,
     id_rules,
@@ -74,8 +76,6 @@ CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
-TRUE_WORDS = ["yes", "y", "true", "1"]
-FALSE_WORDS = ["no", "n", "false", "0"]
 NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"

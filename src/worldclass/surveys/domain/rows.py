@@ -31,6 +31,10 @@ CHANNELS = [c.value for c in Channel]
 # Instants outside these years are typing mistakes (or 9999-12-31 placeholders), not calls.
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
+# A yes/no field's spellings, in lower case: a survey file's resolved and first_call, a calls file's do_not_survey.
+TRUE_WORDS = ["yes", "y", "true", "1"]
+FALSE_WORDS = ["no", "n", "false", "0"]
+YES_NO = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 
 
 def _fill_expr(template: str, values: dict[str, object]) -> pl.Expr:
