@@ -5,8 +5,9 @@ importer (`importing`, millions of rows, Polars expressions) and the call import
 shares the identifiers, the years an instant may have and the order of two instants). Each rule here is data: the
 field it names, the constraint, the message naming the row's values and the reason without them (the importer's
 summary groups errors by it). A rule answers both ways from that one statement: `refuses(value)` for a Python value,
-`refuses_expr(expr)` for a Polars column, and `message(...)`/`message_expr(...)` fill the same template, so the live
-path and the importer refuse the same row with the same field and message.
+`refuses_expr(expr)` for a Polars column; `describe(...)`/`describe_expr(...)` fill the same message template and
+`summary()` gives the reason, so the live path and the importer refuse the same row with the same field and message
+(surveys/tests/test_row_rules_paths_agree.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from worldclass.surveys.models import Channel
 # Only the importer's expressions (and the organization-code pattern) need Polars; a live answer never loads it.
 pl = lazy_module("polars")
 
-# Survey and call identifiers and roster codes: SurveyResponse.survey_id and call_id, the codes' columns.
+# Survey and call identifiers and roster codes (SurveyResponse.survey_id and call_id are CharField(max_length=64)).
 MAX_ID_LENGTH = 64
 ID_FIELDS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
 RATING_FIELDS = ["overall_sat", "csr_sat"]
@@ -60,9 +61,11 @@ class Rule:
     reason: str
 
     def refuses(self, value, **row) -> bool:
+        """Whether the rule refuses a Python value; `row` holds the other fields it compares with."""
         raise NotImplementedError
 
     def refuses_expr(self, value: pl.Expr, **row: pl.Expr) -> pl.Expr:
+        """The same as a Polars expression, true on the rows it refuses."""
         raise NotImplementedError
 
     def parameters(self) -> dict[str, object]:
