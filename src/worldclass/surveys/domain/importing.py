@@ -550,7 +550,8 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
         )
         checks.append(_rule_check(rule, value))
     zone = mapping.file.timezone
-    for column in ["call_at", "surveyed_at"]:
+    for years in time_rules():
+        column = years.field
         utc = pl.col(f"__{column}_utc")
         unparsed = utc.is_null()
         gap = pl.col(f"__{column}_gap")
@@ -590,8 +591,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 f"is not {expected}",
             )
         )
-    for rule in time_rules():
-        checks.append(_rule_check(rule, pl.col(f"__{rule.field}_utc"), shown=pl.col(rule.field)))
+        checks.append(_rule_check(years, utc, shown=pl.col(column)))
     checks.append(
         _rule_check(
             SURVEY_NOT_BEFORE_CALL,
