@@ -56,6 +56,10 @@ def _sum(rows: list[dict]) -> dict:
     return {name: sum(r[name] for r in rows) for name in ["eligible", "ineligible", *COUNTS]}
 
 
+def _rollup(org: Organization, level: str, entity_id: int, month: dt.date, window_id: int, counts: dict):
+    return MonthlyRollup(organization=org, level=level, entity_id=entity_id, month=month, window_id=window_id, **counts)
+
+
 def populate(*, organizations: int, sites: int, supervisors: int, csrs: int, months: int, comments: int) -> None:
     rng = random.Random(20151)
     windows = list(SurveyWindow.objects.all())
@@ -94,50 +98,19 @@ def populate(*, organizations: int, sites: int, supervisors: int, csrs: int, mon
                         for person in team:
                             row = _counts(rng, rng.randint(5, 20), rng.uniform(0.6, 0.95))
                             team_rows.append(row)
-                            rollups.append(
-                                MonthlyRollup(
-                                    organization=org,
-                                    level="csr",
-                                    entity_id=person.id,
-                                    month=month,
-                                    window=window,
-                                    **row,
-                                )
-                            )
+                            rollups.append(_rollup(org, "csr", person.id, month, window.id, row))
                         total = _sum(team_rows)
                         site_rows[(window.id, month)].append(total)
-                        rollups.append(
-                            MonthlyRollup(
-                                organization=org,
-                                level="supervisor",
-                                entity_id=supervisor.id,
-                                month=month,
-                                window=window,
-                                **total,
-                            )
-                        )
+                        rollups.append(_rollup(org, "supervisor", supervisor.id, month, window.id, total))
             for (window_id, month), rows in site_rows.items():
                 total = _sum(rows)
                 org_rows[(window_id, month)].append(total)
-                rollups.append(
-                    MonthlyRollup(
-                        organization=org, level="site", entity_id=site.id, month=month, window_id=window_id, **total
-                    )
-                )
+                rollups.append(_rollup(org, "site", site.id, month, window_id, total))
             if len(rollups) > 50_000:
                 MonthlyRollup.objects.bulk_create(rollups, batch_size=5000)
                 rollups.clear()
         for (window_id, month), rows in org_rows.items():
-            rollups.append(
-                MonthlyRollup(
-                    organization=org,
-                    level="organization",
-                    entity_id=org.id,
-                    month=month,
-                    window_id=window_id,
-                    **_sum(rows),
-                )
-            )
+            rollups.append(_rollup(org, "organization", org.id, month, window_id, _sum(rows)))
     MonthlyRollup.objects.bulk_create(rollups, batch_size=5000)
     # Comments for the first site's CSRs (the comments page is the one page that reads raw surveys).
     team = list(Person.objects.filter(site=first_site, is_csr=True))

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django_scopes import scopes_disabled
 
+from worldclass.settings import base as base_settings
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium flags for this closed-network machine: no background connections, no sandbox as root.
 CHROMIUM_ARGS = [
@@ -97,19 +99,11 @@ def _isolated_signing_key(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks_inline(request, settings):
-    """Tasks started from pages run inline, inside the test's transaction; browser tests, on a live server, run them
-    in the background as the app does without a broker."""
-    if "live_server" not in request.fixturenames:
-        settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = False
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _background_tasks_on_a_live_server(request, settings):
+    """Tests run the tasks pages start inline (settings/test.py); browser tests, on a live server, run them in the
+    background as the app does without a broker."""
+    if "live_server" in request.fixturenames:
+        settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = base_settings.WORLDCLASS_EAGER_TASKS_IN_BACKGROUND
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from worldclass.certification import run_queries
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
+from worldclass.core.paging import page_of, query_without_page
 
 CERTIFICATES_PER_PAGE = 50
 TROPHIES_PER_PAGE = 50
@@ -50,12 +50,10 @@ def certificate_list(request):
     certificates = queries.sort_certificates(
         queries.filter_certificates(visible, filters=form.filters()), sort=form.ordering()
     )
-    page = Paginator(certificates, CERTIFICATES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, certificates, per_page=CERTIFICATES_PER_PAGE)
     rows = [
         (certificate, queries.certificate_status(certificate), queries.expires_on(certificate)) for certificate in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "certificates/list.html",
@@ -63,7 +61,7 @@ def certificate_list(request):
             "rows": rows,
             "page": page,
             "form": form,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "certifier_staff": is_certifier_staff(request.user),
         },
         status=400 if form.errors else 200,
@@ -167,13 +165,11 @@ def trophies(request):
     year = _trophy_year(request)
     level = request.GET.get("level") or None
     rows = queries.trophy_orders(year=year, level=level)
-    page = Paginator(rows, TROPHIES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, rows, per_page=TROPHIES_PER_PAGE)
     return render(
         request,
         "certificates/trophies.html",
-        {"rows": page, "page": page, "query": query.urlencode(), "year": year, "level": level},
+        {"rows": page, "page": page, "query": query_without_page(request), "year": year, "level": level},
     )
 
 

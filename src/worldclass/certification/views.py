@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from worldclass.certification.models import CertificationRun
 from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.paging import page_of
 
 RUNS_PER_PAGE = 50
 
@@ -65,7 +65,7 @@ def _run_or_404(pk: int) -> CertificationRun:
 @require_GET
 def runs(request):
     """Every stored run, newest first, and the form to start one."""
-    page = Paginator(run_queries.runs(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, run_queries.runs(), per_page=RUNS_PER_PAGE)
     return render(request, "certification/runs.html", {"page": page, "form": RunForm()})
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from worldclass.core.errors import AppError, PermissionDenied
 from worldclass.core.exports import Table, csv_response
 from worldclass.core.forms import month_param
 from worldclass.core.months import Month
+from worldclass.core.paging import page_of, query_without_page
 from worldclass.operations import access, queries
 from worldclass.operations.domain import invitations as invitation_domain
 from worldclass.operations.domain.recovery import update_case
@@ -223,13 +223,11 @@ def cases(request):
     sites = access.visible_sites(request.user)
     form = CaseListForm(request.GET, sites=sites)
     found = queries.cases_for(site_ids=[s.pk for s in sites], now=timezone.now(), filters=form.filters())
-    page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, found, per_page=CASES_PER_PAGE)
     return render(
         request,
         "operations/cases.html",
-        {"cases": page, "page": page, "form": form, "query": query.urlencode()},
+        {"cases": page, "page": page, "form": form, "query": query_without_page(request)},
         status=400 if form.errors else 200,
     )
 

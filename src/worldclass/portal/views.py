@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from worldclass.certification.queries import site_statuses
 from worldclass.core import exports
 from worldclass.core.forms import invalid_query, month_param
 from worldclass.core.months import Month
+from worldclass.core.paging import page_of, query_without_page
 from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.forms import PeriodForm
@@ -53,6 +53,11 @@ def _period_form(request) -> PeriodForm:
     return PeriodForm(request.GET)
 
 
+def _edition(request):
+    """The edition `?edition=` names (a year), else the latest."""
+    return queries.choose_edition(year=request.GET.get("edition"))
+
+
 def _period_context(request, form: PeriodForm) -> dict:
     """The picker and the other query parameters it must keep."""
     keep = [(key, value) for key, value in request.GET.items() if key not in ("through", "months", "page")]
@@ -68,12 +73,6 @@ def _month_param(request, name: str) -> dt.date | None:
     """A YYYY-MM query parameter as the month's first day; a malformed one is refused naming the parameter."""
     month = month_param(request.GET, name)
     return None if month is None else month.first_day()
-
-
-def _without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -127,7 +126,7 @@ def organizations(request):
     """The organizations the user may see, with their counts over the last months."""
     if not sees_organizations(request.user):
         raise PermissionDenied
-    edition = queries.choose_edition(year=request.GET.get("edition"))
+    edition = _edition(request)
     form = _period_form(request)
     standings, period = _organization_standings(request, edition, form)
     if request.GET.get("format") in ("csv", "xlsx"):
@@ -173,7 +172,7 @@ def _chart_data(*, months, edition, rule) -> dict:
 def entity(request, level: str, pk: int):
     """One entity's dashboard: monthly rates with intervals, the trend chart and the entities under it."""
     target = _entity(request, level, pk)
-    edition = queries.choose_edition(year=request.GET.get("edition"))
+    edition = _edition(request)
     window = edition.survey_window
     rule = queries.level_rule(edition=edition, level=level)
     months = queries.monthly_metrics(entity=target, window=window)
@@ -228,6 +227,12 @@ def _through(target: queries.Entity, edition, form: PeriodForm) -> Month | None:
     return None if latest is None else Month.of(latest)
 
 
+def _entity_through(request, level: str, pk: int):
+    """The entity, the edition, the period form and the month the progress pages read (None without data)."""
+    target, edition, form = _entity(request, level, pk), _edition(request), _period_form(request)
+    return target, edition, form, _through(target, edition, form)
+
+
 def _site_statuses(request, target: queries.Entity, edition, through: Month) -> list[tuple]:
     """(site, status) for the organization's sites the user may see, by name; status None without data."""
     statuses = {
@@ -241,10 +246,7 @@ def _site_statuses(request, target: queries.Entity, edition, through: Month) -> 
 @login_required
 def progress(request, level: str, pk: int):
     """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
-    target = _entity(request, level, pk)
-    edition = queries.choose_edition(year=request.GET.get("edition"))
-    form = _period_form(request)
-    through = _through(target, edition, form)
+    target, edition, form, through = _entity_through(request, level, pk)
     result = None if through is None else progress_for(entity=target, edition=edition, through=through)
     sites = _site_statuses(request, target, edition, through) if level == "organization" and through else []
     return render(
@@ -268,10 +270,7 @@ def progress(request, level: str, pk: int):
 @login_required
 def editions(request, level: str, pk: int):
     """What-if: the same entity under every edition, side by side."""
-    target = _entity(request, level, pk)
-    edition = queries.choose_edition(year=request.GET.get("edition"))
-    form = _period_form(request)
-    through = _through(target, edition, form)
+    target, edition, form, through = _entity_through(request, level, pk)
     standings = [] if through is None else compare_editions(entity=target, through=through)
     if request.GET.get("format") in ("csv", "xlsx"):
         table = tables.editions_table(title=_("Editions"), standings=standings)
@@ -326,12 +325,12 @@ def _standings(ranked, *, ranked_level, period, edition) -> list:
 def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
-    edition = queries.choose_edition(year=request.GET.get("edition"))
+    edition = _edition(request)
     form = _period_form(request)
     ranked_level, period, ranked = _leaderboard(request, target, edition, form)
     sort = request.GET.get("sort", "rank")
     # The database ranks, sorts and pages: a board of thousands reads only the members it shows.
-    page = Paginator(ranked if ranked is not None else [], LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, ranked if ranked is not None else [], per_page=LEADERBOARD_PER_PAGE)
     page.object_list = _standings(page.object_list, ranked_level=ranked_level, period=period, edition=edition)
     return render(
         request,
@@ -347,7 +346,7 @@ def leaderboard(request, level: str, pk: int):
             "sort": sort,
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
-            "query": _without_page(request),
+            "query": query_without_page(request),
             **_period_context(request, form),
         },
         status=_status(form),
@@ -375,9 +374,7 @@ def comments(request, level: str, pk: int):
     """Customers' verbatim comments on the entity's calls, filtered and paginated."""
     target = _entity(request, level, pk)
     filters = _comment_filters(request)
-    page = Paginator(queries.comments(entity=target, filters=filters), COMMENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, queries.comments(entity=target, filters=filters), per_page=COMMENTS_PER_PAGE)
     csrs = (
         []
         if level == "csr"
@@ -391,7 +388,7 @@ def comments(request, level: str, pk: int):
             "filters": filters,
             "page": page,
             "csrs": csrs,
-            "query": _without_page(request),
+            "query": query_without_page(request),
             "rankable": queries.RANKABLE[level],
         },
     )
@@ -408,7 +405,7 @@ def _download(table: exports.Table, fmt: str, stem: str, *, stream_within=None):
 def export(request, level: str, pk: int, table: str, fmt: str):
     """Any of the entity's tables as CSV or XLSX, with the same filters as the page."""
     target = _entity(request, level, pk)
-    edition = queries.choose_edition(year=request.GET.get("edition"))
+    edition = _edition(request)
     window = edition.survey_window
     stem = f"{level}-{target.obj.code}-{table}"
     if table == "months":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.core.background import start_task
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
+from worldclass.core.paging import page_of
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
 from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
@@ -143,5 +143,5 @@ def upload_confirm(request, pk: int):
 @require_GET
 def history(request):
     """Every import, from the web, the API or the command line, with its result, who and when."""
-    page = Paginator(queries.import_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, queries.import_history(), per_page=HISTORY_PER_PAGE)
     return render(request, "surveys/history.html", {"page": page})

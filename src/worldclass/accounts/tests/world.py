@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.test import Client
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.models import Role, RoleAssignment, User
@@ -132,3 +133,10 @@ def build_role_world() -> RoleWorld:
             is_superuser=True,
         )
     return world
+
+
+def client_for(world: RoleWorld, role: str) -> Client:
+    """A test client signed in as the world's user of `role`."""
+    client = Client()
+    client.force_login(world.users[role])
+    return client

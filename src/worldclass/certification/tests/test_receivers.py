@@ -7,11 +7,11 @@ from django.db import DatabaseError
 
 from worldclass.certification.domain import rollups
 from worldclass.certification.models import MonthlyRollup
-from worldclass.directory.tests.factories import PersonFactory, SiteFactory
+from worldclass.directory.tests.factories import SiteFactory
 from worldclass.surveys.domain.importing import import_surveys
-from worldclass.surveys.domain.responses import record_survey_response
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 from worldclass.surveys.tests.csvfiles import rows, write_csv
+from worldclass.surveys.tests.factories import create_survey_response
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
 
@@ -25,26 +25,8 @@ def failing_rollup_write(monkeypatch):
 
 
 def record_one_survey():
-    site = SiteFactory(country="CA")
-    supervisor = PersonFactory(organization=site.organization, site=site, is_csr=False, is_supervisor=True)
-    csr = PersonFactory(organization=site.organization, site=site, supervisor=supervisor)
     call_at = dt.datetime(2025, 3, 12, 10, 0, tzinfo=dt.UTC)
-    return record_survey_response(
-        organization=site.organization,
-        site=site,
-        supervisor=supervisor,
-        csr=csr,
-        survey_id="w1",
-        call_id="c1",
-        channel="web",
-        call_at=call_at,
-        surveyed_at=call_at + dt.timedelta(minutes=30),
-        resolved=True,
-        first_call=True,
-        overall_sat=5,
-        csr_sat=5,
-        actor="tests",
-    )
+    return create_survey_response(site=SiteFactory(country="CA"), call_at=call_at, delay=dt.timedelta(minutes=30))
 
 
 def test_an_imported_batch_is_in_the_rollups_when_the_import_returns(tmp_path):

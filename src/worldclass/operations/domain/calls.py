@@ -35,11 +35,9 @@ from worldclass.operations.models import (
     SampleOutcome,
     SamplePlan,
 )
-from worldclass.surveys.domain.eligibility import supported_countries
 from worldclass.surveys.domain.mapping import SurveyMapping, load_mapping
+from worldclass.surveys.domain.rows import COUNTRY, YES_NO, MaxLength, NotBefore, WithinYears
 from worldclass.surveys.domain.sources import (
-    FIRST_YEAR,
-    LAST_YEAR,
     check_header,
     interchange_columns,
     open_tabular,
@@ -70,8 +68,13 @@ READ_CHUNK_ROWS = 200_000
 # A timestamp that ends in an offset (or Z) needs no [file] timezone.
 OFFSET_SUFFIX = r"([Zz]|[+-]\d{2}(:?\d{2})?)$"
 DISPOSITIONS = {"answered", "abandoned", "transferred"}
-YES_NO = {"yes": True, "no": False, "y": True, "n": False, "true": True, "false": False, "1": True, "0": False}
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
+# The survey rows' rules that calls share: the years an instant may have, the order of two instants, the codes.
+TIME_RULES = {name: WithinYears(field=name) for name in ("started_at", "ended_at")}
+ENDED_NOT_BEFORE_STARTED = NotBefore(
+    field="ended_at", earlier="started_at", message="is before {earlier}", reason="is before {earlier}"
+)
+CODE_RULES = [MaxLength(field=name) for name in ("call_id", "org", "site", "supervisor", "csr", "queue", "call_type")]
 # Observed response rates replace the plan's assumption once this many invitations of a call type have closed.
 MIN_INVITATIONS_FOR_RATE = 20
 RESPONSE_RATE_FLOOR = 0.05
@@ -147,17 +150,7 @@ def _parse_instant(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError("needs a UTC offset")
-    try:
-        year = parsed.astimezone(dt.UTC).year
-    except OverflowError as error:
-        raise OutOfRange from error
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise OutOfRange
     return parsed
-
-
-class OutOfRange(ValueError):
-    """An instant outside the years a call can have."""
 
 
 def load_calls_mapping(path: Path) -> SurveyMapping:
@@ -183,19 +176,19 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
             if value[name]:
                 try:
                     parsed = _parse_instant(value[name])
-                except OutOfRange:
-                    row_errors.append(
-                        ErrorDetail(message=f"is outside the years {FIRST_YEAR} to {LAST_YEAR}", field=name, line=line)
-                    )
                 except ValueError:
                     row_errors.append(ErrorDetail(message="must be ISO 8601 with a UTC offset", field=name, line=line))
+                    continue
+                if TIME_RULES[name].refuses(parsed):
+                    row_errors.append(ErrorDetail(message=TIME_RULES[name].summary(), field=name, line=line))
                 else:
                     if name == "started_at":
                         started = parsed
                     else:
                         ended = parsed
-        if started and ended and ended < started:
-            row_errors.append(ErrorDetail(message="is before started_at", field="ended_at", line=line))
+        order = ENDED_NOT_BEFORE_STARTED
+        if started and ended and order.refuses(ended, started_at=started):
+            row_errors.append(ErrorDetail(message=order.describe(), field=order.field, line=line))
         if value["language"] and value["language"] not in {"en", "fr"}:
             row_errors.append(ErrorDetail(message="must be en or fr", field="language", line=line))
         disposition = value["disposition"].lower() or "answered"
@@ -211,7 +204,7 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
                 ZoneInfo(value["timezone"])
             except (ZoneInfoNotFoundError, ValueError):
                 row_errors.append(ErrorDetail(message="is not an IANA time zone", field="timezone", line=line))
-        if value["country"] and value["country"].upper() not in supported_countries():
+        if COUNTRY.refuses(value["country"].upper()):
             row_errors.append(
                 ErrorDetail(message="must be an ISO 3166 alpha-2 code with known holidays", field="country", line=line)
             )
@@ -223,9 +216,9 @@ def validate_call_rows(raw_rows: list[tuple[int, dict]]) -> tuple[list[CallRow],
                 validate_email(value["customer_email"])
             except ValidationError:
                 row_errors.append(ErrorDetail(message="is not an e-mail address", field="customer_email", line=line))
-        for name in ("call_id", "org", "site", "supervisor", "csr", "queue", "call_type"):
-            if len(value[name]) > 64:
-                row_errors.append(ErrorDetail(message="is longer than 64 characters", field=name, line=line))
+        for rule in CODE_RULES:
+            if rule.refuses(value[rule.field]):
+                row_errors.append(ErrorDetail(message=rule.describe(), field=rule.field, line=line))
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -399,25 +392,10 @@ def _upsert_roster(*, organization, rows: list[CallRow]) -> tuple[dict, dict]:
         countries[(organization.code, row.site)] = row.country or (known.country if known else "")
     sightings = []
     for row in rows:
-        sightings.append(
-            PersonSighting(
-                organization=organization.code,
-                code=row.csr,
-                site=row.site,
-                as_of=row.started_at,
-                supervisor=row.supervisor,
-                is_csr=True,
-            )
-        )
-        sightings.append(
-            PersonSighting(
-                organization=organization.code,
-                code=row.supervisor,
-                site=row.site,
-                as_of=row.started_at,
-                is_supervisor=True,
-            )
-        )
+        # Each call sights its CSR (under the supervisor) and the supervisor, at the call's site and time.
+        seen = {"organization": organization.code, "site": row.site, "as_of": row.started_at}
+        sightings.append(PersonSighting(**seen, code=row.csr, supervisor=row.supervisor, is_csr=True))
+        sightings.append(PersonSighting(**seen, code=row.supervisor, is_supervisor=True))
     ids = upsert_roster(organizations={organization.code}, sites=countries, sightings=sightings)
     sites = {site.code: site for site in Site.objects.filter(pk__in=ids.sites.values())}
     zones = {row.site: row.timezone for row in sorted(rows, key=lambda r: r.started_at) if row.timezone}

@@ -3,7 +3,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from rest_framework.test import APIClient
 
+from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.operations.models import Invitation
 from worldclass.operations.tests.factories import call_row, load_calls, set_plan
 
@@ -32,3 +35,13 @@ def invite():
             return Invitation.objects.select_related("call", "site").latest("id")
 
     return make
+
+
+@pytest.fixture
+def ivr_client():
+    """The IVR platform's API client: a certifier-staff account's token."""
+    user = User.objects.create_user(username="ivr-platform", password="x" * 12)
+    RoleAssignment.objects.create(user=user, role=Role.CERTIFIER_STAFF)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
+    return client

@@ -2,10 +2,7 @@
 a 4xx naming what is wrong, never a server error, and nothing is recorded."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from worldclass.accounts.models import Role, RoleAssignment, User
-from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.operations.domain.invitations import issue_web_link
 from worldclass.surveys.models import SurveyResponse
 
@@ -33,15 +30,6 @@ HOSTILE_WEB_FORMS = {
     "a huge rating": {**GOOD, "overall_sat": LONG},
     "a yes/no that is neither": {**GOOD, "resolved": "maybe"},
 }
-
-
-@pytest.fixture
-def ivr_client():
-    user = User.objects.create_user(username="ivr-platform", password="x" * 12)
-    RoleAssignment.objects.create(user=user, role=Role.CERTIFIER_STAFF)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
-    return client
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE_IVR_BODIES))

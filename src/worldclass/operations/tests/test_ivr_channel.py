@@ -1,24 +1,12 @@
 import datetime as dt
 
 import pytest
-from rest_framework.test import APIClient
 
-from worldclass.accounts.models import Role, RoleAssignment, User
-from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.operations.models import Invitation
 from worldclass.surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 KEYS = {"resolved": "1", "first_call": "2", "overall_sat": 4, "csr_sat": 5}
-
-
-@pytest.fixture
-def ivr_client():
-    user = User.objects.create_user(username="ivr-platform", password="x" * 12)
-    RoleAssignment.objects.create(user=user, role=Role.CERTIFIER_STAFF)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
-    return client
 
 
 def test_ivr_fetches_due_invitations_soonest_expiry_first(invite, ivr_client):

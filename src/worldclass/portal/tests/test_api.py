@@ -7,17 +7,11 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from worldclass.accounts.tests.tokens import api_token_for
-from worldclass.accounts.tests.world import build_role_world
 from worldclass.directory.models import Person
 from worldclass.portal.tests.factories import rollups_for
 
 pytestmark = pytest.mark.django_db
 JAN, FEB = dt.date(2015, 1, 1), dt.date(2015, 2, 1)
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
 
 
 def token_client(user) -> APIClient:

@@ -10,7 +10,6 @@ from django_scopes import scopes_disabled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worldclass.accounts.tests.world import build_role_world
 from worldclass.certification.models import Edition
 from worldclass.core import exports
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
@@ -20,11 +19,6 @@ from worldclass.portal.tests.factories import rollups_for
 pytestmark = pytest.mark.django_db
 MAR = dt.date(2015, 3, 1)
 BOARD = "/dashboard/site/{site}/leaderboard/?of=csr&edition=2015&through=2015-03"
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
 
 
 def client_for(world) -> Client:

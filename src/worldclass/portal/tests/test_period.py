@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.tests.world import build_role_world
+from worldclass.accounts.tests.world import client_for
 from worldclass.core.months import Month
 from worldclass.portal.forms import PeriodForm
 from worldclass.portal.queries import Period
@@ -14,17 +13,6 @@ from worldclass.portal.tests.factories import rollups_for
 
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = dt.date(2015, 1, 1), dt.date(2015, 2, 1), dt.date(2015, 3, 1)
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    client.force_login(world.users[role])
-    return client
 
 
 def test_a_mistyped_month_is_a_form_error_not_a_404(world):

@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.tests.world import build_role_world
 from worldclass.core.months import Month
 from worldclass.core.stats import beta_binomial_pmf
 from worldclass.portal.progress import compare_editions, progress_for
@@ -13,11 +12,6 @@ from worldclass.portal.tests.factories import edition, rollups_for
 
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = dt.date(2015, 1, 1), dt.date(2015, 2, 1), dt.date(2015, 3, 1)
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
 
 
 def _rollup(world, month, eligible, fcr):

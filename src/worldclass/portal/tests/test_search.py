@@ -4,17 +4,11 @@ import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
 
-from worldclass.accounts.tests.world import build_role_world
 from worldclass.core.tenancy import scope_for_user
 from worldclass.directory.models import Person
 from worldclass.portal.search import RESULTS_PER_KIND, search_directory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
 
 
 def found(world, role: str, text: str) -> list[tuple[str, str]]:

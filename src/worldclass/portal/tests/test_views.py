@@ -9,24 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
-from worldclass.accounts.tests.world import build_role_world
+from worldclass.accounts.tests.world import client_for
 from worldclass.certification.models import LevelRule
 from worldclass.directory.models import Organization, Person
 from worldclass.portal.tests.factories import rollups_for, survey_response
 
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = dt.date(2015, 1, 1), dt.date(2015, 2, 1), dt.date(2015, 3, 1)
-
-
-@pytest.fixture
-def world():
-    return build_role_world()
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    client.force_login(world.users[role])
-    return client
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -34,7 +35,7 @@ from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR, content_sha256
-from worldclass.surveys.domain.eligibility import business_days_after_many, supported_countries
+from worldclass.surveys.domain.eligibility import business_days_after_many
 from worldclass.surveys.domain.mapping import (
     COLUMNS,
     NAME_COLUMNS,
@@ -44,9 +45,23 @@ from worldclass.surveys.domain.mapping import (
     read_mapping_text,
 )
 from worldclass.surveys.domain.reimport import find_loaded_batch, record_unchanged_import
+from worldclass.surveys.domain.reports import ImportReport, SkippedRows, audit_import
+from worldclass.surveys.domain.rows import (
+    CHANNEL,
+    COUNTRY,
+    FALSE_WORDS,
+    ID_FIELDS,
+    NO_UTC_OFFSET,
+    ORG_CODE,
+    SURVEY_NOT_BEFORE_CALL,
+    TRUE_WORDS,
+    MaxLength,
+    Rule,
+    id_rules,
+    rating_rules,
+    time_rules,
+)
 from worldclass.surveys.domain.sources import (
-    FIRST_YEAR,
-    LAST_YEAR,
     TabularFile,
     check_header,
     interchange_columns,
@@ -54,18 +69,13 @@ from worldclass.surveys.domain.sources import (
     skipped_counts,
     with_local_instants,
 )
-from worldclass.surveys.models import Channel, ImportBatch
+from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.signals import surveys_recorded
 
 CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
-MAX_ID_LENGTH = 64
-TRUE_WORDS = ["yes", "y", "true", "1"]
-FALSE_WORDS = ["no", "n", "false", "0"]
-CHANNELS = [c.value for c in Channel]
-ID_COLUMNS = ["survey_id", "call_id", "org", "site", "supervisor", "csr"]
 NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
@@ -77,7 +87,6 @@ SUMMARY_ABOVE = 50
 SUMMARY_LINES = 5
 # Decimals beyond this are not ratings on any scale; the bound keeps the integer cast exact.
 MAX_RATING_TEXT = 1_000_000
-ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
 # The staging table's columns, in the order chunks are written.
 STAGE_COLUMNS = [
     ("row_index", "bigint"),
@@ -106,86 +115,6 @@ STAGE_COLUMNS = [
     ("content_sha256", "text"),
 ]
 STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
-
-
-@dataclass
-class SkippedRows:
-    """Rows a [skip] rule left out: the file column, the value, how many."""
-
-    column: str
-    value: str
-    rows: int
-
-    def describe(self) -> str:
-        return f'[skip] "{self.column}" = "{self.value}"'
-
-
-@dataclass
-class ImportReport:
-    """What an import did."""
-
-    batch_id: int
-    status: str
-    source_name: str
-    sha256: str
-    rows_total: int
-    rows_created: int
-    rows_unchanged: int
-    organizations: list[str] = field(default_factory=list)
-    skipped: list[SkippedRows] = field(default_factory=list)
-    eligibility: list[dict] = field(default_factory=list)  # per survey window: see surveys.signals.surveys_recorded
-
-    @property
-    def rows_skipped(self) -> int:
-        return sum(s.rows for s in self.skipped)
-
-    def _skipped_text(self) -> str:
-        rules = ", ".join(
-            f"{s.describe()}: {s.rows:,}" if len(self.skipped) > 1 else s.describe() for s in self.skipped
-        )
-        return f"skipped {self.rows_skipped:,} row{'s' if self.rows_skipped != 1 else ''} ({rules})"
-
-    def summary(self) -> str:
-        if self.rows_created == 0:
-            if self.rows_total == 0:
-                text = "No change: the file has no survey rows"
-            else:
-                text = f"No change: all {self.rows_total:,} rows were already loaded"
-            return text + (f"; {self._skipped_text()}." if self.skipped else ".")
-        text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
-        if self.skipped:
-            text += f"; {self._skipped_text()}"
-        if self.rows_unchanged:
-            text += f"; {self.rows_unchanged:,} already loaded, unchanged"
-        return text + "."
-
-    def eligibility_lines(self) -> list[str]:
-        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause."""
-        lines = []
-        for window in self.eligibility:
-            text = (
-                f"{window['description']} ({_years(window['editions'])}): "
-                f"{window['eligible']:,} of {window['surveys']:,} new surveys eligible"
-            )
-            lines.append(f"Warning: {text}; {window['warning']}." if window["warning"] else f"{text}.")
-        return lines
-
-    def as_dict(self) -> dict:
-        body = asdict(self)
-        body["skipped"] = [asdict(s) for s in self.skipped]
-        return {**body, "rows_skipped": self.rows_skipped, "summary": self.summary()}
-
-
-def _years(years: list[int]) -> str:
-    """Edition years, runs of consecutive years written as ranges: `editions 2009-2013, 2015`."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    text = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
-    return f"edition{'s' if len(years) > 1 else ''} {text}"
 
 
 @dataclass
@@ -233,9 +162,13 @@ def import_surveys(
         )
     try:
         # Imports are certifier back-office work across every organization in the file.
-        with scopes_disabled(), transaction.atomic():
-            return _import(
-                path=path,
+        with (
+            scopes_disabled(),
+            transaction.atomic(),
+            closing(open_tabular(path, options=mapping.file, name=source_name)) as source,
+        ):
+            return _import_source(
+                source=source,
                 mapping=mapping,
                 actor=actor,
                 user=user,
@@ -275,31 +208,6 @@ def import_surveys_with_mapping_file(
             )
             raise
     return import_surveys(path=path, mapping=mapping, actor=actor, user=user, source_name=source_name)
-
-
-def _import(
-    *,
-    path: Path,
-    mapping: SurveyMapping,
-    actor: str,
-    user,
-    sha256: str,
-    source_name: str,
-    on_rows_read: Callable[[int], None] | None,
-) -> ImportReport:
-    source = open_tabular(path, options=mapping.file, name=source_name)
-    try:
-        return _import_source(
-            source=source,
-            mapping=mapping,
-            actor=actor,
-            user=user,
-            sha256=sha256,
-            source_name=source_name,
-            on_rows_read=on_rows_read,
-        )
-    finally:
-        source.close()
 
 
 def _import_source(
@@ -395,35 +303,15 @@ def _import_source(
     if len(organizations) == 1:
         batch.organization = get_organization_by_code(code=organizations[0])
     batch.save()
-    report = ImportReport(
-        batch_id=batch.id,
-        status=batch.status,
-        source_name=source_name,
-        sha256=sha256,
-        rows_total=rows_total,
-        rows_created=created,
-        rows_unchanged=rows_total - created,
-        organizations=organizations,
-        skipped=skipped_rows,
-        eligibility=eligibility,
-    )
-    record_audit_event(
+    report = ImportReport.of_batch(batch, organizations=organizations, skipped=skipped_rows, eligibility=eligibility)
+    audit_import(
+        report=report,
+        batch=batch,
         actor=actor,
         user=user,
-        action="surveys.import",
-        organization=batch.organization,
-        object_type="surveys.importbatch",
-        object_id=batch.id,
-        summary=f"{source_name}: {report.summary()}",
-        input_sha256=sha256,
-        counts={
-            "rows_total": rows_total,
-            "rows_created": created,
-            "rows_unchanged": rows_total - created,
-            "rows_skipped": report.rows_skipped,
-            "names_changed": names_changed,
-        },
-        details={"organizations": organizations, "mapping": mapping.as_dict(), "eligibility": report.eligibility},
+        names_changed=names_changed,
+        mapping=mapping.as_dict(),
+        eligibility=report.eligibility,
     )
     return report
 
@@ -593,6 +481,16 @@ def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 
+def _rule_check(
+    rule: Rule, tested: pl.Expr, *, shown: pl.Expr | None = None, row: dict[str, pl.Expr] | None = None, **named
+) -> tuple[str, pl.Expr, pl.Expr, str]:
+    """A row rule as one of `_validate`'s checks: `tested` is the value it tests (parsed), `shown` the text its
+    message quotes (by default the tested value), `row` the other parsed fields it compares with, `named` the other
+    texts its message quotes."""
+    message = rule.describe_expr(value=tested if shown is None else shown, **named)
+    return rule.field, rule.refuses_expr(tested, **(row or {})), message, rule.summary()
+
+
 def _rating(column: str) -> pl.Expr:
     """A rating as an integer: `5`, or an integral decimal `5.0` (`5,0` with a decimal comma); `4.5` is null."""
     text = pl.col(column)
@@ -622,37 +520,13 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     low, high = mapping.scale_min, mapping.scale_max
     # (column, the row is bad, the message naming its value, the reason without the value for the summary)
     checks: list[tuple[str, pl.Expr, pl.Expr, str]] = []
-    for column in ID_COLUMNS:
-        checks.append((column, pl.col(column) == "", pl.lit("is empty"), "is empty"))
-        too_long = f"is longer than {MAX_ID_LENGTH} characters"
-        checks.append((column, pl.col(column).str.len_chars() > MAX_ID_LENGTH, pl.lit(too_long), too_long))
+    for column in ID_FIELDS:
+        checks.extend(_rule_check(rule, pl.col(column)) for rule in id_rules(column))
     for column in NAME_COLUMNS:
-        too_long = f"is longer than {NAME_MAX_LENGTH} characters"
-        checks.append((column, pl.col(column).str.len_chars() > NAME_MAX_LENGTH, pl.lit(too_long), too_long))
-    checks.append(
-        (
-            "org",
-            (pl.col("org") != "") & ~pl.col("org").str.contains(ORG_CODE_PATTERN),
-            pl.format("organization code {} may only contain letters, digits, '-' and '_'", _quoted("org")),
-            "an organization code may only contain letters, digits, '-' and '_'",
-        )
-    )
-    checks.append(
-        (
-            "country",
-            (pl.col("country") != "") & ~pl.col("country").is_in(sorted(supported_countries())),
-            pl.format("unknown country code {} (expected ISO 3166 alpha-2, or empty)", _quoted("country")),
-            "unknown country code",
-        )
-    )
-    checks.append(
-        (
-            "channel",
-            ~pl.col("channel").is_in(CHANNELS),
-            pl.format("unknown channel {} (expected {})", _quoted("channel"), pl.lit(", ".join(CHANNELS))),
-            "unknown channel",
-        )
-    )
+        checks.append(_rule_check(MaxLength(field=column, limit=NAME_MAX_LENGTH), pl.col(column)))
+    checks.append(_rule_check(ORG_CODE, pl.col("org")))
+    checks.append(_rule_check(COUNTRY, pl.col("country")))
+    checks.append(_rule_check(CHANNEL, pl.col("channel")))
     for column in ["resolved", "first_call"]:
         checks.append(
             (
@@ -662,26 +536,22 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 "is not yes/no",
             )
         )
-    for column in ["overall_sat", "csr_sat"]:
-        value = pl.col(f"__{column}")
+    for rule in rating_rules(low=low, high=high):
+        value = pl.col(f"__{rule.field}")
         checks.append(
             (
-                column,
+                rule.field,
                 value.is_null(),
-                pl.format("{} is not a whole number on the scale {}..{}", _quoted(column), pl.lit(low), pl.lit(high)),
+                pl.format(
+                    "{} is not a whole number on the scale {}..{}", _quoted(rule.field), pl.lit(low), pl.lit(high)
+                ),
                 "is not a whole number",
             )
         )
-        checks.append(
-            (
-                column,
-                value.is_not_null() & ((value < low) | (value > high)),
-                pl.format("rating {} is outside the scale {}..{}", value, pl.lit(low), pl.lit(high)),
-                f"is outside the scale {low}..{high}",
-            )
-        )
+        checks.append(_rule_check(rule, value))
     zone = mapping.file.timezone
-    for column in ["call_at", "surveyed_at"]:
+    for years in time_rules():
+        column = years.field
         utc = pl.col(f"__{column}_utc")
         unparsed = utc.is_null()
         gap = pl.col(f"__{column}_gap")
@@ -705,7 +575,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                         "in the mapping)",
                         _quoted(column),
                     ),
-                    "has no UTC offset",
+                    NO_UTC_OFFSET,
                 )
             )
         expected = "an ISO 8601 timestamp with a UTC offset"
@@ -721,21 +591,14 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
                 f"is not {expected}",
             )
         )
-        years = f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
-        checks.append(
-            (
-                column,
-                (utc.dt.year() < FIRST_YEAR) | (utc.dt.year() > LAST_YEAR),
-                pl.format("{} {}", _quoted(column), pl.lit(years)),
-                years,
-            )
-        )
+        checks.append(_rule_check(years, utc, shown=pl.col(column)))
     checks.append(
-        (
-            "surveyed_at",
-            pl.col("__surveyed_at_utc") < pl.col("__call_at_utc"),
-            pl.format("surveyed_at {} is before call_at {}", _quoted("surveyed_at"), _quoted("call_at")),
-            "is before call_at",
+        _rule_check(
+            SURVEY_NOT_BEFORE_CALL,
+            pl.col("__surveyed_at_utc"),
+            shown=pl.col("surveyed_at"),
+            row={"call_at": pl.col("__call_at_utc")},
+            call_at=pl.col("call_at"),
         )
     )
 

@@ -19,8 +19,8 @@ import json
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from worldclass.core.domain import record_audit_event
 from worldclass.core.models import AuditEvent
+from worldclass.surveys.domain.reports import ImportReport, audit_import
 from worldclass.surveys.models import ImportBatch
 
 
@@ -42,11 +42,8 @@ def find_loaded_batch(*, sha256: str, mapping: dict) -> ImportBatch | None:
         return next((batch for batch in candidates if _canonical(batch.mapping) == wanted), None)
 
 
-def record_unchanged_import(*, earlier: ImportBatch, actor: str, user, source_name: str, mapping: dict):
+def record_unchanged_import(*, earlier: ImportBatch, actor: str, user, source_name: str, mapping: dict) -> ImportReport:
     """Record a NO_OP batch and its audit event for a re-import of `earlier`'s file; returns the ImportReport."""
-    # A cycle: importing imports this module at its top.
-    from worldclass.surveys.domain.importing import ImportReport
-
     with scopes_disabled(), transaction.atomic():
         organizations = _organizations_of(earlier)
         batch = ImportBatch.objects.create(
@@ -61,34 +58,8 @@ def record_unchanged_import(*, earlier: ImportBatch, actor: str, user, source_na
             rows_unchanged=earlier.rows_total,
             organization_id=earlier.organization_id,
         )
-        report = ImportReport(
-            batch_id=batch.id,
-            status=batch.status,
-            source_name=source_name,
-            sha256=earlier.sha256,
-            rows_total=earlier.rows_total,
-            rows_created=0,
-            rows_unchanged=earlier.rows_total,
-            organizations=organizations,
-        )
-        record_audit_event(
-            actor=actor,
-            user=user,
-            action="surveys.import",
-            organization=batch.organization,
-            object_type="surveys.importbatch",
-            object_id=batch.id,
-            summary=f"{source_name}: {report.summary()}",
-            input_sha256=earlier.sha256,
-            counts={
-                "rows_total": earlier.rows_total,
-                "rows_created": 0,
-                "rows_unchanged": earlier.rows_total,
-                "rows_skipped": 0,
-                "names_changed": 0,
-            },
-            details={"organizations": organizations, "mapping": mapping, "same_file_as_batch": earlier.id},
-        )
+        report = ImportReport.of_batch(batch, organizations=organizations)
+        audit_import(report=report, batch=batch, actor=actor, user=user, mapping=mapping, same_file_as_batch=earlier.id)
     return report
 
 

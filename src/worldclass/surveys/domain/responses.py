@@ -12,29 +12,60 @@ from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.surveys.domain.content import canonical_content, content_sha256, timestamp_key
 from worldclass.surveys.domain.eligibility import derive_eligibility_inputs
-from worldclass.surveys.models import Channel, SurveyResponse
+from worldclass.surveys.domain.rows import (
+    CHANNEL,
+    NO_UTC_OFFSET,
+    SURVEY_NOT_BEFORE_CALL,
+    Rule,
+    id_rules,
+    invalid_scale,
+    rating_rules,
+    time_rules,
+)
+from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.signals import surveys_recorded
 
 
+def _refusal(rule: Rule, value, *, row: dict | None = None, shown: dict | None = None) -> list[ErrorDetail]:
+    """The rule's refusal of a live value, if any: `row` holds the other fields it compares with, `shown` the texts
+    its message names (by default the value itself)."""
+    if not rule.refuses(value, **(row or {})):
+        return []
+    return [ErrorDetail(message=rule.describe(**(shown or {"value": value})), field=rule.field)]
+
+
 def _check(*, survey_id, call_id, channel, call_at, surveyed_at, overall_sat, csr_sat, rating_scale) -> None:
+    """The row rules (`rows`) on one live survey, refused with the importer's fields and messages."""
+    values = {
+        "survey_id": survey_id,
+        "call_id": call_id,
+        "channel": channel,
+        "overall_sat": overall_sat,
+        "csr_sat": csr_sat,
+        "call_at": call_at,
+        "surveyed_at": surveyed_at,
+    }
     problems = []
-    if not survey_id:
-        problems.append(ErrorDetail(message="is empty", field="survey_id"))
-    if not call_id:
-        problems.append(ErrorDetail(message="is empty", field="call_id"))
-    if channel not in Channel.values:
-        problems.append(ErrorDetail(message=f"unknown channel {channel!r}", field="channel"))
+    for rule in [*id_rules("survey_id"), *id_rules("call_id"), CHANNEL]:
+        problems += _refusal(rule, values[rule.field])
     low, high = rating_scale
-    if not 0 <= low < high:
-        problems.append(ErrorDetail(message=f"invalid rating scale {low}..{high}", field="rating_scale"))
-    for name, value in [("overall_sat", overall_sat), ("csr_sat", csr_sat)]:
-        if not low <= value <= high:
-            problems.append(ErrorDetail(message=f"rating {value} is outside the scale {low}..{high}", field=name))
-    for name, value in [("call_at", call_at), ("surveyed_at", surveyed_at)]:
-        if value.utcoffset() is None:
-            problems.append(ErrorDetail(message="has no UTC offset", field=name))
-    if not problems and surveyed_at < call_at:
-        problems.append(ErrorDetail(message="is before call_at", field="surveyed_at"))
+    if scale_problem := invalid_scale(low=low, high=high):
+        problems.append(ErrorDetail(message=scale_problem, field="rating_scale"))
+    for rule in rating_rules(low=low, high=high):
+        problems += _refusal(rule, values[rule.field])
+    for rule in time_rules():
+        moment = values[rule.field]
+        if moment.utcoffset() is None:
+            problems.append(ErrorDetail(message=NO_UTC_OFFSET, field=rule.field))
+        else:
+            problems += _refusal(rule, moment, shown={"value": moment.isoformat()})
+    if not problems:
+        problems += _refusal(
+            SURVEY_NOT_BEFORE_CALL,
+            surveyed_at,
+            row={"call_at": call_at},
+            shown={"value": surveyed_at.isoformat(), "call_at": call_at.isoformat()},
+        )
     if problems:
         raise AppError(code="invalid_survey", message="The survey is invalid.", details=problems)
 

@@ -35,8 +35,6 @@ CSV_BYTES_PER_ROW = 256
 # Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
 LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
 ISO_DATE_FORMAT = "%Y-%m-%d"
-# Instants outside these years are typing mistakes (or 9999-12-31 placeholders), not calls.
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
 # Bytes that are not UTF-8, as Python's surrogateescape error handler decodes them.
 NOT_UTF8 = re.compile("[\udc80-\udcff]")

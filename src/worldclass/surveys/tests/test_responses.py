@@ -5,7 +5,6 @@ from django.db import DatabaseError, connection, transaction
 
 from worldclass.certification.models import MonthlyRollup
 from worldclass.core.errors import AppError, Conflict
-from worldclass.directory.tests.factories import PersonFactory, SiteFactory
 from worldclass.surveys.domain.responses import record_survey_response
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.factories import create_survey_response
@@ -13,14 +12,6 @@ from worldclass.surveys.tests.factories import create_survey_response
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
 TORONTO_WINTER = dt.timezone(dt.timedelta(hours=-5))
 TORONTO_SUMMER = dt.timezone(dt.timedelta(hours=-4))
-
-
-@pytest.fixture
-def people():
-    site = SiteFactory(country="CA")
-    supervisor = PersonFactory(organization=site.organization, site=site, is_csr=False, is_supervisor=True)
-    csr = PersonFactory(organization=site.organization, site=site, supervisor=supervisor)
-    return {"organization": site.organization, "site": site, "supervisor": supervisor, "csr": csr}
 
 
 def record(people, **changes):

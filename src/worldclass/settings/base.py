@@ -1,4 +1,6 @@
-"""Settings, read from the environment so that one code base serves the demo, CI and production.
+"""Settings shared by every environment, read from the environment so that one code base serves the demo, CI and
+production. `worldclass.settings` picks `production` (which adds to these) when WORLDCLASS_ENV=production, else these;
+pytest runs on `test`.
 
 Environment variables:
 - DATABASE_URL: defaults to a SQLite file `worldclass.sqlite3` in the working directory; `postgres://…` works too.
@@ -18,8 +20,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_constants
 
-BASE_DIR = Path(__file__).resolve().parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -29,23 +32,21 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-ENVIRONMENT = os.environ.get("WORLDCLASS_ENV", "development")
-IS_PRODUCTION = ENVIRONMENT == "production"
+def _env_list(name: str, default: str) -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
-SECRET_KEY = os.environ.get("WORLDCLASS_SECRET_KEY", "")
-if not SECRET_KEY:
-    if IS_PRODUCTION:
-        raise RuntimeError("WORLDCLASS_SECRET_KEY must be set when WORLDCLASS_ENV=production")
-    SECRET_KEY = "development-only-not-secret-worldclass-key-do-not-use-in-production-0123456789"
+
+ENVIRONMENT = os.environ.get("WORLDCLASS_ENV", "development")
+IS_PRODUCTION = False
+
+SECRET_KEY = (
+    os.environ.get("WORLDCLASS_SECRET_KEY", "")
+    or "development-only-not-secret-worldclass-key-do-not-use-in-production-0123456789"
+)
 
 DEBUG = _env_bool("WORLDCLASS_DEBUG", default=False)
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get(
-        "WORLDCLASS_ALLOWED_HOSTS", "" if IS_PRODUCTION else "localhost,127.0.0.1,[::1],testserver"
-    ).split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = _env_list("WORLDCLASS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "worldclass.core.context_processors.navigation",
             ],
             # Data-driven labels (editions, categories, checklist items) in the active language, on every page.
             "builtins": ["worldclass.core.templatetags.localized"],
@@ -165,23 +167,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_URL = "accounts:login"
+# The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_AGE = int(os.environ.get("WORLDCLASS_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-if IS_PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = _env_bool("WORLDCLASS_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("WORLDCLASS_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -224,9 +219,6 @@ EMAIL_BACKEND = os.environ.get("WORLDCLASS_EMAIL_BACKEND", "django.core.mail.bac
 DEFAULT_FROM_EMAIL = os.environ.get("WORLDCLASS_FROM_EMAIL", "certification@worldclass.example")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if IS_PRODUCTION and not os.environ.get("WORLDCLASS_CACHE_URL"):
-    # A per-process cache gives each worker its own copy of whatever is cached (rate limits, locks): refuse it.
-    raise RuntimeError("WORLDCLASS_CACHE_URL must be set when WORLDCLASS_ENV=production (e.g. redis://host:6379/1)")
 if os.environ.get("WORLDCLASS_CACHE_URL"):
     CACHES = {
         "default": {
@@ -240,6 +232,19 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+# Every periodic job (docs/architecture.md, "Periodic jobs"), as (task, crontab fields); each task is idempotent.
+# `celery_app.py` makes Celery beat's schedule of it, so that settings need not import Celery (about 0.14 s of every
+# command's start-up).
+WORLDCLASS_PERIODIC_TASKS = {
+    # Deadline reminders (7 days and 1 day before each awards deadline): hourly is safe.
+    "awards-send-reminders": ("awards.send_award_reminders", {"minute": 5}),
+    # Opened web invitations go out within two minutes; contact details go daily, once their window is over.
+    "operations-send-invitations": ("operations.send_due_invitations", {"minute": "*/2"}),
+    "operations-purge-contacts": ("operations.purge_contacts", {"minute": 30, "hour": 3}),
+    # Integrity (certification/domain/integrity.py): the audit chain, the surveys and rollups, checked daily.
+    "certification-verify-audit": ("certification.verify_audit", {"hour": 3, "minute": 15}),
+    "certification-verify-surveys": ("certification.verify_surveys", {"hour": 3, "minute": 45}),
+}
 # Without a broker, a task started from a page runs in a background thread so that the page can show its progress.
 WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = _env_bool("WORLDCLASS_EAGER_TASKS_IN_BACKGROUND", default=True)
 
@@ -266,6 +271,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
+    "ENUM_NAME_OVERRIDES": {"AwardPhaseEnum": "worldclass.awards.models.Phase.choices"},
 }
 
 # The certifier's Ed25519 signing key for certificates (created on first use when missing).
@@ -285,11 +292,9 @@ LOGGING = {
 
 # --- operations ---
 # The key of the customers' keyed hashes (phone, e-mail) used by the contact-frequency rule.
-WORLDCLASS_CUSTOMER_HASH_KEY = os.environ.get("WORLDCLASS_CUSTOMER_HASH_KEY", "")
-if not WORLDCLASS_CUSTOMER_HASH_KEY:
-    if IS_PRODUCTION:
-        raise RuntimeError("WORLDCLASS_CUSTOMER_HASH_KEY must be set when WORLDCLASS_ENV=production")
-    WORLDCLASS_CUSTOMER_HASH_KEY = "development-only-customer-hash-key"
+WORLDCLASS_CUSTOMER_HASH_KEY = (
+    os.environ.get("WORLDCLASS_CUSTOMER_HASH_KEY", "") or "development-only-customer-hash-key"
+)
 # Contact details are deleted this many days after a call's survey window closes.
 WORLDCLASS_CONTACT_GRACE_DAYS = int(os.environ.get("WORLDCLASS_CONTACT_GRACE_DAYS", "7"))
 # Days after a month closes before its sampling key may be revealed (late call files arrive first).
@@ -301,11 +306,7 @@ WORLDCLASS_RECOVERY_DUE_HOURS = int(os.environ.get("WORLDCLASS_RECOVERY_DUE_HOUR
 # Share of each interviewer's completed interviews that QA reviews.
 WORLDCLASS_QA_SAMPLE_RATE = float(os.environ.get("WORLDCLASS_QA_SAMPLE_RATE", "0.2"))
 
-# --- accounts / portal ---
-LOGIN_URL = "accounts:login"
-# The portal's home sends each user to the highest dashboard they may see (a CSR to their own).
-LOGIN_REDIRECT_URL = "portal:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+# --- accounts ---
 # Login throttling with django-axes, counted in the database (shared by every worker, kept across restarts), per
 # (user name, client address) pair only: a whole client behind one address cannot be locked out by one of them.
 WORLDCLASS_LOGIN_MAX_FAILURES = int(os.environ.get("WORLDCLASS_LOGIN_MAX_FAILURES", "5"))
@@ -330,34 +331,10 @@ WORLDCLASS_RECOVERY_CODES = 10
 # A login waiting for its second factor is forgotten after this long.
 WORLDCLASS_SECOND_FACTOR_SECONDS = 300
 PASSWORD_RESET_TIMEOUT = 3600
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("worldclass.core.context_processors.navigation")
 
 # --- awards ---
-from django.contrib.messages import constants as _message_constants  # noqa: E402
-
 # Bootstrap names the error alert "danger"; the awards pages show domain errors as messages.
-MESSAGE_TAGS = {_message_constants.ERROR: "danger"}
-# Deadline reminders (7 days and 1 day before each awards deadline); the task is idempotent, so hourly is safe.
-# Every periodic job, as (task, crontab fields): `celery_app.py` makes Celery beat's schedule of it, so that settings
-# need not import Celery (about 0.14 s of every command's start-up).
-WORLDCLASS_PERIODIC_TASKS = {
-    "awards-send-reminders": ("awards.send_award_reminders", {"minute": 5}),
-    # Opened web invitations go out within two minutes; contact details go daily, once their window is over.
-    "operations-send-invitations": ("operations.send_due_invitations", {"minute": "*/2"}),
-    "operations-purge-contacts": ("operations.purge_contacts", {"minute": 30, "hour": 3}),
-}
-# The awards' phase choices name two cycle fields (the phase, and the phase that reveals identities).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
-    "AwardPhaseEnum": "worldclass.awards.models.Phase.choices",
-}
-
-# --- integrity (certification/domain/integrity.py): the audit chain, the surveys and rollups, checked daily ---
-WORLDCLASS_PERIODIC_TASKS = {
-    **WORLDCLASS_PERIODIC_TASKS,
-    "certification-verify-audit": ("certification.verify_audit", {"hour": 3, "minute": 15}),
-    "certification-verify-surveys": ("certification.verify_surveys", {"hour": 3, "minute": 45}),
-}
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
 # --- surveys ---
 # Survey files uploaded in the web app wait here (never served) until imported.
