@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from worldclass.accounts.models import Role, User
 from worldclass.accounts.queries import certifier_staff_users
 from worldclass.accounts.rules import is_certifier_staff
@@ -51,6 +53,7 @@ def staff_emails() -> list[str]:
     return sorted(set(certifier_staff_users().exclude(email="").values_list("email", flat=True)))
 
 
-def notify(*, to: list[str], subject: str, body: str) -> None:
-    """E-mail `to` once the transaction that decided the news commits (never for a change that is rolled back)."""
-    send_mail_after_commit(subject=subject, body=body, to=to)
+def notify(*, to: list[str], subject: str, body: str, on_failure: Callable[[], object] | None = None) -> None:
+    """E-mail `to` once the transaction that decided the news commits (never for a change that is rolled back);
+    `on_failure` makes an owed message due again (core.after_commit)."""
+    send_mail_after_commit(subject=subject, body=body, to=to, on_failure=on_failure)

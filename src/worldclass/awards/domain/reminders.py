@@ -68,7 +68,13 @@ def send_award_reminders(*, now: dt.datetime | None = None) -> int:
                 try:
                     with transaction.atomic():
                         reminder = SentReminder.objects.create(cycle=cycle, step=step, days_before=days, email=email)
+
+                        def due_again(reminder_id: int = reminder.pk) -> None:
+                            # Not delivered: the next run sends this reminder again.
+                            SentReminder.objects.filter(pk=reminder_id).delete()
+
                         notify(
+                            on_failure=due_again,
                             to=[email],
                             subject=f"{cycle.name}: {Step(step).label} due in {days} day{'s' if days > 1 else ''}",
                             body=f"Reminder: the deadline for {Step(step).label} is "

@@ -10,6 +10,7 @@ from worldclass.awards.domain.reminders import send_award_reminders
 from worldclass.awards.models import Application, SentReminder
 from worldclass.awards.tasks import send_award_reminders_task
 from worldclass.awards.tests.factories import applicant_user, at
+from worldclass.core.tests.failing_mail import FAILING_EMAIL_BACKEND
 
 
 @pytest.fixture
@@ -47,6 +48,24 @@ def test_a_reminder_is_never_sent_twice(draft, cycle, django_capture_on_commit_c
         send_award_reminders(now=now)
         send_award_reminders(now=now + dt.timedelta(days=1))
     assert (len(mail.outbox), SentReminder.objects.count()) == (1, 1)
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_by_the_next_run(
+    draft, cycle, settings, django_capture_on_commit_callbacks
+):
+    now = at(cycle, cycle.application_deadline - dt.timedelta(days=7), 9)
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=now)
+    owed_after_failure = SentReminder.objects.count()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=now + dt.timedelta(hours=1))
+    assert (owed_after_failure, [m.to for m in mail.outbox], SentReminder.objects.count()) == (
+        0,
+        [["ann@example.com"]],
+        1,
+    )
 
 
 def test_submitted_applicants_get_no_application_reminder(draft, cycle):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ from worldclass.operations.domain.recovery import open_case_if_unhappy
 from worldclass.operations.models import Channel, InterviewAttempt, InterviewReview, Invitation
 from worldclass.operations.sms import SMSMessage, get_sms_backend
 from worldclass.surveys.domain.responses import record_survey_response
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -165,18 +162,14 @@ def _deliver(*, invitation: Invitation, url: str) -> None:
         else:
             get_sms_backend().send_messages([SMSMessage(to=call.customer_phone, body=body)])
 
-    def send_or_send_again_later() -> None:
-        try:
-            send()
-        except Exception:
-            # Not delivered: the invitation is due again, and the next run sends it with a fresh link (the one in
-            # the lost message was never seen). A customer's invitation is sent at least once.
-            logger.exception("invitation %s could not be sent; it will be sent again", invitation.pk)
-            with scopes_disabled():
-                Invitation.objects.filter(pk=invitation.pk, sent_at=invitation.sent_at).update(sent_at=None)
+    def due_again() -> None:
+        # Not delivered: the next run sends it with a fresh link (the one in the lost message was never seen), so a
+        # customer's invitation is sent at least once.
+        with scopes_disabled():
+            Invitation.objects.filter(pk=invitation.pk, sent_at=invitation.sent_at).update(sent_at=None)
 
-    # Sent once the invitation is marked sent and committed (core.after_commit).
-    after_commit(send_or_send_again_later)
+    # Sent once the invitation is marked sent and committed.
+    after_commit(send, on_failure=due_again)
 
 
 def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:

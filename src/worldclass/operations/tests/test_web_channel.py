@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.core.tests.failing_mail import FAILING_EMAIL_BACKEND
 from worldclass.operations import sms
 from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
 from worldclass.operations.forms import labelled_answers
@@ -53,19 +54,11 @@ def test_sending_twice_sends_once(invite, django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 1
 
 
-class FailingEmailBackend:
-    def __init__(self, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("the mail server is down")
-
-
 def test_an_invitation_the_mail_server_refused_is_sent_again_by_the_next_run(
     invite, settings, django_capture_on_commit_callbacks
 ):
     invitation = invite("web")
-    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_invitations(now=timezone.now()) == 1
     with scopes_disabled():
