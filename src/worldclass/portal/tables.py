@@ -40,13 +40,19 @@ def months_table(*, title: str, months) -> Table:
     )
 
 
-def standings_table(*, title: str, standings, with_rank: bool) -> Table:
+def standings_table(*, title: str, standings, with_rank: bool, with_status: bool = False) -> Table:
     columns = ([_("Rank")] if with_rank else []) + [_("Code"), _("Name"), *metric_columns()]
+    if with_status:
+        columns += [_("Status"), _("Certified through")]
     rows = []
     for standing in standings:
         cells = [standing.rank] if with_rank else []
         # An entity without a name of its own goes by its code, as on the pages.
-        rows.append([*cells, standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)])
+        row = [*cells, standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)]
+        if with_status:
+            status = standing.status
+            row += [status.label if status and status.state else None, status.valid_through if status else None]
+        rows.append(row)
     return Table(title=title, columns=columns, rows=rows)
 
 

@@ -67,3 +67,27 @@ def rate_cells(metrics, rates):
 def percent(fraction) -> str:
     """A fraction in [0, 1] as a percentage with one decimal."""
     return "\u2013" if fraction is None else number_format(100 * fraction, 1)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, sort: str, label) -> str:
+    """A member-table heading that sorts the table by `sort` (keeping the page's other parameters, back to page 1)."""
+    query = context.get("sort_query", "")
+    href = f"?{query}&sort={sort}" if query else f"?sort={sort}"
+    current = context.get("members_sort") == sort
+    return format_html('<a href="{}"{}>{}</a>', href, mark_safe(' aria-current="true"') if current else "", label)
+
+
+@register.simple_tag
+def member_status(status) -> str:
+    """A member's certification status in words, with the month it is certified through."""
+    if status is None or status.state is None:
+        return _("No survey data")
+    if status.valid_through:
+        return format_html(
+            '<span class="badge text-bg-success">{}</span> <small>{}</small>',
+            status.label,
+            _("through %(month)s") % {"month": status.valid_through},
+        )
+    css = "text-bg-warning" if status.state == "in_progress" else "text-bg-secondary"
+    return format_html('<span class="badge {}">{}</span>', css, status.label)
