@@ -108,9 +108,17 @@ class ImportReportSerializer(serializers.Serializer):
 
 
 class ImportBatchFilter(filters.FilterSet):
+    organization = filters.CharFilter(field_name="organization__code", help_text="Organization code.")
+    started_from = filters.DateFilter(
+        field_name="started_at", lookup_expr="date__gte", help_text="Started on or after this day (YYYY-MM-DD)."
+    )
+    started_to = filters.DateFilter(
+        field_name="started_at", lookup_expr="date__lte", help_text="Started on or before this day (YYYY-MM-DD)."
+    )
+
     class Meta:
         model = ImportBatch
-        fields = ["status", "sha256"]
+        fields = ["status", "sha256", "organization", "started_from", "started_to"]
 
 
 class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):

@@ -1,6 +1,8 @@
 """The certificate list: filters, sort and pages, and the same status filter in the API."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -102,3 +104,20 @@ def test_trophy_orders_filter_by_level(client, staff):
     client.force_login(staff)
     rows = client.get("/certificates/trophies/?level=site").context["rows"]
     assert [row["entity"] for row in rows] == ["Halifax"]
+
+
+def test_trophy_orders_csv_takes_the_pages_filters(client, staff):
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    site = SiteFactory(name="Halifax")
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    client.force_login(staff)
+    page = client.get("/certificates/trophies/?level=site&year=2015").content.decode()
+    body = client.get("/certificates/trophies.csv?level=site&year=2015").content.decode("utf-8-sig")
+    assert (
+        'href="/certificates/trophies.csv?level=site&amp;year=2015"' in page,
+        [row["entity"] for row in csv.DictReader(io.StringIO(body))],
+    ) == (True, ["Halifax"])
