@@ -366,3 +366,19 @@ def test_member_table_says_how_long_a_certified_member_stays_certified(team, lan
         f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015", headers={"accept-language": language}
     )
     assert response.content.decode().count(expected) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", '80.0%<br><small class="text-body-secondary text-nowrap">71.1\u201386.7%</small>'),
+        ("fr", '80,0\u00a0%<br><small class="text-body-secondary text-nowrap">71,1\u201386,7\u00a0%'),
+    ],
+)
+def test_rates_in_tables_are_written_as_the_language_writes_percentages(world, language, expected):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN], eligible=100, world_class=80)
+    response = client_for(world, "csr").get(
+        f"/dashboard/csr/{world.csr.id}/?edition=2015", headers={"accept-language": language}
+    )
+    assert expected in response.content.decode()
