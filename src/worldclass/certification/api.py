@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import django_filters
 from rest_framework import generics, permissions, serializers
 
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certification import run_queries
+from worldclass.certification.filters import CertificationRunFilter
 from worldclass.certification.models import CertificationRun
-from worldclass.core.api import IntegerFilter, TenantScopedAPIMixin
-
-
-class CertificationRunFilter(django_filters.FilterSet):
-    program_year = IntegerFilter(help_text="The program year the run certifies.")
-    edition = IntegerFilter(field_name="edition__year", help_text="The year of the edition whose rules it applied.")
-    through_from = django_filters.DateFilter(
-        field_name="through_month", lookup_expr="gte", help_text="Evaluated through this month or later (YYYY-MM-DD)."
-    )
-    through_to = django_filters.DateFilter(
-        field_name="through_month", lookup_expr="lte", help_text="Evaluated through this month or earlier (YYYY-MM-DD)."
-    )
-
-    class Meta:
-        model = CertificationRun
-        fields: list = []
+from worldclass.core.api import TenantScopedAPIMixin
 
 
 class CertificationRunSerializer(serializers.ModelSerializer):

@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,6 +16,7 @@ from worldclass.accounts.rules import is_certifier_staff
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
+from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import ImportBatch
 
 
@@ -105,20 +105,6 @@ class ImportReportSerializer(serializers.Serializer):
     skipped = SkippedRowsSerializer(many=True)
     eligibility = WindowEligibilitySerializer(many=True)
     summary = serializers.CharField()
-
-
-class ImportBatchFilter(filters.FilterSet):
-    organization = filters.CharFilter(field_name="organization__code", help_text="Organization code.")
-    started_from = filters.DateFilter(
-        field_name="started_at", lookup_expr="date__gte", help_text="Started on or after this day (YYYY-MM-DD)."
-    )
-    started_to = filters.DateFilter(
-        field_name="started_at", lookup_expr="date__lte", help_text="Started on or before this day (YYYY-MM-DD)."
-    )
-
-    class Meta:
-        model = ImportBatch
-        fields = ["status", "sha256", "organization", "started_from", "started_to"]
 
 
 class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):

@@ -18,6 +18,7 @@ from worldclass.core.errors import AppError
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
 from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
+from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
 HISTORY_PER_PAGE = 50
@@ -143,5 +144,17 @@ def upload_confirm(request, pk: int):
 @require_GET
 def history(request):
     """Every import, from the web, the API or the command line, with its result, who and when."""
-    page = Paginator(queries.import_history(), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "surveys/history.html", {"page": page})
+    imports = ImportBatchFilter(request.GET, queryset=queries.import_history())
+    page = Paginator(imports.qs, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/history.html",
+        {"page": page, "filters": imports.form, "query": _without_page(request)},
+        status=400 if imports.errors else 200,
+    )
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
