@@ -74,6 +74,9 @@ def crawl_world(settings):
     from worldclass.operations.tests.factories import call_row, load_calls, set_plan
     from worldclass.portal.tests.factories import rollups_for
 
+    # The roles still sign in through the login page; argon2's deliberate slowness (a second per sign-in and per
+    # user made) is tested in accounts, not here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_role_world()
     with scopes_disabled():
         rollups_for(obj=world.org, level="organization", months=MONTHS, eligible=1200)
