@@ -15,7 +15,7 @@ _MONTH = {"class": "form-control form-control-sm", "type": "date"}
 
 class CertificationRunFilter(django_filters.FilterSet):
     program_year = IntegerFilter(
-        label=_("Program year"),
+        label=_("Year of the runs"),
         help_text="The program year the run certifies.",
         widget=forms.NumberInput(attrs=_NUMBER),
     )
@@ -28,14 +28,14 @@ class CertificationRunFilter(django_filters.FilterSet):
     through_from = django_filters.DateFilter(
         field_name="through_month",
         lookup_expr="gte",
-        label=_("Through, from"),
+        label=_("Evaluated from"),
         help_text="Evaluated through this month or later (YYYY-MM-DD).",
         widget=forms.DateInput(attrs=_MONTH),
     )
     through_to = django_filters.DateFilter(
         field_name="through_month",
         lookup_expr="lte",
-        label=_("Through, to"),
+        label=_("Evaluated up to"),
         help_text="Evaluated through this month or earlier (YYYY-MM-DD).",
         widget=forms.DateInput(attrs=_MONTH),
     )
