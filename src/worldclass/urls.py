@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 WEB_APPS = ["accounts", "surveys", "certification", "operations", "portal", "certificates", "registry", "awards"]
-API_APPS = ["surveys", "operations", "portal", "certificates", "registry", "awards"]
+API_APPS = ["surveys", "certification", "operations", "portal", "certificates", "registry", "awards"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -12,14 +13,14 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
-    CERTIFIER_STAFF = "certifier_staff", "Certifier staff"
-    ORG_ADMIN = "org_admin", "Organization admin"
-    SITE_MANAGER = "site_manager", "Site manager"
-    SUPERVISOR = "supervisor", "Supervisor"
-    CSR = "csr", "CSR"
-    JUDGE = "judge", "Awards judge"
-    INTERVIEWER = "interviewer", "Phone interviewer"
-    QA_REVIEWER = "qa_reviewer", "Interview QA reviewer"
+    CERTIFIER_STAFF = "certifier_staff", _("Certifier staff")
+    ORG_ADMIN = "org_admin", _("Organization admin")
+    SITE_MANAGER = "site_manager", _("Site manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CSR = "csr", _("CSR")
+    JUDGE = "judge", _("Awards judge")
+    INTERVIEWER = "interviewer", _("Phone interviewer")
+    QA_REVIEWER = "qa_reviewer", _("Interview QA reviewer")
 
 
 # Roles held on the certifier's side, across all organizations; every other role is tied to one organization.

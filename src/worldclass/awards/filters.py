@@ -23,7 +23,10 @@ class ScorecardFilter(django_filters.FilterSet):
 
 
 class ApplicationFilter(django_filters.FilterSet):
+    """No organization filter: judges see applications blinded, and filtering by organization would unblind them."""
+
     cycle = IntegerFilter(field_name="cycle_id")
+    year = IntegerFilter(field_name="cycle__year", help_text="The cycle's year.")
     category = IntegerFilter(field_name="category_id")
     status = django_filters.ChoiceFilter(choices=Application.Status.choices)
 

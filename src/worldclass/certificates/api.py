@@ -1,13 +1,17 @@
-"""GET /api/v1/certifications/: certifications scoped like the web app, each with its certificate's status."""
+"""GET /api/v1/certifications/: certifications scoped like the web app, each with its certificate's status; and
+GET /api/v1/trophies/: staff's trophy orders, with the trophies page's filters."""
 
 from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import generics, permissions, serializers, viewsets
 
+from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
+from worldclass.certificates.models import Certificate
 from worldclass.certification.models import Certification, Level
 from worldclass.core.api import IntegerFilter, TenantScopedAPIMixin
 
@@ -106,3 +110,56 @@ class CertificationViewSet(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
             .select_related("edition", "organization", "certificate")
             .order_by("-achieved_month", "id")
         )
+
+
+class TrophyFilter(django_filters.FilterSet):
+    """Read here, applied by `queries.filter_trophy_certificates` (the trophies page's and its CSV's filter)."""
+
+    year = IntegerFilter(help_text="Edition year.")
+    level = django_filters.ChoiceFilter(choices=[(level.value, level.label) for level in queries.TROPHY_LEVELS])
+
+    class Meta:
+        model = Certificate
+        fields: list = []
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return queries.filter_trophy_certificates(queryset, year=data.get("year"), level=data.get("level") or None)
+
+
+class TrophySerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    level = serializers.CharField(help_text="site or organization")
+    entity = serializers.CharField(help_text="The certified site's or organization's name.")
+    organization = serializers.CharField()
+    edition = serializers.CharField()
+    wording = serializers.CharField()
+    year = serializers.IntegerField()
+    certified_since = serializers.CharField(help_text="YYYY-MM")
+    ship_to_site = serializers.CharField(allow_blank=True)
+    ship_to = serializers.CharField(allow_blank=True, help_text="The postal address to ship to.")
+
+
+class IsCertifierStaff(permissions.BasePermission):
+    message = "Only certifier staff read trophy orders."
+
+    def has_permission(self, request, view):
+        return is_certifier_staff(request.user)
+
+
+class TrophyList(TenantScopedAPIMixin, generics.ListAPIView):
+    """Staff: the trophies to engrave and ship (live certificates of sites and organizations), by edition year."""
+
+    serializer_class = TrophySerializer
+    filterset_class = TrophyFilter
+    permission_classes = [permissions.IsAuthenticated, IsCertifierStaff]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no tenant scope
+            with scopes_disabled():
+                return Certificate.objects.none()
+        return queries.trophy_certificates()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(TrophySerializer(queries.trophy_rows(page), many=True).data)

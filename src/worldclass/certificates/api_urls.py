@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from worldclass.certificates.api import CertificationViewSet
+from worldclass.certificates.api import CertificationViewSet, TrophyList
 
 urlpatterns = [
     path("certifications/", CertificationViewSet.as_view({"get": "list"}), name="api-certification-list"),
@@ -11,4 +11,5 @@ urlpatterns = [
         CertificationViewSet.as_view({"get": "retrieve"}),
         name="api-certification-detail",
     ),
+    path("trophies/", TrophyList.as_view(), name="api-trophy-list"),
 ]

@@ -140,18 +140,35 @@ def certificate_status(certificate: Certificate, *, today: dt.date | None = None
     return "valid"
 
 
+TROPHY_LEVELS = (Level.SITE, Level.ORGANIZATION)
+
+
 def trophy_orders(*, year: int | None = None, level: str | None = None) -> list[dict]:
     """What to engrave and where to ship, for every certified site and organization with a live certificate
     (of one edition year and one of the two levels, when given)."""
-    certificates = (
-        Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=[Level.SITE, Level.ORGANIZATION])
+    return trophy_rows(filter_trophy_certificates(trophy_certificates(), year=year, level=level))
+
+
+def trophy_certificates() -> QuerySet[Certificate]:
+    """The live certificates of sites and organizations, each a trophy, in the order of the engraver's list."""
+    return (
+        Certificate.objects.filter(revoked_at__isnull=True, certification__level__in=TROPHY_LEVELS)
         .select_related("certification__edition", "certification__organization", "certification__site")
-        .order_by("certification__edition__year", "certification__organization__name", "certification__level")
+        .order_by("certification__edition__year", "certification__organization__name", "certification__level", "id")
     )
+
+
+def filter_trophy_certificates(queryset: QuerySet, *, year: int | None, level: str | None) -> QuerySet:
+    """Trophies of one edition year and one of the two levels, when given (the list page's, CSV's and API's)."""
     if year is not None:
-        certificates = certificates.filter(certification__edition__year=year)
-    if level in (Level.SITE, Level.ORGANIZATION):
-        certificates = certificates.filter(certification__level=level)
+        queryset = queryset.filter(certification__edition__year=year)
+    if level in TROPHY_LEVELS:
+        queryset = queryset.filter(certification__level=level)
+    return queryset
+
+
+def trophy_rows(certificates) -> list[dict]:
+    """Each trophy's engraving and shipping address (organizations ship to their first site with an address)."""
     certificates = list(certificates)
     organization_ids = {
         c.certification.organization_id for c in certificates if c.certification.level == "organization"

@@ -189,13 +189,14 @@ TROPHY_COLUMNS = [
 
 @login_required
 def trophies_csv(request):
-    """Staff: the trophy order list as CSV, for the engraver."""
+    """Staff: the trophy order list as CSV, for the engraver, with the list page's filters (year, level)."""
     _require_staff(request)
     year = _trophy_year(request)
+    level = request.GET.get("level") or None
     table = Table(
         title=_("Trophy orders"),
         columns=TROPHY_COLUMNS,
-        rows=[[order[column] for column in TROPHY_COLUMNS] for order in queries.trophy_orders(year=year)],
+        rows=[[order[column] for column in TROPHY_COLUMNS] for order in queries.trophy_orders(year=year, level=level)],
     )
     return csv_response(table, filename=f"trophy-orders{'-' + str(year) if year else ''}.csv")
 

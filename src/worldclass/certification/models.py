@@ -1,24 +1,25 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from worldclass.core.i18n import in_active_language
 
 
 class Level(models.TextChoices):
-    CSR = "csr", "CSR"
-    SUPERVISOR = "supervisor", "Supervisor"
-    SITE = "site", "Site"
-    ORGANIZATION = "organization", "Organization"
+    CSR = "csr", _("CSR")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SITE = "site", _("Site")
+    ORGANIZATION = "organization", _("Organization")
 
 
 class SurveyWindow(models.Model):
     """When a survey counts: minutes after the call, or business days after the call's local date."""
 
     class Kind(models.TextChoices):
-        MINUTES = "minutes", "Minutes after the call"
-        BUSINESS_DAYS = "business_days", "Business days after the call"
+        MINUTES = "minutes", _("Minutes after the call")
+        BUSINESS_DAYS = "business_days", _("Business days after the call")
 
     code = models.SlugField(max_length=64, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -56,16 +57,16 @@ class Edition(models.Model):
     """One year's published certification rules, as data."""
 
     class Metric(models.TextChoices):
-        WCC = "wcc", "World Class Call"
-        FCR = "fcr", "First Call Resolution"
+        WCC = "wcc", _("World Class Call")
+        FCR = "fcr", _("First Call Resolution")
 
     class Comparison(models.TextChoices):
-        GT = "gt", "greater than"
-        GTE = "gte", "at least"
+        GT = "gt", _("greater than")
+        GTE = "gte", _("at least")
 
     class OrganizationRule(models.TextChoices):
-        ALL_SITES = "all_sites", "Certified when all its sites are"
-        NONE = "none", "Organizations are not certified"
+        ALL_SITES = "all_sites", _("Certified when all its sites are")
+        NONE = "none", _("Organizations are not certified")
 
     year = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)

@@ -177,14 +177,20 @@ def entity_status(*, edition: Edition, level: str, entity_id: int, through: Mont
 
 def site_statuses(*, edition: Edition, organization_id: int, through: Month) -> list[EntityResult]:
     """The organization's sites with survey data, each evaluated at a month: what decides the organization."""
+    return level_statuses(edition=edition, organization_id=organization_id, level=Level.SITE, through=through)
+
+
+def level_statuses(*, edition: Edition, organization_id: int, level: str, through: Month) -> list[EntityResult]:
+    """The organization's entities of one level (sites, supervisors or CSRs) with survey data, each evaluated at a
+    month in one pass; none when the edition does not evaluate that level."""
     with scopes_disabled():  # Looking up the organization by id; the caller has checked who may see it.
         organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         raise NotFound(f"There is no organization {organization_id}.")
     evaluation = evaluate_rules(
-        rules=EditionRules.from_edition(edition), through=through, organization=organization, level=Level.SITE
+        rules=EditionRules.from_edition(edition), through=through, organization=organization, level=level
     )
-    return [entity for entity in evaluation.entities if entity.level == Level.SITE]
+    return [entity for entity in evaluation.entities if entity.level == level]
 
 
 def rollups_visible_to(user) -> QuerySet[MonthlyRollup]:

@@ -17,11 +17,12 @@ from worldclass.certification import run_queries
 from worldclass.certification.domain.evaluation import parse_month
 from worldclass.certification.domain.program import edition_in_force, publish_registry_year, validate_program_year
 from worldclass.certification.domain.runs import run_program_year, verify_run
+from worldclass.certification.filters import CertificationRunFilter
 from worldclass.certification.models import CertificationRun
 from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError, ErrorDetail
-from worldclass.core.paging import page_of
+from worldclass.core.paging import page_of, query_without_page
 
 RUNS_PER_PAGE = 50
 
@@ -65,8 +66,14 @@ def _run_or_404(pk: int) -> CertificationRun:
 @require_GET
 def runs(request):
     """Every stored run, newest first, and the form to start one."""
-    page = page_of(request, run_queries.runs(), per_page=RUNS_PER_PAGE)
-    return render(request, "certification/runs.html", {"page": page, "form": RunForm()})
+    runs = CertificationRunFilter(request.GET, queryset=run_queries.runs())
+    page = page_of(request, runs.qs, per_page=RUNS_PER_PAGE)
+    return render(
+        request,
+        "certification/runs.html",
+        {"page": page, "form": RunForm(), "filters": runs.form, "query": query_without_page(request)},
+        status=400 if runs.errors else 200,
+    )
 
 
 @certifier_staff_required

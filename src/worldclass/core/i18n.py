@@ -1,6 +1,9 @@
 """Data-driven labels in the active language: a model's `<field>_fr` when French is active and it is set."""
 
-from django.utils.translation import get_language
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language, pgettext
 
 
 def in_active_language(obj, field: str = "name") -> str:
@@ -10,3 +13,17 @@ def in_active_language(obj, field: str = "name") -> str:
     if french and (get_language() or "").startswith("fr"):
         return french
     return read(field, "")
+
+
+def percentage_pattern() -> str:
+    """The active language's way of writing a percentage, as a %-format of `number`: "%(number)s%%" in English,
+    with a no-break space before the sign in French ("81,2 %")."""
+    return pgettext("percentage", "%(number)s%%")
+
+
+def format_percentage(value, *, digits: int | None = 1) -> str:
+    """A percentage (0 to 100) in the active language: "81.2%" in English, "81,2 %" in French. `digits=None` keeps
+    the value's own decimals without trailing zeros (a threshold of 80.00 is "80%", 72.50 is "72.5%")."""
+    if digits is None and isinstance(value, Decimal):
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return percentage_pattern() % {"number": number_format(value, digits)}

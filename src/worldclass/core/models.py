@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from worldclass.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
@@ -39,8 +40,8 @@ class IntegrityCheck(models.Model):
     """One run of a daily integrity check (audit chain, survey answers and rollups): when, and what it found."""
 
     class Kind(models.TextChoices):
-        AUDIT = "audit", "Audit chain"
-        SURVEYS = "surveys", "Survey answers and rollups"
+        AUDIT = "audit", _("Audit chain")
+        SURVEYS = "surveys", _("Survey answers and rollups")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     ran_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -12,6 +12,12 @@ def page_of(request, rows, *, per_page: int) -> Page:
 
 def query_without_page(request) -> str:
     """The request's query string without `page`: the filters and the sort that the links to other pages keep."""
+    return query_without(request, "page")
+
+
+def query_without(request, *names: str) -> str:
+    """The request's query string without the named parameters (for links that set them anew, e.g. a sort)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()

@@ -6,8 +6,10 @@ import hashlib
 import json
 
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,16 +18,18 @@ from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import PermissionDenied
 from worldclass.directory.queries import get_organization_by_code
-from worldclass.operations import access
+from worldclass.operations import access, queries
 from worldclass.operations.domain.calls import import_calls
 from worldclass.operations.domain.invitations import due_ivr_invitations, record_ivr_answers
-from worldclass.operations.models import Invitation
+from worldclass.operations.filters import RecoveryCaseFilter
+from worldclass.operations.models import Invitation, RecoveryCase
 from worldclass.operations.serializers import (
     CallBatchSerializer,
     CallImportResultSerializer,
     IVRInvitationSerializer,
     IVRResponseSerializer,
     IVRResultSerializer,
+    RecoveryCaseSerializer,
 )
 
 
@@ -91,3 +95,28 @@ class IVRResponseView(TenantScopedAPIMixin, APIView):
         )
         body = {"invitation": invitation.pk, "survey_id": invitation.response.survey_id, "created": created}
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SeesOperations(BasePermission):
+    message = "Only certifier staff, organization admins and site managers read service-recovery cases."
+
+    def has_permission(self, request, view) -> bool:
+        return access.can_see_operations(request.user)
+
+
+class RecoveryCaseList(TenantScopedAPIMixin, generics.ListAPIView):
+    """Service-recovery cases of the sites whose operations you see, filtered and sorted like the cases page (the
+    cases not closed, soonest due first, unless asked otherwise)."""
+
+    permission_classes = [IsAuthenticated, SeesOperations]
+    serializer_class = RecoveryCaseSerializer
+    filterset_class = RecoveryCaseFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no tenant scope
+            with scopes_disabled():
+                return RecoveryCase.objects.none()
+        return queries.cases_visible_to(self.request.user).select_related("organization", "site", "owner")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 # The one list of survey channels; invitations store it, and the rest of operations takes it from here.
@@ -8,19 +10,19 @@ from worldclass.surveys.models import Channel
 
 
 class Disposition(models.TextChoices):
-    ANSWERED = "answered", "Answered"
-    ABANDONED = "abandoned", "Abandoned"
-    TRANSFERRED = "transferred", "Transferred"
+    ANSWERED = "answered", _("Answered")
+    ABANDONED = "abandoned", _("Abandoned")
+    TRANSFERRED = "transferred", _("Transferred")
 
 
 class SampleOutcome(models.TextChoices):
-    SELECTED = "selected", "Selected"
-    NOT_DRAWN = "not_drawn", "Not drawn"
-    DO_NOT_SURVEY = "do_not_survey", "Excluded: do not survey"
-    ABANDONED = "abandoned", "Excluded: abandoned call"
-    NO_CONTACT = "no_contact", "Excluded: no usable contact"
-    RECENTLY_INVITED = "recently_invited", "Excluded: customer invited recently"
-    QUOTA_REACHED = "quota_reached", "Excluded: CSR reached the month's quota"
+    SELECTED = "selected", pgettext_lazy("sample outcome", "Selected")
+    NOT_DRAWN = "not_drawn", _("Not drawn")
+    DO_NOT_SURVEY = "do_not_survey", _("Excluded: do not survey")
+    ABANDONED = "abandoned", _("Excluded: abandoned call")
+    NO_CONTACT = "no_contact", _("Excluded: no usable contact")
+    RECENTLY_INVITED = "recently_invited", _("Excluded: customer invited recently")
+    QUOTA_REACHED = "quota_reached", _("Excluded: CSR reached the month's quota")
 
 
 class CallImport(models.Model):
@@ -111,7 +113,7 @@ class Call(models.Model):
     supervisor = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="+")
     csr = models.ForeignKey("directory.Person", on_delete=models.PROTECT, related_name="calls")
     call_id = models.CharField(max_length=64)
-    language = models.CharField(max_length=2, choices=[("en", "English"), ("fr", "Français")])
+    language = models.CharField(max_length=2, choices=[("en", _("English")), ("fr", _("French"))])
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
     queue = models.CharField(max_length=64, blank=True)
@@ -161,17 +163,17 @@ class Invitation(models.Model):
     """The invitation of a selected call's customer to one survey on one channel."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        COMPLETED = "completed", "Completed"
-        REFUSED = "refused", "Refused"
-        WRONG_NUMBER = "wrong_number", "Wrong number"
-        UNREACHABLE = "unreachable", "Attempts exhausted"
+        OPEN = "open", pgettext_lazy("invitation status", "Open")
+        COMPLETED = "completed", pgettext_lazy("invitation status", "Completed")
+        REFUSED = "refused", pgettext_lazy("invitation status", "Refused")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        UNREACHABLE = "unreachable", _("Attempts exhausted")
 
     organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="invitations")
     call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="invitation")
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    web_medium = models.CharField(max_length=8, blank=True, choices=[("sms", "SMS"), ("email", "Email")])
+    web_medium = models.CharField(max_length=8, blank=True, choices=[("sms", _("SMS")), ("email", _("Email"))])
     language = models.CharField(max_length=2)
     token_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
     opens_at = models.DateTimeField(db_index=True)
@@ -216,11 +218,11 @@ class InterviewAttempt(models.Model):
     """One phone interviewer's attempt on an invitation and its disposition."""
 
     class Outcome(models.TextChoices):
-        COMPLETED = "completed", "Completed"
-        NO_ANSWER = "no_answer", "No answer"
-        CALLBACK = "callback", "Callback requested"
-        REFUSED = "refused", "Refused"
-        WRONG_NUMBER = "wrong_number", "Wrong number"
+        COMPLETED = "completed", pgettext_lazy("interview outcome", "Completed")
+        NO_ANSWER = "no_answer", _("No answer")
+        CALLBACK = "callback", _("Callback requested")
+        REFUSED = "refused", pgettext_lazy("interview outcome", "Refused")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
 
     organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
     invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="interview_attempts")
@@ -265,9 +267,9 @@ class RecoveryCase(models.Model):
     """A follow-up with an unhappy customer; it never changes the survey."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("case status", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey("directory.Site", on_delete=models.PROTECT, related_name="recovery_cases")

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django_scopes import scopes_disabled
 
 from worldclass.core.models import IntegrityCheck
@@ -137,25 +137,43 @@ class CaseFilters:
     status: str | None = None
     overdue_only: bool = False
     sort: str = "due"
+    organization_code: str | None = None
 
 
 def cases_for(*, site_ids, now: dt.datetime, filters: CaseFilters = CaseFilters()):
     """Follow-up cases of the given sites (open ones unless a status is asked for), each marked overdue or not."""
     with scopes_disabled():
-        queryset = RecoveryCase.objects.filter(site_id__in=site_ids)
-        if filters.site_id is not None:
-            queryset = queryset.filter(site_id=filters.site_id)
-        if filters.status:
-            queryset = queryset.filter(status=filters.status)
-        else:
-            queryset = queryset.exclude(status=RecoveryCase.Status.CLOSED)
-        if filters.overdue_only:
-            queryset = queryset.filter(due_at__lt=now).exclude(status=RecoveryCase.Status.CLOSED)
-        order = CASE_SORTS.get(filters.sort, CASE_SORTS["due"])
-        cases = list(queryset.select_related("site", "owner", "response").order_by(*order))
+        queryset = filter_cases(RecoveryCase.objects.filter(site_id__in=site_ids), now=now, filters=filters)
+        cases = list(queryset.select_related("site", "owner", "response"))
     for case in cases:
-        case.is_overdue = case.due_at < now and case.status != RecoveryCase.Status.CLOSED
+        case.is_overdue = is_overdue(case, now=now)
     return cases
+
+
+def filter_cases(queryset: QuerySet, *, now: dt.datetime, filters: CaseFilters) -> QuerySet:
+    """Cases narrowed and sorted as the cases list asks (page, API): open ones unless a status is asked for."""
+    if filters.organization_code:
+        queryset = queryset.filter(organization__code=filters.organization_code)
+    if filters.site_id is not None:
+        queryset = queryset.filter(site_id=filters.site_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    else:
+        queryset = queryset.exclude(status=RecoveryCase.Status.CLOSED)
+    if filters.overdue_only:
+        queryset = queryset.filter(due_at__lt=now).exclude(status=RecoveryCase.Status.CLOSED)
+    return queryset.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS["due"]))
+
+
+def is_overdue(case: RecoveryCase, *, now: dt.datetime) -> bool:
+    """A case not closed by its due time."""
+    return case.due_at < now and case.status != RecoveryCase.Status.CLOSED
+
+
+def cases_visible_to(user) -> QuerySet:
+    """Every follow-up case (any status) of the sites whose operations the user sees; none for others."""
+    site_ids = [site.pk for site in visible_sites(user)] if can_see_operations(user) else []
+    return RecoveryCase.objects.filter(site_id__in=site_ids)
 
 
 def sites_handling_cases_for(*, user, organization_id: int | None = None, site_id: int | None = None) -> list:

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from worldclass.operations.models import RecoveryCase
+from worldclass.operations.queries import is_overdue
+
 
 class CallRecordSerializer(serializers.Serializer):
     """One call record; values are checked by the import (line = position in `calls`, from 1)."""
@@ -61,3 +64,22 @@ class IVRResultSerializer(serializers.Serializer):
     invitation = serializers.IntegerField()
     survey_id = serializers.CharField()
     created = serializers.BooleanField()
+
+
+class RecoveryCaseSerializer(serializers.Serializer):
+    """A follow-up case as the cases list shows it (no customer contact details)."""
+
+    id = serializers.IntegerField()
+    organization = serializers.CharField(source="organization.code")
+    site = serializers.IntegerField(source="site_id")
+    site_code = serializers.CharField(source="site.code")
+    reason = serializers.CharField()
+    status = serializers.ChoiceField(choices=RecoveryCase.Status.choices)
+    owner = serializers.CharField(source="owner.username", allow_null=True, default=None)
+    due_at = serializers.DateTimeField()
+    overdue = serializers.SerializerMethodField(help_text="Not closed by its due time.")
+    created_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_overdue(self, case) -> bool:
+        return is_overdue(case, now=self.context["now"])

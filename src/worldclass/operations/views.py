@@ -252,7 +252,7 @@ def case_detail(request, case_id: int):
             form.add_error(None, str(error))
         else:
             return redirect("operations:case_detail", case_id=case.pk)
-    case.is_overdue = case.status != RecoveryCase.Status.CLOSED and case.due_at < timezone.now()
+    case.is_overdue = queries.is_overdue(case, now=timezone.now())
     return render(request, "operations/case_detail.html", {"case": case, "form": form})
 
 

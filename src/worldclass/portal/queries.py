@@ -7,17 +7,19 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
+from django.db.models import F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from worldclass.certification.queries import (
     all_editions,
     edition_of_year,
     latest_edition,
     level_rule_for,
+    level_statuses,
     rollups_of,
 )
 from worldclass.core.months import Month
@@ -255,6 +257,7 @@ class Standing:
     obj: Site | Person
     metrics: Metrics
     rank: int | None = None
+    status: MemberStatus | None = None
 
 
 # A leaderboard's own order: the Wilson lower bound, then the sample size, then the name.
@@ -265,6 +268,8 @@ LEADERBOARD_SORTS = {
     "name": (Lower("rank_name").asc(), F("id").asc()),
     "surveys": (F("rank_trials").desc(), *RANK_ORDER),
 }
+# A member table may also put the best raw rate of the edition's metric first (members without surveys last).
+MEMBER_SORTS = {**LEADERBOARD_SORTS, "rate": (F("rank_rate").desc(nulls_last=True), *RANK_ORDER)}
 
 
 def ranked_members(
@@ -291,21 +296,32 @@ def ranked_members(
             rank_trials=Coalesce(Subquery(per_member.values("trials")), 0),
             rank_low=Subquery(lower_bound),
             rank_name=Coalesce(NullIf("name", Value("")), "code"),
+            rank_rate=Cast(F("rank_successes"), FloatField()) / NullIf(F("rank_trials"), 0),
         )
         .annotate(rank_position=Window(RowNumber(), order_by=list(RANK_ORDER)))
-        .order_by(*LEADERBOARD_SORTS.get(sort, RANK_ORDER))
+        .order_by(*MEMBER_SORTS.get(sort, RANK_ORDER))
     )
 
 
-def standings_of(*, members: list, level: str, window: SurveyWindow, period: Period):
-    """Standings for members of `ranked_members` (a page of them), with their counts and their rank."""
+def standings_of(
+    *, members: list, level: str, window: SurveyWindow, period: Period, statuses: dict[int, MemberStatus] | None = None
+):
+    """Standings for members of `ranked_members` (a page of them), with their counts, their rank and (given the
+    `member_statuses`) their certification status."""
     totals = period_metrics(
         level=level, entity_ids=[m.id for m in members], window=window, first=period.first, last=period.last
     )
     standings = []
     for member in members:
         metrics = totals.get(member.id, Metrics())
-        standings.append(Standing(obj=member, metrics=metrics, rank=member.rank_position if metrics.eligible else None))
+        standings.append(
+            Standing(
+                obj=member,
+                metrics=metrics,
+                rank=member.rank_position if metrics.eligible else None,
+                status=None if statuses is None else statuses.get(member.id, MemberStatus(state=None)),
+            )
+        )
     return standings
 
 
@@ -320,12 +336,86 @@ def iter_standings(*, ranked: QuerySet, level: str, window: SurveyWindow, period
         size = chunk_size
 
 
-def member_standings(
-    *, entity: Entity, level: str, window: SurveyWindow, period: Period, metric: str
-) -> list[Standing]:
-    """Every member of `level` under the entity with its counts over the period, in leaderboard order."""
-    ranked = list(ranked_members(entity=entity, level=level, window=window, period=period, metric=metric))
-    return standings_of(members=ranked, level=level, window=window, period=period)
+@dataclass
+class MemberTable:
+    """The members under an entity in the order asked for, unread until paged (a list when sorted by status), with
+    every member's certification status."""
+
+    members: QuerySet | list
+    statuses: dict[int, MemberStatus]
+    sort: str
+
+
+MEMBER_TABLE_SORTS = ("rank", "name", "surveys", "rate", "status")
+
+
+def member_table(*, entity: Entity, level: str, edition: Edition, period: Period, sort: str) -> MemberTable:
+    """The members of `level` under the entity for its dashboard table: sorted by rank, name, surveys or rate in the
+    database (a page reads only its rows), or by certification status; an unknown sort is the rank order."""
+    sort = sort if sort in MEMBER_TABLE_SORTS else "rank"
+    ranked = ranked_members(
+        entity=entity, level=level, window=edition.survey_window, period=period, metric=edition.metric, sort=sort
+    )
+    statuses = member_statuses(entity=entity, level=level, edition=edition, period=period)
+    members = sort_by_status(members=list(ranked), statuses=statuses) if sort == "status" else ranked
+    return MemberTable(members=members, statuses=statuses, sort=sort)
+
+
+class CertificationState:
+    """Where a member stands under the edition at the period's last month, in the order a table sorts them."""
+
+    CERTIFIED = "certified"
+    IN_PROGRESS = "in_progress"
+    NOT_QUALIFYING = "not_qualifying"
+    ORDER = (CERTIFIED, IN_PROGRESS, NOT_QUALIFYING, None)
+    LABELS = {
+        CERTIFIED: pgettext_lazy("certification status", "Certified"),
+        IN_PROGRESS: pgettext_lazy("certification status", "In progress"),
+        NOT_QUALIFYING: pgettext_lazy("certification status", "Not qualifying"),
+    }
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    """A member's certification state and, when certified, the last month it is certified through."""
+
+    state: str | None
+    valid_through: str | None = None
+
+    @property
+    def label(self) -> str:
+        return str(CertificationState.LABELS.get(self.state, "\u2013"))
+
+
+def member_status(*, result, rule: LevelRule | None) -> MemberStatus:
+    """A member's state from its evaluation (`certification.queries.level_statuses`): certified; in progress while
+    its window holds fewer eligible surveys than the edition's minimum sample (or it meets the metric, awaiting the
+    certificate); otherwise not qualifying. No evaluation (no survey data, or a level the edition does not evaluate):
+    no state."""
+    if result is None:
+        return MemberStatus(state=None)
+    if result.certified:
+        return MemberStatus(state=CertificationState.CERTIFIED, valid_through=result.valid_through)
+    below_minimum = rule is not None and (result.surveys or 0) < rule.min_surveys
+    if result.qualifies or below_minimum:
+        return MemberStatus(state=CertificationState.IN_PROGRESS)
+    return MemberStatus(state=CertificationState.NOT_QUALIFYING)
+
+
+def member_statuses(*, entity: Entity, level: str, edition: Edition, period: Period) -> dict[int, MemberStatus]:
+    """Every evaluated member of `level` in the entity's organization, by id, at the period's last month (one
+    evaluation of the organization's entities of that level)."""
+    rule = level_rule_for(edition=edition, level=level)
+    results = level_statuses(
+        edition=edition, organization_id=entity.organization_id, level=level, through=Month.of(period.last)
+    )
+    return {result.entity_pk: member_status(result=result, rule=rule) for result in results}
+
+
+def sort_by_status(*, members: list, statuses: dict[int, MemberStatus]) -> list:
+    """Members (in rank order) with the certified first, then those in progress, not qualifying, without data."""
+    order = {state: index for index, state in enumerate(CertificationState.ORDER)}
+    return sorted(members, key=lambda member: order[statuses.get(member.id, MemberStatus(state=None)).state])
 
 
 @dataclass(frozen=True)

@@ -40,14 +40,22 @@ def months_table(*, title: str, months) -> Table:
     )
 
 
-def standings_table(*, title: str, standings, with_rank: bool) -> Table:
+def standings_table(*, title: str, standings, with_rank: bool, with_status: bool = False) -> Table:
     columns = ([_("Rank")] if with_rank else []) + [_("Code"), _("Name"), *metric_columns()]
+    if with_status:
+        columns += [_("Status"), _("Certified through")]
+
+    def row(standing) -> list:
+        # An entity without a name of its own goes by its code, as on the pages.
+        cells = [*([standing.rank] if with_rank else []), standing.obj.code, str(standing.obj)]
+        cells += metric_cells(standing.metrics)
+        if with_status:
+            status = standing.status
+            cells += [status.label if status and status.state else None, status.valid_through if status else None]
+        return cells
+
     # A generator, as for comments: standings read lazily (a leaderboard of thousands) stream into the download.
-    # An entity without a name of its own goes by its code, as on the pages.
-    rows = (
-        [*([standing.rank] if with_rank else []), standing.obj.code, str(standing.obj), *metric_cells(standing.metrics)]
-        for standing in standings
-    )
+    rows = (row(standing) for standing in standings)
     return Table(title=title, columns=columns, rows=rows)
 
 

@@ -17,7 +17,7 @@ from worldclass.certification.queries import site_statuses
 from worldclass.core import exports
 from worldclass.core.forms import invalid_query, month_param
 from worldclass.core.months import Month
-from worldclass.core.paging import page_of, query_without_page
+from worldclass.core.paging import page_of, query_without, query_without_page
 from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
 from worldclass.portal.forms import PeriodForm
@@ -27,6 +27,7 @@ from worldclass.portal.search import MIN_QUERY_LENGTH, search_directory
 
 COMMENTS_PER_PAGE = 25
 LEADERBOARD_PER_PAGE = 50
+MEMBERS_PER_PAGE = 50
 _CAN_VIEW = {
     "organization": can_view_organization,
     "site": can_view_site,
@@ -182,11 +183,7 @@ def entity(request, level: str, pk: int):
     period = queries.default_period(
         entity=target, window=window, months=period_months, through=through and through.first_day()
     )
-    children = (
-        queries.member_standings(entity=target, level=child_level, window=window, period=period, metric=edition.metric)
-        if child_level and period
-        else []
-    )
+    members_page = _members_page(request, target, child_level, edition, period) if child_level and period else None
     return render(
         request,
         "portal/entity.html",
@@ -198,15 +195,39 @@ def entity(request, level: str, pk: int):
             "months": list(reversed(months)),
             "chart": _chart_data(months=months, edition=edition, rule=rule),
             "child_level": child_level,
-            "children": children,
+            "children": members_page.object_list if members_page else [],
+            "members_page": members_page,
+            "members_sort": _member_sort(request),
+            "sort_query": query_without(request, "sort", "page"),
+            "query": query_without_page(request),
             "period": period,
             "rates": queries.RATES,
             "rankable": queries.RANKABLE[level],
-            "query": request.GET.urlencode(),
             **_period_context(request, form),
         },
         status=_status(form),
     )
+
+
+def _member_sort(request) -> str:
+    sort = request.GET.get("sort", "rank")
+    return sort if sort in queries.MEMBER_TABLE_SORTS else "rank"
+
+
+def _members_page(request, target: queries.Entity, child_level: str, edition, period):
+    """One page of the entity's members in the order asked for, each with its counts and certification status."""
+    table = queries.member_table(
+        entity=target, level=child_level, edition=edition, period=period, sort=_member_sort(request)
+    )
+    page = page_of(request, table.members, per_page=MEMBERS_PER_PAGE)
+    page.object_list = queries.standings_of(
+        members=list(page.object_list),
+        level=child_level,
+        window=edition.survey_window,
+        period=period,
+        statuses=table.statuses,
+    )
+    return page
 
 
 @login_required
@@ -418,14 +439,19 @@ def export(request, level: str, pk: int, table: str, fmt: str):
         )
         if child_level is None:
             raise Http404
-        standings = (
-            queries.member_standings(
-                entity=target, level=child_level, window=window, period=period, metric=edition.metric
+        standings = []
+        if period:
+            member_table = queries.member_table(
+                entity=target, level=child_level, edition=edition, period=period, sort=request.GET.get("sort", "rank")
             )
-            if period
-            else []
-        )
-        data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False)
+            standings = queries.standings_of(
+                members=list(member_table.members),
+                level=child_level,
+                window=window,
+                period=period,
+                statuses=member_table.statuses,
+            )
+        data = tables.standings_table(title=_("Members"), standings=standings, with_rank=False, with_status=True)
     elif table == "leaderboard":
         ranked_level, period, ranked = _leaderboard(request, target, edition, _period_form(request))
         standings = (

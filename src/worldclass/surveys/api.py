@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,6 +16,7 @@ from worldclass.accounts.rules import is_certifier_staff
 from worldclass.core.api import TenantScopedAPIMixin
 from worldclass.core.domain import actor_label
 from worldclass.surveys.domain.importing import import_surveys_with_mapping_file
+from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import ImportBatch
 
 
@@ -105,12 +105,6 @@ class ImportReportSerializer(serializers.Serializer):
     skipped = SkippedRowsSerializer(many=True)
     eligibility = WindowEligibilitySerializer(many=True)
     summary = serializers.CharField()
-
-
-class ImportBatchFilter(filters.FilterSet):
-    class Meta:
-        model = ImportBatch
-        fields = ["status", "sha256"]
 
 
 class SurveyImportListCreate(TenantScopedAPIMixin, generics.ListCreateAPIView):

@@ -1,24 +1,25 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from worldclass.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "Phone interviewer"
-    IVR = "ivr", "IVR"
-    WEB = "web", "Web"
+    PHONE = "phone", _("Phone interviewer")
+    IVR = "ivr", _("IVR")
+    WEB = "web", _("Web")
 
 
 class ImportBatch(models.Model):
     """One load of a survey-results file: who, when, the file's checksum and what it did."""
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        NO_OP = "no_op", "Already loaded (no change)"
-        REJECTED = "rejected", "Rejected"
+        APPLIED = "applied", _("Applied")
+        NO_OP = "no_op", _("Already loaded (no change)")
+        REJECTED = "rejected", _("Rejected")
 
     organization = models.ForeignKey(
         "directory.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -178,11 +179,11 @@ class SurveyUpload(models.Model):
     """A survey file uploaded in the web app: awaiting confirmation, importing in a task, or done with a result."""
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded, awaiting confirmation"
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Refused"
+        UPLOADED = "uploaded", _("Uploaded, awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused")
 
     source_name = models.CharField(max_length=500)
     stored_name = models.CharField(max_length=200, help_text="The file's name in the upload folder, until imported.")

@@ -14,10 +14,11 @@ from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.core.background import start_task
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
-from worldclass.core.paging import page_of
+from worldclass.core.paging import page_of, query_without_page
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
 from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
+from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
 HISTORY_PER_PAGE = 50
@@ -143,5 +144,11 @@ def upload_confirm(request, pk: int):
 @require_GET
 def history(request):
     """Every import, from the web, the API or the command line, with its result, who and when."""
-    page = page_of(request, queries.import_history(), per_page=HISTORY_PER_PAGE)
-    return render(request, "surveys/history.html", {"page": page})
+    imports = ImportBatchFilter(request.GET, queryset=queries.import_history())
+    page = page_of(request, imports.qs, per_page=HISTORY_PER_PAGE)
+    return render(
+        request,
+        "surveys/history.html",
+        {"page": page, "filters": imports.form, "query": query_without_page(request)},
+        status=400 if imports.errors else 200,
+    )

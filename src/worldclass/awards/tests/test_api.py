@@ -223,3 +223,12 @@ def test_judges_declare_conflicts_through_the_api(world):
 def test_a_number_too_large_for_the_database_is_a_400(world, staff, path):
     response = client_for(staff).get(path)
     assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid")
+
+
+def test_applications_filter_by_the_cycles_year(world, staff, cycle):
+    client = client_for(staff)
+    ids = [
+        [row["id"] for row in client.get("/api/v1/awards/applications/", {"year": year}).json()["results"]]
+        for year in (cycle.year, cycle.year + 1)
+    ]
+    assert ids == [[world["a"].pk, world["b"].pk], []]

@@ -52,6 +52,7 @@ CASES = [
     ),
     AccessCase("certificates:trophies", lambda w: "/certificates/trophies/", only(["certifier_staff"])),
     AccessCase("certificates:trophies_csv", lambda w: "/certificates/trophies.csv", only(["certifier_staff"])),
+    AccessCase("api-trophy-list", lambda w: "/api/v1/trophies/", only(["certifier_staff"], denied=403, anonymous=401)),
     AccessCase(
         "api-certification-list",
         lambda w: "/api/v1/certifications/",

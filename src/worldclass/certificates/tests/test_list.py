@@ -1,6 +1,8 @@
 """The certificate list: filters, sort and pages, and the same status filter in the API."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -102,3 +104,62 @@ def test_trophy_orders_filter_by_level(client, staff):
     client.force_login(staff)
     rows = client.get("/certificates/trophies/?level=site").context["rows"]
     assert [row["entity"] for row in rows] == ["Halifax"]
+
+
+def test_trophy_orders_csv_takes_the_pages_filters(client, staff):
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    site = SiteFactory(name="Halifax")
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    client.force_login(staff)
+    page = client.get("/certificates/trophies/?level=site&year=2015").content.decode()
+    body = client.get("/certificates/trophies.csv?level=site&year=2015").content.decode("utf-8-sig")
+    assert (
+        'href="/certificates/trophies.csv?level=site&amp;year=2015"' in page,
+        [row["entity"] for row in csv.DictReader(io.StringIO(body))],
+    ) == (True, ["Halifax"])
+
+
+def test_the_trophies_api_filters_by_level_and_year_like_the_page(client, staff):
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    site = SiteFactory(name="Halifax", address="1 Harbour Rd")
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    client.force_login(staff)
+    found = [
+        [(row["entity"], row["ship_to"]) for row in client.get("/api/v1/trophies/", query).json()["results"]]
+        for query in ({"level": "site"}, {"year": 2015, "level": "organization"}, {"year": 2014})
+    ]
+    assert found == [[("Halifax", "1 Harbour Rd")], [(site.organization.name, "1 Harbour Rd")], []]
+
+
+def test_the_trophies_api_reads_as_many_queries_for_many_trophies_as_for_one(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from worldclass.certificates.domain import issue_certificates
+    from worldclass.certificates.tests.factories import SiteFactory, organization_certification, site_certification
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/api/v1/trophies/")
+        return len(captured)
+
+    client.force_login(staff)
+    site = SiteFactory()
+    site_certification(site)
+    organization_certification(site.organization)
+    issue_certificates()
+    few = queries_for_the_list()
+    for _index in range(3):
+        other = SiteFactory()
+        site_certification(other)
+        organization_certification(other.organization)
+    issue_certificates()
+    assert queries_for_the_list() == few

@@ -19,6 +19,12 @@ def _run_path(suffix: str = ""):
 
 CASES = [
     AccessCase("certification:runs", lambda w: "/certification/runs/", only(STAFF)),
+    AccessCase(
+        "api-certification-run-list",
+        lambda w: "/api/v1/certification-runs/",
+        only(STAFF, denied=403, anonymous=401),
+        setup=_run,
+    ),
     # Without an edition and a month, staff get the form back with its errors; everyone else is refused first.
     AccessCase("certification:run_new", lambda w: "/certification/runs/new/", only(STAFF, ok=400)),
     AccessCase(

@@ -183,3 +183,16 @@ def test_the_runs_page_lists_runs_newest_first(staff_client):
         first, second = CertificationRunFactory(), CertificationRunFactory()
     page = staff_client.get("/certification/runs/").content.decode()
     assert page.index(f"/certification/runs/{second.pk}/") < page.index(f"/certification/runs/{first.pk}/")
+
+
+def test_the_runs_page_filters_by_program_year_like_the_api(staff_client):
+    with scopes_disabled():
+        CertificationRunFactory(program_year=2014, edition=edition(2014))
+        wanted = CertificationRunFactory(program_year=2015)
+    response = staff_client.get("/certification/runs/?program_year=2015")
+    assert [run.pk for run in response.context["page"]] == [wanted.pk]
+
+
+def test_a_malformed_runs_filter_is_a_form_error(staff_client):
+    response = staff_client.get("/certification/runs/?edition=twenty")
+    assert (response.status_code, list(response.context["filters"].errors)) == (400, ["edition"])

@@ -7,7 +7,7 @@ from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 
-from worldclass.core.i18n import in_active_language
+from worldclass.core.i18n import format_percentage, in_active_language
 
 register = template.Library()
 
@@ -36,3 +36,20 @@ def in_zone(value, zone: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         tz, zone = UTC, "UTC"
     return f"{date_format(localtime(value, tz), 'SHORT_DATETIME_FORMAT')} ({zone or 'UTC'})"
+
+
+@register.filter
+def percentage(value, digits=1) -> str:
+    """A percentage (0 to 100) in the active language ("81.2%", "81,2 %" in French); `|percentage:"as_is"` keeps the
+    value's own decimals (a threshold of 80.00 is "80%"); an en dash for None."""
+    if value is None or value == "":
+        return "\u2013"
+    return format_percentage(value, digits=None if digits == "as_is" else int(digits))
+
+
+@register.filter
+def fraction_percentage(fraction, digits=1) -> str:
+    """A fraction in [0, 1] as a percentage in the active language (0.812: "81.2%", "81,2 %"); an en dash for None."""
+    if fraction is None or fraction == "":
+        return "\u2013"
+    return format_percentage(100 * fraction, digits=int(digits))

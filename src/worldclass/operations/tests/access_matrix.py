@@ -115,6 +115,8 @@ CASES = [
         data=lambda w: {"organization": "acme", "calls": [MATRIX_CALL]},
         content_type="application/json",
     ),
+    # Every reader of operations may list cases (another organization's admin: their own, none of Acme's).
+    AccessCase("operations-recovery-cases", lambda w: "/api/v1/recovery-cases/", api_only(SITE_READERS)),
     AccessCase("operations-ivr-invitations", lambda w: "/api/v1/ivr/invitations/", api_only({"certifier_staff"})),
     AccessCase(
         "operations-ivr-responses",

@@ -1,16 +1,19 @@
 from django import template
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from worldclass.core.i18n import format_percentage, percentage_pattern
+from worldclass.core.templatetags.localized import fraction_percentage
 
 register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
-    """A percentage with one decimal, or an en dash without data."""
-    return "\u2013" if value is None else number_format(value, 1)
+    """A percentage (0 to 100) with one decimal in the active language ("81.2%", "81,2 %"), or an en dash."""
+    return "\u2013" if value is None else format_percentage(value)
 
 
 @register.filter
@@ -40,8 +43,10 @@ def rate(metrics, key: str):
 
 @register.simple_tag
 def rate_cells(metrics, rates):
-    """A table cell per rate: the percentage over its Wilson 95% interval (built in Python: tables have many)."""
+    """A table cell per rate: the percentage over its Wilson 95% interval, written as the active language writes
+    percentages ("81.2%", "81,2 %"; built in Python: tables have many)."""
     separator = get_format("DECIMAL_SEPARATOR")
+    pattern = percentage_pattern()
 
     def number(value: float) -> str:
         return f"{value:.1f}".replace(".", separator)
@@ -53,9 +58,9 @@ def rate_cells(metrics, rates):
             cells.append(
                 format_html(
                     '<td class="text-end">{}<br><small class="text-body-secondary text-nowrap">{}\u2013{}</small></td>',
-                    number(rate.percent),
+                    pattern % {"number": number(rate.percent)},
                     number(rate.low),
-                    number(rate.high),
+                    pattern % {"number": number(rate.high)},
                 )
             )
         else:
@@ -65,5 +70,29 @@ def rate_cells(metrics, rates):
 
 @register.filter
 def percent(fraction) -> str:
-    """A fraction in [0, 1] as a percentage with one decimal."""
-    return "\u2013" if fraction is None else number_format(100 * fraction, 1)
+    """A fraction in [0, 1] as a percentage with one decimal in the active language ("81.2%", "81,2 %")."""
+    return fraction_percentage(fraction)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, sort: str, label) -> str:
+    """A member-table heading that sorts the table by `sort` (keeping the page's other parameters, back to page 1)."""
+    query = context.get("sort_query", "")
+    href = f"?{query}&sort={sort}" if query else f"?sort={sort}"
+    current = context.get("members_sort") == sort
+    return format_html('<a href="{}"{}>{}</a>', href, mark_safe(' aria-current="true"') if current else "", label)
+
+
+@register.simple_tag
+def member_status(status) -> str:
+    """A member's certification status in words, with the month it is certified through."""
+    if status is None or status.state is None:
+        return _("No survey data")
+    if status.valid_through:
+        return format_html(
+            '<span class="badge text-bg-success">{}</span> <small>{}</small>',
+            status.label,
+            _("through %(month)s") % {"month": status.valid_through},
+        )
+    css = "text-bg-warning" if status.state == "in_progress" else "text-bg-secondary"
+    return format_html('<span class="badge {}">{}</span>', css, status.label)

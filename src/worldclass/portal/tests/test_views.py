@@ -249,3 +249,125 @@ def test_dashboard_speaks_french(world):
 def test_a_malformed_query_parameter_is_a_bad_request(world, page, query):
     response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/{page}/?{query}")
     assert response.status_code == 400
+
+
+@pytest.fixture
+def team(world):
+    """The supervisor's CSRs in March 2015: Casey meets the 2015 FCR threshold on a full sample, Toni misses it,
+    Nico has three surveys so far."""
+    with scopes_disabled():
+        newcomer = Person.objects.create(
+            organization=world.org,
+            code="C4",
+            name="Nico Newcomer",
+            site=world.site,
+            supervisor=world.supervisor,
+            is_csr=True,
+        )
+        rollups_for(obj=world.supervisor, level="supervisor", months=[MAR], eligible=203, fcr=138)
+        rollups_for(obj=world.csr, level="csr", months=[JAN, FEB, MAR], eligible=100, fcr=90)
+        rollups_for(obj=world.teammate, level="csr", months=[JAN, FEB, MAR], eligible=90, fcr=45)
+        rollups_for(obj=newcomer, level="csr", months=[MAR], eligible=3, fcr=3)
+    return world
+
+
+def _members(response) -> list[tuple]:
+    return [
+        (standing.obj.code, standing.status.state, standing.status.valid_through)
+        for standing in response.context["children"]
+    ]
+
+
+def test_supervisor_page_shows_each_csrs_certification_status(team):
+    response = client_for(team, "supervisor").get(f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015")
+    assert sorted(_members(response)) == [
+        ("C1", "certified", "2016-03"),
+        ("C2", "not_qualifying", None),
+        ("C4", "in_progress", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["C1", "C4", "C2"]),  # Casey, Nico, Toni
+        ("surveys", ["C1", "C2", "C4"]),
+        ("rate", ["C4", "C1", "C2"]),  # 100%, 90%, 50%
+        ("status", ["C1", "C4", "C2"]),
+        ("rank", ["C1", "C2", "C4"]),  # Wilson lower bounds: 82%, 44.0%, 43.9%
+    ],
+)
+def test_member_table_sorts_by_name_surveys_rate_and_status(team, sort, expected):
+    response = client_for(team, "supervisor").get(
+        f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015&sort={sort}"
+    )
+    assert [code for code, _state, _through in _members(response)] == expected
+
+
+def test_member_table_pages_fifty_members_at_a_time(team, monkeypatch):
+    monkeypatch.setattr("worldclass.portal.views.MEMBERS_PER_PAGE", 2)
+    response = client_for(team, "supervisor").get(
+        f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015&sort=name&page=2"
+    )
+    assert (_members(response), response.context["members_page"].paginator.num_pages) == (
+        [("C2", "not_qualifying", None)],
+        2,
+    )
+
+
+def test_member_table_reads_as_many_queries_for_many_members_as_for_few(team):
+    client = client_for(team, "supervisor")
+    url = f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015&sort=name"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with scopes_disabled():
+        for number in range(10):
+            person = Person.objects.create(
+                organization=team.org, code=f"N{number}", site=team.site, supervisor=team.supervisor, is_csr=True
+            )
+            rollups_for(obj=person, level="csr", months=[MAR], eligible=20)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_members_export_carries_the_status_in_the_pages_order(team):
+    response = client_for(team, "supervisor").get(
+        f"/dashboard/supervisor/{team.supervisor.id}/export/members.csv?edition=2015&sort=status"
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(row[0], row[-2], row[-1]) for row in rows[1:]] == [
+        ("C1", "Certified", "2016-03"),
+        ("C4", "In progress", ""),
+        ("C2", "Not qualifying", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", '<span class="badge text-bg-success">Certified</span> <small>through 2016-03</small>'),
+        ("fr", '<span class="badge text-bg-success">Certifié</span> <small>jusqu\u2019à 2016-03</small>'),
+    ],
+)
+def test_member_table_says_how_long_a_certified_member_stays_certified(team, language, expected):
+    response = client_for(team, "supervisor").get(
+        f"/dashboard/supervisor/{team.supervisor.id}/?edition=2015", headers={"accept-language": language}
+    )
+    assert response.content.decode().count(expected) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", '80.0%<br><small class="text-body-secondary text-nowrap">71.1\u201386.7%</small>'),
+        ("fr", '80,0\u00a0%<br><small class="text-body-secondary text-nowrap">71,1\u201386,7\u00a0%'),
+    ],
+)
+def test_rates_in_tables_are_written_as_the_language_writes_percentages(world, language, expected):
+    with scopes_disabled():
+        rollups_for(obj=world.csr, level="csr", months=[JAN], eligible=100, world_class=80)
+    response = client_for(world, "csr").get(
+        f"/dashboard/csr/{world.csr.id}/?edition=2015", headers={"accept-language": language}
+    )
+    assert expected in response.content.decode()

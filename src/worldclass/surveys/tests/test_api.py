@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from worldclass.accounts.models import Role, RoleAssignment, User
@@ -101,6 +103,28 @@ def test_list_filters_by_status(staff_client, tmp_path):
     upload(staff_client, tmp_path, [row(overall_sat="0")])
     body = staff_client.get(URL, {"status": "applied"}).json()
     assert [b["status"] for b in body["results"]] == ["applied"]
+
+
+def test_list_filters_by_organization(staff_client, tmp_path):
+    upload(staff_client, tmp_path, rows(1))
+    upload(staff_client, tmp_path, [row(overall_sat="0")])
+    [applied] = staff_client.get(URL, {"status": "applied"}).json()["results"]
+    body = staff_client.get(URL, {"organization": applied["organization"]}).json()
+    assert [b["id"] for b in body["results"]] == [applied["id"]]
+
+
+def test_list_filters_by_the_day_imports_started(staff_client, tmp_path):
+    upload(staff_client, tmp_path, rows(1))
+    today = timezone.localdate()
+    counts = [
+        staff_client.get(URL, query).json()["count"]
+        for query in (
+            {"started_from": today.isoformat(), "started_to": today.isoformat()},
+            {"started_from": (today + dt.timedelta(days=1)).isoformat()},
+            {"started_to": (today - dt.timedelta(days=1)).isoformat()},
+        )
+    ]
+    assert counts == [1, 0, 0]
 
 
 def test_list_query_count_does_not_grow_with_rows(staff_client, tmp_path):

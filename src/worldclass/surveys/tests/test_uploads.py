@@ -276,3 +276,18 @@ def test_the_history_lists_every_import_with_its_result(client, staff):
     client.force_login(staff)
     page = client.get("/surveys/imports/").content.decode()
     assert (page.count("<tr>") - 1, "Applied" in page, "Rejected" in page) == (2, True, True)
+
+
+def test_the_history_filters_by_result_like_the_api(client, staff):
+    applied = imported(staff, rows(2))
+    imported(staff, [row(overall_sat="x")])
+    client.force_login(staff)
+    page = client.get("/surveys/imports/?status=applied")
+    assert [batch.pk for batch in page.context["page"]] == [applied.batch_id]
+
+
+def test_a_malformed_history_filter_is_a_form_error(client, staff):
+    imported(staff, rows(2))
+    client.force_login(staff)
+    response = client.get("/surveys/imports/?started_from=2025-13-01")
+    assert (response.status_code, list(response.context["filters"].errors)) == (400, ["started_from"])
