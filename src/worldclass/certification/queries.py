@@ -180,15 +180,21 @@ def site_statuses(*, edition: Edition, organization_id: int, through: Month) -> 
     return level_statuses(edition=edition, organization_id=organization_id, level=Level.SITE, through=through)
 
 
-def level_statuses(*, edition: Edition, organization_id: int, level: str, through: Month) -> list[EntityResult]:
-    """The organization's entities of one level (sites, supervisors or CSRs) with survey data, each evaluated at a
-    month in one pass; none when the edition does not evaluate that level."""
+def level_statuses(
+    *, edition: Edition, organization_id: int, level: str, through: Month, entity_ids: list[int] | None = None
+) -> list[EntityResult]:
+    """The organization's entities of one level (sites, supervisors or CSRs; only `entity_ids`, when given) with
+    survey data, each evaluated at a month in one pass; none when the edition does not evaluate that level."""
     with scopes_disabled():  # Looking up the organization by id; the caller has checked who may see it.
         organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         raise NotFound(f"There is no organization {organization_id}.")
     evaluation = evaluate_rules(
-        rules=EditionRules.from_edition(edition), through=through, organization=organization, level=level
+        rules=EditionRules.from_edition(edition),
+        through=through,
+        organization=organization,
+        level=level,
+        entity_ids=entity_ids,
     )
     return [entity for entity in evaluation.entities if entity.level == level]
 

@@ -290,13 +290,14 @@ def ranked_members(
     # The bound is computed inside the member's one aggregate subquery: Django repeats an annotation's whole
     # expression wherever it is referenced, so a bound over two summed subqueries ran ~30 of them per member.
     lower_bound = per_member.annotate(low=wilson_lower_bound_sql(F("successes"), F("trials"))).values("low")
+    rate = per_member.annotate(rate=Cast(F("successes"), FloatField()) / NullIf(F("trials"), 0)).values("rate")
     return (
         members(entity=entity, level=level)
         .annotate(
             rank_trials=Coalesce(Subquery(per_member.values("trials")), 0),
             rank_low=Subquery(lower_bound),
             rank_name=Coalesce(NullIf("name", Value("")), "code"),
-            rank_rate=Cast(F("rank_successes"), FloatField()) / NullIf(F("rank_trials"), 0),
+            rank_rate=Subquery(rate),
         )
         .annotate(rank_position=Window(RowNumber(), order_by=list(RANK_ORDER)))
         .order_by(*MEMBER_SORTS.get(sort, RANK_ORDER))
@@ -403,11 +404,15 @@ def member_status(*, result, rule: LevelRule | None) -> MemberStatus:
 
 
 def member_statuses(*, entity: Entity, level: str, edition: Edition, period: Period) -> dict[int, MemberStatus]:
-    """Every evaluated member of `level` in the entity's organization, by id, at the period's last month (one
-    evaluation of the organization's entities of that level)."""
+    """Every evaluated member of `level` under the entity, by id, at the period's last month (one evaluation of
+    just those members: a supervisor's page does not evaluate the organization's thousands of CSRs)."""
     rule = level_rule_for(edition=edition, level=level)
     results = level_statuses(
-        edition=edition, organization_id=entity.organization_id, level=level, through=Month.of(period.last)
+        edition=edition,
+        organization_id=entity.organization_id,
+        level=level,
+        through=Month.of(period.last),
+        entity_ids=list(members(entity=entity, level=level).values_list("id", flat=True)),
     )
     return {result.entity_pk: member_status(result=result, rule=rule) for result in results}
 

@@ -323,22 +323,22 @@ def fetch_rollups(
     through: Month,
     levels: list[str],
     organization_id: int | None = None,
-    entity_id: int | None = None,
+    entity_ids: list[int] | None = None,
 ) -> RollupColumns:
-    """Read the rollup rows of a survey window up to a month: as a few binary arrays on PostgreSQL (millions of
-    rows in one round trip, parsed in place by numpy), through the ORM elsewhere."""
+    """Read the rollup rows of a survey window up to a month (of only `entity_ids`, when given): as a few binary
+    arrays on PostgreSQL (millions of rows in one round trip, parsed in place by numpy), through the ORM elsewhere."""
     metric_column = METRIC_COLUMNS[metric]
-    if not levels:
+    if not levels or entity_ids == []:
         return _empty_columns()
     if connection.vendor == "postgresql":
-        return _fetch_rollups_arrays(window.pk, metric_column, through, levels, organization_id, entity_id)
+        return _fetch_rollups_arrays(window.pk, metric_column, through, levels, organization_id, entity_ids)
     # Certification reads every organization's rollups on purpose; tenancy applies to who sees the results.
     with scopes_disabled():
         rows = MonthlyRollup.objects.filter(window=window, month__lte=through.first_day(), level__in=levels)
         if organization_id is not None:
             rows = rows.filter(organization_id=organization_id)
-        if entity_id is not None:
-            rows = rows.filter(entity_id=entity_id)
+        if entity_ids is not None:
+            rows = rows.filter(entity_id__in=entity_ids)
         values = list(rows.values_list("level", "organization_id", "entity_id", "month", "eligible", metric_column))
     if not values:
         return _empty_columns()
@@ -364,7 +364,7 @@ def _binary_array(data: bytes, element: str) -> np.ndarray:
     return np.frombuffer(data, dtype=layout, count=count, offset=_ARRAY_HEADER_BYTES)["value"].astype(np.int64)
 
 
-def _fetch_rollups_arrays(window_id, metric_column, through, levels, organization_id, entity_id) -> RollupColumns:
+def _fetch_rollups_arrays(window_id, metric_column, through, levels, organization_id, entity_ids) -> RollupColumns:
     # The PostgreSQL-only path: SQLite deployments never load the driver.
     from psycopg import Cursor, sql
 
@@ -375,8 +375,10 @@ def _fetch_rollups_arrays(window_id, metric_column, through, levels, organizatio
     ]
     if organization_id is not None:
         conditions.append(sql.SQL("organization_id = {}").format(sql.Literal(organization_id)))
-    if entity_id is not None:
-        conditions.append(sql.SQL("entity_id = {}").format(sql.Literal(entity_id)))
+    if entity_ids is not None:
+        conditions.append(
+            sql.SQL("entity_id IN ({})").format(sql.SQL(", ").join(sql.Literal(int(pk)) for pk in entity_ids))
+        )
     # One row per level; the aggregates of one query see the rows in the same order, so the arrays line up.
     statement = sql.SQL(
         "SELECT level, array_send(array_agg(organization_id)), array_send(array_agg(entity_id)),"
@@ -491,8 +493,10 @@ def evaluate_rules(
     organization: Organization | None = None,
     level: str | None = None,
     entity_id: int | None = None,
+    entity_ids: list[int] | None = None,
 ) -> Evaluation:
-    """Evaluate explicit rules (an edition's, or a stored run's snapshot). See `evaluate_certifications`."""
+    """Evaluate explicit rules (an edition's, or a stored run's snapshot). See `evaluate_certifications`. With
+    `entity_id` or `entity_ids` (and a `level` other than the organization), only those entities are evaluated."""
     with without_cyclic_gc():
         return _evaluate_rules(
             rules=rules,
@@ -500,11 +504,11 @@ def evaluate_rules(
             require_confidence=require_confidence,
             organization=organization,
             level=level,
-            entity_id=entity_id,
+            entity_ids=[entity_id] if entity_id is not None else entity_ids,
         )
 
 
-def _evaluate_rules(*, rules, through, require_confidence, organization, level, entity_id) -> Evaluation:
+def _evaluate_rules(*, rules, through, require_confidence, organization, level, entity_ids) -> Evaluation:
     window = SurveyWindow.objects.filter(code=rules.window_code).first()
     if window is None:
         raise AppError(
@@ -522,7 +526,7 @@ def _evaluate_rules(*, rules, through, require_confidence, organization, level, 
         through=through,
         levels=fetch_levels,
         organization_id=organization.pk if organization else None,
-        entity_id=entity_id if level != Level.ORGANIZATION else None,
+        entity_ids=entity_ids if level != Level.ORGANIZATION else None,
     )
     origin = int(columns.month.min()) if len(columns) else through.index
     months = through.index - origin + 1
@@ -535,8 +539,8 @@ def _evaluate_rules(*, rules, through, require_confidence, organization, level, 
         org_codes = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "code"))
         people = Person.objects.filter(organization_id__in=org_ids)
         sites = Site.objects.filter(organization_id__in=org_ids)
-        if entity_id is not None and level != Level.ORGANIZATION:  # One entity: read only its own code.
-            people, sites = people.filter(pk=entity_id), sites.filter(pk=entity_id)
+        if entity_ids is not None and level != Level.ORGANIZATION:  # Only these entities: read only their codes.
+            people, sites = people.filter(pk__in=entity_ids), sites.filter(pk__in=entity_ids)
         person_codes = {}
         if {Level.CSR.value, Level.SUPERVISOR.value} & set(fetch_levels):
             person_codes = dict(people.values_list("pk", "code"))
