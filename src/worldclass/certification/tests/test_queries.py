@@ -13,6 +13,7 @@ from worldclass.certification.queries import (
     is_published_run,
     latest_edition,
     level_rule_for,
+    level_statuses,
     organization_rollup_totals,
     published_run,
     published_years,
@@ -99,3 +100,21 @@ def test_a_published_run_is_found_by_its_year():
     publish_registry_year(year=2025, actor="staff")
     after = (published_run(year=2025), is_published_run(year=2025, run=run), 2025 in published_years())
     assert (before, after) == ((None, False, False), (run, True, True))
+
+
+@pytest.mark.parametrize("asked", [None, "first two"])
+def test_level_statuses_evaluate_the_entities_asked_for(asked):
+    organization = OrganizationFactory()
+    people = [PersonFactory(organization=organization, site=SiteFactory(organization=organization)) for _ in range(3)]
+    for person in people:
+        rollup_months(entity=person, level="csr", start=JAN, eligible=[30, 30], meeting=[29, 29])
+    entity_ids = None if asked is None else [people[0].pk, people[1].pk]
+    results = level_statuses(
+        edition=Edition.objects.get(year=2013),
+        organization_id=organization.pk,
+        level="csr",
+        through=Month(2025, 2),
+        entity_ids=entity_ids,
+    )
+    expected = [p.pk for p in people] if asked is None else entity_ids
+    assert sorted(result.entity_pk for result in results) == sorted(expected)
