@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf, RowNumber
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from worldclass.certification.queries import (
     all_editions,
@@ -22,6 +20,7 @@ from worldclass.certification.queries import (
     level_statuses,
     rollups_of,
 )
+from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Organization, Person, Site
@@ -116,18 +115,20 @@ class Entity:
 
 
 def resolve_entity(*, level: str, pk: int) -> Entity:
-    """The entity at `level` with id `pk` in the current tenant scope, or 404."""
+    """The entity at `level` with id `pk` in the current tenant scope, or NotFound."""
     if level == "organization":
-        return Entity(level, get_object_or_404(Organization, pk=pk))
-    if level == "site":
-        return Entity(level, get_object_or_404(Site.objects.select_related("organization"), pk=pk))
-    if level in ("supervisor", "csr"):
+        found = Organization.objects.filter(pk=pk).first()
+    elif level == "site":
+        found = Site.objects.select_related("organization").filter(pk=pk).first()
+    elif level in ("supervisor", "csr"):
         flag = {"supervisor": "is_supervisor", "csr": "is_csr"}[level]
-        person = get_object_or_404(
-            Person.objects.select_related("organization", "site", "supervisor"), pk=pk, **{flag: True}
-        )
-        return Entity(level, person)
-    raise Http404
+        people = Person.objects.select_related("organization", "site", "supervisor")
+        found = people.filter(pk=pk, **{flag: True}).first()
+    else:
+        raise NotFound(gettext("There is no dashboard of that level."))
+    if found is None:
+        raise NotFound(gettext("There is no such dashboard among those you may see."))
+    return Entity(level, found)
 
 
 def editions() -> list[Edition]:
@@ -140,11 +141,13 @@ def choose_edition(*, year: str | None) -> Edition:
         try:
             edition = edition_of_year(year=int(year))
         except ValueError:
-            raise Http404 from None
+            raise NotFound(gettext("There is no edition %(year)s.") % {"year": year}) from None
     else:
         edition = latest_edition()
     if edition is None:
-        raise Http404
+        raise NotFound(
+            gettext("There is no edition %(year)s.") % {"year": year} if year else gettext("No edition is defined yet.")
+        )
     return edition
 
 
@@ -195,7 +198,7 @@ def period_metrics(
 def members(*, entity: Entity, level: str) -> QuerySet:
     """The entities of `level` under `entity` on the latest roster (sites of an organization, a site's CSRs...)."""
     if level not in RANKABLE[entity.level]:
-        raise Http404
+        raise NotFound(gettext("This dashboard has no members of that level."))
     if level == "site":
         return Site.objects.filter(organization=entity.obj).select_related("organization")
     flag = Q(is_supervisor=True) if level == "supervisor" else Q(is_csr=True)
