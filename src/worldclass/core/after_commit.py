@@ -27,7 +27,7 @@ def after_commit(
 
     `send` is a function (Django names it in the log), not a `functools.partial`."""
     if on_failure is None:
-        transaction.on_commit(send, robust=robust)
+        _when_committed(send, robust=robust)
         return
 
     def send_or_undo() -> None:
@@ -38,7 +38,21 @@ def after_commit(
             with transaction.atomic():
                 on_failure()
 
-    transaction.on_commit(send_or_undo)
+    _when_committed(send_or_undo, robust=False)
+
+
+def _when_committed(callback: Callable[[], object], *, robust: bool) -> None:
+    # Outside a transaction, run it now without asking the database: Django's on_commit would open a connection
+    # just to learn that it is in autocommit mode (a stray connection in a thread or a process that had none).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(callback, robust=robust)
+        return
+    try:
+        callback()
+    except Exception:
+        if not robust:
+            raise
+        logger.exception("%s failed", callback.__qualname__)
 
 
 def send_mail_after_commit(
