@@ -95,8 +95,15 @@ class SurveyResponse(AppendOnlyModel):
     is_fcr = models.BooleanField()
     is_world_class_call = models.BooleanField()
     content_sha256 = models.CharField(max_length=64, help_text="Checksum of the row's answers, for idempotent loads.")
+    # No index: a batch's surveys are read once, as it is applied, by their id range (see importing.py).
     import_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -143,8 +150,8 @@ class SurveyResponse(AppendOnlyModel):
                 ),
             ),
         ]
+        # An organization's surveys are found through the unique key, which starts with the organization.
         indexes = [
-            models.Index(fields=["organization", "call_month"], name="survey_org_month"),
             models.Index(fields=["csr", "call_month"], name="survey_csr_month"),
             models.Index(fields=["site", "call_month"], name="survey_site_month"),
         ]

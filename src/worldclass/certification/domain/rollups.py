@@ -104,9 +104,14 @@ def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) 
         return max(cursor.rowcount, 0)
 
 
-def add_batch_to_rollups(*, import_batch_id: int) -> int:
-    """Add the surveys of one import batch to every window's rollups; returns the rollup rows touched."""
-    return _apply("s.import_batch_id = %s", [import_batch_id])
+# A batch's surveys, found through the id range that holds them (the surveys have no index on their batch).
+_BATCH_WHERE = "s.id BETWEEN %s AND %s AND s.import_batch_id = %s"
+
+
+def add_batch_to_rollups(*, import_batch_id: int, survey_pks: tuple[int, int]) -> int:
+    """Add the surveys of one import batch, whose ids lie in `survey_pks` (inclusive), to every window's rollups;
+    returns the rollup rows touched."""
+    return _apply(_BATCH_WHERE, [*survey_pks, import_batch_id])
 
 
 def add_survey_to_rollups(*, survey) -> None:
@@ -145,7 +150,7 @@ class WindowEligibility:
         return asdict(self)
 
 
-def batch_eligibility(*, import_batch_id: int) -> list[WindowEligibility]:
+def batch_eligibility(*, import_batch_id: int, survey_pks: tuple[int, int]) -> list[WindowEligibility]:
     """Per survey window of the editions, the batch's eligible surveys (the rollups' own rule), with a warning
     and the likely cause when fewer than half are eligible."""
     windows: dict[int, SurveyWindow] = {}
@@ -153,32 +158,37 @@ def batch_eligibility(*, import_batch_id: int) -> list[WindowEligibility]:
     for edition in Edition.objects.select_related("survey_window").order_by("year"):
         windows[edition.survey_window_id] = edition.survey_window
         editions.setdefault(edition.survey_window_id, []).append(edition.year)
-    results = []
+    if not windows:
+        return []
+    # One pass over the batch for every window: per window, its eligible surveys and those taken too soon.
+    per_window = ", ".join(
+        f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN s.delay_seconds < {int(window.min_minutes or 0) * 60} THEN 1 ELSE 0 END)"
+        for window in windows.values()
+    )
     with connection.cursor() as cursor:
-        for window_id, window in windows.items():
-            low = int(window.min_minutes or 0) * 60
-            cursor.execute(
-                "SELECT COUNT(*), "
-                f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN s.delay_seconds = 0 THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN s.delay_seconds < %s THEN 1 ELSE 0 END) "
-                "FROM surveys_surveyresponse s WHERE s.import_batch_id = %s",
-                [low, import_batch_id],
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN s.delay_seconds = 0 THEN 1 ELSE 0 END), {per_window} "
+            f"FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}",
+            [*survey_pks, import_batch_id],
+        )
+        surveys, instant, *counts = (int(value or 0) for value in cursor.fetchone())
+    results = []
+    for index, (window_id, window) in enumerate(windows.items()):
+        eligible, too_soon = counts[2 * index], counts[2 * index + 1]
+        warning = ""
+        if surveys and eligible * 2 < surveys:
+            warning = _likely_cause(window, surveys=surveys, instant=instant, too_soon=too_soon, eligible=eligible)
+        results.append(
+            WindowEligibility(
+                window=window.code,
+                description=window.description,
+                editions=editions[window_id],
+                surveys=surveys,
+                eligible=eligible,
+                warning=warning,
             )
-            surveys, eligible, instant, too_soon = (int(value or 0) for value in cursor.fetchone())
-            warning = ""
-            if surveys and eligible * 2 < surveys:
-                warning = _likely_cause(window, surveys=surveys, instant=instant, too_soon=too_soon, eligible=eligible)
-            results.append(
-                WindowEligibility(
-                    window=window.code,
-                    description=window.description,
-                    editions=editions[window_id],
-                    surveys=surveys,
-                    eligible=eligible,
-                    warning=warning,
-                )
-            )
+        )
     return results
 
 

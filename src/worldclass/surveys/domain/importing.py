@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -73,6 +73,7 @@ from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.signals import surveys_recorded
 
 CHUNK_ROWS = 200_000
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
@@ -262,6 +263,7 @@ def _import_source(
         status=ImportBatch.Status.APPLIED,
         rows_total=rows_total,
     )
+    _take_turns(organizations=roster.organizations())
     organizations = roster.upsert()
     names = display_names.names()
     names_changed = apply_display_names(names=names) if names else 0
@@ -270,8 +272,8 @@ def _import_source(
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE directory_organization, directory_site, directory_person")
-    stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
-    created = stage.count_created(batch_id=batch.id)
+    stage.drop_repeats()
+    created, survey_pks = stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
     if created < rows_total:
         conflicts = stage.changed_answers()
         if conflicts:
@@ -294,7 +296,9 @@ def _import_source(
     if created:
         # Certification adds the batch to the rollups here, in this transaction (all or nothing), and says how many
         # of its surveys each survey window counts.
-        for _receiver, findings in surveys_recorded.send(sender=ImportBatch, import_batch_id=batch.id):
+        for _receiver, findings in surveys_recorded.send(
+            sender=ImportBatch, import_batch_id=batch.id, survey_pks=survey_pks
+        ):
             eligibility.extend(findings or [])
 
     batch.status = ImportBatch.Status.APPLIED if created else ImportBatch.Status.NO_OP
@@ -707,6 +711,9 @@ class _RosterCollector:
             .last()
         )
 
+    def organizations(self) -> list[str]:
+        return sorted({code for part in self.sites for code in part["org"].unique().to_list()})
+
     def upsert(self) -> list[str]:
         """Create or update the organizations, sites and people the rows name; returns the organization codes."""
         if not self.people:
@@ -778,6 +785,8 @@ class _Stage:
     def __init__(self, name: str) -> None:
         self.name = name
         self.vendor = connection.vendor
+        # Rows repeating an earlier row of the file with the same content: loaded once, from the first.
+        self.repeated_rows: list[int] = []
 
     @classmethod
     def create(cls) -> _Stage:
@@ -835,21 +844,24 @@ class _Stage:
     def cross_row_errors(self) -> list[_RowError]:
         """A survey_id repeated with different answers, and a site given different countries, within the file."""
         errors = []
-        duplicates = self._fetch(
+        repeats = self._fetch(
             """
             WITH firsts AS (
                 SELECT org, survey_id, MIN(row_index) AS first_row FROM {stage}
                 GROUP BY org, survey_id HAVING COUNT(*) > 1
             )
-            SELECT s.row_index, f.first_row, s.survey_id
+            SELECT s.row_index, f.first_row, s.survey_id, s.content_sha256 = fs.content_sha256
             FROM {stage} s
             JOIN firsts f ON f.org = s.org AND f.survey_id = s.survey_id
             JOIN {stage} fs ON fs.row_index = f.first_row
-            WHERE s.content_sha256 <> fs.content_sha256
+            WHERE s.row_index <> f.first_row
             ORDER BY s.row_index
             """
         )
-        for row, first_row, survey_id in duplicates:
+        self.repeated_rows = [row for row, _first, _survey_id, same in repeats if same]
+        for row, first_row, survey_id, same in repeats:
+            if same:
+                continue
             errors.append(
                 _RowError(
                     row=row,
@@ -888,40 +900,66 @@ class _Stage:
             )
         return errors
 
-    def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> None:
-        # DO NOTHING on an existing (organization, survey_id): the row is either unchanged (a no-op) or a changed
-        # answer, which `changed_answers` then refuses. A survey repeated in the file is inserted once. Inserting in
-        # key order means two concurrent imports wait for each other in the same order and cannot deadlock.
+    def drop_repeats(self) -> None:
+        """Remove the rows that repeat an earlier row with the same content, so each survey is inserted once."""
+        if not self.repeated_rows:
+            return
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f"DELETE FROM {self.name} WHERE row_index = ANY(%s)", [self.repeated_rows])
+            else:
+                cursor.executemany(f"DELETE FROM {self.name} WHERE row_index = %s", [(r,) for r in self.repeated_rows])
+
+    def insert_surveys(self, *, batch_id: int, scale: tuple[int, int]) -> tuple[int, tuple[int, int]]:
+        """Insert the rows whose survey_id is not loaded yet; returns how many, and an id range holding them all
+        (other writers' surveys may lie in it too: readers filter on the batch)."""
         now = timezone.now()
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
-        self._execute(
-            """
-            INSERT INTO surveys_surveyresponse (
-                organization_id, site_id, supervisor_id, csr_id, survey_id, call_id, channel, call_at, surveyed_at,
-                call_local_date, survey_local_date, call_month, delay_seconds, business_days_after_call,
-                resolved, first_call, rating_scale_min, rating_scale_max, overall_sat, csr_sat, comment,
-                is_fcr, is_world_class_call, content_sha256, import_batch_id, created_at
-            )
-            SELECT o.id, st.id, sp.id, c.id, s.survey_id, s.call_id, s.channel, s.call_at, s.surveyed_at,
-                   s.call_local_date, s.survey_local_date, s.call_month, s.delay_seconds, s.business_days,
-                   s.resolved, s.first_call, %s, %s, s.overall_sat, s.csr_sat, s.comment,
-                   s.is_fcr, s.is_wcc, s.content_sha256, %s, %s
-            FROM {stage} s
-            JOIN directory_organization o ON o.code = s.org
-            JOIN directory_site st ON st.organization_id = o.id AND st.code = s.site
-            JOIN directory_person sp ON sp.organization_id = o.id AND sp.code = s.supervisor
-            JOIN directory_person c ON c.organization_id = o.id AND c.code = s.csr
-            WHERE true
-            ORDER BY o.id, s.survey_id
-            ON CONFLICT (organization_id, survey_id) DO NOTHING
-            """,
-            [scale[0], scale[1], batch_id, now],
-        )
+        params = [scale[0], scale[1], batch_id, now]
+        # Ids come from a sequence (an autoincrement on SQLite): every id this statement takes is above the highest
+        # id committed or taken before it.
+        (lowest_possible,) = self._fetch("SELECT COALESCE(MAX(id), 0) + 1 FROM surveys_surveyresponse")[0]
+        try:
+            # Known surveys are left out by an anti-join, which costs less than ON CONFLICT's speculative insertion
+            # of every row. Imports of one organization take turns (`lock_organizations`), so only a live answer
+            # committed meanwhile can still collide: then the statement is undone and run again with ON CONFLICT.
+            with transaction.atomic():
+                created = self._insert_surveys(params, on_conflict="")
+        except IntegrityError as error:
+            if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            created = self._insert_surveys(params, on_conflict="ON CONFLICT (organization_id, survey_id) DO NOTHING")
+        (highest,) = self._fetch("SELECT COALESCE(MAX(id), 0) FROM surveys_surveyresponse")[0]
+        return created, (lowest_possible, highest)
 
-    def count_created(self, *, batch_id: int) -> int:
-        (count,) = self._fetch("SELECT COUNT(*) FROM surveys_surveyresponse WHERE import_batch_id = %s", [batch_id])[0]
-        return count
+    def _insert_surveys(self, params: list, *, on_conflict: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO surveys_surveyresponse (
+                    organization_id, site_id, supervisor_id, csr_id, survey_id, call_id, channel, call_at,
+                    surveyed_at, call_local_date, survey_local_date, call_month, delay_seconds,
+                    business_days_after_call, resolved, first_call, rating_scale_min, rating_scale_max, overall_sat,
+                    csr_sat, comment, is_fcr, is_world_class_call, content_sha256, import_batch_id, created_at
+                )
+                SELECT o.id, st.id, sp.id, c.id, s.survey_id, s.call_id, s.channel, s.call_at, s.surveyed_at,
+                       s.call_local_date, s.survey_local_date, s.call_month, s.delay_seconds, s.business_days,
+                       s.resolved, s.first_call, %s, %s, s.overall_sat, s.csr_sat, s.comment,
+                       s.is_fcr, s.is_wcc, s.content_sha256, %s, %s
+                FROM {self.name} s
+                JOIN directory_organization o ON o.code = s.org
+                JOIN directory_site st ON st.organization_id = o.id AND st.code = s.site
+                JOIN directory_person sp ON sp.organization_id = o.id AND sp.code = s.supervisor
+                JOIN directory_person c ON c.organization_id = o.id AND c.code = s.csr
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM surveys_surveyresponse r WHERE r.organization_id = o.id AND r.survey_id = s.survey_id
+                )
+                {on_conflict}
+                """,
+                params,
+            )
+            return max(cursor.rowcount, 0)
 
     def changed_answers(self) -> list[tuple[int, str]]:
         """Rows whose survey_id is already loaded with a different content checksum."""
@@ -938,6 +976,17 @@ class _Stage:
 
     def drop(self) -> None:
         self._execute("DROP TABLE IF EXISTS {stage}")
+
+
+def _take_turns(*, organizations: list[str]) -> None:
+    """Imports naming the same organization write one at a time, until the first commits: so two of them never wait
+    on each other's rows (a deadlock), and the second sees the first's surveys as already loaded. The locks are taken
+    in code order. SQLite has one writer at a time anyway."""
+    if connection.vendor != "postgresql" or not organizations:
+        return
+    with connection.cursor() as cursor:
+        for code in sorted(organizations):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"worldclass.import.{code}"])
 
 
 def _django_sqlite_datetime(column: str) -> pl.Expr:
