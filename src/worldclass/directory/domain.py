@@ -62,7 +62,10 @@ def upsert_roster(
             ignore_conflicts=True,
         )
         changed_sites = []
-        for site in Site.objects.select_for_update().filter(organization_id__in=ids.organizations.values()):
+        # FOR NO KEY UPDATE: the ids never change, so a live answer recording a survey (whose reference check locks
+        # its parents FOR KEY SHARE) does not wait for this import to commit.
+        locked_sites = Site.objects.select_for_update(no_key=True)
+        for site in locked_sites.filter(organization_id__in=ids.organizations.values()):
             key = (code_of_organization[site.organization_id], site.code)
             if key not in sites:
                 continue
@@ -154,7 +157,7 @@ def _locked_people(organization_id: int, codes: set[str]):
     codes = sorted(codes)
     # Chunked so that an IN list stays within SQLite's variable limit.
     for start in range(0, len(codes), 900):
-        yield from Person.objects.select_for_update().filter(
+        yield from Person.objects.select_for_update(no_key=True).filter(
             organization_id=organization_id, code__in=codes[start : start + 900]
         )
 

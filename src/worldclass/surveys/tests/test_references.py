@@ -1,7 +1,9 @@
 """A survey never points at a missing organization, site, person or import batch (migration 0005's triggers)."""
 
+import threading
+
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django_scopes import scopes_disabled
 
 from worldclass.directory.models import Person
@@ -77,3 +79,30 @@ def test_changing_a_referenced_id_is_refused():
         cursor.execute("UPDATE directory_person SET id = %s WHERE id = %s", [MISSING_ID, survey.csr_id])
     with scopes_disabled():
         assert Person.objects.filter(id=survey.csr_id).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_of_an_uncommitted_survey_cannot_be_deleted_meanwhile():
+    """The reference check locks the parents FOR KEY SHARE: a concurrent delete waits for the survey's transaction
+    (here it gives up after a short lock timeout) instead of passing its own guard before the survey commits."""
+    survey = create_survey_response()
+    outcome = []
+
+    def delete_the_csr():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                cursor.execute("DELETE FROM directory_person WHERE id = %s", [survey.csr_id])
+            outcome.append("deleted")
+        except OperationalError as error:
+            outcome.append(type(error.__cause__).__name__)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        _copy_with(survey, site_id=survey.site_id)
+        other = threading.Thread(target=delete_the_csr)
+        other.start()
+        other.join()
+    assert outcome == ["LockNotAvailable"]
