@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import polars_hash
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -34,7 +35,7 @@ from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
 from worldclass.directory.queries import get_organization_by_code
-from worldclass.surveys.domain.content import SEPARATOR, content_sha256
+from worldclass.surveys.domain.content import SEPARATOR
 from worldclass.surveys.domain.eligibility import business_days_after_many
 from worldclass.surveys.domain.mapping import (
     COLUMNS,
@@ -617,6 +618,12 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     return _staging_frame(df, mapping), errors
 
 
+def _content_sha256(lines: str) -> pl.Expr:
+    """`content.content_sha256` (SHA-256 of the UTF-8 line, in hex) of every line of a column, computed in Rust:
+    in Python it was 2 s per million rows."""
+    return polars_hash.col(lines).chash.sha2_256()
+
+
 def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     """The derived fields of valid rows, in the staging table's column order."""
     if df.height == 0:
@@ -665,9 +672,8 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
         starts=df["call_local_date"].to_numpy().astype("datetime64[D]"),
         ends=df["survey_local_date"].to_numpy().astype("datetime64[D]"),
     )
-    hashes = [content_sha256(line) for line in df["__canonical"].to_list()]
     df = df.with_columns(
-        pl.Series("business_days", business_days), pl.Series("content_sha256", hashes, dtype=pl.String)
+        pl.Series("business_days", business_days), _content_sha256("__canonical").alias("content_sha256")
     )
     return df.select(STAGE_NAMES + NAME_COLUMNS)
 
