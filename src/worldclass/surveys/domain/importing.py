@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,18 +234,25 @@ def _import_source(
     errors: list[_RowError] = []
     skipped: Counter[tuple[int, str]] = Counter()
     rows_total = 0
-    for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
-        if mapping.skip:
-            skipped.update(skipped_counts(chunk))
-            chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
-        rows_total += chunk.height
-        valid, chunk_errors = _validate(chunk, mapping)
-        errors.extend(chunk_errors)
-        stage.load(valid)
-        roster.add(valid)
-        if on_rows_read is not None:
-            on_rows_read(rows_total)
-        display_names.add(valid)
+    try:
+        for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
+            if mapping.skip:
+                skipped.update(skipped_counts(chunk))
+                chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
+            rows_total += chunk.height
+            valid, chunk_errors = _validate(chunk, mapping)
+            errors.extend(chunk_errors)
+            stage.load(valid)
+            roster.add(valid)
+            if on_rows_read is not None:
+                on_rows_read(rows_total)
+            display_names.add(valid)
+    except BaseException:
+        # The file could not be read to the end: the copy under way is waited for (its own error, if any, is
+        # second to this one) before the transaction rolls back.
+        with suppress(Exception):
+            stage.wait_for_loads()
+        raise
     stage.analyze()
     errors.extend(stage.cross_row_errors())
     if errors:
@@ -793,6 +801,7 @@ class _Stage:
         self.vendor = connection.vendor
         # Rows repeating an earlier row of the file with the same content: loaded once, from the first.
         self.repeated_rows: list[int] = []
+        self._loading: _BackgroundCopy | None = None
 
     @classmethod
     def create(cls) -> _Stage:
@@ -817,12 +826,14 @@ class _Stage:
                 pl.col("surveyed_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
             ).write_csv(include_header=False)
             columns = ", ".join(STAGE_NAMES)
-            with connection.cursor() as cursor:
-                raw = cursor.cursor
-                with raw.copy(
-                    f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (country, comment))"
-                ) as copy:
-                    copy.write(text)
+            # One chunk in flight at most, so memory stays bounded by the chunk size.
+            self.wait_for_loads()
+            connection.ensure_connection()
+            self._loading = _BackgroundCopy(
+                connection.connection,
+                f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (country, comment))",
+                text,
+            )
             return
         frame = frame.with_columns(
             _django_sqlite_datetime("call_at"),
@@ -833,17 +844,25 @@ class _Stage:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.name} VALUES ({placeholders})", frame.iter_rows())
 
+    def wait_for_loads(self) -> None:
+        """Wait for the chunk being copied; raises its error, if any."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.wait()
+
     def analyze(self) -> None:
         """Give the planner the staging table's statistics: autovacuum never analyzes temporary tables, and
         without them PostgreSQL plans the roster joins of a million rows as nested loops over the whole stage."""
         self._execute("ANALYZE {stage}")
 
     def _fetch(self, sql: str, params=()) -> list[tuple]:
+        self.wait_for_loads()
         with connection.cursor() as cursor:
             cursor.execute(sql.replace("{stage}", self.name), params)
             return cursor.fetchall()
 
     def _execute(self, sql: str, params=()) -> None:
+        self.wait_for_loads()
         with connection.cursor() as cursor:
             cursor.execute(sql.replace("{stage}", self.name), params)
 
@@ -982,6 +1001,30 @@ class _Stage:
 
     def drop(self) -> None:
         self._execute("DROP TABLE IF EXISTS {stage}")
+
+
+class _BackgroundCopy:
+    """A chunk's COPY into the stage, sent from a second thread while the main thread reads and validates the next
+    chunk: PostgreSQL parses the rows on the other core (a million rows: about 5 s, which then overlap with Polars).
+    Django's `connection` belongs to its thread, so this writes through the psycopg connection itself, which lets
+    one user at a time in; the import does not touch the database again before `wait()`."""
+
+    def __init__(self, raw_connection, sql: str, data: str) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._copy, args=(raw_connection, sql, data), daemon=True)
+        self.thread.start()
+
+    def _copy(self, raw_connection, sql: str, data: str) -> None:
+        try:
+            with raw_connection.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.write(data)
+        except BaseException as error:  # handed to the importing thread by wait()
+            self.error = error
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _take_turns(*, organizations: list[str]) -> None:
