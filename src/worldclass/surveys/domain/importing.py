@@ -9,9 +9,9 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
 2. Valid rows go into a temporary staging table (PostgreSQL: `COPY`; SQLite: `executemany`). Checks across
    rows (a survey_id repeated with different answers, a site given two countries) run as SQL on that table.
 3. If anything is wrong, the transaction rolls back and the rejection is recorded. Otherwise the roster is
-   upserted, surveys are inserted with `INSERT … SELECT … ON CONFLICT DO NOTHING` (two concurrent imports of
-   overlapping files cannot both insert a survey), changed answers for a known survey_id are refused, and the
-   rollups are updated from exactly the rows this batch inserted.
+   upserted, and the surveys not stored yet are inserted by one `INSERT … SELECT` (imports of one organization take
+   turns, so two concurrent imports of overlapping files cannot both insert a survey), changed answers for a known
+   survey_id are refused, and the rollups are updated from exactly the rows this batch inserted.
 """
 
 from __future__ import annotations
