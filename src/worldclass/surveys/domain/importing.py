@@ -390,27 +390,41 @@ def _quoted(column: str) -> pl.Expr:
     return pl.concat_str([pl.lit("'"), pl.col(column), pl.lit("'")])
 
 
-def _fast_timestamp_columns(column: str) -> list[pl.Expr]:
-    """The common spellings `2025-01-31T14:05:00-05:00` and `…:00Z`, parsed by fixed positions (fast)."""
-    text = pl.col(column)
-    length = text.str.len_bytes()
-    with_offset = (length == 25) & text.str.slice(19, 1).is_in(["+", "-"]) & (text.str.slice(22, 1) == ":")
-    zulu = (length == 20) & text.str.slice(19, 1).is_in(["Z", "z"])
-    local = text.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
-    offset = (
-        pl.when(zulu)
-        .then(pl.lit(0, dtype=pl.Int64))
-        .when(with_offset)
-        .then(
-            pl.when(text.str.slice(19, 1) == "-").then(-1).otherwise(1)
-            * (
-                text.str.slice(20, 2).cast(pl.Int64, strict=False) * 60
-                + text.str.slice(23, 2).cast(pl.Int64, strict=False)
+def _with_fast_timestamps(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The common spellings `2025-01-31T14:05:00-05:00` and `…:00Z`, parsed by fixed positions (fast). The local
+    time and the offset are computed once each, then tested: an eager expression used twice is computed twice."""
+    parsed = []
+    for column in columns:
+        text = pl.col(column)
+        length = text.str.len_bytes()
+        with_offset = (length == 25) & text.str.slice(19, 1).is_in(["+", "-"]) & (text.str.slice(22, 1) == ":")
+        zulu = (length == 20) & text.str.slice(19, 1).is_in(["Z", "z"])
+        offset = (
+            pl.when(zulu)
+            .then(pl.lit(0, dtype=pl.Int64))
+            .when(with_offset)
+            .then(
+                pl.when(text.str.slice(19, 1) == "-").then(-1).otherwise(1)
+                * (
+                    text.str.slice(20, 2).cast(pl.Int64, strict=False) * 60
+                    + text.str.slice(23, 2).cast(pl.Int64, strict=False)
+                )
             )
         )
-    )
-    sane = (with_offset | zulu) & local.is_not_null() & (offset.abs() < 24 * 60)
-    return _timestamp_outputs(column, sane, local, offset)
+        parsed += [
+            text.str.slice(0, 19)
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+            .alias(f"__{column}_fast_local"),
+            offset.alias(f"__{column}_fast_offset"),
+        ]
+    df = df.with_columns(parsed)
+    outputs = []
+    for column in columns:
+        local, offset = pl.col(f"__{column}_fast_local"), pl.col(f"__{column}_fast_offset")
+        # A null offset (neither spelling) makes `sane` null, which `when` takes as false.
+        sane = local.is_not_null() & (offset.abs() < 24 * 60)
+        outputs += _timestamp_outputs(column, sane, local, offset)
+    return df.with_columns(outputs).drop([f"__{c}_fast_{part}" for c in columns for part in ("local", "offset")])
 
 
 def _timestamp_outputs(column: str, sane: pl.Expr, local: pl.Expr, offset: pl.Expr) -> list[pl.Expr]:
@@ -479,7 +493,7 @@ def _local_timestamp_columns(frame: pl.DataFrame, column: str, mapping: SurveyMa
 def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     """Add the parsed timestamp columns: the fast path for every row; with a [file] timezone or date_format, the
     local spellings for rows it did not parse (an export without offsets: most rows); the regex for the rest."""
-    df = df.with_columns(*_fast_timestamp_columns("call_at"), *_fast_timestamp_columns("surveyed_at"))
+    df = _with_fast_timestamps(df, ["call_at", "surveyed_at"])
     local = mapping.file.timezone is not None or mapping.file.date_format is not None
     for column in ["call_at", "surveyed_at"]:
         df = df.with_columns(pl.lit(False).alias(f"__{column}_gap"), pl.lit(False).alias(f"__{column}_no_zone"))
