@@ -630,7 +630,12 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     )
 
     errors: list[_RowError] = []
-    df = df.with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _, _ in checks]).alias("__bad"))
+    # Lazily, so that subexpressions the checks share are computed once.
+    df = (
+        df.lazy()
+        .with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _, _ in checks]).alias("__bad"))
+        .collect()
+    )
     if df["__bad"].any():
         bad_rows = df.filter(pl.col("__bad"))
         for column, bad, message, reason in checks:
