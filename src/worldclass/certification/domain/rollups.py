@@ -141,18 +141,10 @@ def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
     )
 
 
-def _windows_kept() -> list[SurveyWindow]:
-    """Every survey window, kept from being deleted until this transaction ends: the rollups' window ids are
-    checked by triggers on the windows, not by a foreign key (see migration 0007)."""
-    if connection.vendor == "postgresql":
-        return list(SurveyWindow.objects.raw("SELECT * FROM certification_surveywindow ORDER BY id FOR KEY SHARE"))
-    return list(SurveyWindow.objects.order_by("id"))
-
-
 def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
     # No savepoint: a rollup that cannot be written undoes the surveys it counts (all or nothing).
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        windows = windows if windows is not None else _windows_kept()
+        windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
         if not windows:
             return 0
         cursor.execute(_rollup_sql(windows, where), params)

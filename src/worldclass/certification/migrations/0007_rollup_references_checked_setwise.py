@@ -5,11 +5,11 @@ organization) were checked row by row at COMMIT: 1.34M lookups, ~8 s. The fields
 Django (PROTECT, CASCADE) without database constraints, and triggers keep the guarantee that a rollup never
 points at a missing survey window or organization:
 
-- PostgreSQL: after each INSERT statement, one anti-join over the statement's distinct window and organization
-  ids (a transition table) refuses the whole statement if one is missing; changing a rollup's references is
-  checked row by row (nothing does it); deleting a window or an organization that rollups refer to, or changing
-  a window's id, is refused by triggers on the parents (the ORM cascades a window's rollups or refuses, first).
-  The rollup writer holds its windows FOR KEY SHARE, so a window cannot be deleted under an import.
+- PostgreSQL: after each INSERT statement, the statement's distinct window and organization ids (a transition
+  table) are locked FOR KEY SHARE in their parent tables, as a foreign key's check locks them, and the whole
+  statement is refused if one is missing; changing a rollup's references is checked row by row (nothing does
+  it); deleting a window or an organization that rollups refer to, or changing a window's id, is refused by
+  triggers on the parents (the ORM cascades a window's rollups, or refuses, first).
 - SQLite (the embedded default): row triggers refuse a rollup with a missing reference, as the foreign keys did;
   the ORM refuses or cascades deletes of the parents (Django's test flush empties SQLite tables with DELETE).
 
@@ -27,23 +27,28 @@ MISSING = "a monthly rollup refers to a missing survey window or organization"
 
 
 def _postgresql_triggers() -> list[str]:
-    missing_in_statement = " OR ".join(
-        f"EXISTS (SELECT 1 FROM (SELECT DISTINCT {column} AS id FROM inserted) r "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = r.id))"
+    # Each parent row referenced is locked FOR KEY SHARE, as a foreign key's check does: a concurrent delete of it
+    # waits for this transaction, then its own trigger sees these rollups and refuses; a parent already deleted is
+    # not locked, and is missing.
+    missing_in_statement = " ".join(
+        f"PERFORM 1 FROM {parent} p WHERE p.id IN (SELECT {column} FROM inserted) FOR KEY SHARE; "
+        "GET DIAGNOSTICS locked = ROW_COUNT; "
+        f"IF locked <> (SELECT count(*) FROM (SELECT DISTINCT {column} FROM inserted) r) THEN "
+        f"RAISE EXCEPTION '{MISSING}' USING ERRCODE = 'foreign_key_violation'; END IF;"
         for column, parent in REFERENCES
     )
-    missing_in_row = " OR ".join(
-        f"NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = NEW.{column})" for column, parent in REFERENCES
+    missing_in_row = " ".join(
+        f"PERFORM 1 FROM {parent} p WHERE p.id = NEW.{column} FOR KEY SHARE; IF NOT FOUND THEN "
+        f"RAISE EXCEPTION '{MISSING}' USING ERRCODE = 'foreign_key_violation'; END IF;"
+        for column, parent in REFERENCES
     )
     statements = [
         f"CREATE OR REPLACE FUNCTION {ROLLUPS}_check_references() RETURNS trigger AS $$ "
-        f"BEGIN IF {missing_in_statement} THEN RAISE EXCEPTION '{MISSING}' "
-        "USING ERRCODE = 'foreign_key_violation'; END IF; RETURN NULL; END; $$ LANGUAGE plpgsql",
+        f"DECLARE locked bigint; BEGIN {missing_in_statement} RETURN NULL; END; $$ LANGUAGE plpgsql",
         f'CREATE TRIGGER "{ROLLUPS}_references" AFTER INSERT ON "{ROLLUPS}" REFERENCING NEW TABLE AS inserted '
         f"FOR EACH STATEMENT EXECUTE FUNCTION {ROLLUPS}_check_references()",
         f"CREATE OR REPLACE FUNCTION {ROLLUPS}_check_changed_references() RETURNS trigger AS $$ "
-        f"BEGIN IF {missing_in_row} THEN RAISE EXCEPTION '{MISSING}' "
-        "USING ERRCODE = 'foreign_key_violation'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql",
+        f"BEGIN {missing_in_row} RETURN NEW; END; $$ LANGUAGE plpgsql",
         f'CREATE TRIGGER "{ROLLUPS}_changed_references" BEFORE UPDATE OF window_id, organization_id ON "{ROLLUPS}" '
         "FOR EACH ROW WHEN (OLD.window_id IS DISTINCT FROM NEW.window_id "
         "OR OLD.organization_id IS DISTINCT FROM NEW.organization_id) "
