@@ -27,15 +27,19 @@ MISSING = "a monthly rollup refers to a missing survey window or organization"
 
 
 def _postgresql_triggers() -> list[str]:
-    # Each parent row referenced is locked FOR KEY SHARE, as a foreign key's check does: a concurrent delete of it
-    # waits for this transaction, then its own trigger sees these rollups and refuses; a parent already deleted is
-    # not locked, and is missing.
-    missing_in_statement = " ".join(
-        f"PERFORM 1 FROM {parent} p WHERE p.id IN (SELECT {column} FROM inserted) FOR KEY SHARE; "
-        "GET DIAGNOSTICS locked = ROW_COUNT; "
-        f"IF locked <> (SELECT count(*) FROM (SELECT DISTINCT {column} FROM inserted) r) THEN "
-        f"RAISE EXCEPTION '{MISSING}' USING ERRCODE = 'foreign_key_violation'; END IF;"
-        for column, parent in REFERENCES
+    # One pass over the statement's rows keeps the distinct (window, organization) pairs (a few); each parent they
+    # name is then locked FOR KEY SHARE, as a foreign key's check does: a concurrent delete of it waits for this
+    # transaction and then its own trigger sees these rollups and refuses; a parent already deleted is not found.
+    missing_in_statement = (
+        "SELECT array_agg(DISTINCT window_id), array_agg(DISTINCT organization_id) INTO windows, organizations "
+        "FROM (SELECT DISTINCT window_id, organization_id FROM inserted) r; "
+        + " ".join(
+            f"PERFORM 1 FROM {parent} p WHERE p.id = ANY({name}) FOR KEY SHARE; "
+            "GET DIAGNOSTICS locked = ROW_COUNT; "
+            f"IF locked <> coalesce(cardinality({name}), 0) THEN "
+            f"RAISE EXCEPTION '{MISSING}' USING ERRCODE = 'foreign_key_violation'; END IF;"
+            for name, parent in (("windows", "certification_surveywindow"), ("organizations", "directory_organization"))
+        )
     )
     missing_in_row = " ".join(
         f"PERFORM 1 FROM {parent} p WHERE p.id = NEW.{column} FOR KEY SHARE; IF NOT FOUND THEN "
@@ -44,7 +48,8 @@ def _postgresql_triggers() -> list[str]:
     )
     statements = [
         f"CREATE OR REPLACE FUNCTION {ROLLUPS}_check_references() RETURNS trigger AS $$ "
-        f"DECLARE locked bigint; BEGIN {missing_in_statement} RETURN NULL; END; $$ LANGUAGE plpgsql",
+        "DECLARE windows bigint[]; organizations bigint[]; locked bigint; "
+        f"BEGIN {missing_in_statement} RETURN NULL; END; $$ LANGUAGE plpgsql",
         f'CREATE TRIGGER "{ROLLUPS}_references" AFTER INSERT ON "{ROLLUPS}" REFERENCING NEW TABLE AS inserted '
         f"FOR EACH STATEMENT EXECUTE FUNCTION {ROLLUPS}_check_references()",
         f"CREATE OR REPLACE FUNCTION {ROLLUPS}_check_changed_references() RETURNS trigger AS $$ "
