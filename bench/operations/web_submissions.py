@@ -7,7 +7,9 @@ It migrates the database, imports one call per submission (all sampled onto the 
 each, starts gunicorn (2 sync workers, bench/gunicorn_server.py) on 127.0.0.1, and runs the load from a child
 process: each virtual customer GETs the survey page (for the CSRF cookie) and POSTs the answers. Bounded: it stops
 after the submissions or the time limit, then stops the server it started and checks that every answer became
-exactly one SurveyResponse.
+exactly one SurveyResponse. It also prints the CPU spent per submission by the gunicorn processes, by this database's
+PostgreSQL backends (read from /proc, so PostgreSQL must run on this machine) and by the load generator: figures that
+depend far less on the machine's load than the wall-clock ones.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -85,6 +88,7 @@ def run_load(*, port: int, tokens_file: Path, concurrency: int, time_limit: floa
             latencies.append(latency)
             statuses[status] = statuses.get(status, 0) + 1
     elapsed = time.perf_counter() - began
+    load_cpu = time.process_time()
     latencies.sort()
     print(
         json.dumps(
@@ -96,6 +100,7 @@ def run_load(*, port: int, tokens_file: Path, concurrency: int, time_limit: floa
                 "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
                 "max_ms": round(latencies[-1] * 1000, 1),
                 "statuses": statuses,
+                "load_cpu_ms": round(load_cpu / max(len(latencies), 1) * 1000, 2),
             }
         )
     )
@@ -171,6 +176,68 @@ def prepare(n: int, tokens_file: Path) -> str:
     return code
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(port: int) -> list[int]:
+    """The gunicorn arbiter and workers listening on `port`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"gunicorn" in command and f"127.0.0.1:{port}".encode() in command:
+                pids.append(int(entry.name))
+    return pids
+
+
+def database_backends() -> list[int]:
+    """This database's PostgreSQL backends other than ours (the server's connections)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class BackendCPU(threading.Thread):
+    """The CPU of this database's backends during the load: polled each second, since a worker's connection is
+    replaced when it reaches WORLDCLASS_DB_CONN_MAX_AGE (a backend's last second may be missed)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.seen: dict[int, float] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        while not self.stopping.wait(1.0):
+            self.poll()
+        connection.close()
+
+    def poll(self) -> None:
+        for pid in database_backends():
+            self.seen[pid] = max(self.seen.get(pid, 0.0), cpu_seconds(pid))
+
+    def stop(self) -> float:
+        self.stopping.set()
+        self.join()
+        return sum(self.seen.values())
+
+
 def count_responses(code: str) -> int:
     from django_scopes import scopes_disabled
 
@@ -181,6 +248,8 @@ def count_responses(code: str) -> int:
 
 
 def main() -> None:
+    from django.db import connections
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=20)
@@ -200,6 +269,12 @@ def main() -> None:
         # Persistent connections per worker, as in production behind gunicorn.
         env = {"WORLDCLASS_DB_CONN_MAX_AGE": "60"}
         with gunicorn_server(port=args.port, env=env, workers=args.workers):
+            servers = server_pids(args.port)
+            server_cpu = sum(cpu_seconds(pid) for pid in servers)
+            # Our own connection (the preparation's work) is not the server's.
+            connections.close_all()
+            backends = BackendCPU()
+            backends.start()
             load = subprocess.run(
                 [
                     sys.executable,
@@ -219,6 +294,15 @@ def main() -> None:
                 check=True,
             )
             print(load.stdout.strip())
+            submissions = json.loads(load.stdout)["submissions"]
+            server_cpu = sum(cpu_seconds(pid) for pid in servers) - server_cpu
+            database_cpu = backends.stop()
+            per_submission = {
+                "server_cpu_ms": round(server_cpu / submissions * 1000, 2),
+                "postgres_cpu_ms": round(database_cpu / submissions * 1000, 2),
+                "load_average": [round(value, 2) for value in os.getloadavg()],
+            }
+            print(json.dumps(per_submission))
         print(f"survey responses stored: {count_responses(code)}")
 
 

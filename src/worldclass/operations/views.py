@@ -79,27 +79,34 @@ def _survey_language(request, invitation) -> str:
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
     """A customer's single-use survey page, in the customer's language; the customer may switch to the other."""
+    now = timezone.now()
+    refusal = None
+    if request.method == "POST":
+        answers = SurveyForm(request.POST)
+        if answers.is_valid():
+            # Recording reads the invitation once, locked; a refusal is shown below, in the customer's language.
+            try:
+                invitation = invitation_domain.submit_web_answers(token=token, data=answers.cleaned_data, now=now)
+            except AppError as error:
+                refusal = error
+            else:
+                with translation.override(_survey_language(request, invitation)):
+                    return render(request, "operations/survey_thanks.html", {"site": invitation.site})
     try:
         invitation = invitation_domain.invitation_for_token(token)
     except AppError as error:
         return _link_page(request, error.code)
-    now = timezone.now()
     language = _survey_language(request, invitation)
+    if refusal is not None and refusal.code in LINK_PAGES:
+        return _link_page(request, refusal.code, language)
     with translation.override(language):
         try:
             invitation_domain.check_invitation_open(invitation, now=now)
         except AppError as error:
             return _link_page(request, error.code, language)
         form = SurveyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                invitation_domain.submit_web_answers(token=token, data=form.cleaned_data, now=now)
-            except AppError as error:
-                if error.code in LINK_PAGES:
-                    return _link_page(request, error.code, language)
-                form.add_error(None, error.message)
-            else:
-                return render(request, "operations/survey_thanks.html", {"site": invitation.site})
+        if refusal is not None:
+            form.add_error(None, refusal.message)
         response = render(
             request,
             "operations/survey.html",

@@ -1,8 +1,11 @@
 """Monthly rollups: per survey window, level, entity and call month, the counts certification reads.
 
-Every count is computed by one set-based SQL statement over the surveys table, so the same code serves a single
-live survey, an imported batch of millions, and a full rebuild. The `INSERT … ON CONFLICT DO UPDATE` adds to
-existing rows atomically, so concurrent imports never lose or double an increment.
+Every count is computed by one set-based SQL statement over the surveys table, so the same code serves an imported
+batch of millions and a full rebuild. A single live survey adds its 12 rows (3 windows x 4 levels) from the survey
+in hand, counted by the same rules in Python (`_COUNTED` holds each count's SQL and Python side by side; the window
+rule is `surveys.domain.eligibility.is_eligible`, which tests hold equal to the SQL): the statement over the table
+cost more to plan than the answer's whole transaction. Both paths write with `INSERT … ON CONFLICT DO UPDATE`,
+which adds to existing rows atomically, so concurrent writers never lose or double an increment.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ LEVEL_ENTITY = {
     "organization": "organization_id",
 }
 
-# Per survey, whether it counts under a window, and what it counts for among eligible surveys.
+# What an eligible survey counts for: as SQL over a survey row `s`, and as Python over a SurveyResponse.
 _COUNTED = {
-    "world_class": "s.is_world_class_call",
-    "fcr": "s.is_fcr",
-    "resolved": "s.resolved",
-    "overall_top_box": "s.overall_sat = s.rating_scale_max",
-    "csr_top_box": "s.csr_sat = s.rating_scale_max",
+    "world_class": ("s.is_world_class_call", lambda s: s.is_world_class_call),
+    "fcr": ("s.is_fcr", lambda s: s.is_fcr),
+    "resolved": ("s.resolved", lambda s: s.resolved),
+    "overall_top_box": ("s.overall_sat = s.rating_scale_max", lambda s: s.overall_sat == s.rating_scale_max),
+    "csr_top_box": ("s.csr_sat = s.rating_scale_max", lambda s: s.csr_sat == s.rating_scale_max),
 }
 
 
@@ -49,7 +52,7 @@ def _fine_sql(windows: list[SurveyWindow], where: str) -> str:
     for w in windows:
         eligible = _eligible_sql(w)
         columns.append(f"CAST(SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END) AS integer) AS eligible_{w.id}")
-        for name, condition in _COUNTED.items():
+        for name, (condition, _test) in _COUNTED.items():
             columns.append(
                 f"CAST(SUM(CASE WHEN {eligible} AND {condition} THEN 1 ELSE 0 END) AS integer) AS {name}_{w.id}"
             )
@@ -122,6 +125,16 @@ def _rollup_select_sql(windows: list[SurveyWindow], where: str) -> str:
     return f"{ctes} SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({rows}) r"
 
 
+_INSERT = (
+    "INSERT INTO certification_monthlyrollup (window_id, organization_id, level, entity_id, month, "
+    + ", ".join(COUNTS)
+    + ") "
+)
+_ADD_ON_CONFLICT = "ON CONFLICT (window_id, level, entity_id, month) DO UPDATE SET " + ", ".join(
+    f"{c} = certification_monthlyrollup.{c} + excluded.{c}" for c in COUNTS
+)
+
+
 def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
     """The rollups of the surveys matching `where`, added to the stored rollups.
 
@@ -130,25 +143,27 @@ def _rollup_sql(windows: list[SurveyWindow], where: str) -> str:
     writer at a time."""
     ctes, rows = _rollup_parts(windows, where)
     columns = ", ".join(COUNTS)
-    updates = ", ".join(f"{c} = certification_monthlyrollup.{c} + excluded.{c}" for c in COUNTS)
     return (
-        f"{ctes} "
-        f"INSERT INTO certification_monthlyrollup (window_id, organization_id, level, entity_id, month, {columns}) "
+        f"{ctes} {_INSERT}"
         f"SELECT window_id, organization_id, level, entity_id, call_month, {columns} FROM ({rows}) r "
         # SQLite: without WHERE, ON CONFLICT would parse as a join constraint.
-        f"WHERE true {_LOCK_ORDER if connection.vendor == 'postgresql' else ''} "
-        f"ON CONFLICT (window_id, level, entity_id, month) DO UPDATE SET {updates}"
+        f"WHERE true {_LOCK_ORDER if connection.vendor == 'postgresql' else ''} {_ADD_ON_CONFLICT}"
     )
 
 
-def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
+def _write(sql: str, params: list) -> int:
+    """Run one rollup statement; returns the rows it wrote."""
     # No savepoint: a rollup that cannot be written undoes the surveys it counts (all or nothing).
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
-        if not windows:
-            return 0
-        cursor.execute(_rollup_sql(windows, where), params)
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
+
+
+def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
+    windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
+    if not windows:
+        return 0
+    return _write(_rollup_sql(windows, where), params)
 
 
 # A batch's surveys, found through the id range that holds them (the surveys have no index on their batch).
@@ -161,9 +176,52 @@ def add_batch_to_rollups(*, import_batch_id: int, survey_pks: tuple[int, int]) -
     return _apply(_BATCH_WHERE, [*survey_pks, import_batch_id])
 
 
+def survey_window_counts(*, survey, windows: list[SurveyWindow]) -> list[tuple[int, ...]]:
+    """What one survey adds under each window, (window_id, *COUNTS), by the rules of the set-based statement."""
+    # The eligibility module brings numpy and holidays, which `certify` starts without (test_certify_startup.py).
+    from worldclass.surveys.domain.eligibility import is_eligible
+
+    counted = [int(test(survey)) for _condition, test in _COUNTED.values()]
+    rows = []
+    for window in windows:
+        eligible = is_eligible(
+            window=window,
+            delay_seconds=survey.delay_seconds,
+            business_days_after_call=survey.business_days_after_call,
+        )
+        rows.append((window.id, 1, 0, *counted) if eligible else (window.id, 0, 1, *[0] * len(counted)))
+    return rows
+
+
+_LIVE_LOCK_ORDER = 'ORDER BY l.level COLLATE "C", l.entity_id, w.window_id'
+
+
+def _survey_rollup_sql(windows: int) -> str:
+    """Adds one survey's counts per window (`w`) to its four levels' rows (`l`): 12 rows for 3 windows, with
+    few enough parameters (30) that psycopg keeps the statement's parsed form."""
+    counts = ", ".join(COUNTS)
+    row = "(" + ", ".join(["%s"] * (1 + len(COUNTS))) + ")"
+    levels = ", ".join(f"('{level}', %s)" for level in LEVEL_ENTITY)
+    return (
+        f"WITH w (window_id, {counts}) AS (VALUES {', '.join([row] * windows)}), "
+        f"l (level, entity_id) AS (VALUES {levels}) "
+        f"{_INSERT}SELECT w.window_id, %s, l.level, l.entity_id, %s, {counts} FROM w CROSS JOIN l "
+        # The batch statement's row-lock order (_LOCK_ORDER; one month), so a live answer and an import cannot
+        # deadlock; SQLite has one writer at a time.
+        f"WHERE true {_LIVE_LOCK_ORDER if connection.vendor == 'postgresql' else ''} {_ADD_ON_CONFLICT}"
+    )
+
+
 def add_survey_to_rollups(*, survey) -> None:
     """Add one just-inserted survey to every window's rollups. Call in the transaction that inserted it."""
-    _apply("s.id = %s", [survey.pk])
+    windows = list(SurveyWindow.objects.order_by("id"))
+    if not windows:
+        return
+    per_window = survey_window_counts(survey=survey, windows=windows)
+    params = [value for row in per_window for value in row]
+    params += [getattr(survey, column) for column in LEVEL_ENTITY.values()]
+    params += [survey.organization_id, connection.ops.adapt_datefield_value(survey.call_month)]
+    _write(_survey_rollup_sql(len(windows)), params)
 
 
 def rebuild_rollups(*, window: SurveyWindow | None = None) -> int:

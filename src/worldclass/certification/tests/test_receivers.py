@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from worldclass.certification.domain import rollups
 from worldclass.certification.models import MonthlyRollup
@@ -21,7 +21,7 @@ def failing_rollup_write(monkeypatch):
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(rollups, "_apply", fail)
+    monkeypatch.setattr(rollups, "_write", fail)
 
 
 def record_one_survey():
@@ -47,6 +47,7 @@ def test_a_failing_rollup_write_rolls_the_imported_surveys_back(tmp_path, failin
 
 
 def test_a_failing_rollup_write_rolls_the_recorded_survey_back(failing_rollup_write):
-    with pytest.raises(DatabaseError):
+    # The caller's transaction (here the test's block) is undone with it: recording takes no savepoint of its own.
+    with pytest.raises(DatabaseError), transaction.atomic():
         record_one_survey()
     assert SurveyResponse.objects.count() == 0

@@ -7,12 +7,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worldclass.certification.domain.rollups import rebuild_rollups
+from worldclass.certification.domain.rollups import rebuild_rollups, survey_window_counts
 from worldclass.certification.models import MonthlyRollup, SurveyWindow
+from worldclass.directory.tests.factories import PersonFactory, SiteFactory
 from worldclass.surveys.domain.eligibility import is_eligible
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, write_csv
+from worldclass.surveys.tests.factories import create_survey_response
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
 COUNTS = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
@@ -160,3 +162,61 @@ def test_rebuild_rollups_command(tmp_path, capsys):
     call_command("rebuild-rollups")
     assert capsys.readouterr().out == "Rebuilt 12 monthly rollup rows for every window.\n"
     assert stored() == recount()
+
+
+live_answers = st.lists(
+    st.fixed_dictionaries(
+        {
+            "csr": st.integers(min_value=0, max_value=1),
+            "day": st.integers(min_value=0, max_value=45),
+            "delay_minutes": st.sampled_from([0, 9, 10, 600, 1440, 1441, 2880, 4320, 4321, 7200]),
+            "resolved": st.booleans(),
+            "first_call": st.booleans(),
+            "overall": st.integers(min_value=1, max_value=5),
+            "csr_sat": st.integers(min_value=4, max_value=5),
+        }
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=live_answers)
+def test_live_answers_keep_the_rollups_equal_to_a_straightforward_recount(answers):
+    """Live answers add their rows from the survey in hand; shared rows (site, month) are added to, never lost."""
+    try:
+        with transaction.atomic():
+            site = SiteFactory(country="CA")
+            supervisor = PersonFactory(organization=site.organization, site=site, is_csr=False, is_supervisor=True)
+            csrs = [PersonFactory(organization=site.organization, site=site, supervisor=supervisor) for _ in "ab"]
+            for answer in answers:
+                create_survey_response(
+                    csr=csrs[answer["csr"]],
+                    call_at=dt.datetime(2025, 1, 30, 22, 0, tzinfo=dt.UTC) + dt.timedelta(days=answer["day"]),
+                    delay=dt.timedelta(minutes=answer["delay_minutes"]),
+                    resolved=answer["resolved"],
+                    first_call=answer["first_call"],
+                    overall_sat=answer["overall"],
+                    csr_sat=answer["csr_sat"],
+                )
+            assert stored() == recount()
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_a_live_answer_adds_to_the_rows_an_import_created(tmp_path):
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    imported = SurveyResponse.objects.get()
+    create_survey_response(csr=imported.csr, site=imported.site, call_at=imported.call_at)
+    assert stored() == recount()
+
+
+def test_a_survey_counts_once_per_window_eligible_or_not():
+    survey = create_survey_response(delay=dt.timedelta(minutes=9), resolved=True, overall_sat=5, csr_sat=4)
+    windows = list(SurveyWindow.objects.order_by("id"))
+    # eligible, ineligible, world_class, fcr, resolved, overall_top_box, csr_top_box
+    assert [counts[1:] for counts in survey_window_counts(survey=survey, windows=windows)] == [
+        (0, 1, 0, 0, 0, 0, 0) if window.kind == "minutes" else (1, 0, 0, 1, 1, 1, 0) for window in windows
+    ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.core.errors import AppError, PermissionDenied
+from worldclass.core.models import AuditEvent
 from worldclass.operations.domain.invitations import qa_sample, record_interview, record_review
 from worldclass.operations.models import InterviewAttempt, Invitation
 from worldclass.operations.queries import interviewer_quality
@@ -44,6 +45,17 @@ def test_completed_interview_records_its_interviewer(invite, interviewer, unscop
         "phone",
         4,
     )
+
+
+def test_a_completed_interview_is_audited_once_in_the_interviewers_name(invite, interviewer, unscoped):
+    invitation = invite("phone")
+    record_interview(
+        invitation_id=invitation.pk, interviewer=interviewer, outcome="completed", data=ANSWERS, now=timezone.now()
+    )
+    events = AuditEvent.objects.filter(action__in=["surveys.record_response", "operations.survey_completed"])
+    assert [(e.action, e.actor, e.user, e.details["invitation"]) for e in events] == [
+        ("surveys.record_response", "ines", interviewer, invitation.pk)
+    ]
 
 
 def test_attempts_are_limited(invite, interviewer, settings, unscoped):

@@ -88,11 +88,15 @@ def record_survey_response(
     comment: str = "",
     rating_scale: tuple[int, int] = (1, 5),
     actor: str,
+    user=None,
+    source: dict | None = None,
 ) -> tuple[SurveyResponse, bool]:
     """Store one customer's answers and add them to the rollups; the same answers again change nothing.
 
     `call_at`/`surveyed_at` must carry the UTC offset they were given in: local dates are taken in it.
     Returns `(response, created)`. A survey_id already stored with different answers raises `Conflict`.
+    The new survey's audit event names `actor` and `user`, and carries `source` (what the answers came from, such
+    as an invitation) in its details.
     """
     survey_id, call_id = survey_id.strip(), call_id.strip()
     _check(
@@ -156,27 +160,33 @@ def record_survey_response(
         **asdict(derived),
         content_sha256=checksum,
     )
-    # Live channels write for any organization the caller was routed to; the caller checked access.
-    with scopes_disabled(), transaction.atomic():
-        existing = SurveyResponse.objects.filter(organization=organization, survey_id=survey_id).first()
-        if existing is None:
+    # Live channels write for any organization the caller was routed to; the caller checked access. No savepoint
+    # around the whole: a rollup or audit event that cannot be written undoes the caller's transaction too (all or
+    # nothing), and a live answer saves two round trips.
+    with scopes_disabled():
+        with transaction.atomic(savepoint=False):
             try:
+                # Inserting first: a new survey is the common case, and a repeat is told by the unique survey_id.
                 with transaction.atomic():
                     response.save()
             except IntegrityError:
-                # Another request stored the same survey_id a moment ago: compare with that one.
-                existing = SurveyResponse.objects.get(organization=organization, survey_id=survey_id)
+                # Stored before, or by another request a moment ago: compare with that one.
+                existing = SurveyResponse.objects.filter(organization=organization, survey_id=survey_id).first()
+                if existing is None:
+                    raise
             else:
                 # Certification adds it to the rollups here, in this transaction: all or nothing.
                 surveys_recorded.send(sender=SurveyResponse, survey=response)
                 record_audit_event(
                     actor=actor,
+                    user=user,
                     action="surveys.record_response",
                     organization=organization,
                     object_type="surveys.surveyresponse",
                     object_id=response.pk,
                     summary=f"Survey {survey_id} recorded ({channel})",
                     input_sha256=checksum,
+                    details=source,
                 )
                 return response, True
         if existing.content_sha256 != checksum:

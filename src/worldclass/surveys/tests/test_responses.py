@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from worldclass.certification.models import MonthlyRollup
 from worldclass.core.errors import AppError, Conflict
+from worldclass.core.models import AuditEvent
 from worldclass.surveys.domain.responses import record_survey_response
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.factories import create_survey_response
@@ -44,6 +45,22 @@ def test_the_same_answers_again_return_the_existing_survey(people):
     again, created = record(people)
     assert (again.pk, created) == (first.pk, False)
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_new_surveys_audit_event_carries_what_it_came_from(people):
+    survey, _ = record(people, source={"invitation": 7})
+    event = AuditEvent.objects.get(action="surveys.record_response")
+    assert (event.object_id, event.input_sha256, event.details) == (
+        str(survey.pk),
+        survey.content_sha256,
+        {"invitation": 7},
+    )
+
+
+def test_the_same_answers_again_add_no_audit_event(people):
+    record(people)
+    record(people)
+    assert AuditEvent.objects.filter(action="surveys.record_response").count() == 1
 
 
 def test_different_answers_for_a_recorded_survey_are_a_conflict(people):
