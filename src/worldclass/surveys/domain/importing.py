@@ -961,12 +961,10 @@ class _Stage:
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
         params = [scale[0], scale[1], batch_id, now]
-        # Ids come from a sequence (an autoincrement on SQLite): every id this statement takes is above the highest
-        # id committed or taken before it.
-        (lowest_possible,) = self._fetch("SELECT COALESCE(MAX(id), 0) + 1 FROM surveys_surveyresponse")[0]
+        lowest_possible = self._next_survey_pk()
         try:
             # Known surveys are left out by an anti-join, which costs less than ON CONFLICT's speculative insertion
-            # of every row. Imports of one organization take turns (`lock_organizations`), so only a live answer
+            # of every row. Imports of one organization take turns (`_take_turns`), so only a live answer
             # committed meanwhile can still collide: then the statement is undone and run again with ON CONFLICT.
             with transaction.atomic():
                 created = self._insert_surveys(params, on_conflict="")
@@ -976,6 +974,17 @@ class _Stage:
             created = self._insert_surveys(params, on_conflict="ON CONFLICT (organization_id, survey_id) DO NOTHING")
         (highest,) = self._fetch("SELECT COALESCE(MAX(id), 0) FROM surveys_surveyresponse")[0]
         return created, (lowest_possible, highest)
+
+    def _next_survey_pk(self) -> int:
+        """A bound no id taken from now on is below: PostgreSQL's sequence hands out increasing values (this one is
+        spent, a harmless gap), whatever ids were written explicitly; SQLite's AUTOINCREMENT goes above every id
+        ever used."""
+        if self.vendor == "postgresql":
+            sql = "SELECT nextval(pg_get_serial_sequence('surveys_surveyresponse', 'id'))"
+        else:
+            sql = "SELECT COALESCE(MAX(id), 0) + 1 FROM surveys_surveyresponse"
+        (value,) = self._fetch(sql)[0]
+        return value
 
     def _insert_surveys(self, params: list, *, on_conflict: str) -> int:
         with connection.cursor() as cursor:
