@@ -49,7 +49,7 @@ DEBUG = _env_bool("WORLDCLASS_DEBUG", default=False)
 ALLOWED_HOSTS = _env_list("WORLDCLASS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "worldclass.core.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,18 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
 
 
-def survey_count_and_last_id() -> tuple[int, int | None]:
-    """How many surveys are stored, and the largest id: with append-only surveys, any new survey changes the pair."""
+def last_survey_id() -> int | None:
+    """The largest survey id (one index entry), or None before any survey."""
     with scopes_disabled():
-        totals = SurveyResponse.objects.aggregate(count=Count("id"), last=Max("id"))
-    return totals["count"], totals["last"]
+        return SurveyResponse.objects.aggregate(last=Max("id"))["last"]
 
 
 def customer_comments(

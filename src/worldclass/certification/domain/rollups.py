@@ -14,9 +14,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.db import connection, transaction
+from django.db.models import Max, Sum
 from django_scopes import scopes_disabled
 
-from worldclass.certification.models import Edition, MonthlyRollup, SurveyWindow
+from worldclass.certification.models import Edition, Level, MonthlyRollup, SurveyWindow
 
 COUNTS = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
 LEVEL_ENTITY = {
@@ -306,6 +307,22 @@ def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon:
         late = surveys - eligible - too_soon
         return f"{late:,} surveys were taken more than {window.max_minutes} minutes after the call"
     return f"{surveys - eligible:,} surveys were taken more than {window.business_days} business days after the call"
+
+
+def rollup_survey_total(*, window_id: int) -> int:
+    """How many surveys the rollups count: the organization-level rows of one window, read through the unique key
+    (a few rows per organization and month, where counting the surveys reads every one)."""
+    with scopes_disabled():
+        totals = MonthlyRollup.objects.filter(window_id=window_id, level=Level.ORGANIZATION).aggregate(
+            eligible=Sum("eligible"), ineligible=Sum("ineligible")
+        )
+    return (totals["eligible"] or 0) + (totals["ineligible"] or 0)
+
+
+def last_rollup_id() -> int | None:
+    """The largest rollup id: a rebuild writes its rows again, under new ids."""
+    with scopes_disabled():
+        return MonthlyRollup.objects.aggregate(last=Max("id"))["last"]
 
 
 RollupKey = tuple[int, str, int, dt.date]

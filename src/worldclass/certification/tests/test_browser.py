@@ -77,8 +77,9 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
 
     upload(browser, good)
     assert browser.page.get_by_role("progressbar", name="Import progress").count() == 1
-    # The bar's width comes from static script or a class, never an inline style the policy would refuse.
-    assert browser.page.locator(".progress-bar").bounding_box()["width"] > 0
+    # The bar's width comes from static script or a class, never an inline style the policy would refuse. It is 0
+    # until the first chunk is read (a while on a busy machine): wait for it to grow.
+    browser.page.wait_for_function("() => document.querySelector('.progress-bar').getBoundingClientRect().width > 0")
     browser.screenshot("progress")
     browser.page.locator("#import-summary").wait_for(timeout=60_000)
     browser.screenshot("report")

@@ -5,11 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from worldclass.certification.domain.rollups import rebuild_rollups
+from worldclass.certification.domain.rollups import add_survey_to_rollups, rebuild_rollups
 from worldclass.certification.domain.runs import input_fingerprint, run_certification
 from worldclass.certification.models import CertificationRun, Edition, SurveyWindow
 from worldclass.core.months import Month
 from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.csvfiles import rows, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unscoped")]
@@ -89,3 +90,28 @@ def test_a_changed_rule_evaluates_again(loaded):
     edition.save()
     second = run_certification(edition=edition, through=MARCH, actor="tests", reuse_unchanged=True)
     assert (second.reused, second.pk != first.pk) == (False, True)
+
+
+def _survey_copy(survey, *, pk: int):
+    """A copy of `survey` under another survey_id, stored with the id a slower writer would have been given, and
+    counted in the rollups as the live path counts it."""
+    copy = SurveyResponse.objects.get(pk=survey.pk)
+    copy.pk, copy.id, copy.survey_id, copy._state.adding = pk, pk, f"{survey.survey_id}-{pk}", True
+    copy.save()
+    add_survey_to_rollups(survey=copy)
+    return copy
+
+
+def test_a_survey_committed_after_one_with_a_larger_id_changes_the_fingerprint(loaded):
+    # Two writers: the one given the smaller id commits last, so the largest id does not move when it does.
+    survey = SurveyResponse.objects.order_by("id").last()
+    _survey_copy(survey, pk=survey.pk + 100)
+    before = fingerprint()
+    _survey_copy(survey, pk=survey.pk + 50)
+    assert (SurveyResponse.objects.order_by("id").last().pk, fingerprint() != before) == (survey.pk + 100, True)
+
+
+def test_a_rebuild_of_the_rollups_changes_the_fingerprint(loaded):
+    before = fingerprint()
+    rebuild_rollups()
+    assert fingerprint() != before

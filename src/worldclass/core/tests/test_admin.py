@@ -43,7 +43,7 @@ def superuser():
 def test_the_admin_shows_but_never_adds_changes_or_deletes(superuser, model):
     request = RequestFactory().get("/admin/")
     request.user = superuser
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     assert (
         model_admin.has_view_permission(request),
         model_admin.has_add_permission(request),
