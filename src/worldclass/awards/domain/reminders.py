@@ -69,9 +69,20 @@ def send_award_reminders(*, now: dt.datetime | None = None) -> int:
                     with transaction.atomic():
                         reminder = SentReminder.objects.create(cycle=cycle, step=step, days_before=days, email=email)
 
-                        def due_again(reminder_id: int = reminder.pk) -> None:
-                            # Not delivered: the next run sends this reminder again.
+                        # The loop's values bound now: this runs after the commit, when the loop has moved on.
+                        def due_again(
+                            reminder_id: int = reminder.pk, step: str = step, days: int = days, email: str = email
+                        ) -> None:
+                            # Not delivered: the next run sends this reminder again. The trail is append-only, so
+                            # it says so after its "sent" event rather than losing it.
                             SentReminder.objects.filter(pk=reminder_id).delete()
+                            record_audit_event(
+                                actor="reminders",
+                                action="awards.reminder_not_delivered",
+                                object_type="awards.SentReminder",
+                                object_id=reminder_id,
+                                summary=f"{step} {days}d → {email}: the mail server refused it; due again",
+                            )
 
                         notify(
                             on_failure=due_again,

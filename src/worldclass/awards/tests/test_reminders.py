@@ -10,6 +10,7 @@ from worldclass.awards.domain.reminders import send_award_reminders
 from worldclass.awards.models import Application, SentReminder
 from worldclass.awards.tasks import send_award_reminders_task
 from worldclass.awards.tests.factories import applicant_user, at
+from worldclass.core.models import AuditEvent
 from worldclass.core.tests.failing_mail import FAILING_EMAIL_BACKEND
 
 
@@ -88,3 +89,16 @@ def test_the_command_sends_due_reminders(draft, cycle, django_capture_on_commit_
 def test_the_celery_task_sends_due_reminders(draft, cycle):
     _due_tomorrow(cycle)
     assert send_award_reminders_task.delay().get() == 1
+
+
+def test_the_audit_trail_says_when_a_reminder_was_not_delivered(
+    draft, cycle, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = FAILING_EMAIL_BACKEND
+    with django_capture_on_commit_callbacks(execute=True):
+        send_award_reminders(now=at(cycle, cycle.application_deadline - dt.timedelta(days=7), 9))
+    events = AuditEvent.objects.filter(object_type="awards.SentReminder").order_by("id")
+    assert [(event.action, event.summary) for event in events] == [
+        ("awards.send_reminder", "application 7d → ann@example.com"),
+        ("awards.reminder_not_delivered", "application 7d → ann@example.com: the mail server refused it; due again"),
+    ]
