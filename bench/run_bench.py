@@ -191,10 +191,6 @@ def _table_anchors(*, url: str) -> dict[str, float]:
 def _cli_certify(*, env: dict, edition: int, through: str, force: bool) -> tuple[float, str]:
     """Wall seconds of `python -m worldclass certify` in a fresh process (Django start-up included), and what it
     said about the run."""
-    # As installed: pip compiles a package's bytecode when it installs it, and Python writes it on a first run,
-    # unless PYTHONDONTWRITEBYTECODE is set (as on these machines): then every start compiles the project's modules
-    # again (about 50 ms of `certify`).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(SRC)], check=True)
     command = [sys.executable, "-m", "worldclass", "certify", "--edition", str(edition), "--through", through]
     wall = time.perf_counter()
     child = subprocess.run([*command, *(["--force"] if force else [])], env=env, capture_output=True, text=True)
@@ -277,6 +273,10 @@ def _bench_backend(args: argparse.Namespace, *, backend: str, csrs: int) -> dict
         sys.stderr.write(child.stdout[-4000:] + child.stderr[-4000:])
         raise SystemExit(f"{backend} run failed")
     ours = json.loads(next(line for line in child.stdout.splitlines() if line.startswith("RESULT "))[7:])
+    # As installed: pip compiles a package's bytecode when it installs it, and Python writes it on a first run,
+    # unless PYTHONDONTWRITEBYTECODE is set (as on these machines): then every start compiles the project's modules
+    # again (about 50 ms of `certify`).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(SRC)], check=True)
     # The CLI as a certifier runs it: a fresh process; the input is unchanged since the worker's runs.
     ours["cli_certify_wall"], ours["cli_certify_says"] = _cli_certify(
         env=env, edition=args.edition, through=through, force=False

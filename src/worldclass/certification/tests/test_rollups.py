@@ -63,6 +63,15 @@ def stored() -> dict:
     }
 
 
+# A survey's answers and its delay, on each side of every window's edges (minutes, 24 h, 72 h, business days).
+answer_values = {
+    "delay_minutes": st.sampled_from([0, 9, 10, 600, 1440, 1441, 2880, 4320, 4321, 7200]),
+    "resolved": st.booleans(),
+    "first_call": st.booleans(),
+    "overall": st.integers(min_value=1, max_value=5),
+    "csr_sat": st.integers(min_value=4, max_value=5),
+}
+
 survey_rows = st.lists(
     st.fixed_dictionaries(
         {
@@ -71,12 +80,8 @@ survey_rows = st.lists(
             "supervisor": st.sampled_from(["S1", "S2"]),
             "site": st.sampled_from([("tor", "CA"), ("nyc", "US"), ("lon", "")]),
             "day": st.integers(min_value=0, max_value=75),
-            "delay_minutes": st.sampled_from([0, 9, 10, 600, 1440, 1441, 2880, 4320, 4321, 7200]),
             "offset": st.sampled_from(["-05:00", "+00:00", "+09:00"]),
-            "resolved": st.booleans(),
-            "first_call": st.booleans(),
-            "overall": st.integers(min_value=1, max_value=5),
-            "csr_sat": st.integers(min_value=4, max_value=5),
+            **answer_values,
         }
     ),
     min_size=1,
@@ -169,11 +174,7 @@ live_answers = st.lists(
         {
             "csr": st.integers(min_value=0, max_value=1),
             "day": st.integers(min_value=0, max_value=45),
-            "delay_minutes": st.sampled_from([0, 9, 10, 600, 1440, 1441, 2880, 4320, 4321, 7200]),
-            "resolved": st.booleans(),
-            "first_call": st.booleans(),
-            "overall": st.integers(min_value=1, max_value=5),
-            "csr_sat": st.integers(min_value=4, max_value=5),
+            **answer_values,
         }
     ),
     min_size=1,
