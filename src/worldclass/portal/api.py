@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import django_filters
 from rest_framework import permissions, viewsets
+from rest_framework.response import Response
 
 from worldclass.accounts.queries import organizations_visible_to, people_visible_to, sites_visible_to
 from worldclass.accounts.rules import grants_for
 from worldclass.certification.models import Level, MonthlyRollup
 from worldclass.certification.queries import rollups_visible_to
 from worldclass.core.api import IntegerFilter, TenantScopedAPIMixin
+from worldclass.core.page_cache import cached_data
 from worldclass.directory.models import Organization, Person, Site
 from worldclass.portal.serializers import (
     MonthlyMetricSerializer,
@@ -39,6 +41,21 @@ class _ReadOnly(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no scope
             return self.model._base_manager.none()
         return self.visible(self.request.user).select_related(*self.related).order_by(*self.ordering)
+
+    def list(self, request, *args, **kwargs):
+        # The rows and page links, served again to the same user while the database is unchanged.
+        data = cached_data(request, lambda: super(_ReadOnly, self).list(request, *args, **kwargs).data, name=self._name)
+        return Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        data = cached_data(
+            request, lambda: super(_ReadOnly, self).retrieve(request, *args, **kwargs).data, name=self._name
+        )
+        return Response(data)
+
+    @property
+    def _name(self) -> str:
+        return f"{type(self).__module__}.{type(self).__qualname__}.{self.action}{sorted(self.kwargs.items())!r}"
 
 
 class OrganizationFilter(django_filters.FilterSet):

@@ -17,6 +17,7 @@ from worldclass.certification.queries import site_statuses
 from worldclass.core import exports
 from worldclass.core.forms import invalid_query, month_param
 from worldclass.core.months import Month
+from worldclass.core.page_cache import cached_until_data_changes
 from worldclass.core.paging import page_of, query_without, query_without_page
 from worldclass.core.tenancy import scope_for_user
 from worldclass.portal import queries, tables
@@ -123,6 +124,7 @@ def _organization_standings(request, edition, form: PeriodForm):
 
 
 @login_required
+@cached_until_data_changes
 def organizations(request):
     """The organizations the user may see, with their counts over the last months."""
     if not sees_organizations(request.user):
@@ -170,6 +172,7 @@ def _chart_data(*, months, edition, rule) -> dict:
 
 
 @login_required
+@cached_until_data_changes
 def entity(request, level: str, pk: int):
     """One entity's dashboard: monthly rates with intervals, the trend chart and the entities under it."""
     target = _entity(request, level, pk)
@@ -265,6 +268,7 @@ def _site_statuses(request, target: queries.Entity, edition, through: Month) -> 
 
 
 @login_required
+@cached_until_data_changes
 def progress(request, level: str, pk: int):
     """Progress toward certification under one edition: status, window, what is still needed, and the chances."""
     target, edition, form, through = _entity_through(request, level, pk)
@@ -289,6 +293,7 @@ def progress(request, level: str, pk: int):
 
 
 @login_required
+@cached_until_data_changes
 def editions(request, level: str, pk: int):
     """What-if: the same entity under every edition, side by side."""
     target, edition, form, through = _entity_through(request, level, pk)
@@ -343,6 +348,7 @@ def _standings(ranked, *, ranked_level, period, edition) -> list:
 
 
 @login_required
+@cached_until_data_changes
 def leaderboard(request, level: str, pk: int):
     """Members under the entity ranked by the Wilson lower bound of the edition's metric."""
     target = _entity(request, level, pk)
@@ -391,6 +397,7 @@ def _comment_filters(request) -> queries.CommentFilters:
 
 
 @login_required
+@cached_until_data_changes
 def comments(request, level: str, pk: int):
     """Customers' verbatim comments on the entity's calls, filtered and paginated."""
     target = _entity(request, level, pk)
@@ -423,6 +430,7 @@ def _download(table: exports.Table, fmt: str, stem: str, *, stream_within=None):
 
 
 @login_required
+@cached_until_data_changes
 def export(request, level: str, pk: int, table: str, fmt: str):
     """Any of the entity's tables as CSV or XLSX, with the same filters as the page."""
     target = _entity(request, level, pk)

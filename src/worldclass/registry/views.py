@@ -8,9 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from worldclass.core.exports import csv_response
+from worldclass.core.page_cache import cached_until_data_changes
 from worldclass.registry.queries import RegistryYear, registry_year, registry_years
 
 
+@cached_until_data_changes
 def index(request):
     return render(request, "registry/index.html", {"years": registry_years()})
 
@@ -24,6 +26,7 @@ def _year(year: int) -> RegistryYear | None:
     return registry if registry.has_content else None
 
 
+@cached_until_data_changes
 def year_page(request, year: int):
     registry = _year(year)
     if registry is None:
@@ -31,6 +34,7 @@ def year_page(request, year: int):
     return render(request, "registry/year.html", {"registry": registry})
 
 
+@cached_until_data_changes
 def year_json(request, year: int):
     registry = _year(year)
     if registry is None:
@@ -42,6 +46,7 @@ def year_json(request, year: int):
     return response
 
 
+@cached_until_data_changes
 def year_csv(request, year: int):
     registry = _year(year)
     if registry is None:

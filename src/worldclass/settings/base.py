@@ -13,6 +13,8 @@ Environment variables:
 - CELERY_BROKER_URL: e.g. `redis://127.0.0.1:6379/0`; without it, tasks run eagerly in-process.
 - WORLDCLASS_CACHE_URL: a Redis URL; required when WORLDCLASS_ENV=production (a per-process cache is refused).
 - WORLDCLASS_EMAIL_BACKEND: a Django email backend path; the console backend by default.
+- WORLDCLASS_PAGE_CACHE_SECONDS: how long a dashboard page is kept for its user while the database is unchanged
+  (core/page_cache.py; 300 by default, 0 turns it off).
 """
 
 import datetime as dt
@@ -226,6 +228,11 @@ if os.environ.get("WORLDCLASS_CACHE_URL"):
             "LOCATION": os.environ["WORLDCLASS_CACHE_URL"],
         }
     }
+
+# Dashboards served again while the database snapshot is unchanged (core/page_cache.py). The time only bounds what a
+# page may owe to the clock beyond the day; no change of data waits for it.
+WORLDCLASS_PAGE_CACHE_SECONDS = int(os.environ.get("WORLDCLASS_PAGE_CACHE_SECONDS", "300"))
+WORLDCLASS_PAGE_CACHE_MAX_BYTES = 8 * 1024 * 1024
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
