@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, FloatField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf, RowNumber
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -332,8 +333,9 @@ def standings_of(
 def iter_standings(*, ranked: QuerySet, level: str, window: SurveyWindow, period: Period, chunk_size: int = 500):
     """`standings_of` for every member of a `ranked_members` query, counted a chunk at a time (the first one small),
     so that a download of thousands starts at once."""
-    # One ordinary query for the ranking (a server-side cursor's fast-start plan was slower to its first row).
-    members = iter(ranked)
+    # One ordinary query for the ranking (a server-side cursor's fast-start plan was slower to its first row), whose
+    # members are built as they are counted: building all 5,000 of a large organization first took 110 ms.
+    members = iter(ModelIterable(ranked))
     size = min(50, chunk_size)
     while chunk := list(itertools.islice(members, size)):
         yield from standings_of(members=chunk, level=level, window=window, period=period)

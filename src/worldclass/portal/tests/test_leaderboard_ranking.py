@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
@@ -118,3 +119,19 @@ def test_a_board_sorted_by_name_reads_only_the_page_it_shows(world):
         client_for(world).get(BOARD.format(site=world.site.id) + "&sort=name")
     ranked = [q["sql"] for q in captured.captured_queries if "rank_low" in q["sql"] and "LIMIT" in q["sql"]]
     assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]
+
+
+def test_the_leaderboard_csvs_first_block_builds_only_its_members(world, monkeypatch):
+    monkeypatch.setattr(exports, "CSV_ROWS_FIRST_BLOCK", 2)
+    add_csrs(world, 120)
+    path = f"/dashboard/site/{world.site.id}/export/leaderboard.csv?of=csr&edition=2015&through=2015-03"
+    response = client_for(world).get(path)
+    built = []
+    receiver = lambda sender, instance, **kwargs: built.append(instance.code)  # noqa: E731
+    post_init.connect(receiver, sender=Person, weak=False)
+    try:
+        next(iter(response.streaming_content))
+    finally:
+        post_init.disconnect(receiver, sender=Person)
+    # The first counted chunk (50 CSRs, each with its supervisor), not the board's 120 and more.
+    assert len(built) == 2 * 50
