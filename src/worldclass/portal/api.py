@@ -32,6 +32,7 @@ class _ReadOnly(TenantScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Rows of `model` that `visible(user)` lets the user read, with `related` joined, in `ordering`."""
 
     permission_classes = [permissions.IsAuthenticated, SeesDashboards]
+    page_cache = True  # list and retrieve answers are kept while the database is unchanged (core/page_cache.py)
     model: type
     visible: staticmethod
     related: tuple[str, ...] = ()

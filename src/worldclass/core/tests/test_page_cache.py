@@ -11,11 +11,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django_scopes import scopes_disabled
 
+from worldclass.accounts.models import Role, RoleAssignment, User
 from worldclass.accounts.tests.world import build_role_world, client_for
-from worldclass.core.page_cache import cached_until_data_changes
+from worldclass.core import page_cache, tenancy
+from worldclass.core.page_cache import DatabaseSnapshotMiddleware, cached_until_data_changes, database_snapshot
 from worldclass.directory.models import Organization
 from worldclass.portal.tests.factories import rollups_for
 
@@ -58,9 +60,11 @@ def _counting_view():
     return view, calls
 
 
-def _get(path: str = "/page/"):
+def _get(path: str = "/page/", user=None):
+    """A GET as the middleware hands it on: with the snapshot read first."""
     request = RequestFactory().get(path)
-    request.user = AnonymousUser()
+    request.user = user or AnonymousUser()
+    request.database_snapshot = database_snapshot()
     return request
 
 
@@ -81,11 +85,52 @@ def test_a_page_is_rendered_once_while_nothing_changes():
 
 
 @on_postgresql
-def test_another_path_is_another_page():
+def test_another_path_is_another_page(world):
     view, calls = _counting_view()
-    view(_get("/page/?month=2015-01"))
-    view(_get("/page/?month=2015-02"))
+    view(_get("/page/?month=2015-01", user=world.users["org_admin"]))
+    view(_get("/page/?month=2015-02", user=world.users["org_admin"]))
     assert calls == ["/page/", "/page/"]
+
+
+@on_postgresql
+def test_an_anonymous_query_string_is_rendered_not_stored():
+    # Else anyone could fill the cache with /registry/2015/?junk=1, 2, 3...
+    view, calls = _counting_view()
+    view(_get("/page/?junk=1"))
+    view(_get("/page/?junk=1"))
+    assert len(calls) == 2
+
+
+@on_postgresql
+def test_a_new_release_renders_the_page_again(monkeypatch):
+    view, calls = _counting_view()
+    view(_get())
+    monkeypatch.setattr(page_cache, "_release", lambda: "the next release")
+    view(_get())
+    assert len(calls) == 2
+
+
+@on_postgresql
+def test_a_failing_cache_renders_the_page():
+    unreachable = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    view, calls = _counting_view()
+    with override_settings(CACHES={"default": unreachable}):
+        contents = [view(_get()).content for _ in range(2)]
+    assert (contents, len(calls)) == ([b"rendered 1", b"rendered 2"], 2)
+
+
+def test_the_snapshot_is_read_before_any_other_middleware(settings):
+    # After the session, the user or their roles, a right withdrawn meanwhile would go unseen (next test).
+    assert settings.MIDDLEWARE[0] == f"{DatabaseSnapshotMiddleware.__module__}.{DatabaseSnapshotMiddleware.__name__}"
+
+
+@on_postgresql
+def test_a_page_larger_than_the_limit_is_not_stored(settings):
+    settings.WORLDCLASS_PAGE_CACHE_MAX_BYTES = len(b"rendered 1") - 1
+    view, calls = _counting_view()
+    view(_get())
+    view(_get())
+    assert len(calls) == 2
 
 
 @on_postgresql
@@ -103,6 +148,23 @@ def test_nothing_is_stored_inside_a_transaction():
         view(_get())
         view(_get())
     assert len(calls) == 2
+
+
+@on_postgresql
+def test_a_right_withdrawn_while_the_request_reads_the_users_roles_is_seen_next_time(world, monkeypatch):
+    client = client_for(world, "superuser")
+    superuser = world.users["superuser"]
+    real = tenancy.organization_ids_for
+
+    def demote_after_reading(user):
+        organization_ids = real(user)
+        monkeypatch.setattr(tenancy, "organization_ids_for", real)
+        User.objects.filter(pk=superuser.pk).update(is_superuser=False)
+        return organization_ids
+
+    monkeypatch.setattr(tenancy, "organization_ids_for", demote_after_reading)
+    first = client.get("/dashboard/organizations/").status_code
+    assert (first, client.get("/dashboard/organizations/").status_code) == (200, 403)
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="on SQLite, see the test below")
@@ -219,6 +281,41 @@ def test_api_answers_follow_a_commit(world):
         rollups_for(obj=world.csr, level="csr", months=[dt.date(2015, 3, 1)])
     after = client.get(path).json()["count"]
     assert (before, after) == (2, 3)
+
+
+@on_postgresql
+def test_an_api_organization_withdrawn_while_the_request_reads_the_users_roles_is_seen_next_time(world, monkeypatch):
+    admin = world.users["org_admin"]
+    with scopes_disabled():
+        RoleAssignment.objects.create(user=admin, role=Role.ORG_ADMIN, organization=world.other_org)
+        rollups_for(obj=world.other_org, level="organization", months=MONTHS)
+    client = client_for(world, "org_admin")
+    real = tenancy.organization_ids_for
+
+    calls = []
+
+    def withdraw_after_reading(user):
+        # The second reading is the API view's own scope, after DRF has checked the permissions.
+        organization_ids = real(user)
+        calls.append(user)
+        if len(calls) == 2:
+            monkeypatch.setattr(tenancy, "organization_ids_for", real)
+            with scopes_disabled():
+                RoleAssignment.objects.filter(user=admin, organization=world.other_org).delete()
+        return organization_ids
+
+    monkeypatch.setattr(tenancy, "organization_ids_for", withdraw_after_reading)
+    path = "/api/v1/monthly-metrics/?level=organization"
+    first = client.get(path).json()["count"]
+    assert (first, client.get(path).json()["count"]) == (4, 2)
+
+
+@on_postgresql
+def test_a_replayed_download_keeps_no_store(world):
+    client = client_for(world, "org_admin")
+    path = f"/dashboard/organization/{world.org.id}/export/months.csv"
+    client.get(path)
+    assert "no-store" in client.get(path)["Cache-Control"]
 
 
 @on_postgresql
