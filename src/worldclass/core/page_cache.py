@@ -68,7 +68,12 @@ class DatabaseSnapshotMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "GET" and settings.WORLDCLASS_PAGE_CACHE_SECONDS and _is_cached_view(request):
+        if (
+            request.method == "GET"
+            and settings.WORLDCLASS_PAGE_CACHE_SECONDS
+            and connection.vendor == "postgresql"  # SQLite's pages are never stored: nothing to resolve
+            and _is_cached_view(request)
+        ):
             request.database_snapshot = database_snapshot()
         return self.get_response(request)
 
