@@ -5,6 +5,7 @@ Run by hand from the repository root on a quiet machine:
     python bench/run_bench.py --backends postgresql --pg-csrs 10000          # ~1M surveys on PostgreSQL
     python bench/run_bench.py --rows 20000 --backends postgresql,sqlite      # a smoke run in a minute or two
     python bench/run_bench.py --pg-csrs 10000 --web 3000 --portal            # plus the gunicorn load figures
+    python bench/run_bench.py --backends postgresql --pg-csrs 10000 --web 2000 --portal --sampling   # every target
 
 For each backend it generates the synthetic CSV (100k CSRs x 24 months is about 10M surveys; `--rows N` picks the
 CSR count for about N rows), loads it into a fresh database through `import_surveys` (the `import-surveys` path),
@@ -17,7 +18,8 @@ certifies through the last month (the work of `certify`), then measures, each ag
   re-used) and the same with `--force` (a full re-evaluation): the pandas reference;
 - a no-op re-import of the same file: hashing the file;
 - with `--web N` and `--portal`: web survey submissions per second and the dashboards' p95 against gunicorn
-  (bench/operations/web_submissions.py, bench/portal/load.py; both bounded in requests and time).
+  (bench/operations/web_submissions.py, bench/portal/load.py; both bounded in requests and time);
+- with `--sampling`: sampling decisions per second against a bare HMAC-SHA256 loop (bench/operations/sampling.py).
 
 Wall-clock and CPU seconds are both reported; the load average is printed with the results, since the machine may be
 shared. Results are written as JSON to `bench/data/results-<backend>.json`; docs/performance.md records them.
@@ -231,7 +233,9 @@ def _load_figures(args: argparse.Namespace, *, env: dict) -> dict:
         )
         figures["web_submissions"] = (child.stdout + child.stderr[-1000:]).strip()
     if args.portal:
-        for script, extra in (("populate.py", []), ("load.py", ["--deadline", "600"])):
+        # The issue's leaderboard of 5,000 CSRs: 42 sites x 10 supervisors x 12 CSRs in each of 2 organizations.
+        shape = ["--organizations", "2", "--sites", "42", "--supervisors", "10", "--csrs", "12", "--months", "24"]
+        for script, extra in (("populate.py", shape), ("load.py", ["--deadline", "600"])):
             child = subprocess.run(
                 [sys.executable, str(REPO / "bench/portal" / script), *extra],
                 env=env,
@@ -240,6 +244,15 @@ def _load_figures(args: argparse.Namespace, *, env: dict) -> dict:
                 timeout=3600,
             )
         figures["portal"] = (child.stdout + child.stderr[-1000:]).strip()
+    if args.sampling:
+        child = subprocess.run(
+            [sys.executable, str(REPO / "bench/operations/sampling.py")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        figures["sampling"] = (child.stdout + child.stderr[-1000:]).strip()
     return figures
 
 
@@ -352,7 +365,7 @@ def _print(result: dict, *, edition: int) -> None:
         anchor_text = "-" if anchor is None else f"{anchor:.2f}"
         print(f"{name:<32} {figure:>9.2f}  {anchor_name:<28} {anchor_text:>9} {_ratio(figure, anchor):>8}  {goal}")
     for name, text in ours.get("load", {}).items():
-        print(f"-- {name} (gunicorn, 2 workers):\n{text}")
+        print(f"-- {name}{'' if name == 'sampling' else ' (gunicorn, 2 workers)'}:\n{text}")
 
 
 def main() -> None:
@@ -378,6 +391,9 @@ def main() -> None:
         "--web", type=int, default=0, help="Also N web survey submissions against gunicorn (PostgreSQL)."
     )
     parser.add_argument("--portal", action="store_true", help="Also populate and load the dashboards (PostgreSQL).")
+    parser.add_argument(
+        "--sampling", action="store_true", help="Also sampling decisions against a bare HMAC loop (CPU only)."
+    )
     parser.add_argument("--data-dir", default="bench/data")
     parser.add_argument("--skip-pandas", action="store_true")
     args = parser.parse_args()
