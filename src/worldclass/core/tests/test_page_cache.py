@@ -167,7 +167,7 @@ def test_a_right_withdrawn_while_the_request_reads_the_users_roles_is_seen_next_
     assert (first, client.get("/dashboard/organizations/").status_code) == (200, 403)
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="on SQLite, see the test below")
+@on_postgresql
 def test_an_error_is_not_stored():
     calls = []
 
