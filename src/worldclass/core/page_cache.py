@@ -110,8 +110,9 @@ def cached_until_data_changes(view: Callable) -> Callable:
 
 def _usable_snapshot(request) -> str | None:
     """The snapshot the middleware read for this request, if its answer may be stored and served."""
+    # Set by the middleware only for a GET to a cached view, with the cache on: its conditions are not repeated here.
     snapshot = getattr(request, "database_snapshot", None)
-    if snapshot is None or request.method != "GET" or not settings.WORLDCLASS_PAGE_CACHE_SECONDS:
+    if snapshot is None:
         return None
     user = getattr(request, "user", None)
     if not (user is not None and user.is_authenticated) and (request.META.get("QUERY_STRING") or _is_htmx(request)):
