@@ -76,18 +76,11 @@ def upsert_roster(
         _update_rows(Site, ["country"], [(site.country, site.id) for site in changed_sites])
 
         merged = _merge_sightings(sightings)
-        Person.objects.bulk_create(
+        _insert_missing_people(
             [
-                Person(
-                    organization_id=ids.organizations[org],
-                    code=code,
-                    is_csr=s.is_csr,
-                    is_supervisor=s.is_supervisor,
-                )
-                for (org, code), s in sorted(merged.items())
-            ],
-            ignore_conflicts=True,
-            batch_size=2000,
+                (ids.organizations[org], code, sighting.is_csr, sighting.is_supervisor)
+                for (org, code), sighting in sorted(merged.items())
+            ]
         )
         people = {}
         wanted = {}
@@ -96,38 +89,33 @@ def upsert_roster(
         for org_id, codes in wanted.items():
             org_code = code_of_organization[org_id]
             for person in _locked_people(org_id, codes):
-                people[(org_code, person.code)] = person
-        ids.people = {key: person.id for key, person in people.items()}
+                people[(org_code, person[1])] = person
+        ids.people = {key: person[0] for key, person in people.items()}
 
         changed_people = []
         for key, sighting in merged.items():
-            person = people[key]
-            before = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
-            person.is_csr = person.is_csr or sighting.is_csr
-            person.is_supervisor = person.is_supervisor or sighting.is_supervisor
-            if person.roster_as_of is None or sighting.as_of >= person.roster_as_of:
-                person.site_id = ids.sites[(key[0], sighting.site)]
+            person_id, _code, *before = people[key]
+            site_id, supervisor_id, as_of, is_csr, is_supervisor = before
+            is_csr = is_csr or sighting.is_csr
+            is_supervisor = is_supervisor or sighting.is_supervisor
+            if as_of is None or sighting.as_of >= as_of:
+                site_id = ids.sites[(key[0], sighting.site)]
                 if sighting.supervisor is not None:
-                    person.supervisor_id = ids.people[(key[0], sighting.supervisor)]
-                person.roster_as_of = sighting.as_of
-            after = (person.site_id, person.supervisor_id, person.roster_as_of, person.is_csr, person.is_supervisor)
+                    supervisor_id = ids.people[(key[0], sighting.supervisor)]
+                as_of = sighting.as_of
+            after = [site_id, supervisor_id, as_of, is_csr, is_supervisor]
             if after != before:
-                changed_people.append(person)
-        _update_rows(
-            Person,
-            ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"],
-            [
-                (
-                    p.site_id,
-                    p.supervisor_id,
-                    connection.ops.adapt_datetimefield_value(p.roster_as_of),
-                    p.is_csr,
-                    p.is_supervisor,
-                    p.id,
+                changed_people.append(
+                    (
+                        site_id,
+                        supervisor_id,
+                        connection.ops.adapt_datetimefield_value(as_of),
+                        is_csr,
+                        is_supervisor,
+                        person_id,
+                    )
                 )
-                for p in changed_people
-            ],
-        )
+        _update_rows(Person, ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"], changed_people)
     return ids
 
 
@@ -153,12 +141,38 @@ def _update_rows(model: type[models.Model], columns: list[str], rows: list[tuple
         )
 
 
+def _insert_missing_people(rows: list[tuple[int, str, bool, bool]]) -> None:
+    """Create the people of `rows` (organization id, code, is CSR, is supervisor) not on the roster yet, with no name,
+    site or supervisor: one statement for thousands where building each model row cost more than the insert."""
+    if not rows:
+        return
+    columns = "organization_id, code, name, email, is_csr, is_supervisor"
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"INSERT INTO directory_person ({columns}) VALUES (%s, %s, '', '', %s, %s) "
+                "ON CONFLICT (organization_id, code) DO NOTHING",
+                rows,
+            )
+            return
+        cursor.execute(
+            f"INSERT INTO directory_person ({columns}) "
+            "SELECT organization_id, code, '', '', is_csr, is_supervisor "
+            "FROM unnest(%s::bigint[], %s::varchar(64)[], %s::boolean[], %s::boolean[]) "
+            "AS v(organization_id, code, is_csr, is_supervisor) ON CONFLICT (organization_id, code) DO NOTHING",
+            [list(values) for values in zip(*rows, strict=True)],
+        )
+
+
 def _locked_people(organization_id: int, codes: set[str]):
+    """(id, code, site id, supervisor id, roster as of, is CSR, is supervisor) of the people, locked for the update."""
     codes = sorted(codes)
     # Chunked so that an IN list stays within SQLite's variable limit.
     for start in range(0, len(codes), 900):
-        yield from Person.objects.select_for_update(no_key=True).filter(
-            organization_id=organization_id, code__in=codes[start : start + 900]
+        yield from (
+            Person.objects.select_for_update(no_key=True)
+            .filter(organization_id=organization_id, code__in=codes[start : start + 900])
+            .values_list("id", "code", "site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor")
         )
 
 

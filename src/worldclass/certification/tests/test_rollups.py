@@ -3,10 +3,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from worldclass.certification.domain import rollups
 from worldclass.certification.domain.rollups import rebuild_rollups, survey_window_counts
 from worldclass.certification.models import MonthlyRollup, SurveyWindow
 from worldclass.directory.tests.factories import PersonFactory, SiteFactory
@@ -159,6 +161,39 @@ def test_an_import_adds_to_existing_rollups(tmp_path):
     import_surveys(path=write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]), actor="tests")
     rollup = MonthlyRollup.objects.get(level="site", window__code="10min-24h")
     assert (rollup.eligible, rollup.world_class, rollup.overall_top_box, rollup.csr_top_box) == (2, 1, 1, 2)
+
+
+def _rollup_writes(path) -> list[str]:
+    """The rollup statements an import of `path` runs."""
+    with CaptureQueriesContext(connection) as queries:
+        import_surveys(path=path, actor="tests")
+    return [q["sql"] for q in queries.captured_queries if "INSERT INTO certification_monthlyrollup" in q["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_an_import_of_months_not_counted_yet_inserts_its_rollups_as_new_rows(tmp_path):
+    import_surveys(path=write_csv(tmp_path / "march.csv", [row()]), actor="tests")
+    april = row(survey_id="s2", call_at="2025-04-02T10:00:00-04:00", surveyed_at="2025-04-02T11:00:00-04:00")
+    assert ["ON CONFLICT" in sql for sql in _rollup_writes(write_csv(tmp_path / "april.csv", [april]))] == [False]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_an_import_into_a_month_already_counted_adds_to_its_rollups(tmp_path):
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    later = write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")])
+    assert ["ON CONFLICT" in sql for sql in _rollup_writes(later)] == [True]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL has concurrent writers")
+def test_rows_counted_after_the_check_are_added_to(tmp_path, monkeypatch):
+    """A live answer committed between the check and the write: the new rows collide, and are added instead."""
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
+    monkeypatch.setattr(rollups, "_batch_months_have_rollups", lambda **kwargs: False)
+    writes = _rollup_writes(write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]))
+    assert ["ON CONFLICT" in sql for sql in writes] == [False, True]
+    assert stored() == recount()
 
 
 def test_rebuild_rollups_command(tmp_path, capsys):

@@ -7,7 +7,8 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
    the local dates in each timestamp's own offset, the delay, the business days (numpy's business-day
    calendar per country) and the canonical content checksum.
 2. Valid rows go into a temporary staging table (PostgreSQL: `COPY`; SQLite: `executemany`). Checks across
-   rows (a survey_id repeated with different answers, a site given two countries) run as SQL on that table.
+   rows (a survey_id repeated with different answers, a site given two countries) run as SQL on that table; the
+   second only when the sites gathered chunk by chunk show a site with two countries.
 3. If anything is wrong, the transaction rolls back and the rejection is recorded. Otherwise the roster is
    upserted, and the surveys not stored yet are inserted by one `INSERT … SELECT` (imports of one organization take
    turns, so two concurrent imports of overlapping files cannot both insert a survey), changed answers for a known
@@ -32,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
 from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
@@ -75,7 +77,6 @@ from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.signals import surveys_recorded
 
 CHUNK_ROWS = 200_000
-UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
@@ -254,7 +255,9 @@ def _import_source(
             stage.wait_for_loads()
         raise
     stage.analyze()
-    errors.extend(stage.cross_row_errors())
+    errors.extend(stage.repeated_survey_errors())
+    if roster.gives_a_site_two_countries():
+        errors.extend(stage.country_errors())
     if errors:
         raise _invalid_file(source, errors)
     skip_columns = list(mapping.skip)
@@ -747,6 +750,14 @@ class _RosterCollector:
     def organizations(self) -> list[str]:
         return sorted({code for part in self.sites for code in part["org"].unique().to_list()})
 
+    def gives_a_site_two_countries(self) -> bool:
+        """Whether some site comes with two countries: a few rows per site to look at, where finding the rows that
+        differ means grouping the whole staged file (half a second a million rows)."""
+        if not self.sites:
+            return False
+        sites = pl.concat(self.sites).unique()
+        return sites.select(pl.struct("org", "site").is_duplicated().any()).item()
+
     def upsert(self) -> list[str]:
         """Create or update the organizations, sites and people the rows name; returns the organization codes."""
         if not self.people:
@@ -902,8 +913,8 @@ class _Stage:
             """
         )
 
-    def cross_row_errors(self) -> list[_RowError]:
-        """A survey_id repeated with different answers, and a site given different countries, within the file."""
+    def repeated_survey_errors(self) -> list[_RowError]:
+        """A survey_id repeated with different answers within the file."""
         errors = []
         # Most files repeat no survey_id: finding that out is one grouping of the stage (1.2 s a million rows), where
         # the query naming the repeated rows also joins the whole stage twice (another 1.2 s).
@@ -922,6 +933,11 @@ class _Stage:
                     reason="a survey appears again with different content",
                 )
             )
+        return errors
+
+    def country_errors(self) -> list[_RowError]:
+        """Every row giving a site another country than the site's first row in the file."""
+        errors = []
         countries = self._fetch(
             """
             WITH firsts AS (
@@ -976,7 +992,7 @@ class _Stage:
             with transaction.atomic():
                 created = self._insert_surveys(params, on_conflict="")
         except IntegrityError as error:
-            if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            if not is_unique_violation(error):
                 raise
             created = self._insert_surveys(params, on_conflict="ON CONFLICT (organization_id, survey_id) DO NOTHING")
         (highest,) = self._fetch("SELECT COALESCE(MAX(id), 0) FROM surveys_surveyresponse")[0]

@@ -5,6 +5,7 @@ import pytest
 from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization, Person, Site
+from worldclass.surveys.domain import importing
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.domain.mapping import COLUMNS, REQUIRED_COLUMNS, SurveyMapping, parse_mapping
 from worldclass.surveys.models import ImportBatch, SurveyResponse
@@ -197,6 +198,17 @@ def test_a_site_with_two_countries_in_one_file_is_refused(tmp_path):
     error = rejected(tmp_path, [row(), row(survey_id="s2", country="US")])
     assert [(d.line, d.field) for d in error.details] == [(3, "country")]
     assert "site 'tor' has country 'US' here but 'CA' at line 2" in error.details[0].message
+
+
+def test_a_site_given_another_country_in_a_later_chunk_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    error = rejected(tmp_path, [row(), row(survey_id="s2", country="CA"), row(survey_id="s3", country="US")])
+    assert [(d.line, d.field) for d in error.details] == [(4, "country")]
+
+
+def test_sites_of_one_code_in_two_organizations_may_be_in_two_countries(tmp_path):
+    report = load(tmp_path, [row(), row(survey_id="s2", org="globex", country="US")])
+    assert report.rows_created == 2
 
 
 def test_an_empty_file_is_refused(tmp_path):
