@@ -8,5 +8,9 @@ _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
 def is_unique_violation(error: IntegrityError) -> bool:
-    """Whether PostgreSQL refused a row because its unique key is taken (on SQLite, one writer at a time, never)."""
-    return getattr(error.__cause__, "sqlstate", None) == _UNIQUE_VIOLATION
+    """Whether the database refused a row because its unique key is taken."""
+    cause = error.__cause__
+    return (
+        getattr(cause, "sqlstate", None) == _UNIQUE_VIOLATION
+        or getattr(cause, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+    )

@@ -189,6 +189,17 @@ def test_a_survey_repeated_with_different_content_in_one_file_is_refused(tmp_pat
     ]
 
 
+def test_a_file_refused_for_a_repeated_survey_leaves_no_roster_behind(tmp_path):
+    """The repeat is found as the rows collide, after the roster was written: all of it is undone."""
+    rejected(tmp_path, [row(), row(csr_sat="4")])
+    assert (Person.objects.count(), Site.objects.count(), ImportBatch.objects.get().status) == (0, 0, "rejected")
+
+
+def test_a_repeated_survey_is_listed_with_the_files_other_errors(tmp_path):
+    error = rejected(tmp_path, [row(), row(survey_id="s2", call_id="c2", overall_sat="9"), row(csr_sat="4")])
+    assert problems(error) == [(3, "overall_sat"), (4, "survey_id")]
+
+
 def test_a_survey_repeated_identically_in_one_file_is_loaded_once(tmp_path):
     report = load(tmp_path, [row(), row(resolved="Y")])
     assert (report.rows_created, report.rows_unchanged) == (1, 1)
