@@ -297,7 +297,9 @@ def ranked_members(
     rate = per_member.annotate(rate=Cast(F("successes"), FloatField()) / NullIf(F("trials"), 0)).values("rate")
     return (
         members(entity=entity, level=level)
-        .annotate(
+        # Aliases, not annotations: they order the rows and are not selected, so that only the sort in use reads
+        # the rollups (selecting the rate as well read them once more per member: 65 of 170 ms for 5,000 CSRs).
+        .alias(
             rank_trials=Coalesce(Subquery(per_member.values("trials")), 0),
             rank_low=Subquery(lower_bound),
             rank_name=Coalesce(NullIf("name", Value("")), "code"),

@@ -60,7 +60,7 @@ def test_the_second_page_continues_the_ranks(world):
 def test_a_page_reads_only_the_members_it_shows(world):
     add_csrs(world, 60)
     _, captured = board(client_for(world), world)
-    ranked = [q["sql"] for q in captured.captured_queries if "rank_low" in q["sql"] and "LIMIT" in q["sql"]]
+    ranked = [q["sql"] for q in captured.captured_queries if "rank_position" in q["sql"] and "LIMIT" in q["sql"]]
     assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]
 
 
@@ -117,7 +117,7 @@ def test_a_board_sorted_by_name_reads_only_the_page_it_shows(world):
     add_csrs(world, 60)
     with CaptureQueriesContext(connection) as captured:
         client_for(world).get(BOARD.format(site=world.site.id) + "&sort=name")
-    ranked = [q["sql"] for q in captured.captured_queries if "rank_low" in q["sql"] and "LIMIT" in q["sql"]]
+    ranked = [q["sql"] for q in captured.captured_queries if "rank_position" in q["sql"] and "LIMIT" in q["sql"]]
     assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]
 
 
