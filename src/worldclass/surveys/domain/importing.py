@@ -255,13 +255,12 @@ def _import_source(
             stage.wait_for_loads()
         raise
     stage.analyze()
+    if roster.gives_a_site_two_countries():
+        errors.extend(stage.country_errors())
     if errors:
         # The file is refused: its surveys repeated with other answers are listed with its other errors. A file
         # without errors finds its repeats when they collide in the insert (`_Stage.insert_surveys`).
         errors.extend(stage.repeated_survey_errors())
-    if roster.gives_a_site_two_countries():
-        errors.extend(stage.country_errors())
-    if errors:
         raise _invalid_file(source, errors)
     skip_columns = list(mapping.skip)
     skipped_rows = [

@@ -200,6 +200,11 @@ def test_a_repeated_survey_is_listed_with_the_files_other_errors(tmp_path):
     assert problems(error) == [(3, "overall_sat"), (4, "survey_id")]
 
 
+def test_a_repeated_survey_is_listed_with_a_sites_other_country(tmp_path):
+    error = rejected(tmp_path, [row(), row(survey_id="s2", call_id="c2", country="US"), row(csr_sat="4")])
+    assert problems(error) == [(3, "country"), (4, "survey_id")]
+
+
 def test_a_survey_repeated_identically_in_one_file_is_loaded_once(tmp_path):
     report = load(tmp_path, [row(), row(resolved="Y")])
     assert (report.rows_created, report.rows_unchanged) == (1, 1)
@@ -267,6 +272,13 @@ def test_a_changed_answer_is_a_conflict_and_nothing_is_written(tmp_path):
     survey = SurveyResponse.objects.get(survey_id="s2")
     assert (survey.overall_sat, survey.import_batch_id) == (5, first.batch_id)
     assert ImportBatch.objects.filter(status="rejected").count() == 1
+
+
+def test_a_stored_survey_repeated_with_other_answers_is_a_conflict_on_the_line_that_differs(tmp_path):
+    load(tmp_path, [row()])
+    with pytest.raises(Conflict) as caught:
+        load(tmp_path, [row(), row(csr_sat="4")], name="again.csv")
+    assert [(d.line, d.field) for d in caught.value.details] == [(3, "survey_id")]
 
 
 def test_an_import_never_updates_an_existing_survey(tmp_path):
