@@ -5,7 +5,8 @@ batch of millions and a full rebuild. A single live survey adds its 12 rows (3 w
 in hand, counted by the same rules in Python (`_COUNTED` holds each count's SQL and Python side by side; the window
 rule is `surveys.domain.eligibility.is_eligible`, which tests hold equal to the SQL): the statement over the table
 cost more to plan than the answer's whole transaction. Both paths write with `INSERT … ON CONFLICT DO UPDATE`,
-which adds to existing rows atomically, so concurrent writers never lose or double an increment.
+which adds to existing rows atomically, so concurrent writers never lose or double an increment; a batch of months
+with no rollups yet is first tried as plain inserts (`add_batch_to_rollups`).
 """
 
 from __future__ import annotations
@@ -162,13 +163,6 @@ def _write(sql: str, params: list) -> int:
         return max(cursor.rowcount, 0)
 
 
-def _apply(where: str, params: list, windows: list[SurveyWindow] | None = None) -> int:
-    windows = windows if windows is not None else list(SurveyWindow.objects.order_by("id"))
-    if not windows:
-        return 0
-    return _write(_rollup_sql(windows, where), params)
-
-
 # A batch's surveys, found through the id range that holds them (the surveys have no index on their batch).
 _BATCH_WHERE = "s.id BETWEEN %s AND %s AND s.import_batch_id = %s"
 
@@ -266,7 +260,7 @@ def rebuild_rollups(*, window: SurveyWindow | None = None) -> int:
             return 0
         window_ids = [w.id for w in windows]
         MonthlyRollup.objects.filter(window_id__in=window_ids).delete()
-        _apply("true", [], windows)
+        _write(_rollup_sql(windows, "true"), [])
         return MonthlyRollup.objects.filter(window_id__in=window_ids).count()
 
 

@@ -7,8 +7,9 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
    the local dates in each timestamp's own offset, the delay, the business days (numpy's business-day
    calendar per country) and the canonical content checksum.
 2. Valid rows go into a temporary staging table (PostgreSQL: `COPY`; SQLite: `executemany`). Checks across
-   rows (a survey_id repeated with different answers, a site given two countries) run as SQL on that table; the
-   second only when the sites gathered chunk by chunk show a site with two countries.
+   rows run as SQL on that table: a site given two countries (when the sites gathered chunk by chunk show one), and
+   a survey_id repeated with different answers (when the file is refused anyway, or when its rows collide in the
+   insert of step 3).
 3. If anything is wrong, the transaction rolls back and the rejection is recorded. Otherwise the roster is
    upserted, and the surveys not stored yet are inserted by one `INSERT … SELECT` (imports of one organization take
    turns, so two concurrent imports of overlapping files cannot both insert a survey), changed answers for a known
