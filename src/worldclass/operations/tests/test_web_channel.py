@@ -95,6 +95,30 @@ def test_page_is_in_the_customers_language(invite, client):
     assert "Votre problème a-t-il été résolu ?" in page.content.decode()
 
 
+def _platform_chrome(page) -> tuple[int, bool, bool, bool]:
+    """The page's status, and whether it shows the platform's navigation bar, a log-in link and scripts."""
+    html = page.content.decode()
+    return (page.status_code, 'id="nav"' in html, "/accounts/login/" in html, "<script" in html)
+
+
+def test_the_survey_and_thanks_pages_show_no_platform_navigation(invite, client):
+    # The customer is not a user of the platform: the survey alone, with its own choice of language.
+    token = issue_web_link(invitation=invite("web"))
+    pages = [client.get(f"/survey/{token}/"), client.post(f"/survey/{token}/", GOOD)]
+    assert [_platform_chrome(page) for page in pages] == [(200, False, False, False), (200, False, False, False)]
+
+
+def test_the_survey_pages_never_work_out_the_navigation(invite, client, monkeypatch):
+    def refuse(**kwargs):
+        raise AssertionError("the navigation was worked out")
+
+    monkeypatch.setattr("worldclass.core.context_processors.links_for", refuse)
+    monkeypatch.setattr("worldclass.core.context_processors.offers_search", refuse)
+    token = issue_web_link(invitation=invite("web"))
+    pages = [client.get(f"/survey/{token}/"), client.post(f"/survey/{token}/", GOOD)]
+    assert [page.status_code for page in pages] == [200, 200]
+
+
 def test_a_used_link_is_refused(invite, client, unscoped):
     token = issue_web_link(invitation=invite("web"))
     client.post(f"/survey/{token}/", GOOD)
