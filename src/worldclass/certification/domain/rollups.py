@@ -2,17 +2,23 @@
 
 Every count is computed by one set-based SQL statement over the surveys table, so the same code serves an imported
 batch of millions and a full rebuild. A single live survey adds its 12 rows (3 windows x 4 levels) from the survey
-in hand, counted by the same rules in Python (`_COUNTED` holds each count's SQL and Python side by side; the window
-rule is `surveys.domain.eligibility.is_eligible`, which tests hold equal to the SQL): the statement over the table
-cost more to plan than the answer's whole transaction. Both paths write with `INSERT … ON CONFLICT DO UPDATE`,
+in hand, counted by the same rules in Python (`_COUNTED` holds each count's SQL, Python and Polars side by side;
+the window rule is `surveys.domain.eligibility.is_eligible`, which tests hold equal to the SQL): the statement over
+the table cost more to plan than the answer's whole transaction. Both paths write with `INSERT … ON CONFLICT DO UPDATE`,
 which adds to existing rows atomically, so concurrent writers never lose or double an increment; a batch of months
 with no rollups yet is first tried as plain inserts (`add_batch_to_rollups`).
+
+On PostgreSQL an import is also counted while its file is read: each chunk of valid rows is grouped in Polars
+(`BatchTally`, the rules a third time, as Polars expressions held equal to the others by tests), and when every
+valid row became a survey of months not counted yet, the rows are written with one `COPY`, where the statement
+over the new surveys spent most of its time reading and grouping them again on one core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Sum
@@ -20,6 +26,11 @@ from django_scopes import scopes_disabled
 
 from worldclass.certification.models import Edition, Level, MonthlyRollup, SurveyWindow
 from worldclass.core.database import is_unique_violation
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from worldclass.directory.domain import RosterIds
 
 COUNTS = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
 LEVEL_ENTITY = {
@@ -29,13 +40,22 @@ LEVEL_ENTITY = {
     "organization": "organization_id",
 }
 
-# What an eligible survey counts for: as SQL over a survey row `s`, and as Python over a SurveyResponse.
+# What an eligible survey counts for: as SQL over a survey row `s`, as Python over a SurveyResponse, and as a
+# Polars expression over an import's valid rows (the surveys' stage columns), given `pl` and the file's scale maximum.
 _COUNTED = {
-    "world_class": ("s.is_world_class_call", lambda s: s.is_world_class_call),
-    "fcr": ("s.is_fcr", lambda s: s.is_fcr),
-    "resolved": ("s.resolved", lambda s: s.resolved),
-    "overall_top_box": ("s.overall_sat = s.rating_scale_max", lambda s: s.overall_sat == s.rating_scale_max),
-    "csr_top_box": ("s.csr_sat = s.rating_scale_max", lambda s: s.csr_sat == s.rating_scale_max),
+    "world_class": ("s.is_world_class_call", lambda s: s.is_world_class_call, lambda pl, top: pl.col("is_wcc")),
+    "fcr": ("s.is_fcr", lambda s: s.is_fcr, lambda pl, top: pl.col("is_fcr")),
+    "resolved": ("s.resolved", lambda s: s.resolved, lambda pl, top: pl.col("resolved")),
+    "overall_top_box": (
+        "s.overall_sat = s.rating_scale_max",
+        lambda s: s.overall_sat == s.rating_scale_max,
+        lambda pl, top: pl.col("overall_sat") == top,
+    ),
+    "csr_top_box": (
+        "s.csr_sat = s.rating_scale_max",
+        lambda s: s.csr_sat == s.rating_scale_max,
+        lambda pl, top: pl.col("csr_sat") == top,
+    ),
 }
 
 
@@ -47,6 +67,16 @@ def _eligible_sql(window: SurveyWindow) -> str:
     return f"s.delay_seconds >= 0 AND s.business_days_after_call <= {int(window.business_days)}"
 
 
+def _eligible_expression(window: SurveyWindow) -> pl.Expr:
+    """The window's rule as a Polars expression over an import's valid rows (`_eligible_sql`'s twin)."""
+    import polars as pl  # `certify` starts without Polars (test_certify_startup.py)
+
+    delay = pl.col("delay_seconds")
+    if window.kind == SurveyWindow.Kind.MINUTES:
+        return (delay >= int(window.min_minutes) * 60) & (delay <= int(window.max_minutes) * 60)
+    return (delay >= 0) & (pl.col("business_days") <= int(window.business_days))
+
+
 def _fine_sql(windows: list[SurveyWindow], where: str) -> str:
     """The one rule, in one pass over the surveys: per (organization, site, supervisor, CSR, month), the surveys
     and, per window, the eligible ones and what they count for. Integer sums: PostgreSQL sums bigints as numeric,
@@ -55,7 +85,7 @@ def _fine_sql(windows: list[SurveyWindow], where: str) -> str:
     for w in windows:
         eligible = _eligible_sql(w)
         columns.append(f"CAST(SUM(CASE WHEN {eligible} THEN 1 ELSE 0 END) AS integer) AS eligible_{w.id}")
-        for name, (condition, _test) in _COUNTED.items():
+        for name, (condition, _test, _expression) in _COUNTED.items():
             columns.append(
                 f"CAST(SUM(CASE WHEN {eligible} AND {condition} THEN 1 ELSE 0 END) AS integer) AS {name}_{w.id}"
             )
@@ -167,18 +197,30 @@ def _write(sql: str, params: list) -> int:
 _BATCH_WHERE = "s.id BETWEEN %s AND %s AND s.import_batch_id = %s"
 
 
-def add_batch_to_rollups(*, import_batch_id: int, survey_pks: tuple[int, int]) -> int:
+def add_batch_to_rollups(
+    *,
+    import_batch_id: int,
+    survey_pks: tuple[int, int],
+    tally: BatchTally | None = None,
+    roster: RosterIds | None = None,
+) -> int:
     """Add the surveys of one import batch, whose ids lie in `survey_pks` (inclusive), to every window's rollups;
-    returns the rollup rows touched."""
+    returns the rollup rows touched. `tally`, when given, counted exactly the batch's surveys as the file was read,
+    and `roster` (the import's `directory.domain.RosterIds`) names the ids of their codes."""
     params = [*survey_pks, import_batch_id]
     windows = list(SurveyWindow.objects.order_by("id"))
     if not windows:
         return 0
-    if connection.vendor == "postgresql" and not _batch_months_have_rollups(windows=windows, params=params):
+    if tally is not None and (roster is None or tally.window_ids != [w.id for w in windows]):
+        tally = None  # a window added while the file was read: count the batch from its surveys
+    rows = tally.rollup_rows(roster) if tally is not None else None
+    if connection.vendor == "postgresql" and not _batch_months_have_rollups(windows=windows, params=params, rows=rows):
         # A batch of months not counted yet (a month's file, the usual case) writes only new rows: without ON
         # CONFLICT's speculative insertion, a third less time at a million surveys (docs/performance.md).
         try:
             with transaction.atomic():
+                if rows is not None:
+                    return _copy_rows(rows)
                 return _write(_rollup_sql(windows, _BATCH_WHERE, all_new=True), params)
         except IntegrityError as error:
             # A live answer stored meanwhile counted in one of these months: add to its rows instead.
@@ -187,17 +229,172 @@ def add_batch_to_rollups(*, import_batch_id: int, survey_pks: tuple[int, int]) -
     return _write(_rollup_sql(windows, _BATCH_WHERE), params)
 
 
-def _batch_months_have_rollups(*, windows: list[SurveyWindow], params: list) -> bool:
+def _batch_months_have_rollups(*, windows: list[SurveyWindow], params: list, rows: pl.DataFrame | None = None) -> bool:
     """Whether any organization and month of the batch is counted already. Every counted survey has its
-    organization's row in every window, so the first window's organization rows tell."""
+    organization's row in every window, so the first window's organization rows tell; the batch's organization
+    months are read from its tallied `rows` when there are some, from its surveys otherwise."""
+    if rows is not None:
+        months = rows.filter(level="organization", window_id=windows[0].id)
+        batch_months = "SELECT * FROM unnest(%s::bigint[], %s::date[])"
+        batch_params = [months["entity_id"].to_list(), months["month"].to_list()]
+    else:
+        batch_months = (
+            f"SELECT DISTINCT s.organization_id, s.call_month FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}"
+        )
+        batch_params = params
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM certification_monthlyrollup r "
-            "WHERE r.window_id = %s AND r.level = 'organization' AND (r.entity_id, r.month) IN "
-            f"(SELECT DISTINCT s.organization_id, s.call_month FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}))",
-            [windows[0].id, *params],
+            f"WHERE r.window_id = %s AND r.level = 'organization' AND (r.entity_id, r.month) IN ({batch_months}))",
+            [windows[0].id, *batch_params],
         )
         return bool(cursor.fetchone()[0])
+
+
+def _copy_rows(rows: pl.DataFrame) -> int:
+    """Write new rollup rows (a Polars frame in `_ROW_COLUMNS`, in the lock order) with one COPY."""
+    data = rows.write_csv(include_header=False)
+    sql = f"COPY certification_monthlyrollup ({', '.join(_ROW_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
+        copy.write(data)
+    return rows.height
+
+
+_ROW_COLUMNS = ["window_id", "organization_id", "level", "entity_id", "month", *COUNTS]
+# A batch's rows, per (organization, site, supervisor, CSR, month): the key of the SQL's `fine`, by codes.
+_TALLY_KEYS = ["org", "site", "supervisor", "csr", "call_month"]
+# Chunks' counts kept apart before they are summed into one.
+_FOLD_PARTS = 8
+
+
+class BatchTally:
+    """An import's rollups counted in Polars while its file is read, chunk by chunk (`add`): per organization,
+    site, supervisor, CSR and month, the rows and each window's counts, as `_fine_sql` groups the surveys; and the
+    figures of the eligibility report. It counts the file's valid rows, which are the batch's surveys only when
+    each of them was inserted: the import hands it over only then."""
+
+    def __init__(self, *, windows: list[SurveyWindow], scale_max: int) -> None:
+        self.windows = windows
+        self.window_ids = [w.id for w in windows]
+        self.scale_max = scale_max
+        self.parts: list = []
+        self.report = [0] * (2 + 2 * len(windows))  # as `batch_eligibility` counts: see `_report_columns`
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Count one chunk of valid rows (the surveys' stage columns)."""
+        import polars as pl
+
+        if frame.height == 0:
+            return
+        columns = [pl.len().alias("surveys")]
+        for window in self.windows:
+            eligible = _eligible_expression(window)
+            columns.append(eligible.sum().alias(f"eligible_{window.id}"))
+            for name, (_condition, _test, expression) in _COUNTED.items():
+                counted = eligible & expression(pl, self.scale_max)
+                columns.append(counted.sum().alias(f"{name}_{window.id}"))
+        self.parts.append(frame.group_by(_TALLY_KEYS).agg(columns))
+        if len(self.parts) >= _FOLD_PARTS:
+            # Memory follows the file's entity-months, not its rows (a CSR-month spans chunks).
+            self.parts = [self._fine()]
+        figures = frame.select(_report_columns(self.windows)).row(0)
+        self.report = [total + int(value or 0) for total, value in zip(self.report, figures, strict=True)]
+
+    def _fine(self) -> pl.DataFrame:
+        """The parts summed per key: one row per organization, site, supervisor, CSR and month."""
+        import polars as pl
+
+        return pl.concat(self.parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())
+
+    def eligibility_figures(self) -> tuple[int, int, dict[int, tuple[int, int]]]:
+        """The batch's surveys, those taken at the call's very time, and per window id (eligible, too soon)."""
+        surveys, instant, *per_window = self.report
+        pairs = {w.id: (per_window[2 * i], per_window[2 * i + 1]) for i, w in enumerate(self.windows)}
+        return surveys, instant, pairs
+
+    def rollup_rows(self, roster: RosterIds) -> pl.DataFrame | None:
+        """The rollup rows of the batch in `_ROW_COLUMNS`, sorted in the writers' lock order (`_LOCK_ORDER`), ids
+        from `roster`; None when a code has no id there (the batch is then counted from its surveys)."""
+        import polars as pl
+
+        if not self.parts:
+            return None
+        fine = self._fine()
+        organizations = pl.DataFrame(
+            list(roster.organizations.items()), schema={"org": pl.String, "organization_id": pl.Int64}, orient="row"
+        )
+        sites = pl.DataFrame(
+            [(org, code, pk) for (org, code), pk in roster.sites.items()],
+            schema={"org": pl.String, "site": pl.String, "site_id": pl.Int64},
+            orient="row",
+        )
+        people = pl.DataFrame(
+            [(org, code, pk) for (org, code), pk in roster.people.items()],
+            schema={"org": pl.String, "code": pl.String, "person_id": pl.Int64},
+            orient="row",
+        )
+        resolved = (
+            fine.join(organizations, on="org")
+            .join(sites, on=["org", "site"])
+            .join(people.rename({"code": "supervisor", "person_id": "supervisor_id"}), on=["org", "supervisor"])
+            .join(people.rename({"code": "csr", "person_id": "csr_id"}), on=["org", "csr"])
+        )
+        if resolved.height != fine.height:
+            return None
+        counted = [c for c in fine.columns if c not in _TALLY_KEYS]
+        levels = pl.concat(
+            [
+                resolved.group_by(list(dict.fromkeys(["organization_id", column, "call_month"])))
+                .agg(pl.col(counted).sum())
+                .select(
+                    "organization_id",
+                    pl.lit(level).alias("level"),
+                    pl.col(column).alias("entity_id"),
+                    pl.col("call_month").alias("month"),
+                    *counted,
+                )
+                for level, column in LEVEL_ENTITY.items()
+            ]
+        )
+        rows = pl.concat(
+            [
+                levels.select(
+                    pl.lit(w.id, dtype=pl.Int64).alias("window_id"),
+                    "organization_id",
+                    "level",
+                    "entity_id",
+                    "month",
+                    pl.col(f"eligible_{w.id}").alias("eligible"),
+                    (pl.col("surveys") - pl.col(f"eligible_{w.id}")).alias("ineligible"),
+                    *[pl.col(f"{name}_{w.id}").alias(name) for name in _COUNTED],
+                )
+                for w in self.windows
+            ]
+        )
+        # Polars compares strings bytewise, as the lock order's COLLATE "C".
+        return rows.sort("level", "entity_id", "month", "window_id")
+
+
+def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
+    """The eligibility report's figures of a chunk: its rows, those at delay 0, and per window, the eligible and
+    those taken before the window opens (`batch_eligibility`'s SQL, as Polars)."""
+    import polars as pl
+
+    delay = pl.col("delay_seconds")
+    columns = [pl.len().alias("surveys"), (delay == 0).sum().alias("instant")]
+    for window in windows:
+        columns.append(_eligible_expression(window).sum().alias(f"eligible_{window.id}"))
+        columns.append((delay < int(window.min_minutes or 0) * 60).sum().alias(f"too_soon_{window.id}"))
+    return columns
+
+
+def start_batch_tally(*, scale_max: int) -> BatchTally | None:
+    """A tally for an import about to read its file, on PostgreSQL (SQLite's one statement over the new surveys
+    is fast enough that counting twice would only cost), when there are windows to count."""
+    if connection.vendor != "postgresql":
+        return None
+    windows = list(SurveyWindow.objects.order_by("id"))
+    return BatchTally(windows=windows, scale_max=scale_max) if windows else None
 
 
 def survey_window_counts(*, survey, windows: list[SurveyWindow]) -> list[tuple[int, ...]]:
@@ -205,7 +402,7 @@ def survey_window_counts(*, survey, windows: list[SurveyWindow]) -> list[tuple[i
     # The eligibility module brings numpy and holidays, which `certify` starts without (test_certify_startup.py).
     from worldclass.surveys.domain.eligibility import is_eligible
 
-    counted = [int(test(survey)) for _condition, test in _COUNTED.values()]
+    counted = [int(test(survey)) for _condition, test, _expression in _COUNTED.values()]
     rows = []
     for window in windows:
         eligible = is_eligible(
@@ -279,9 +476,11 @@ class WindowEligibility:
         return asdict(self)
 
 
-def batch_eligibility(*, import_batch_id: int, survey_pks: tuple[int, int]) -> list[WindowEligibility]:
+def batch_eligibility(
+    *, import_batch_id: int, survey_pks: tuple[int, int], tally: BatchTally | None = None
+) -> list[WindowEligibility]:
     """Per survey window of the editions, the batch's eligible surveys (the rollups' own rule), with a warning
-    and the likely cause when fewer than half are eligible."""
+    and the likely cause when fewer than half are eligible; counted by `tally` when it has every such window."""
     windows: dict[int, SurveyWindow] = {}
     editions: dict[int, list[int]] = {}
     for edition in Edition.objects.select_related("survey_window").order_by("year"):
@@ -289,19 +488,13 @@ def batch_eligibility(*, import_batch_id: int, survey_pks: tuple[int, int]) -> l
         editions.setdefault(edition.survey_window_id, []).append(edition.year)
     if not windows:
         return []
-    # One pass over the batch for every window: per window, its eligible surveys and those taken too soon.
-    per_window = ", ".join(
-        f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN s.delay_seconds < {int(window.min_minutes or 0) * 60} THEN 1 ELSE 0 END)"
-        for window in windows.values()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), SUM(CASE WHEN s.delay_seconds = 0 THEN 1 ELSE 0 END), {per_window} "
-            f"FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}",
-            [*survey_pks, import_batch_id],
+    if tally is not None and set(windows) <= set(tally.window_ids):
+        surveys, instant, per_window = tally.eligibility_figures()
+        counts = [value for window_id in windows for value in per_window[window_id]]
+    else:
+        surveys, instant, counts = _batch_eligibility_figures(
+            windows=list(windows.values()), params=[*survey_pks, import_batch_id]
         )
-        surveys, instant, *counts = (int(value or 0) for value in cursor.fetchone())
     results = []
     for index, (window_id, window) in enumerate(windows.items()):
         eligible, too_soon = counts[2 * index], counts[2 * index + 1]
@@ -319,6 +512,24 @@ def batch_eligibility(*, import_batch_id: int, survey_pks: tuple[int, int]) -> l
             )
         )
     return results
+
+
+def _batch_eligibility_figures(*, windows: list[SurveyWindow], params: list) -> tuple[int, int, list[int]]:
+    """One pass over the batch's surveys for every window: the surveys, those at delay 0, and per window its
+    eligible surveys and those taken too soon (`_report_columns` in Polars)."""
+    per_window = ", ".join(
+        f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN s.delay_seconds < {int(window.min_minutes or 0) * 60} THEN 1 ELSE 0 END)"
+        for window in windows
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN s.delay_seconds = 0 THEN 1 ELSE 0 END), {per_window} "
+            f"FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}",
+            params,
+        )
+        surveys, instant, *counts = (int(value or 0) for value in cursor.fetchone())
+    return surveys, instant, counts
 
 
 def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon: int, eligible: int) -> str:

@@ -21,7 +21,9 @@ def failing_rollup_write(monkeypatch):
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
+    # Both ways of writing a batch's rollups: its tallied rows' COPY and the statements over its surveys.
     monkeypatch.setattr(rollups, "_write", fail)
+    monkeypatch.setattr(rollups, "_copy_rows", fail)
 
 
 def record_one_survey():

@@ -1,17 +1,21 @@
 import datetime as dt
 from collections import Counter
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from worldclass.certification import receivers
 from worldclass.certification.domain import rollups
 from worldclass.certification.domain.rollups import rebuild_rollups, survey_window_counts
 from worldclass.certification.models import MonthlyRollup, SurveyWindow
 from worldclass.directory.tests.factories import PersonFactory, SiteFactory
+from worldclass.surveys.domain import importing
 from worldclass.surveys.domain.eligibility import is_eligible
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.models import SurveyResponse
@@ -163,26 +167,85 @@ def test_an_import_adds_to_existing_rollups(tmp_path):
     assert (rollup.eligible, rollup.world_class, rollup.overall_top_box, rollup.csr_top_box) == (2, 1, 1, 2)
 
 
-def _rollup_writes(path) -> list[str]:
-    """The rollup statements an import of `path` runs."""
+def _rollup_writes(path, monkeypatch) -> list[str]:
+    """How an import of `path` writes its rollups: "COPY" for the tallied rows, "INSERT" and "INSERT … ON CONFLICT"
+    for the statements over the new surveys."""
+    copies = []
+    copy_rows = rollups._copy_rows
+
+    def recorded_copy(rows):
+        copies.append(len(copies))
+        return copy_rows(rows)
+
+    monkeypatch.setattr(rollups, "_copy_rows", recorded_copy)
     with CaptureQueriesContext(connection) as queries:
         import_surveys(path=path, actor="tests")
-    return [q["sql"] for q in queries.captured_queries if "INSERT INTO certification_monthlyrollup" in q["sql"]]
+    statements = [q["sql"] for q in queries.captured_queries if "INSERT INTO certification_monthlyrollup" in q["sql"]]
+    # A COPY is not a query Django sees: it comes first whenever there is one, as add_batch_to_rollups tries it first.
+    return ["COPY" for _ in copies] + [
+        "INSERT … ON CONFLICT" if "ON CONFLICT" in sql else "INSERT" for sql in statements
+    ]
+
+
+APRIL = {"call_at": "2025-04-02T10:00:00-04:00", "surveyed_at": "2025-04-02T11:00:00-04:00"}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_an_import_of_months_not_counted_yet_inserts_its_rollups_as_new_rows(tmp_path):
+def test_an_import_of_months_not_counted_yet_copies_the_rows_it_tallied(tmp_path, monkeypatch):
     import_surveys(path=write_csv(tmp_path / "march.csv", [row()]), actor="tests")
-    april = row(survey_id="s2", call_at="2025-04-02T10:00:00-04:00", surveyed_at="2025-04-02T11:00:00-04:00")
-    assert ["ON CONFLICT" in sql for sql in _rollup_writes(write_csv(tmp_path / "april.csv", [april]))] == [False]
+    april = write_csv(tmp_path / "april.csv", [row(survey_id="s2", **APRIL), row(survey_id="s3", **APRIL)])
+    assert _rollup_writes(april, monkeypatch) == ["COPY"]
     assert stored() == recount()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_an_import_into_a_month_already_counted_adds_to_its_rollups(tmp_path):
+def test_a_file_read_in_many_chunks_is_tallied_whole(tmp_path, monkeypatch):
+    """A CSR's month spread over chunks, whose counts are summed along the way: one row per entity and month."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(rollups, "_FOLD_PARTS", 2)
+    records = [
+        row(survey_id=f"s{i}", csr=f"C{i % 2}", overall_sat=str(3 + i % 3), resolved="yes" if i % 4 else "no")
+        for i in range(9)
+    ]
+    assert _rollup_writes(write_csv(tmp_path / "many.csv", records), monkeypatch) == ["COPY"]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_an_untallied_import_of_months_not_counted_yet_inserts_its_rollups_as_new_rows(tmp_path, monkeypatch):
+    import_surveys(path=write_csv(tmp_path / "march.csv", [row()]), actor="tests")
+    monkeypatch.setattr(receivers, "start_batch_tally", lambda **kwargs: None)
+    april = write_csv(tmp_path / "april.csv", [row(survey_id="s2", **APRIL)])
+    assert _rollup_writes(april, monkeypatch) == ["INSERT"]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_an_import_into_a_month_already_counted_adds_to_its_rollups(tmp_path, monkeypatch):
     import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
     later = write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")])
-    assert ["ON CONFLICT" in sql for sql in _rollup_writes(later)] == [True]
+    assert _rollup_writes(later, monkeypatch) == ["INSERT … ON CONFLICT"]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_file_naming_a_survey_already_loaded_is_counted_from_its_new_surveys(tmp_path, monkeypatch):
+    """The tally counted every valid row, one of which was not inserted: the batch is counted from its surveys."""
+    import_surveys(path=write_csv(tmp_path / "march.csv", [row(**APRIL)]), actor="tests")
+    MonthlyRollup.objects.all().delete()  # so that April is a month not counted yet
+    again = write_csv(tmp_path / "again.csv", [row(**APRIL), row(survey_id="s2", **APRIL)])
+    assert _rollup_writes(again, monkeypatch) == ["INSERT"]
+    assert {key: counts["eligible"] for key, counts in stored().items() if key[1] == "organization"} == {
+        key: 1 for key, counts in recount().items() if key[1] == "organization"
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_file_repeating_a_row_is_counted_from_its_surveys(tmp_path, monkeypatch):
+    """A row repeated with the same answers is loaded once: the tally counted it twice, so it is not used."""
+    repeated = write_csv(tmp_path / "repeated.csv", [row(**APRIL), row(**APRIL), row(survey_id="s2", **APRIL)])
+    assert _rollup_writes(repeated, monkeypatch) == ["INSERT"]
+    assert SurveyResponse.objects.count() == 2
     assert stored() == recount()
 
 
@@ -191,9 +254,37 @@ def test_rows_counted_after_the_check_are_added_to(tmp_path, monkeypatch):
     """A live answer committed between the check and the write: the new rows collide, and are added instead."""
     import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
     monkeypatch.setattr(rollups, "_batch_months_have_rollups", lambda **kwargs: False)
-    writes = _rollup_writes(write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]))
-    assert ["ON CONFLICT" in sql for sql in writes] == [False, True]
+    writes = _rollup_writes(write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]), monkeypatch)
+    assert writes == ["COPY", "INSERT … ON CONFLICT"]
     assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_tallied_batch_reports_the_eligibility_its_surveys_give(tmp_path):
+    """The import report's figures per window, from the tally, equal those counted from the stored surveys."""
+    rows = [
+        row(survey_id="instant", surveyed_at="2025-03-12T14:05:00-05:00", call_at="2025-03-12T14:05:00-05:00"),
+        row(survey_id="soon", call_at="2025-03-12T14:05:00-05:00", surveyed_at="2025-03-12T14:09:00-05:00"),
+        row(survey_id="late", call_at="2025-03-12T14:05:00-05:00", surveyed_at="2025-03-16T14:09:00-05:00"),
+        row(survey_id="ok"),
+    ]
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", rows), actor="tests")
+    pks = tuple(SurveyResponse.objects.aggregate(first=Min("id"), last=Max("id")).values())
+    recounted = rollups.batch_eligibility(import_batch_id=report.batch_id, survey_pks=pks)
+    assert report.eligibility == [window.as_dict() for window in recounted]
+    assert [window["eligible"] for window in report.eligibility] == [1, 3, 1]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    delay=st.one_of(st.sampled_from([-1, 0, 599, 600, 86_400, 86_401, 259_200, 259_201]), st.integers(-(10**7), 10**7)),
+    business_days=st.integers(min_value=0, max_value=40),
+)
+def test_the_polars_window_rule_is_the_python_rule(delay, business_days):
+    frame = pl.DataFrame({"delay_seconds": [delay], "business_days": [business_days]})
+    for window in SurveyWindow.objects.order_by("id"):
+        polars_says = frame.select(rollups._eligible_expression(window)).item()
+        assert polars_says == is_eligible(window=window, delay_seconds=delay, business_days_after_call=business_days)
 
 
 def test_rebuild_rollups_command(tmp_path, capsys):

@@ -37,7 +37,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
-from worldclass.directory.domain import DisplayNames, PersonSighting, apply_display_names, upsert_roster
+from worldclass.directory.domain import DisplayNames, PersonSighting, RosterIds, apply_display_names, upsert_roster
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR
 from worldclass.surveys.domain.eligibility import business_days_after_many
@@ -75,7 +75,7 @@ from worldclass.surveys.domain.sources import (
     with_local_instants,
 )
 from worldclass.surveys.models import ImportBatch
-from worldclass.surveys.signals import surveys_recorded
+from worldclass.surveys.signals import surveys_importing, surveys_recorded
 
 CHUNK_ROWS = 200_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
@@ -235,7 +235,10 @@ def _import_source(
     display_names = _NameCollector(names)
     errors: list[_RowError] = []
     skipped: Counter[tuple[int, str]] = Counter()
-    rows_total = 0
+    rows_total = rows_valid = 0
+    # Certification counts the rows into its rollups as they are read, on the other core from the stage's COPY.
+    scale = (mapping.scale_min, mapping.scale_max)
+    tallies = [tally for _receiver, tally in surveys_importing.send(sender=ImportBatch, scale=scale) if tally]
     try:
         for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
             if mapping.skip:
@@ -245,6 +248,10 @@ def _import_source(
             valid, chunk_errors = _validate(chunk, mapping)
             errors.extend(chunk_errors)
             stage.load(valid)
+            rows_valid += valid.height
+            if not errors:
+                for tally in tallies:
+                    tally.add(valid)
             roster.add(valid)
             if on_rows_read is not None:
                 on_rows_read(rows_total)
@@ -279,7 +286,7 @@ def _import_source(
         rows_total=rows_total,
     )
     _take_turns(organizations=roster.organizations())
-    organizations = roster.upsert()
+    organizations, roster_ids = roster.upsert()
     names = display_names.names()
     names_changed = apply_display_names(names=names) if names else 0
     if connection.vendor == "postgresql":
@@ -314,7 +321,11 @@ def _import_source(
         # Certification adds the batch to the rollups here, in this transaction (all or nothing), and says how many
         # of its surveys each survey window counts.
         for _receiver, findings in surveys_recorded.send(
-            sender=ImportBatch, import_batch_id=batch.id, survey_pks=survey_pks
+            sender=ImportBatch,
+            import_batch_id=batch.id,
+            survey_pks=survey_pks,
+            tallies=tallies if created == rows_valid else [],
+            roster=roster_ids,
         ):
             eligibility.extend(findings or [])
 
@@ -763,10 +774,11 @@ class _RosterCollector:
         sites = pl.concat(self.sites).unique()
         return sites.select(pl.struct("org", "site").is_duplicated().any()).item()
 
-    def upsert(self) -> list[str]:
-        """Create or update the organizations, sites and people the rows name; returns the organization codes."""
+    def upsert(self) -> tuple[list[str], RosterIds]:
+        """Create or update the organizations, sites and people the rows name; returns the organization codes and
+        the ids of every code."""
         if not self.people:
-            return []
+            return [], RosterIds()
         people = self._fold(self.people)
         sites = pl.concat(self.sites).unique()
         organizations = set(sites["org"].to_list())
@@ -782,12 +794,12 @@ class _RosterCollector:
             )
             for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
         ]
-        upsert_roster(
+        ids = upsert_roster(
             organizations=organizations,
             sites={(org, site): country for org, site, country in sites.iter_rows()},
             sightings=sightings,
         )
-        return sorted(organizations)
+        return sorted(organizations), ids
 
 
 class _NameCollector:
