@@ -88,10 +88,12 @@ def _worker(args: argparse.Namespace) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     result = {"vendor": connection.vendor}
+    lsn = _wal_lsn(connection) if connection.vendor == "postgresql" else None
     wall, cpu = time.perf_counter(), time.process_time()
     report = import_surveys(path=Path(args.csv), actor="bench")
     result["import_wall"] = time.perf_counter() - wall
     result["import_cpu"] = time.process_time() - cpu
+    result["import_wal"] = _wal_since(connection, lsn) if lsn else None
     result["import_report"] = str(report)
     edition = Edition.objects.get(year=args.edition)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -111,6 +113,21 @@ def _worker(args: argparse.Namespace) -> None:
     file_sha256(Path(args.csv))
     result["hash_wall"] = time.perf_counter() - wall
     print("RESULT " + json.dumps(result, default=str))
+
+
+def _wal_lsn(connection) -> str:
+    """Where PostgreSQL's write-ahead log is now (a Django or a psycopg connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def _wal_since(connection, lsn: str) -> int:
+    """Bytes of write-ahead log written since `lsn`: every durable write goes through it first, so on a machine
+    whose disk is the bottleneck it is what a load costs (other sessions' writes count too: run it quiet)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)::bigint", [lsn])
+        return int(cursor.fetchone()[0])
 
 
 def _fresh_database(*, backend: str, url: str, sqlite_path: Path) -> str:
@@ -135,8 +152,9 @@ _ANCHOR_TYPES = {
 }
 
 
-def _copy_anchor(*, url: str, csv: Path) -> float:
-    """Seconds to COPY the CSV into a typed table with a primary key (org, survey_id) and commit it."""
+def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int]:
+    """Seconds to COPY the CSV into a typed table with a primary key (org, survey_id) and commit it, and the bytes
+    of write-ahead log it wrote."""
     import psycopg
 
     header = csv.open(encoding="utf-8").readline().strip().split(",")
@@ -144,6 +162,7 @@ def _copy_anchor(*, url: str, csv: Path) -> float:
     with psycopg.connect(url) as connection:
         connection.execute("DROP TABLE IF EXISTS bench_copy_anchor")
         connection.commit()
+        lsn = _wal_lsn(connection)
         wall = time.perf_counter()
         connection.execute(f"CREATE TABLE bench_copy_anchor ({columns}, PRIMARY KEY (org, survey_id))")
         with (
@@ -155,24 +174,26 @@ def _copy_anchor(*, url: str, csv: Path) -> float:
                 copy.write(block)
         connection.commit()
         wall = time.perf_counter() - wall
+        wal = _wal_since(connection, lsn)
         connection.execute("DROP TABLE bench_copy_anchor")
         connection.commit()
-    return wall
+    return wall, wal
 
 
-def _table_anchors(*, url: str) -> dict[str, float]:
+def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int]]:
     """Seconds to write the imported surveys again, as one INSERT ... SELECT and COMMIT, into a table of the surveys'
     own shape: with all its indexes and checks, and with only the two keys no design can drop (the primary key and
     the unique survey id per organization). What the table itself costs, with no parsing, validation, roster,
     references or rollups: the floor under any import that keeps these indexes. Then the same for the surveys and
-    the rollups together: the floor under any import that also keeps the rollups the certification reads."""
+    the rollups together: the floor under any import that also keeps the rollups the certification reads. Returns
+    the seconds and the bytes of write-ahead log of each."""
     import psycopg
 
     shapes = {
         "surveys table, all indexes": "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES",
         "surveys table, the two keys": "INCLUDING DEFAULTS INCLUDING CONSTRAINTS",
     }
-    walls = {}
+    walls, wal = {}, {}
     with psycopg.connect(url) as connection:
         for name, including in shapes.items():
             connection.execute("DROP TABLE IF EXISTS bench_table_anchor")
@@ -182,10 +203,12 @@ def _table_anchors(*, url: str) -> dict[str, float]:
                     "ALTER TABLE bench_table_anchor ADD PRIMARY KEY (id), ADD UNIQUE (organization_id, survey_id)"
                 )
             connection.commit()
+            lsn = _wal_lsn(connection)
             wall = time.perf_counter()
             connection.execute("INSERT INTO bench_table_anchor SELECT * FROM surveys_surveyresponse")
             connection.commit()
             walls[name] = time.perf_counter() - wall
+            wal[name] = _wal_since(connection, lsn)
             connection.execute("DROP TABLE bench_table_anchor")
             connection.commit()
         # What the import must persist, and nothing else: the survey rows with their indexes and the rollup rows with
@@ -196,15 +219,17 @@ def _table_anchors(*, url: str) -> dict[str, float]:
                 f"CREATE TABLE bench_anchor_{table} (LIKE {table} {shapes['surveys table, all indexes']})"
             )
         connection.commit()
+        lsn = _wal_lsn(connection)
         wall = time.perf_counter()
         for table in ("surveys_surveyresponse", "certification_monthlyrollup"):
             connection.execute(f"INSERT INTO bench_anchor_{table} SELECT * FROM {table}")
         connection.commit()
         walls["surveys and rollups tables, all indexes"] = time.perf_counter() - wall
+        wal["surveys and rollups tables, all indexes"] = _wal_since(connection, lsn)
         for table in ("surveys_surveyresponse", "certification_monthlyrollup"):
             connection.execute(f"DROP TABLE bench_anchor_{table}")
         connection.commit()
-    return walls
+    return walls, wal
 
 
 def _cli_certify(*, env: dict, edition: int, through: str, force: bool) -> tuple[float, str]:
@@ -312,8 +337,12 @@ def _bench_backend(args: argparse.Namespace, *, backend: str, csrs: int) -> dict
         env=env, edition=args.edition, through=through, force=False
     )
     ours["cli_certify_force_wall"], _ = _cli_certify(env=env, edition=args.edition, through=through, force=True)
-    ours["copy_anchor_wall"] = _copy_anchor(url=env["DATABASE_URL"], csv=csv) if backend == "postgresql" else None
-    ours["table_anchors"] = _table_anchors(url=env["DATABASE_URL"]) if backend == "postgresql" else {}
+    ours["copy_anchor_wall"], ours["copy_anchor_wal"] = (
+        _copy_anchor(url=env["DATABASE_URL"], csv=csv) if backend == "postgresql" else (None, None)
+    )
+    ours["table_anchors"], ours["table_anchors_wal"] = (
+        _table_anchors(url=env["DATABASE_URL"]) if backend == "postgresql" else ({}, {})
+    )
     ours["load"] = _load_figures(args, env=env) if backend == "postgresql" else {}
     reference = None if args.skip_pandas else _pandas(csv=csv, edition=args.edition, through=through)
     result = {"backend": backend, "data": data, "ours": ours, "pandas": reference, "machine": _machine()}
@@ -364,6 +393,13 @@ def _print(result: dict, *, edition: int) -> None:
     for name, figure, anchor_name, anchor, goal in lines:
         anchor_text = "-" if anchor is None else f"{anchor:.2f}"
         print(f"{name:<32} {figure:>9.2f}  {anchor_name:<28} {anchor_text:>9} {_ratio(figure, anchor):>8}  {goal}")
+    if ours.get("import_wal"):
+        # On a machine whose disk bounds the writes, the log each one writes is its physical cost.
+        print(f"{'write-ahead log written':<40} {'MB':>9}  {'ratio to the typed COPY':>23}")
+        anchors_wal = [("import-surveys", ours["import_wal"]), ("typed COPY", ours["copy_anchor_wal"])]
+        anchors_wal += list(ours["table_anchors_wal"].items())
+        for name, wal in anchors_wal:
+            print(f"{name:<40} {wal / 2**20:>9.0f}  {_ratio(wal, ours['copy_anchor_wal']):>23}")
     for name, text in ours.get("load", {}).items():
         print(f"-- {name}{'' if name == 'sampling' else ' (gunicorn, 2 workers)'}:\n{text}")
 
