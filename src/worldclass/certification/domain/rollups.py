@@ -211,12 +211,15 @@ def add_batch_to_rollups(
     windows = list(SurveyWindow.objects.order_by("id"))
     if not windows:
         return 0
-    if tally is not None and (roster is None or tally.window_ids != [w.id for w in windows]):
-        tally = None  # a window added while the file was read: count the batch from its surveys
-    rows = tally.rollup_rows(roster) if tally is not None else None
-    if connection.vendor == "postgresql" and not _batch_months_have_rollups(windows=windows, params=params, rows=rows):
+    if tally is not None and (roster is None or not tally.counted_under(windows, exactly=True)):
+        tally = None  # a window added or changed while the file was read: count the batch from its surveys
+    months = tally.organization_months(roster) if tally is not None else None
+    if connection.vendor == "postgresql" and not _batch_months_have_rollups(
+        windows=windows, params=params, months=months
+    ):
         # A batch of months not counted yet (a month's file, the usual case) writes only new rows: without ON
         # CONFLICT's speculative insertion, a third less time at a million surveys (docs/performance.md).
+        rows = tally.rollup_rows(roster) if months is not None else None
         try:
             with transaction.atomic():
                 if rows is not None:
@@ -229,14 +232,15 @@ def add_batch_to_rollups(
     return _write(_rollup_sql(windows, _BATCH_WHERE), params)
 
 
-def _batch_months_have_rollups(*, windows: list[SurveyWindow], params: list, rows: pl.DataFrame | None = None) -> bool:
+def _batch_months_have_rollups(
+    *, windows: list[SurveyWindow], params: list, months: tuple[list[int], list[dt.date]] | None = None
+) -> bool:
     """Whether any organization and month of the batch is counted already. Every counted survey has its
     organization's row in every window, so the first window's organization rows tell; the batch's organization
-    months are read from its tallied `rows` when there are some, from its surveys otherwise."""
-    if rows is not None:
-        months = rows.filter(level="organization", window_id=windows[0].id)
+    months are its tally's (`months`: organization ids and months, side by side) if it has one, else its surveys'."""
+    if months is not None:
         batch_months = "SELECT * FROM unnest(%s::bigint[], %s::date[])"
-        batch_params = [months["entity_id"].to_list(), months["month"].to_list()]
+        batch_params = list(months)
     else:
         batch_months = (
             f"SELECT DISTINCT s.organization_id, s.call_month FROM surveys_surveyresponse s WHERE {_BATCH_WHERE}"
@@ -267,6 +271,11 @@ _TALLY_KEYS = ["org", "site", "supervisor", "csr", "call_month"]
 _FOLD_PARTS = 8
 
 
+def _window_rule(window: SurveyWindow) -> tuple:
+    """What a window counts by: a window whose rule changed is another window to a tally."""
+    return (window.id, window.kind, window.min_minutes, window.max_minutes, window.business_days)
+
+
 class BatchTally:
     """An import's rollups counted in Polars while its file is read, chunk by chunk (`add`): per organization,
     site, supervisor, CSR and month, the rows and each window's counts, as `_fine_sql` groups the surveys; and the
@@ -275,7 +284,7 @@ class BatchTally:
 
     def __init__(self, *, windows: list[SurveyWindow], scale_max: int) -> None:
         self.windows = windows
-        self.window_ids = [w.id for w in windows]
+        self.rules = [_window_rule(w) for w in windows]
         self.scale_max = scale_max
         self.parts: list = []
         self.report = [0] * (2 + 2 * len(windows))  # as `batch_eligibility` counts: see `_report_columns`
@@ -305,6 +314,24 @@ class BatchTally:
         import polars as pl
 
         return pl.concat(self.parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())
+
+    def counted_under(self, windows: list[SurveyWindow], *, exactly: bool = False) -> bool:
+        """Whether the tally counted under each of `windows` by its rule as it is now (the rules were read when the
+        file was opened); `exactly`: under those windows and no other."""
+        rules = [_window_rule(w) for w in windows]
+        if exactly:
+            return sorted(rules) == sorted(self.rules)
+        return set(rules) <= set(self.rules)
+
+    def organization_months(self, roster: RosterIds) -> tuple[list[int], list[dt.date]] | None:
+        """The batch's organization ids and call months, side by side; None if an organization has no id."""
+        if not self.parts:
+            return None
+        self.parts = [self._fine()]  # summed once, for `rollup_rows` too
+        pairs = self.parts[0].select("org", "call_month").unique().rows()
+        if any(org not in roster.organizations for org, _month in pairs):
+            return None
+        return [roster.organizations[org] for org, _month in pairs], [month for _org, month in pairs]
 
     def eligibility_figures(self) -> tuple[int, int, dict[int, tuple[int, int]]]:
         """The batch's surveys, those taken at the call's very time, and per window id (eligible, too soon)."""
@@ -488,7 +515,7 @@ def batch_eligibility(
         editions.setdefault(edition.survey_window_id, []).append(edition.year)
     if not windows:
         return []
-    if tally is not None and set(windows) <= set(tally.window_ids):
+    if tally is not None and tally.counted_under(list(windows.values())):
         surveys, instant, per_window = tally.eligibility_figures()
         counts = [value for window_id in windows for value in per_window[window_id]]
     else:

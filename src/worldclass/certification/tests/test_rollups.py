@@ -18,6 +18,8 @@ from worldclass.directory.tests.factories import PersonFactory, SiteFactory
 from worldclass.surveys.domain import importing
 from worldclass.surveys.domain.eligibility import is_eligible
 from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.mapping import COLUMNS as MAPPING_COLUMNS
+from worldclass.surveys.domain.mapping import parse_mapping
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, write_csv
 from worldclass.surveys.tests.factories import create_survey_response
@@ -167,34 +169,28 @@ def test_an_import_adds_to_existing_rollups(tmp_path):
     assert (rollup.eligible, rollup.world_class, rollup.overall_top_box, rollup.csr_top_box) == (2, 1, 1, 2)
 
 
-def _rollup_writes(path, monkeypatch) -> list[str]:
-    """How an import of `path` writes its rollups: "COPY" for the tallied rows, "INSERT" and "INSERT … ON CONFLICT"
-    for the statements over the new surveys."""
-    copies = []
-    copy_rows = rollups._copy_rows
-
-    def recorded_copy(rows):
-        copies.append(len(copies))
-        return copy_rows(rows)
-
-    monkeypatch.setattr(rollups, "_copy_rows", recorded_copy)
+def _rollup_writes(path) -> list[str]:
+    """How an import of `path` writes its rollups, in order: "COPY" for the tallied rows, "INSERT" and
+    "INSERT … ON CONFLICT" for the statements over the new surveys (Django's debug cursor records a COPY too)."""
     with CaptureQueriesContext(connection) as queries:
         import_surveys(path=path, actor="tests")
-    statements = [q["sql"] for q in queries.captured_queries if "INSERT INTO certification_monthlyrollup" in q["sql"]]
-    # A COPY is not a query Django sees: it comes first whenever there is one, as add_batch_to_rollups tries it first.
-    return ["COPY" for _ in copies] + [
-        "INSERT … ON CONFLICT" if "ON CONFLICT" in sql else "INSERT" for sql in statements
-    ]
+    writes = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith("COPY certification_monthlyrollup"):
+            writes.append("COPY")
+        elif "INSERT INTO certification_monthlyrollup" in query["sql"]:
+            writes.append("INSERT … ON CONFLICT" if "ON CONFLICT" in query["sql"] else "INSERT")
+    return writes
 
 
 APRIL = {"call_at": "2025-04-02T10:00:00-04:00", "surveyed_at": "2025-04-02T11:00:00-04:00"}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_an_import_of_months_not_counted_yet_copies_the_rows_it_tallied(tmp_path, monkeypatch):
+def test_an_import_of_months_not_counted_yet_copies_the_rows_it_tallied(tmp_path):
     import_surveys(path=write_csv(tmp_path / "march.csv", [row()]), actor="tests")
     april = write_csv(tmp_path / "april.csv", [row(survey_id="s2", **APRIL), row(survey_id="s3", **APRIL)])
-    assert _rollup_writes(april, monkeypatch) == ["COPY"]
+    assert _rollup_writes(april) == ["COPY"]
     assert stored() == recount()
 
 
@@ -207,7 +203,86 @@ def test_a_file_read_in_many_chunks_is_tallied_whole(tmp_path, monkeypatch):
         row(survey_id=f"s{i}", csr=f"C{i % 2}", overall_sat=str(3 + i % 3), resolved="yes" if i % 4 else "no")
         for i in range(9)
     ]
-    assert _rollup_writes(write_csv(tmp_path / "many.csv", records), monkeypatch) == ["COPY"]
+    assert _rollup_writes(write_csv(tmp_path / "many.csv", records)) == ["COPY"]
+    assert stored() == recount()
+
+
+def _varied_rows(count: int) -> list[dict]:
+    """Rows across three organizations, two sites, people in both roles, a 0-10 scale, each window's edges and
+    rows a skip rule drops."""
+    records = []
+    for i in range(count):
+        start = dt.datetime(2025, 2, 20, 22, 30) + dt.timedelta(days=i * 7 % 60, seconds=59 * (i % 2))
+        delay = [0, 9, 10, 600, 1440, 1441, 4320, 4321, 10_000][i % 9]
+        end = start + dt.timedelta(minutes=delay, seconds=[0, 1, 59][i % 3])
+        offset = ["-05:00", "+00:00", "+09:00"][i % 3]
+        records.append(
+            row(
+                survey_id=f"s{i}",
+                call_id=f"c{i}",
+                org=["acme", "beta", "ACME"][i % 3],
+                site=["tor", "nyc"][i % 2],
+                country="",
+                supervisor=["S1", "C1"][i % 2],
+                csr=["C1", "C2", "S1"][i % 3],
+                call_at=start.isoformat() + offset,
+                surveyed_at=end.isoformat() + offset,
+                resolved=["yes", "no"][i % 2],
+                first_call=["yes", "no"][i // 2 % 2],
+                overall_sat=str(i % 11),
+                csr_sat=["10", "9", "0"][i % 3],
+                batch=["keep", "keep", "drop"][i % 3],
+            )
+        )
+    return records
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_tallied_rollups_and_report_equal_the_statements_over_the_surveys(tmp_path, monkeypatch):
+    """Several organizations, another scale, a skip rule, many chunks: the copied rows are what the SQL computes
+    from the stored surveys, and the report what it counts."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(rollups, "_FOLD_PARTS", 3)
+    mapping = parse_mapping('[rating]\nscale = [0, 10]\n[skip]\n"batch" = ["drop"]\n')
+    path = write_csv(tmp_path / "varied.csv", _varied_rows(120), columns=[*MAPPING_COLUMNS, "batch"])
+    with CaptureQueriesContext(connection) as queries:
+        report = import_surveys(path=path, mapping=mapping, actor="tests")
+    assert [q["sql"].split(" (")[0] for q in queries.captured_queries if "monthlyrollup (" in q["sql"]] == [
+        "COPY certification_monthlyrollup"
+    ]
+    assert SurveyResponse.objects.count() == 80
+    assert {(key[0], key[1], key[2], key[3]): counts for key, counts in rollups.rollups_from_surveys().items()} == (
+        stored()
+    )
+    pks = tuple(SurveyResponse.objects.aggregate(first=Min("id"), last=Max("id")).values())
+    recounted = rollups.batch_eligibility(import_batch_id=report.batch_id, survey_pks=pks)
+    assert report.eligibility == [window.as_dict() for window in recounted]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_tallied_rows_are_copied_in_the_writers_lock_order(tmp_path, monkeypatch):
+    """Level bytewise, entity, month, window: the order every writer takes the rows in, so none can deadlock."""
+    copied = []
+    copy_rows = rollups._copy_rows
+    monkeypatch.setattr(rollups, "_copy_rows", lambda rows: copied.append(rows.rows()) or copy_rows(rows))
+    mapping = parse_mapping("[rating]\nscale = [0, 10]\n")
+    import_surveys(path=write_csv(tmp_path / "varied.csv", _varied_rows(60)), mapping=mapping, actor="tests")
+    (rows,) = copied
+    assert rows == sorted(rows, key=lambda r: (r[2].encode(), r[3], r[4], r[0]))
+    assert len(rows) == len(stored())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_window_changed_while_the_file_was_read_is_counted_from_the_surveys(tmp_path, monkeypatch):
+    start_batch_tally = rollups.start_batch_tally
+
+    def tally_then_change_a_window(**kwargs):
+        tally = start_batch_tally(**kwargs)
+        SurveyWindow.objects.filter(code="10min-24h").update(max_minutes=60)
+        return tally
+
+    monkeypatch.setattr(receivers, "start_batch_tally", tally_then_change_a_window)
+    assert _rollup_writes(write_csv(tmp_path / "a.csv", [row(**APRIL)])) == ["INSERT"]
     assert stored() == recount()
 
 
@@ -216,35 +291,35 @@ def test_an_untallied_import_of_months_not_counted_yet_inserts_its_rollups_as_ne
     import_surveys(path=write_csv(tmp_path / "march.csv", [row()]), actor="tests")
     monkeypatch.setattr(receivers, "start_batch_tally", lambda **kwargs: None)
     april = write_csv(tmp_path / "april.csv", [row(survey_id="s2", **APRIL)])
-    assert _rollup_writes(april, monkeypatch) == ["INSERT"]
+    assert _rollup_writes(april) == ["INSERT"]
     assert stored() == recount()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_an_import_into_a_month_already_counted_adds_to_its_rollups(tmp_path, monkeypatch):
+def test_an_import_into_a_month_already_counted_adds_to_its_rollups(tmp_path):
     import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
     later = write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")])
-    assert _rollup_writes(later, monkeypatch) == ["INSERT … ON CONFLICT"]
+    assert _rollup_writes(later) == ["INSERT … ON CONFLICT"]
     assert stored() == recount()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_a_file_naming_a_survey_already_loaded_is_counted_from_its_new_surveys(tmp_path, monkeypatch):
+def test_a_file_naming_a_survey_already_loaded_is_counted_from_its_new_surveys(tmp_path):
     """The tally counted every valid row, one of which was not inserted: the batch is counted from its surveys."""
     import_surveys(path=write_csv(tmp_path / "march.csv", [row(**APRIL)]), actor="tests")
     MonthlyRollup.objects.all().delete()  # so that April is a month not counted yet
     again = write_csv(tmp_path / "again.csv", [row(**APRIL), row(survey_id="s2", **APRIL)])
-    assert _rollup_writes(again, monkeypatch) == ["INSERT"]
+    assert _rollup_writes(again) == ["INSERT"]
     assert {key: counts["eligible"] for key, counts in stored().items() if key[1] == "organization"} == {
         key: 1 for key, counts in recount().items() if key[1] == "organization"
     }
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_a_file_repeating_a_row_is_counted_from_its_surveys(tmp_path, monkeypatch):
+def test_a_file_repeating_a_row_is_counted_from_its_surveys(tmp_path):
     """A row repeated with the same answers is loaded once: the tally counted it twice, so it is not used."""
     repeated = write_csv(tmp_path / "repeated.csv", [row(**APRIL), row(**APRIL), row(survey_id="s2", **APRIL)])
-    assert _rollup_writes(repeated, monkeypatch) == ["INSERT"]
+    assert _rollup_writes(repeated) == ["INSERT"]
     assert SurveyResponse.objects.count() == 2
     assert stored() == recount()
 
@@ -254,13 +329,13 @@ def test_rows_counted_after_the_check_are_added_to(tmp_path, monkeypatch):
     """A live answer committed between the check and the write: the new rows collide, and are added instead."""
     import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
     monkeypatch.setattr(rollups, "_batch_months_have_rollups", lambda **kwargs: False)
-    writes = _rollup_writes(write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]), monkeypatch)
+    writes = _rollup_writes(write_csv(tmp_path / "b.csv", [row(survey_id="s2", overall_sat="4")]))
     assert writes == ["COPY", "INSERT … ON CONFLICT"]
     assert stored() == recount()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
-def test_a_tallied_batch_reports_the_eligibility_its_surveys_give(tmp_path):
+def test_a_tallied_batch_reports_the_eligibility_its_surveys_give(tmp_path, monkeypatch):
     """The import report's figures per window, from the tally, equal those counted from the stored surveys."""
     rows = [
         row(survey_id="instant", surveyed_at="2025-03-12T14:05:00-05:00", call_at="2025-03-12T14:05:00-05:00"),
@@ -268,9 +343,16 @@ def test_a_tallied_batch_reports_the_eligibility_its_surveys_give(tmp_path):
         row(survey_id="late", call_at="2025-03-12T14:05:00-05:00", surveyed_at="2025-03-16T14:09:00-05:00"),
         row(survey_id="ok"),
     ]
+    counted_from_surveys = []
+    figures = rollups._batch_eligibility_figures
+    monkeypatch.setattr(
+        rollups, "_batch_eligibility_figures", lambda **kw: counted_from_surveys.append(1) or figures(**kw)
+    )
     report = import_surveys(path=write_csv(tmp_path / "a.csv", rows), actor="tests")
+    assert counted_from_surveys == []
     pks = tuple(SurveyResponse.objects.aggregate(first=Min("id"), last=Max("id")).values())
     recounted = rollups.batch_eligibility(import_batch_id=report.batch_id, survey_pks=pks)
+    assert counted_from_surveys == [1]
     assert report.eligibility == [window.as_dict() for window in recounted]
     assert [window["eligible"] for window in report.eligibility] == [1, 3, 1]
 
