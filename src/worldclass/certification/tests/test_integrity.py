@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -46,6 +47,19 @@ def test_imported_and_live_surveys_verify(tmp_path):
         ],
     )
     create_survey_response(call_at=dt.datetime(2025, 3, 12, 23, 50, tzinfo=KOLKATA), comment="très bien\nmerci")
+    result = check_surveys()
+    assert (result.ok, result.problems) == (True, [])
+
+
+def test_a_live_answer_across_a_change_of_daylight_saving_time_verifies():
+    """A live answer records both times in the site's zone; its stored delay is the real time between them, which
+    is what verification recomputes from the stored instants."""
+    toronto = ZoneInfo("America/Toronto")
+    survey = create_survey_response(
+        call_at=dt.datetime(2026, 10, 31, 12, 35, tzinfo=toronto),
+        surveyed_at=dt.datetime(2026, 11, 1, 8, 53, tzinfo=toronto),
+    )
+    assert survey.delay_seconds == 21 * 3600 + 18 * 60
     result = check_surveys()
     assert (result.ok, result.problems) == (True, [])
 

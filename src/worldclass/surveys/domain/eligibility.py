@@ -128,7 +128,9 @@ def derive_eligibility_inputs(
         call_local_date=call_local_date,
         survey_local_date=survey_local_date,
         call_month=call_local_date.replace(day=1),
-        delay_seconds=(surveyed_at - call_at) // dt.timedelta(seconds=1),
+        # In UTC: Python subtracts two times of the same zone as wall-clock times, an hour off across a change of
+        # daylight saving time.
+        delay_seconds=(surveyed_at.astimezone(dt.UTC) - call_at.astimezone(dt.UTC)) // dt.timedelta(seconds=1),
         business_days_after_call=business_days_after(country=country, start=call_local_date, end=survey_local_date),
         is_fcr=resolved and first_call,
         is_world_class_call=resolved and overall_sat == scale_max and csr_sat == scale_max,

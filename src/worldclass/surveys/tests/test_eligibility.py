@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
@@ -240,3 +241,28 @@ def test_derived_inputs_use_each_timestamps_own_offset():
     assert derived.delay_seconds == 70 * 60 + 59  # whole seconds, rounded down
     assert derived.business_days_after_call == 1  # Saturday rolls forward to Monday 3 February
     assert (derived.is_fcr, derived.is_world_class_call) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("call_at", "surveyed_at", "elapsed_hours"),
+    [
+        # Toronto falls back at 02:00 on 1 November 2026: 20 wall-clock hours are 21 hours.
+        (dt.datetime(2026, 10, 31, 12, 0), dt.datetime(2026, 11, 1, 8, 0), 21),
+        # and springs forward at 02:00 on 8 March 2026: 23.5 wall-clock hours are 22.5 hours.
+        (dt.datetime(2026, 3, 7, 10, 0), dt.datetime(2026, 3, 8, 9, 30), 22.5),
+    ],
+)
+def test_the_delay_across_a_change_of_daylight_saving_time_is_the_time_elapsed(call_at, surveyed_at, elapsed_hours):
+    """Both times in the site's zone, as a live answer records them: the delay is real time, not wall-clock time."""
+    toronto = ZoneInfo("America/Toronto")
+    derived = derive_eligibility_inputs(
+        country="CA",
+        call_at=call_at.replace(tzinfo=toronto),
+        surveyed_at=surveyed_at.replace(tzinfo=toronto),
+        resolved=True,
+        first_call=True,
+        overall_sat=5,
+        csr_sat=5,
+        scale_max=5,
+    )
+    assert derived.delay_seconds == int(elapsed_hours * 3600)
