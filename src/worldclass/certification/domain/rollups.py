@@ -305,15 +305,17 @@ class BatchTally:
         self.parts.append(frame.group_by(_TALLY_KEYS).agg(columns))
         if len(self.parts) >= _FOLD_PARTS:
             # Memory follows the file's entity-months, not its rows (a CSR-month spans chunks).
-            self.parts = [self._fine()]
+            self._fine()
         figures = frame.select(_report_columns(self.windows)).row(0)
         self.report = [total + int(value or 0) for total, value in zip(self.report, figures, strict=True)]
 
     def _fine(self) -> pl.DataFrame:
-        """The parts summed per key: one row per organization, site, supervisor, CSR and month."""
+        """The parts summed per key, in place: one row per organization, site, supervisor, CSR and month."""
         import polars as pl
 
-        return pl.concat(self.parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())
+        if len(self.parts) > 1:
+            self.parts = [pl.concat(self.parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())]
+        return self.parts[0]
 
     def counted_under(self, windows: list[SurveyWindow], *, exactly: bool = False) -> bool:
         """Whether the tally counted under each of `windows` by its rule as it is now (the rules were read when the
@@ -327,8 +329,7 @@ class BatchTally:
         """The batch's organization ids and call months, side by side; None if an organization has no id."""
         if not self.parts:
             return None
-        self.parts = [self._fine()]  # summed once, for `rollup_rows` too
-        pairs = self.parts[0].select("org", "call_month").unique().rows()
+        pairs = self._fine().select("org", "call_month").unique().rows()
         if any(org not in roster.organizations for org, _month in pairs):
             return None
         return [roster.organizations[org] for org, _month in pairs], [month for _org, month in pairs]
@@ -416,8 +417,8 @@ def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
 
 
 def start_batch_tally(*, scale_max: int) -> BatchTally | None:
-    """A tally for an import about to read its file, on PostgreSQL (SQLite's one statement over the new surveys
-    is fast enough that counting twice would only cost), when there are windows to count."""
+    """A tally for an import about to read its file, on PostgreSQL, when there are windows to count. SQLite keeps
+    its one statement over the new surveys: its imports were not measured with a tally."""
     if connection.vendor != "postgresql":
         return None
     windows = list(SurveyWindow.objects.order_by("id"))
