@@ -8,57 +8,27 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from worldclass.certification.domain.rollups import rebuild_rollups
-from worldclass.certification.models import MonthlyRollup
-from worldclass.core.append_only import append_only_trigger_lifted
-from worldclass.core.dbroles import connected_as_owner
 from worldclass.directory.tests.factories import SiteFactory
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.factories import create_survey_response
+from worldclass.surveys.tests.migrations import (  # noqa: F401 (as_owner is a fixture)
+    TABLE,
+    SchemaEditor,
+    as_owner,
+    rollups,
+    store_old_values,
+)
 
 # A migration runs as the tables' owner (docs/deployment.md), never as the application's role: so do these tests,
 # which therefore cannot run inside the test's transaction (reconnecting would end it).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("unscoped", "as_owner")]
 migration = importlib.import_module("worldclass.surveys.migrations.0004_business_days_rolled_forward")
-TABLE = "surveys_surveyresponse"
 CAIRO = dt.timezone(dt.timedelta(hours=2))
 TORONTO = dt.timezone(dt.timedelta(hours=-5))
 
 
-@pytest.fixture
-def as_owner():
-    with connected_as_owner():
-        yield
-
-
-class SchemaEditor:
-    """What a RunPython function uses of a schema editor, on the test's connection (inside its transaction;
-    SQLite's real schema editor cannot be opened inside one)."""
-
-    connection = connection
-
-    def execute(self, sql, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
 def at(text: str, zone: dt.timezone) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=zone)
-
-
-def rollups() -> dict:
-    return {
-        (r.window_id, r.level, r.entity_id, r.month): (r.eligible, r.ineligible, r.world_class)
-        for r in MonthlyRollup.objects.all()
-    }
-
-
-def store_old_values(old: dict[int, int]) -> None:
-    """Put back what the old rule stored, as a database written before the correction holds it."""
-    with transaction.atomic(), append_only_trigger_lifted(SchemaEditor(), TABLE), connection.cursor() as cursor:
-        for pk, value in old.items():
-            cursor.execute(f"UPDATE {TABLE} SET business_days_after_call = %s WHERE id = %s", [value, pk])
-    rebuild_rollups()
 
 
 def test_the_migration_recomputes_business_days_and_rebuilds_the_rollups():
@@ -85,7 +55,7 @@ def test_the_migration_recomputes_business_days_and_rebuilds_the_rollups():
     assert corrected == {"wed-sat": 3, "sat-wed": 2, "eg-thu-mon": 2, "eg-fri-sun": 0}
     expected_rollups = rollups()
     old = {"wed-sat": 2, "sat-wed": 3, "eg-thu-mon": 2, "eg-fri-sun": 0}
-    store_old_values({surveys[name].pk: value for name, value in old.items()})
+    store_old_values("business_days_after_call", {surveys[name].pk: value for name, value in old.items()})
     assert rollups() != expected_rollups
 
     with transaction.atomic():  # as the migration runs
@@ -102,7 +72,7 @@ def test_the_append_only_trigger_is_back_after_the_migration():
         call_at=at("2025-02-12T10:00", TORONTO),
         surveyed_at=at("2025-02-15T10:00", TORONTO),
     )
-    store_old_values({survey.pk: 2})
+    store_old_values("business_days_after_call", {survey.pk: 2})
     with transaction.atomic():  # as the migration runs
         migration.recompute_business_days(apps, SchemaEditor())
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -129,7 +99,7 @@ def test_migrate_corrects_a_database_written_under_the_old_rule():
     executor = MigrationExecutor(connection)
     executor.migrate([("surveys", "0003_redundant_fk_indexes")])
     with transaction.atomic():
-        store_old_values({survey.pk: 2})
+        store_old_values("business_days_after_call", {survey.pk: 2})
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
