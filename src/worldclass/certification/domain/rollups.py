@@ -291,7 +291,7 @@ class BatchTally:
 
     def add(self, frame: pl.DataFrame) -> None:
         """Count one chunk of valid rows (the surveys' stage columns)."""
-        import polars as pl
+        import polars as pl  # `certify` starts without Polars
 
         if frame.height == 0:
             return
@@ -311,7 +311,7 @@ class BatchTally:
 
     def _fine(self) -> pl.DataFrame:
         """The parts summed per key, in place: one row per organization, site, supervisor, CSR and month."""
-        import polars as pl
+        import polars as pl  # `certify` starts without Polars
 
         if len(self.parts) > 1:
             self.parts = [pl.concat(self.parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())]
@@ -343,7 +343,7 @@ class BatchTally:
     def rollup_rows(self, roster: RosterIds) -> pl.DataFrame | None:
         """The rollup rows of the batch in `_ROW_COLUMNS`, sorted in the writers' lock order (`_LOCK_ORDER`), ids
         from `roster`; None when a code has no id there (the batch is then counted from its surveys)."""
-        import polars as pl
+        import polars as pl  # `certify` starts without Polars
 
         if not self.parts:
             return None
@@ -406,7 +406,7 @@ class BatchTally:
 def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
     """The eligibility report's figures of a chunk: its rows, those at delay 0, and per window, the eligible and
     those taken before the window opens (`batch_eligibility`'s SQL, as Polars)."""
-    import polars as pl
+    import polars as pl  # `certify` starts without Polars
 
     delay = pl.col("delay_seconds")
     columns = [pl.len().alias("surveys"), (delay == 0).sum().alias("instant")]
