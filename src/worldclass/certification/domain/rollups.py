@@ -59,12 +59,18 @@ _COUNTED = {
 }
 
 
+def _opens_after_seconds(window: SurveyWindow) -> int:
+    """How long after the call the window opens: a survey taken sooner is "too soon" (a business-day window opens
+    at the call). An integer read from the window row, so it can be written into SQL."""
+    return int(window.min_minutes) * 60 if window.kind == SurveyWindow.Kind.MINUTES else 0
+
+
 def _eligible_sql(window: SurveyWindow) -> str:
     """The window's rule as SQL over a survey row; the bounds are integers read from the window row."""
+    low = _opens_after_seconds(window)
     if window.kind == SurveyWindow.Kind.MINUTES:
-        low, high = int(window.min_minutes) * 60, int(window.max_minutes) * 60
-        return f"s.delay_seconds >= {low} AND s.delay_seconds <= {high}"
-    return f"s.delay_seconds >= 0 AND s.business_days_after_call <= {int(window.business_days)}"
+        return f"s.delay_seconds >= {low} AND s.delay_seconds <= {int(window.max_minutes) * 60}"
+    return f"s.delay_seconds >= {low} AND s.business_days_after_call <= {int(window.business_days)}"
 
 
 def _eligible_expression(window: SurveyWindow) -> pl.Expr:
@@ -72,9 +78,10 @@ def _eligible_expression(window: SurveyWindow) -> pl.Expr:
     import polars as pl  # `certify` starts without Polars (test_certify_startup.py)
 
     delay = pl.col("delay_seconds")
+    opens = delay >= _opens_after_seconds(window)
     if window.kind == SurveyWindow.Kind.MINUTES:
-        return (delay >= int(window.min_minutes) * 60) & (delay <= int(window.max_minutes) * 60)
-    return (delay >= 0) & (pl.col("business_days") <= int(window.business_days))
+        return opens & (delay <= int(window.max_minutes) * 60)
+    return opens & (pl.col("business_days") <= int(window.business_days))
 
 
 def _fine_sql(windows: list[SurveyWindow], where: str) -> str:
@@ -412,7 +419,7 @@ def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
     columns = [pl.len().alias("surveys"), (delay == 0).sum().alias("instant")]
     for window in windows:
         columns.append(_eligible_expression(window).sum().alias(f"eligible_{window.id}"))
-        columns.append((delay < int(window.min_minutes or 0) * 60).sum().alias(f"too_soon_{window.id}"))
+        columns.append((delay < _opens_after_seconds(window)).sum().alias(f"too_soon_{window.id}"))
     return columns
 
 
@@ -547,7 +554,7 @@ def _batch_eligibility_figures(*, windows: list[SurveyWindow], params: list) -> 
     eligible surveys and those taken too soon (`_report_columns` in Polars)."""
     per_window = ", ".join(
         f"SUM(CASE WHEN {_eligible_sql(window)} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN s.delay_seconds < {int(window.min_minutes or 0) * 60} THEN 1 ELSE 0 END)"
+        f"SUM(CASE WHEN s.delay_seconds < {_opens_after_seconds(window)} THEN 1 ELSE 0 END)"
         for window in windows
     )
     with connection.cursor() as cursor:
