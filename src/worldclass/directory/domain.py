@@ -48,19 +48,9 @@ def upsert_roster(
     ids = RosterIds()
     # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
     with transaction.atomic(), scopes_disabled():
-        Organization.objects.bulk_create(
-            [Organization(code=code, name=code) for code in sorted(organizations)], ignore_conflicts=True
-        )
-        ids.organizations = dict(Organization.objects.filter(code__in=organizations).values_list("code", "id"))
+        ids.organizations = _create_missing_organizations(organizations)
         code_of_organization = {pk: code for code, pk in ids.organizations.items()}
-
-        Site.objects.bulk_create(
-            [
-                Site(organization_id=ids.organizations[org], code=code, country=country)
-                for (org, code), country in sorted(sites.items())
-            ],
-            ignore_conflicts=True,
-        )
+        _create_missing_sites(sites, organization_ids=ids.organizations)
         changed_sites = []
         # FOR NO KEY UPDATE: the ids never change, so a live answer recording a survey (whose reference check locks
         # its parents FOR KEY SHARE) does not wait for this import to commit.
@@ -117,6 +107,55 @@ def upsert_roster(
                 )
         _update_rows(Person, ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"], changed_people)
     return ids
+
+
+def create_missing_roster(*, sites: dict[tuple[str, str], str], people: list[tuple[str, str, bool, bool]]) -> RosterIds:
+    """Create the organizations, sites (with their country) and people (organization, code, is CSR, is supervisor)
+    not on the roster yet, as `upsert_roster` creates them, and return the ids of all of them. Nobody already on the
+    roster is changed: an import writing its surveys chunk by chunk needs their ids first, and moves people by one
+    `upsert_roster` of the whole file afterwards."""
+    ids = RosterIds()
+    with transaction.atomic(), scopes_disabled():
+        ids.organizations = _create_missing_organizations({org for org, _site in sites} | {org for org, *_ in people})
+        code_of_organization = {pk: code for code, pk in ids.organizations.items()}
+        _create_missing_sites(sites, organization_ids=ids.organizations)
+        for pk, organization_id, code in Site.objects.filter(organization_id__in=code_of_organization).values_list(
+            "id", "organization_id", "code"
+        ):
+            key = (code_of_organization[organization_id], code)
+            if key in sites:
+                ids.sites[key] = pk
+        _insert_missing_people(
+            [(ids.organizations[org], code, is_csr, is_supervisor) for org, code, is_csr, is_supervisor in people]
+        )
+        wanted: dict[int, list[str]] = {}
+        for org, code, *_flags in people:
+            wanted.setdefault(ids.organizations[org], []).append(code)
+        for organization_id, codes in wanted.items():
+            org_code = code_of_organization[organization_id]
+            # Chunked so that an IN list stays within SQLite's variable limit.
+            for start in range(0, len(codes), 900):
+                found = Person.objects.filter(organization_id=organization_id, code__in=codes[start : start + 900])
+                ids.people.update({(org_code, code): pk for code, pk in found.values_list("code", "id")})
+    return ids
+
+
+def _create_missing_organizations(codes: set[str]) -> dict[str, int]:
+    """The organizations' ids by code, those missing created with their code as their name."""
+    Organization.objects.bulk_create(
+        [Organization(code=code, name=code) for code in sorted(codes)], ignore_conflicts=True
+    )
+    return dict(Organization.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def _create_missing_sites(sites: dict[tuple[str, str], str], *, organization_ids: dict[str, int]) -> None:
+    Site.objects.bulk_create(
+        [
+            Site(organization_id=organization_ids[org], code=code, country=country)
+            for (org, code), country in sorted(sites.items())
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _update_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:

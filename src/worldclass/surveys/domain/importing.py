@@ -14,6 +14,11 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
    upserted, and the surveys not stored yet are inserted by one `INSERT … SELECT` (imports of one organization take
    turns, so two concurrent imports of overlapping files cannot both insert a survey), changed answers for a known
    survey_id are refused, and the rollups are updated from exactly the rows this batch inserted.
+
+On PostgreSQL, a file of one organization whose rows are all valid and all new surveys skips steps 2 and 3's stage:
+each chunk's surveys are copied straight into the surveys table while the next chunk is validated
+(`_import_directly`). The first sign that the file is not such a file undoes what it wrote, back to a savepoint, and
+the staged path above reads it again from the start.
 """
 
 from __future__ import annotations
@@ -23,13 +28,14 @@ import hashlib
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import polars_hash
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -37,7 +43,14 @@ from django_scopes import scopes_disabled
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
-from worldclass.directory.domain import DisplayNames, PersonSighting, RosterIds, apply_display_names, upsert_roster
+from worldclass.directory.domain import (
+    DisplayNames,
+    PersonSighting,
+    RosterIds,
+    apply_display_names,
+    create_missing_roster,
+    upsert_roster,
+)
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR
 from worldclass.surveys.domain.eligibility import business_days_after_many
@@ -120,6 +133,35 @@ STAGE_COLUMNS = [
     ("content_sha256", "text"),
 ]
 STAGE_NAMES = [name for name, _ in STAGE_COLUMNS]
+# The surveys table's columns an import writes, in the order of both the staged INSERT and the direct COPY.
+SURVEY_COLUMNS = [
+    "organization_id",
+    "site_id",
+    "supervisor_id",
+    "csr_id",
+    "survey_id",
+    "call_id",
+    "channel",
+    "call_at",
+    "surveyed_at",
+    "call_local_date",
+    "survey_local_date",
+    "call_month",
+    "delay_seconds",
+    "business_days_after_call",
+    "resolved",
+    "first_call",
+    "rating_scale_min",
+    "rating_scale_max",
+    "overall_sat",
+    "csr_sat",
+    "comment",
+    "is_fcr",
+    "is_world_class_call",
+    "content_sha256",
+    "import_batch_id",
+    "created_at",
+]
 
 
 @dataclass
@@ -225,37 +267,231 @@ def _import_source(
     source_name: str,
     on_rows_read: Callable[[int], None] | None,
 ) -> ImportReport:
-    names = _check_columns(source, mapping)
+    reading = _Reading(source=source, mapping=mapping, names=_check_columns(source, mapping), on_rows_read=on_rows_read)
+    batch_fields = {"actor": actor, "user": user, "source_name": source_name, "sha256": sha256}
     if connection.vendor == "postgresql":
         # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
-    stage = _Stage.create()
-    roster = _RosterCollector()
-    display_names = _NameCollector(names)
-    errors: list[_RowError] = []
-    skipped: Counter[tuple[int, str]] = Counter()
-    rows_total = rows_valid = 0
-    # Certification counts the rows into its rollups as they are read, on the other core from the stage's COPY.
-    scale = (mapping.scale_min, mapping.scale_max)
-    tallies = [tally for _receiver, tally in surveys_importing.send(sender=ImportBatch, scale=scale) if tally]
-    try:
-        for chunk in source.batches(_interchange_columns(mapping, names, source), CHUNK_ROWS):
-            if mapping.skip:
-                skipped.update(skipped_counts(chunk))
+        try:
+            # A savepoint: when the file leaves the direct path, what it wrote is undone (its lock released too)
+            # and the staged path reads the file again from the start.
+            with transaction.atomic():
+                return _import_directly(reading=reading, batch_fields=batch_fields)
+        except _LeaveDirectPath:
+            reading = reading.again()
+    return _import_staged(reading=reading, batch_fields=batch_fields)
+
+
+class _Reading:
+    """One pass over the file: its chunks without the skipped rows, validated, and what is gathered from them."""
+
+    def __init__(
+        self,
+        *,
+        source: TabularFile,
+        mapping: SurveyMapping,
+        names: list[str],
+        on_rows_read: Callable[[int], None] | None,
+    ) -> None:
+        self.source, self.mapping, self.names, self.on_rows_read = source, mapping, names, on_rows_read
+        self.roster = _RosterCollector()
+        self.display_names = _NameCollector(names)
+        self.errors: list[_RowError] = []
+        self.skipped: Counter[tuple[int, str]] = Counter()
+        self.rows_total = self.rows_valid = 0
+        # Certification counts the rows into its rollups as they are read, on the other core from the COPY.
+        scale = (mapping.scale_min, mapping.scale_max)
+        self.tallies = [tally for _receiver, tally in surveys_importing.send(sender=ImportBatch, scale=scale) if tally]
+
+    def again(self) -> _Reading:
+        return _Reading(source=self.source, mapping=self.mapping, names=self.names, on_rows_read=self.on_rows_read)
+
+    def chunks(self) -> Iterator[tuple[pl.DataFrame, list[_RowError]]]:
+        """Each chunk's valid rows and errors; the caller writes the rows, then `gather`s them."""
+        columns = _interchange_columns(self.mapping, self.names, self.source)
+        for chunk in self.source.batches(columns, CHUNK_ROWS):
+            if self.mapping.skip:
+                self.skipped.update(skipped_counts(chunk))
                 chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
-            rows_total += chunk.height
-            valid, chunk_errors = _validate(chunk, mapping)
-            errors.extend(chunk_errors)
+            self.rows_total += chunk.height
+            valid, errors = _validate(chunk, self.mapping)
+            self.errors.extend(errors)
+            yield valid, errors
+
+    def gather(self, valid: pl.DataFrame) -> None:
+        self.rows_valid += valid.height
+        if not self.errors:
+            for tally in self.tallies:
+                tally.add(valid)
+        self.roster.add(valid)
+        if self.on_rows_read is not None:
+            self.on_rows_read(self.rows_total)
+        self.display_names.add(valid)
+
+    def skipped_rows(self) -> list[SkippedRows]:
+        skip_columns = list(self.mapping.skip)
+        return [
+            SkippedRows(column=skip_columns[rule], value=value, rows=count)
+            for (rule, value), count in sorted(self.skipped.items(), key=lambda item: (item[0][0], -item[1]))
+        ]
+
+
+class _LeaveDirectPath(Exception):
+    """The file is not one the direct path writes; the staged path takes it."""
+
+
+def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
+    """PostgreSQL, for a file whose rows are all valid and all new surveys (a client's export of its new months, or a
+    first load): each chunk's missing people are created, and its surveys copied straight into the surveys table by a
+    second thread while the next chunk is read and validated. No staging table, no `INSERT … SELECT`: the writing
+    overlaps the reading (docs/performance.md).
+
+    Anything else raises `_LeaveDirectPath` as soon as it shows: a bad value (the staged path lists every error), a
+    later organization whose turn another import has, a survey already loaded or repeated in the file (the COPY's
+    unique violation), a site given two countries."""
+    mapping = reading.mapping
+    scale = (mapping.scale_min, mapping.scale_max)
+    created_at = timezone.now()
+    organizations: set[str] = set()
+    batch = lowest_pk = None
+    loading: _BackgroundCopy | None = None
+    try:
+        for valid, errors in reading.chunks():
+            if errors:
+                raise _LeaveDirectPath
+            reading.gather(valid)
+            if valid.height == 0:
+                continue
+            codes = set(valid["org"].unique().to_list())
+            _wait_for_direct_copy(loading)
+            if batch is None:
+                # Every organization's turn at once, in code order, as the staged path takes them: a turn taken
+                # later could wait on an import waiting for one this import holds.
+                organizations = codes
+                _take_turns(organizations=sorted(organizations))
+                batch = ImportBatch.objects.create(
+                    **batch_fields, mapping=mapping.as_dict(), status=ImportBatch.Status.APPLIED
+                )
+                lowest_pk = _next_survey_pk()
+            elif not codes <= organizations:
+                # A file of several organizations one after another: the next one's turn, if no other import has
+                # it. Waiting for it here, holding the others, could deadlock; the staged path waits for all in order.
+                if not _take_turns_now(organizations=sorted(codes - organizations)):
+                    raise _LeaveDirectPath
+                organizations |= codes
+            ids = _create_missing_roster(valid)
+            # The text is made here: the copy is the slower of the two threads (PostgreSQL writing the rows and
+            # their indexes), and this one would otherwise wait for it.
+            text = _survey_rows_text(valid, ids=ids, batch_id=batch.id, scale=scale, created_at=created_at)
+            loading = _BackgroundCopy(
+                connection.connection,
+                f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT csv, "
+                "FORCE_NOT_NULL (comment))",
+                lambda text=text: text,
+            )
+        _wait_for_direct_copy(loading)
+    except BaseException:
+        # The savepoint is rolled back after the copy under way, on the one connection.
+        with suppress(Exception):
+            if loading is not None:
+                loading.wait()
+        raise
+    if batch is None or reading.roster.gives_a_site_two_countries():
+        raise _LeaveDirectPath
+    # The people each chunk created have no site or supervisor yet: the whole file's upsert moves everyone.
+    organizations, roster_ids = reading.roster.upsert()
+    return _record_batch(
+        batch=batch,
+        reading=reading,
+        organizations=organizations,
+        roster_ids=roster_ids,
+        created=reading.rows_valid,
+        survey_pks=(lowest_pk, _highest_survey_pk()),
+    )
+
+
+def _create_missing_roster(valid: pl.DataFrame) -> RosterIds:
+    """The roster ids of a chunk's codes, creating the organizations, sites and people not on the roster yet."""
+    sites = valid.select("org", "site", "country").unique()
+    people = (
+        pl.concat(
+            [
+                valid.select("org", pl.col("csr").alias("code"), is_csr=True, is_supervisor=False),
+                valid.select("org", pl.col("supervisor").alias("code"), is_csr=False, is_supervisor=True),
+            ]
+        )
+        .group_by("org", "code")
+        .agg(pl.col("is_csr").any(), pl.col("is_supervisor").any())
+        .sort("org", "code")
+    )
+    return create_missing_roster(
+        sites={(org, site): country for org, site, country in sites.iter_rows()}, people=list(people.iter_rows())
+    )
+
+
+def _wait_for_direct_copy(loading: _BackgroundCopy | None) -> None:
+    if loading is None:
+        return
+    try:
+        loading.wait()
+    except psycopg.Error as error:
+        # A survey already loaded or repeated in the file, most likely: the staged path says which.
+        raise _LeaveDirectPath from error
+
+
+def _survey_rows_text(
+    valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: tuple[int, int], created_at: dt.datetime
+) -> str:
+    """A chunk's surveys as COPY reads them, in `SURVEY_COLUMNS` order, each code replaced by its roster id (a code
+    missing from `ids` leaves a null, which the table refuses)."""
+    organizations = pl.DataFrame(
+        list(ids.organizations.items()), schema={"org": pl.String, "organization_id": pl.Int64}, orient="row"
+    )
+    sites = pl.DataFrame(
+        [(*key, pk) for key, pk in ids.sites.items()],
+        schema={"org": pl.String, "site": pl.String, "site_id": pl.Int64},
+        orient="row",
+    )
+    people = pl.DataFrame(
+        [(*key, pk) for key, pk in ids.people.items()],
+        schema={"org": pl.String, "code": pl.String, "id": pl.Int64},
+        orient="row",
+    )
+    # The columns not copied as they are in the valid rows.
+    computed = {
+        "call_at": _utc_text("call_at"),
+        "surveyed_at": _utc_text("surveyed_at"),
+        "business_days_after_call": pl.col("business_days"),
+        "rating_scale_min": pl.lit(scale[0]),
+        "rating_scale_max": pl.lit(scale[1]),
+        "is_world_class_call": pl.col("is_wcc"),
+        "import_batch_id": pl.lit(batch_id),
+        "created_at": pl.lit(created_at.isoformat()),
+    }
+    return (
+        valid.join(organizations, on="org", how="left", maintain_order="left")
+        .join(sites, on=["org", "site"], how="left", maintain_order="left")
+        .join(
+            people.rename({"code": "supervisor", "id": "supervisor_id"}),
+            on=["org", "supervisor"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(people.rename({"code": "csr", "id": "csr_id"}), on=["org", "csr"], how="left", maintain_order="left")
+        .select([computed.get(column, pl.col(column)).alias(column) for column in SURVEY_COLUMNS])
+        .write_csv(include_header=False)
+    )
+
+
+def _import_staged(*, reading: _Reading, batch_fields: dict) -> ImportReport:
+    """Every file: its valid rows staged, checked across rows, then inserted with their roster ids by one statement."""
+    source, mapping = reading.source, reading.mapping
+    stage = _Stage.create()
+    try:
+        for valid, _errors in reading.chunks():
             stage.load(valid)
-            rows_valid += valid.height
-            if not errors:
-                for tally in tallies:
-                    tally.add(valid)
-            roster.add(valid)
-            if on_rows_read is not None:
-                on_rows_read(rows_total)
-            display_names.add(valid)
+            reading.gather(valid)
     except BaseException:
         # The file could not be read to the end: the copy under way is waited for (its own error, if any, is
         # second to this one) before the transaction rolls back.
@@ -263,32 +499,20 @@ def _import_source(
             stage.wait_for_loads()
         raise
     stage.analyze()
-    if roster.gives_a_site_two_countries():
+    errors = reading.errors
+    if reading.roster.gives_a_site_two_countries():
         errors.extend(stage.country_errors())
     if errors:
         # The file is refused: its surveys repeated with other answers are listed with its other errors. A file
         # without errors finds its repeats when they collide in the insert (`_Stage.insert_surveys`).
         errors.extend(stage.repeated_survey_errors())
         raise _invalid_file(source, errors)
-    skip_columns = list(mapping.skip)
-    skipped_rows = [
-        SkippedRows(column=skip_columns[rule], value=value, rows=count)
-        for (rule, value), count in sorted(skipped.items(), key=lambda item: (item[0][0], -item[1]))
-    ]
 
     batch = ImportBatch.objects.create(
-        actor=actor,
-        user=user,
-        source_name=source_name,
-        sha256=sha256,
-        mapping=mapping.as_dict(),
-        status=ImportBatch.Status.APPLIED,
-        rows_total=rows_total,
+        **batch_fields, mapping=mapping.as_dict(), status=ImportBatch.Status.APPLIED, rows_total=reading.rows_total
     )
-    _take_turns(organizations=roster.organizations())
-    organizations, roster_ids = roster.upsert()
-    names = display_names.names()
-    names_changed = apply_display_names(names=names) if names else 0
+    _take_turns(organizations=reading.roster.organizations())
+    organizations, roster_ids = reading.roster.upsert()
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
@@ -298,7 +522,7 @@ def _import_source(
         created, survey_pks = stage.insert_surveys(batch_id=batch.id, scale=(mapping.scale_min, mapping.scale_max))
     except _RepeatedWithOtherAnswers as repeated:
         raise _invalid_file(source, repeated.errors) from None
-    if created < rows_total:
+    if created < reading.rows_total:
         conflicts = stage.changed_answers()
         if conflicts:
             lines = source.lines([row for row, _ in conflicts])
@@ -316,6 +540,28 @@ def _import_source(
                 ],
             )
     stage.drop()
+    return _record_batch(
+        batch=batch,
+        reading=reading,
+        organizations=organizations,
+        roster_ids=roster_ids,
+        created=created,
+        survey_pks=survey_pks,
+    )
+
+
+def _record_batch(
+    *,
+    batch: ImportBatch,
+    reading: _Reading,
+    organizations: list[str],
+    roster_ids: RosterIds,
+    created: int,
+    survey_pks: tuple[int, int],
+) -> ImportReport:
+    """The surveys are written: the display names, the rollups and eligibility, the batch's counts, the audit."""
+    names = reading.display_names.names()
+    names_changed = apply_display_names(names=names) if names else 0
     eligibility: list[dict] = []
     if created:
         # Certification adds the batch to the rollups here, in this transaction (all or nothing), and says how many
@@ -324,25 +570,29 @@ def _import_source(
             sender=ImportBatch,
             import_batch_id=batch.id,
             survey_pks=survey_pks,
-            tallies=tallies if created == rows_valid else [],
+            tallies=reading.tallies if created == reading.rows_valid else [],
             roster=roster_ids,
         ):
             eligibility.extend(findings or [])
 
     batch.status = ImportBatch.Status.APPLIED if created else ImportBatch.Status.NO_OP
+    batch.rows_total = reading.rows_total
     batch.rows_created = created
-    batch.rows_unchanged = rows_total - created
+    batch.rows_unchanged = reading.rows_total - created
     if len(organizations) == 1:
         batch.organization = get_organization_by_code(code=organizations[0])
     batch.save()
-    report = ImportReport.of_batch(batch, organizations=organizations, skipped=skipped_rows, eligibility=eligibility)
+    report = ImportReport.of_batch(
+        batch, organizations=organizations, skipped=reading.skipped_rows(), eligibility=eligibility
+    )
+    mapping = reading.mapping.as_dict()
     audit_import(
         report=report,
         batch=batch,
-        actor=actor,
-        user=user,
+        actor=batch.actor,
+        user=batch.user,
         names_changed=names_changed,
-        mapping=mapping.as_dict(),
+        mapping=mapping,
         eligibility=report.eligibility,
     )
     return report
@@ -876,10 +1126,6 @@ class _Stage:
             return
         frame = frame.select(STAGE_NAMES)
         if self.vendor == "postgresql":
-            text = frame.with_columns(
-                pl.col("call_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
-                pl.col("surveyed_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"),
-            ).write_csv(include_header=False)
             columns = ", ".join(STAGE_NAMES)
             # One chunk in flight at most, so memory stays bounded by the chunk size.
             self.wait_for_loads()
@@ -887,7 +1133,9 @@ class _Stage:
             self._loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (country, comment))",
-                text,
+                lambda: frame.with_columns(_utc_text("call_at"), _utc_text("surveyed_at")).write_csv(
+                    include_header=False
+                ),
             )
             return
         frame = frame.with_columns(
@@ -1012,7 +1260,8 @@ class _Stage:
         if self.vendor == "sqlite":
             now = now.replace(tzinfo=None).isoformat(sep=" ")
         params = [scale[0], scale[1], batch_id, now]
-        lowest_possible = self._next_survey_pk()
+        self.wait_for_loads()
+        lowest_possible = _next_survey_pk()
         try:
             # Known surveys are left out by an anti-join, which costs less than ON CONFLICT's speculative insertion
             # of every row. Imports of one organization take turns (`_take_turns`), so only a survey_id the file
@@ -1030,30 +1279,13 @@ class _Stage:
                 raise _RepeatedWithOtherAnswers(changed) from None
             self.drop_repeats()
             created = self._insert_surveys(params, on_conflict="ON CONFLICT (organization_id, survey_id) DO NOTHING")
-        (highest,) = self._fetch("SELECT COALESCE(MAX(id), 0) FROM surveys_surveyresponse")[0]
-        return created, (lowest_possible, highest)
-
-    def _next_survey_pk(self) -> int:
-        """A bound no id taken from now on is below: PostgreSQL's sequence hands out increasing values (this one is
-        spent, a harmless gap), whatever ids were written explicitly; SQLite's AUTOINCREMENT goes above every id
-        ever used."""
-        if self.vendor == "postgresql":
-            sql = "SELECT nextval(pg_get_serial_sequence('surveys_surveyresponse', 'id'))"
-        else:
-            sql = "SELECT COALESCE(MAX(id), 0) + 1 FROM surveys_surveyresponse"
-        (value,) = self._fetch(sql)[0]
-        return value
+        return created, (lowest_possible, _highest_survey_pk())
 
     def _insert_surveys(self, params: list, *, on_conflict: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO surveys_surveyresponse (
-                    organization_id, site_id, supervisor_id, csr_id, survey_id, call_id, channel, call_at,
-                    surveyed_at, call_local_date, survey_local_date, call_month, delay_seconds,
-                    business_days_after_call, resolved, first_call, rating_scale_min, rating_scale_max, overall_sat,
-                    csr_sat, comment, is_fcr, is_world_class_call, content_sha256, import_batch_id, created_at
-                )
+                INSERT INTO surveys_surveyresponse ({", ".join(SURVEY_COLUMNS)})
                 SELECT o.id, st.id, sp.id, c.id, s.survey_id, s.call_id, s.channel, s.call_at, s.surveyed_at,
                        s.call_local_date, s.survey_local_date, s.call_month, s.delay_seconds, s.business_days,
                        s.resolved, s.first_call, %s, %s, s.overall_sat, s.csr_sat, s.comment,
@@ -1090,18 +1322,19 @@ class _Stage:
 
 
 class _BackgroundCopy:
-    """A chunk's COPY into the stage, sent from a second thread while the main thread reads and validates the next
-    chunk: PostgreSQL parses the rows on the other core (a million rows: about 5 s, which then overlap with Polars).
-    Django's `connection` belongs to its thread, so this writes through the psycopg connection itself, which lets
-    one user at a time in; the import does not touch the database again before `wait()`."""
+    """A chunk's COPY, its CSV text made and sent from a second thread while the main thread reads and validates the
+    next chunk: PostgreSQL parses and writes the rows on the other core (a million rows: about 5 s, which then
+    overlap with Polars). Django's `connection` belongs to its thread, so this writes through the psycopg connection
+    itself, which lets one user at a time in; the import does not touch the database again before `wait()`."""
 
-    def __init__(self, raw_connection, sql: str, data: str) -> None:
+    def __init__(self, raw_connection, sql: str, text: Callable[[], str]) -> None:
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._copy, args=(raw_connection, sql, data), daemon=True)
+        self.thread = threading.Thread(target=self._copy, args=(raw_connection, sql, text), daemon=True)
         self.thread.start()
 
-    def _copy(self, raw_connection, sql: str, data: str) -> None:
+    def _copy(self, raw_connection, sql: str, text: Callable[[], str]) -> None:
         try:
+            data = text()
             with raw_connection.cursor() as cursor, cursor.copy(sql) as copy:
                 copy.write(data)
         except BaseException as error:  # handed to the importing thread by wait()
@@ -1113,6 +1346,25 @@ class _BackgroundCopy:
             raise self.error
 
 
+def _next_survey_pk() -> int:
+    """A bound no id taken from now on is below: PostgreSQL's sequence hands out increasing values (this one is
+    spent, a harmless gap), whatever ids were written explicitly; SQLite's AUTOINCREMENT goes above every id ever
+    used."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT nextval(pg_get_serial_sequence('surveys_surveyresponse', 'id'))"
+    else:
+        sql = "SELECT COALESCE(MAX(id), 0) + 1 FROM surveys_surveyresponse"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def _highest_survey_pk() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM surveys_surveyresponse")
+        return cursor.fetchone()[0]
+
+
 def _take_turns(*, organizations: list[str]) -> None:
     """Imports naming the same organization write one at a time, until the first commits: so two of them never wait
     on each other's rows (a deadlock), and the second sees the first's surveys as already loaded. The locks are taken
@@ -1121,7 +1373,27 @@ def _take_turns(*, organizations: list[str]) -> None:
         return
     with connection.cursor() as cursor:
         for code in sorted(organizations):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"worldclass.import.{code}"])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [_turn_key(code)])
+
+
+def _take_turns_now(*, organizations: list[str]) -> bool:
+    """`_take_turns` without waiting (PostgreSQL): whether this import now has every organization's turn. The
+    turns taken before one that another import has are kept until the savepoint or transaction ends."""
+    with connection.cursor() as cursor:
+        for code in organizations:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [_turn_key(code)])
+            if not cursor.fetchone()[0]:
+                return False
+    return True
+
+
+def _turn_key(organization: str) -> str:
+    return f"worldclass.import.{organization}"
+
+
+def _utc_text(column: str) -> pl.Expr:
+    """A UTC datetime column as PostgreSQL reads a timestamptz in a COPY."""
+    return pl.col(column).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
 
 
 def _django_sqlite_datetime(column: str) -> pl.Expr:

@@ -1,0 +1,251 @@
+"""PostgreSQL's direct path: a valid file of one organization's new surveys is copied into the surveys table chunk by
+chunk, with no staging table, and stores exactly what the staged path stores; any other file leaves it."""
+
+import datetime as dt
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+
+from worldclass.certification.models import MonthlyRollup
+from worldclass.core.errors import AppError
+from worldclass.directory.models import Organization, Person, Site
+from worldclass.surveys.domain import importing
+from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.mapping import COLUMNS, NAME_COLUMNS, parse_mapping
+from worldclass.surveys.models import ImportBatch, SurveyResponse
+from worldclass.surveys.tests.csvfiles import row, rows, write_csv
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("unscoped"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct path is PostgreSQL's only"),
+]
+
+# The columns an import writes, the roster's by code, less the batch's own.
+SURVEY_FIELDS = [
+    column.removesuffix("_id") + "__code"
+    if column in {"organization_id", "site_id", "supervisor_id", "csr_id"}
+    else column
+    for column in importing.SURVEY_COLUMNS
+    if column not in {"import_batch_id", "created_at"}
+]
+
+
+@pytest.fixture
+def stages(monkeypatch) -> list[str]:
+    """The staging tables imports create: none on the direct path."""
+    created = []
+    create = importing._Stage.create
+
+    def counted_create(cls):
+        stage = create()
+        created.append(stage.name)
+        return stage
+
+    monkeypatch.setattr(importing._Stage, "create", classmethod(counted_create))
+    return created
+
+
+def stored() -> dict:
+    """Everything imports wrote, by codes rather than ids."""
+    people = dict(Person.objects.values_list("id", "code"))
+    sites = dict(Site.objects.values_list("id", "code"))
+    organizations = dict(Organization.objects.values_list("id", "code"))
+    entity = {"csr": people, "supervisor": people, "site": sites, "organization": organizations}
+    return {
+        "surveys": sorted(SurveyResponse.objects.values_list(*SURVEY_FIELDS)),
+        "people": sorted(
+            Person.objects.values_list(
+                "organization__code",
+                "code",
+                "name",
+                "site__code",
+                "supervisor__code",
+                "roster_as_of",
+                "is_csr",
+                "is_supervisor",
+            )
+        ),
+        "sites": sorted(Site.objects.values_list("organization__code", "code", "country", "name")),
+        "organizations": sorted(Organization.objects.values_list("code", "name")),
+        "rollups": sorted(
+            (
+                *(r.window.code, r.level, entity[r.level][r.entity_id], r.month, r.eligible, r.ineligible),
+                *(r.world_class, r.fcr, r.resolved, r.overall_top_box, r.csr_top_box),
+            )
+            for r in MonthlyRollup.objects.select_related("window")
+        ),
+        "batches": sorted(
+            ImportBatch.objects.values_list(
+                "status", "rows_total", "rows_created", "rows_unchanged", "organization__code"
+            )
+        ),
+    }
+
+
+def stored_after(imports) -> dict:
+    """What `imports` store, undone afterwards."""
+    with transaction.atomic():
+        reports = [import_surveys(actor="tests", **kwargs) for kwargs in imports()]
+        result = {**stored(), "reports": [(r.status, r.rows_created, r.rows_unchanged, r.eligibility) for r in reports]}
+        transaction.set_rollback(True)
+    return result
+
+
+def varied_rows(count: int) -> list[dict]:
+    """One organization's rows over two sites and months: people in both roles, supervisors who change, names given
+    and left out, comments CSV must quote, several UTC offsets, a 0-10 scale and rows a skip rule drops."""
+    records = []
+    for i in range(count):
+        start = dt.datetime(2025, 2, 20, 22, 30) + dt.timedelta(days=i * 5 % 45, minutes=i)
+        end = start + dt.timedelta(minutes=[0, 9, 10, 600, 1441, 4321, 10_000][i % 7], seconds=[0, 1, 59][i % 3])
+        offset = ["-05:00", "+00:00", "+09:30"][i % 3]
+        records.append(
+            row(
+                survey_id=f"s{i}",
+                call_id=f"c{i}",
+                site=["tor", "nyc"][i % 2],
+                country=["CA", "US"][i % 2],
+                supervisor=["S1", "S2", "C1"][i // 5 % 3],
+                csr=["C1", "C2", "S1", "C3"][i % 4],
+                call_at=start.isoformat() + offset,
+                surveyed_at=end.isoformat() + offset,
+                resolved=["yes", "no", "Y"][i % 3],
+                first_call=["yes", "no"][i // 2 % 2],
+                overall_sat=str(i % 11),
+                csr_sat=["10", "9", "0"][i % 3],
+                comment=["", 'said "fine", then hung up', "deux\nlignes, é"][i % 3],
+                org_name="Acme" if i % 4 == 0 else "",
+                site_name=f"Site {i % 2}" if i % 3 == 0 else "",
+                supervisor_name="",
+                csr_name=f"Agent {i}" if i % 5 == 0 else "",
+                batch=["keep", "keep", "drop"][i % 3],
+            )
+        )
+    return records
+
+
+def test_a_new_organizations_file_is_copied_without_a_staging_table(tmp_path, stages):
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    assert (stages, report.rows_created, SurveyResponse.objects.count()) == ([], 3, 3)
+
+
+def test_new_surveys_of_an_organization_with_surveys_are_copied_without_a_staging_table(tmp_path, stages):
+    import_surveys(path=write_csv(tmp_path / "a.csv", rows(2)), actor="tests")
+    later = [row(survey_id=f"t{i}", call_id=f"d{i}") for i in range(3)]
+    report = import_surveys(path=write_csv(tmp_path / "b.csv", later), actor="tests")
+    assert (stages, report.rows_created, SurveyResponse.objects.count()) == ([], 3, 5)
+
+
+def test_both_paths_store_the_same_file_read_in_many_chunks(tmp_path, monkeypatch, stages):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    mapping = parse_mapping('[rating]\nscale = [0, 10]\n[skip]\n"batch" = ["drop"]\n')
+    path = write_csv(tmp_path / "varied.csv", varied_rows(90), columns=[*COLUMNS, *NAME_COLUMNS, "batch"])
+
+    def imports():
+        return [{"path": path, "mapping": mapping}]
+
+    direct, staged_by_direct = stored_after(imports), len(stages)
+    monkeypatch.setattr(importing, "_import_directly", _leave)
+    assert (staged_by_direct, direct) == (0, stored_after(imports))
+
+
+def test_both_paths_store_the_same_next_file_of_a_known_roster(tmp_path, monkeypatch, stages):
+    """The second file moves people to other supervisors and sites, some on rows older than their latest."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 4)
+    columns = [*COLUMNS, *NAME_COLUMNS, "batch"]
+    first = write_csv(tmp_path / "first.csv", varied_rows(30), columns=columns)
+    later = [{**record, "survey_id": f"n{i}", "supervisor": "S3"} for i, record in enumerate(reversed(varied_rows(25)))]
+    second = write_csv(tmp_path / "second.csv", later, columns=columns)
+
+    mapping = parse_mapping("[rating]\nscale = [0, 10]\n")
+
+    def imports():
+        return [{"path": first, "mapping": mapping}, {"path": second, "mapping": mapping}]
+
+    direct, staged_by_direct = stored_after(imports), len(stages)
+    monkeypatch.setattr(importing, "_import_directly", _leave)
+    assert (staged_by_direct, direct) == (0, stored_after(imports))
+
+
+def _leave(**kwargs):
+    raise importing._LeaveDirectPath
+
+
+def test_organizations_one_after_another_are_copied_without_a_staging_table(tmp_path, monkeypatch, stages):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    records = [row(survey_id="s1"), row(survey_id="s2"), row(survey_id="s3", org="beta")]
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", records), actor="tests")
+    counts = sorted(SurveyResponse.objects.values_list("organization__code", flat=True))
+    assert (stages, report.rows_created, counts) == ([], 3, ["acme", "acme", "beta"])
+
+
+def test_a_later_organization_whose_turn_is_taken_sends_the_file_to_the_staged_path(tmp_path, monkeypatch, stages):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(importing, "_take_turns_now", lambda organizations: False)
+    records = [row(survey_id="s1"), row(survey_id="s2"), row(survey_id="s3", org="beta")]
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", records), actor="tests")
+    counts = sorted(SurveyResponse.objects.values_list("organization__code", flat=True))
+    assert (len(stages), report.rows_created, counts) == (1, 3, ["acme", "acme", "beta"])
+
+
+def test_a_turn_another_import_has_is_not_taken_now():
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(hashtextextended('worldclass.import.beta', 0))")
+        taken = [importing._take_turns_now(organizations=[code]) for code in ["acme", "beta"]]
+    assert taken == [True, False]
+
+
+def test_a_survey_repeated_in_a_later_chunk_is_loaded_once_by_the_staged_path(tmp_path, monkeypatch, stages):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    records = [*rows(3), row(survey_id="s1", call_id="c1")]
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", records), actor="tests")
+    assert (len(stages), report.rows_created, report.rows_unchanged) == (1, 3, 1)
+
+
+def test_a_file_overlapping_loaded_surveys_is_inserted_by_the_staged_path(tmp_path, stages):
+    import_surveys(path=write_csv(tmp_path / "a.csv", rows(2)), actor="tests")
+    report = import_surveys(path=write_csv(tmp_path / "b.csv", rows(4)), actor="tests")
+    assert (len(stages), report.rows_created, report.rows_unchanged) == (1, 2, 2)
+
+
+def test_a_bad_value_in_a_later_chunk_is_reported_by_the_staged_path_with_nothing_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    records = [*rows(4), row(survey_id="s5", overall_sat="9")]
+    with pytest.raises(AppError) as refused:
+        import_surveys(path=write_csv(tmp_path / "a.csv", records), actor="tests")
+    written = (SurveyResponse.objects.count(), Person.objects.count(), MonthlyRollup.objects.count())
+    assert ([detail.line for detail in refused.value.details], written) == ([6], (0, 0, 0))
+
+
+def test_leaving_the_direct_path_releases_the_organizations_turn(tmp_path, monkeypatch):
+    """The staged path takes every organization's turn in code order; the direct path's turn, taken under the
+    savepoint, must not be held on into it (two imports could then wait on each other)."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    turns = []
+    take_turns = importing._take_turns
+
+    def counted_take_turns(*, organizations):
+        turns.append(_advisory_locks())
+        take_turns(organizations=organizations)
+
+    monkeypatch.setattr(importing, "_take_turns", counted_take_turns)
+    monkeypatch.setattr(importing, "_take_turns_now", lambda organizations: False)
+    records = [row(survey_id="s1", org="zeta"), row(survey_id="s2", org="acme")]
+    import_surveys(path=write_csv(tmp_path / "a.csv", records), actor="tests")
+    assert turns == [0, 0]
+
+
+def _advisory_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        return cursor.fetchone()[0]
