@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from worldclass.directory.domain import PersonSighting, upsert_roster
+from worldclass.directory.domain import PersonSighting, create_missing_roster, upsert_roster
 from worldclass.directory.models import Organization, Person, Site
 
 pytestmark = pytest.mark.django_db
@@ -109,4 +109,26 @@ def test_the_same_codes_in_two_organizations_are_different_rows(unscoped):
     assert sorted(Person.objects.values_list("organization__code", "site__organization__code")) == [
         ("acme", "acme"),
         ("globex", "globex"),
+    ]
+
+
+def test_creating_the_missing_roster_returns_the_ids_asked_for_and_moves_nobody(unscoped):
+    upsert(csr("c1", site="s1", supervisor="v1", as_of=JAN), supervisor("v1", site="s1", as_of=JAN))
+    ids = create_missing_roster(
+        sites={("acme", "s1"): "US", ("acme", "s2"): "CA", ("beta", "s1"): "FR"},
+        people=[("acme", "c1", True, False), ("acme", "c2", True, True), ("beta", "v9", False, True)],
+    )
+    people = Person.objects.select_related("organization")
+    assert ids.people == {(p.organization.code, p.code): p.id for p in people if p.code != "v1"}
+    assert ids.sites == {(s.organization.code, s.code): s.id for s in Site.objects.select_related("organization")}
+    assert sorted(Site.objects.values_list("organization__code", "code", "country")) == [
+        ("acme", "s1", "CA"),
+        ("acme", "s2", "CA"),
+        ("beta", "s1", "FR"),
+    ]
+    assert sorted(people.values_list("code", "site__code", "supervisor__code", "is_csr", "is_supervisor")) == [
+        ("c1", "s1", "v1", True, False),
+        ("c2", None, None, True, True),
+        ("v1", "s1", None, False, True),
+        ("v9", None, None, False, True),
     ]
