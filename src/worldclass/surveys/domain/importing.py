@@ -352,7 +352,6 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
     unique violation), a site given two countries."""
     mapping = reading.mapping
     scale = (mapping.scale_min, mapping.scale_max)
-    created_at = timezone.now()
     organizations: set[str] = set()
     batch = lowest_pk = None
     loading: _BackgroundCopy | None = None
@@ -383,7 +382,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
             ids = _create_missing_roster(valid)
             # The text is made here: the copy is the slower of the two threads (PostgreSQL writing the rows and
             # their indexes), and this one would otherwise wait for it.
-            text = _survey_rows_text(valid, ids=ids, batch_id=batch.id, scale=scale, created_at=created_at)
+            text = _survey_rows_text(valid, ids=ids, batch_id=batch.id, scale=scale, created_at=timezone.now())
             loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT csv, "
@@ -435,8 +434,9 @@ def _wait_for_direct_copy(loading: _BackgroundCopy | None) -> None:
         return
     try:
         loading.wait()
-    except psycopg.Error as error:
-        # A survey already loaded or repeated in the file, most likely: the staged path says which.
+    except psycopg.IntegrityError as error:
+        # A survey already loaded or repeated in the file: the staged path says which. Any other error (a cancelled
+        # statement, a full disk) stops the import, as it would the staged path's.
         raise _LeaveDirectPath from error
 
 

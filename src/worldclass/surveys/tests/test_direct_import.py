@@ -249,3 +249,29 @@ def _advisory_locks() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
         return cursor.fetchone()[0]
+
+
+class _CancelledSurveyCopy(importing._BackgroundCopy):
+    """The direct path's copy cancelled, as an operator's pg_cancel_backend or a statement_timeout cancels it."""
+
+    def _copy(self, raw_connection, sql, text):
+        if sql.startswith("COPY surveys_surveyresponse"):
+            self.error = psycopg.errors.QueryCanceled("canceling statement due to user request")
+            return
+        super()._copy(raw_connection, sql, text)
+
+
+def test_a_cancelled_copy_stops_the_import_instead_of_reading_the_file_again(tmp_path, monkeypatch, stages):
+    monkeypatch.setattr(importing, "_BackgroundCopy", _CancelledSurveyCopy)
+    with pytest.raises(psycopg.errors.QueryCanceled):
+        import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    assert (stages, SurveyResponse.objects.count()) == ([], 0)
+
+
+def test_surveys_are_created_after_their_batch_started(tmp_path):
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(2)), actor="tests")
+    started = ImportBatch.objects.get(pk=report.batch_id).started_at
+    assert [created >= started for created in SurveyResponse.objects.values_list("created_at", flat=True)] == [
+        True,
+        True,
+    ]
