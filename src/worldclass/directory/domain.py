@@ -133,10 +133,8 @@ def create_missing_roster(*, sites: dict[tuple[str, str], str], people: list[tup
             wanted.setdefault(ids.organizations[org], []).append(code)
         for organization_id, codes in wanted.items():
             org_code = code_of_organization[organization_id]
-            # Chunked so that an IN list stays within SQLite's variable limit.
-            for start in range(0, len(codes), 900):
-                found = Person.objects.filter(organization_id=organization_id, code__in=codes[start : start + 900])
-                ids.people.update({(org_code, code): pk for code, pk in found.values_list("code", "id")})
+            for code, pk in _people_rows(Person.objects.all(), organization_id, codes, ["code", "id"]):
+                ids.people[(org_code, code)] = pk
     return ids
 
 
@@ -205,13 +203,17 @@ def _insert_missing_people(rows: list[tuple[int, str, bool, bool]]) -> None:
 
 def _locked_people(organization_id: int, codes: set[str]):
     """(id, code, site id, supervisor id, roster as of, is CSR, is supervisor) of the people, locked for the update."""
+    fields = ["id", "code", "site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"]
+    return _people_rows(Person.objects.select_for_update(no_key=True), organization_id, codes, fields)
+
+
+def _people_rows(people: models.QuerySet, organization_id: int, codes, fields: list[str]):
+    """`fields` of an organization's people with these codes."""
     codes = sorted(codes)
     # Chunked so that an IN list stays within SQLite's variable limit.
     for start in range(0, len(codes), 900):
-        yield from (
-            Person.objects.select_for_update(no_key=True)
-            .filter(organization_id=organization_id, code__in=codes[start : start + 900])
-            .values_list("id", "code", "site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor")
+        yield from people.filter(organization_id=organization_id, code__in=codes[start : start + 900]).values_list(
+            *fields
         )
 
 
