@@ -120,14 +120,19 @@ class TabularFile:
         with long_fields():
             return [name.strip() for name in next(csv.reader([self.header_text], delimiter=delimiter), [])]
 
-    def batches(self, columns: list[pl.Expr], chunk_rows: int) -> Iterator[pl.DataFrame]:
-        """Frames of `row_index` (0-based data record) and `columns`, expressions over the header's text columns."""
+    def batches(
+        self, columns: list[pl.Expr], chunk_rows: int, *, first_chunk_rows: int | None = None
+    ) -> Iterator[pl.DataFrame]:
+        """Frames of `row_index` (0-based data record) and `columns`, expressions over the header's text columns:
+        about `chunk_rows` each, or from `first_chunk_rows`, doubling up to `chunk_rows` (a reader that writes each
+        frame while it reads the next starts writing sooner)."""
+        sizes = chunk_sizes(first=first_chunk_rows or chunk_rows, most=chunk_rows)
         if self.format == "xlsx":
-            yield from self._xlsx_batches(columns, chunk_rows)
+            yield from self._xlsx_batches(columns, sizes)
             return
         try:
             rows = 0
-            for block in self._record_blocks(block_bytes=chunk_rows * CSV_BYTES_PER_ROW):
+            for block in self._record_blocks(block_bytes=(size * CSV_BYTES_PER_ROW for size in sizes)):
                 frame = pl.read_csv(
                     block,
                     has_header=False,
@@ -148,14 +153,15 @@ class TabularFile:
                 message = NOT_UTF8_MESSAGE
             raise AppError(code="invalid_file", message=message, details=[problem]) from error
 
-    def _record_blocks(self, *, block_bytes: int) -> Iterator[bytes]:
-        """The CSV's data records (after the header), in blocks of about `block_bytes` that each end where a record
-        ends, read one block at a time: memory stays bounded by the block, whatever the file's length. (Polars'
-        `collect_batches` read ahead of a slow consumer and kept every batch: about 0.55 KB a row.)"""
+    def _record_blocks(self, *, block_bytes: Iterator[int]) -> Iterator[bytes]:
+        """The CSV's data records (after the header), in blocks of about the sizes `block_bytes` gives, each ending
+        where a record ends, read one block at a time: memory stays bounded by the block, whatever the file's
+        length. (Polars' `collect_batches` read ahead of a slow consumer and kept every batch: about 0.55 KB a
+        row.)"""
         with self.path.open("rb") as handle:
             pending = b""
             header_end = None
-            while data := handle.read(block_bytes):
+            while data := handle.read(next(block_bytes)):
                 pending += data
                 if header_end is None:
                     header_end = _record_end_after(pending, 0)
@@ -216,8 +222,9 @@ class TabularFile:
 
     # --- xlsx ---
 
-    def _xlsx_batches(self, columns: list[pl.Expr], chunk_rows: int) -> Iterator[pl.DataFrame]:
+    def _xlsx_batches(self, columns: list[pl.Expr], sizes: Iterator[int]) -> Iterator[pl.DataFrame]:
         sheet = self._workbook[self.sheet]
+        chunk_rows = next(sizes)
         width = len(self.header)
         buffer: list[list[str]] = [[] for _ in range(width)]
         indices: list[int] = []
@@ -233,7 +240,7 @@ class TabularFile:
                     column.append(value)
                 if len(indices) >= chunk_rows:
                     yield self._xlsx_frame(indices, buffer, columns)
-                    buffer, indices = [[] for _ in range(width)], []
+                    buffer, indices, chunk_rows = [[] for _ in range(width)], [], next(sizes)
         except Exception as error:  # openpyxl's parsers raise many types on a hostile workbook
             raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
         if indices:
@@ -245,6 +252,14 @@ class TabularFile:
             {name: pl.Series(values, dtype=pl.String) for name, values in zip(self.frame_columns, buffer, strict=True)}
         )
         return pl.DataFrame(data).select(["row_index", *columns])
+
+
+def chunk_sizes(*, first: int, most: int) -> Iterator[int]:
+    """`first`, doubling up to `most`, then `most` for ever."""
+    size = min(first, most)
+    while True:
+        yield size
+        size = min(size * 2, most)
 
 
 def cell_text(cell) -> str:

@@ -139,7 +139,10 @@ def test_new_surveys_of_an_organization_with_surveys_are_copied_without_a_stagin
 
 
 def test_both_paths_store_the_same_file_read_in_many_chunks(tmp_path, monkeypatch, stages):
+    """Chunks of 2, 4, then 7 rows, each copied in pieces of 3."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing, "COPY_PIECE_ROWS", 3)
     mapping = parse_mapping('[rating]\nscale = [0, 10]\n[skip]\n"batch" = ["drop"]\n')
     path = write_csv(tmp_path / "varied.csv", varied_rows(90), columns=[*COLUMNS, *NAME_COLUMNS, "batch"])
 
@@ -254,11 +257,11 @@ def _advisory_locks() -> int:
 class _CancelledSurveyCopy(importing._BackgroundCopy):
     """The direct path's copy cancelled, as an operator's pg_cancel_backend or a statement_timeout cancels it."""
 
-    def _copy(self, raw_connection, sql, text):
+    def _copy(self, raw_connection, sql, pieces):
         if sql.startswith("COPY surveys_surveyresponse"):
             self.error = psycopg.errors.QueryCanceled("canceling statement due to user request")
             return
-        super()._copy(raw_connection, sql, text)
+        super()._copy(raw_connection, sql, pieces)
 
 
 def test_a_cancelled_copy_stops_the_import_instead_of_reading_the_file_again(tmp_path, monkeypatch, stages):

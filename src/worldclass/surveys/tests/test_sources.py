@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worldclass.surveys.domain.mapping import FileOptions
-from worldclass.surveys.domain.sources import open_tabular, with_local_instants
+from worldclass.surveys.domain.sources import chunk_sizes, open_tabular, with_local_instants
+from worldclass.surveys.tests.exports import write_xlsx
 
 ZONES = ["Europe/Zurich", "America/Toronto", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns"]
 
@@ -61,9 +62,12 @@ CELL = st.text(alphabet=st.sampled_from(list('ab,"\n\r é;')), max_size=12)
 @given(
     records=st.lists(st.tuples(CELL, CELL, CELL), min_size=0, max_size=30),
     chunk_rows=st.integers(min_value=1, max_value=8),
+    first_chunk_rows=st.none() | st.integers(min_value=1, max_value=8),
     crlf=st.booleans(),
 )
-def test_a_csv_read_in_small_blocks_gives_every_record_once_in_order(tmp_path_factory, records, chunk_rows, crlf):
+def test_a_csv_read_in_small_blocks_gives_every_record_once_in_order(
+    tmp_path_factory, records, chunk_rows, first_chunk_rows, crlf
+):
     # Quoted commas, quotes and newlines fall on every block boundary the tiny blocks (256 bytes a row) can make.
     path = tmp_path_factory.mktemp("blocks") / "records.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -72,7 +76,9 @@ def test_a_csv_read_in_small_blocks_gives_every_record_once_in_order(tmp_path_fa
         writer.writerows(records)
     source = open_tabular(path, options=FileOptions(), name="records.csv")
     try:
-        frames = list(source.batches([pl.col("a"), pl.col("b"), pl.col("c")], chunk_rows))
+        frames = list(
+            source.batches([pl.col("a"), pl.col("b"), pl.col("c")], chunk_rows, first_chunk_rows=first_chunk_rows)
+        )
     finally:
         source.close()
     read = [row for frame in frames for row in frame.rows()]
@@ -92,3 +98,35 @@ def test_a_csv_is_read_a_bounded_block_at_a_time(tmp_path):
     # Blocks of about 10 x 256 bytes, each record at least 9 bytes: never more than 285 records in a frame.
     heights = [frame.height for frame in frames]
     assert (len(heights) >= 4, max(heights) <= 285, sum(heights)) == (True, True, 1000)
+
+
+def test_chunk_sizes_double_from_the_first_up_to_the_most():
+    sizes = chunk_sizes(first=25, most=150)
+    assert [next(sizes) for _ in range(6)] == [25, 50, 100, 150, 150, 150]
+
+
+def test_a_first_chunk_larger_than_the_most_is_the_most():
+    sizes = chunk_sizes(first=500, most=150)
+    assert [next(sizes) for _ in range(2)] == [150, 150]
+
+
+def test_a_csv_read_from_a_small_first_chunk_gives_growing_frames(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("a\n" + "".join(f"{n}\n" for n in range(2000)), encoding="utf-8")
+    source = open_tabular(path, options=FileOptions(), name="long.csv")
+    try:
+        heights = [frame.height for frame in source.batches([pl.col("a")], 8, first_chunk_rows=1)]
+    finally:
+        source.close()
+    # Blocks of 256, 512, 1024, then 2048 bytes; the rows are 2 to 5 bytes long.
+    assert (heights[0] < heights[1] < heights[2] < heights[3], sum(heights)) == (True, 2000)
+
+
+def test_an_xlsx_sheet_read_from_a_small_first_chunk_gives_growing_frames(tmp_path):
+    path = write_xlsx(tmp_path / "rows.xlsx", ["a"], [[n] for n in range(10)], sheet="Sheet")
+    source = open_tabular(path, options=FileOptions(), name="rows.xlsx")
+    try:
+        frames = list(source.batches([pl.col("a")], 4, first_chunk_rows=1))
+    finally:
+        source.close()
+    assert [frame["a"].to_list() for frame in frames] == [["0"], ["1", "2"], ["3", "4", "5", "6"], ["7", "8", "9"]]
