@@ -122,7 +122,7 @@ class MonthlyRollup(models.Model):
     """Counts of one entity's surveys in one call month under one survey window; certification reads only these."""
 
     # References checked by triggers, not foreign keys (migration 0007): per-row checks at COMMIT were a third of
-    # adding a large import to the rollups. The window's index is the unique key's first column.
+    # adding a large import to the rollups. The window has no index of its own: reads by window name the level.
     organization = models.ForeignKey(
         "directory.Organization", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
@@ -145,7 +145,8 @@ class MonthlyRollup(models.Model):
     class Meta:
         ordering = ["level", "entity_id", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["window", "level", "entity_id", "month"], name="unique_rollup"),
+            # In the writers' lock order (rollups._LOCK_ORDER): an import's rows are appended to it in order.
+            models.UniqueConstraint(fields=["level", "entity_id", "month", "window"], name="unique_rollup"),
             models.CheckConstraint(
                 name="rollup_counts_within_eligible",
                 condition=Q(world_class__lte=models.F("eligible"))
@@ -155,7 +156,7 @@ class MonthlyRollup(models.Model):
                 & Q(csr_top_box__lte=models.F("eligible")),
             ),
         ]
-        # No other index: every read by window (and month) is served by the unique key, which starts with it.
+        # No other index: every read names a level, entities and a window, which the unique key serves.
 
     def __str__(self) -> str:
         return f"{self.level} {self.entity_id} {self.month:%Y-%m}"
