@@ -91,8 +91,8 @@ from worldclass.surveys.models import ImportBatch
 from worldclass.surveys.signals import surveys_importing, surveys_recorded
 
 CHUNK_ROWS = 200_000
-# The first chunk is small and each next one twice as large, up to CHUNK_ROWS: PostgreSQL starts writing the first
-# chunk after a fraction of a second instead of after the first CHUNK_ROWS are read and validated.
+# On PostgreSQL the first chunk is small and each next one twice as large, up to CHUNK_ROWS: the server starts
+# writing the first chunk after a fraction of a second instead of after the first CHUNK_ROWS are read and validated.
 FIRST_CHUNK_ROWS = 25_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
@@ -313,7 +313,9 @@ class _Reading:
     def chunks(self) -> Iterator[tuple[pl.DataFrame, list[_RowError]]]:
         """Each chunk's valid rows and errors; the caller writes the rows, then `gather`s them."""
         columns = _interchange_columns(self.mapping, self.names, self.source)
-        for chunk in self.source.batches(columns, CHUNK_ROWS, first_chunk_rows=FIRST_CHUNK_ROWS):
+        # Growing chunks on PostgreSQL only, whose writes overlap the reading; on SQLite they would only be more.
+        first = FIRST_CHUNK_ROWS if connection.vendor == "postgresql" else None
+        for chunk in self.source.batches(columns, CHUNK_ROWS, first_chunk_rows=first):
             if self.mapping.skip:
                 self.skipped.update(skipped_counts(chunk))
                 chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
