@@ -122,7 +122,8 @@ class MonthlyRollup(models.Model):
     """Counts of one entity's surveys in one call month under one survey window; certification reads only these."""
 
     # References checked by triggers, not foreign keys (migration 0007): per-row checks at COMMIT were a third of
-    # adding a large import to the rollups. The window has no index of its own: reads by window name the level.
+    # adding a large import to the rollups. The window has no index of its own: reads name a level (and mostly
+    # entities), which the unique key serves; only rare administrative acts (a rebuild, deleting a window) scan.
     organization = models.ForeignKey(
         "directory.Organization", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
@@ -156,7 +157,8 @@ class MonthlyRollup(models.Model):
                 & Q(csr_top_box__lte=models.F("eligible")),
             ),
         ]
-        # No other index: every read names a level, entities and a window, which the unique key serves.
+        # No other index: the dashboards, the certification and the API read by level (and entities), which the
+        # unique key serves; the organization's index serves tenant-wide reads.
 
     def __str__(self) -> str:
         return f"{self.level} {self.entity_id} {self.month:%Y-%m}"

@@ -145,4 +145,4 @@ class MonthlyMetricViewSet(_ReadOnly):
     model = MonthlyRollup
     visible = staticmethod(rollups_visible_to)
     related = ("organization", "window")
-    ordering = ("window_id", "level", "entity_id", "month")  # the unique index's order
+    ordering = ("level", "entity_id", "month", "window_id")  # the unique key's order (certification 0008)

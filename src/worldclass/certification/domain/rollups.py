@@ -579,8 +579,8 @@ def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon:
 
 
 def rollup_survey_total(*, window_id: int) -> int:
-    """How many surveys the rollups count: the organization-level rows of one window, read through the unique key
-    (a few rows per organization and month, where counting the surveys reads every one)."""
+    """How many surveys the rollups count: the organization-level rows of one window, read through the unique key's
+    level (a few rows per organization, month and window, where counting the surveys reads every one)."""
     with scopes_disabled():
         totals = MonthlyRollup.objects.filter(window_id=window_id, level=Level.ORGANIZATION).aggregate(
             eligible=Sum("eligible"), ineligible=Sum("ineligible")

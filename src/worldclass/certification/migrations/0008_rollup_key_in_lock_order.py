@@ -4,8 +4,9 @@ entity, month) (issue 11).
 Every writer on PostgreSQL writes rollup rows in one total order, level bytewise, entity, month, window, so that
 two writers cannot deadlock (`certification.domain.rollups`). The key in that same order takes an import's rows as
 appends at a few places instead of three interleaved streams, one per window: adding 670,000 rows to the unique
-index, 1.70 s became 1.36 s. Every read names the level and the entities (and the window), so the key serves them
-as before; the certification's read of a whole window scans the table either way.
+index, 1.70 s became 1.36 s. The dashboards' reads name the level and the entities, which the key serves as
+before, and the API lists rollups in the key's new order; the certification's read of a whole window scans the table
+either way, and so now do the rare reads by window alone (rebuilding a window's rollups, deleting a window).
 
 SQLite keeps the key its table was created with: changing an inline constraint would rebuild the table (and drop its
 triggers), and a key's column order makes no difference to one writer at a time.

@@ -139,7 +139,7 @@ def test_new_surveys_of_an_organization_with_surveys_are_copied_without_a_stagin
 
 
 def test_both_paths_store_the_same_file_read_in_many_chunks(tmp_path, monkeypatch, stages):
-    """Chunks of 2, 4, then 7 rows, each copied in pieces of 3."""
+    """Chunks growing from 2 rows' worth of bytes to 7 rows' worth, each copied in pieces of 3 rows."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
     monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
     monkeypatch.setattr(importing, "COPY_PIECE_ROWS", 3)
@@ -269,6 +269,34 @@ def test_a_cancelled_copy_stops_the_import_instead_of_reading_the_file_again(tmp
     with pytest.raises(psycopg.errors.QueryCanceled):
         import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
     assert (stages, SurveyResponse.objects.count()) == ([], 0)
+
+
+@pytest.fixture
+def copy_fails_midway(monkeypatch):
+    """Each COPY sends its first piece (one row), then a piece cannot be made; returns the real piece maker."""
+    csv_pieces = importing._csv_pieces
+
+    def first_piece_then_fail(rows):
+        yield next(iter(csv_pieces(rows)))
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(importing, "COPY_PIECE_ROWS", 1)
+    monkeypatch.setattr(importing, "_csv_pieces", first_piece_then_fail)
+    return csv_pieces
+
+
+def test_a_copy_failing_after_its_first_piece_stops_the_import_leaving_nothing(tmp_path, copy_fails_midway, stages):
+    with pytest.raises(OSError, match="No space left"):
+        import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    assert (stages, SurveyResponse.objects.count(), Organization.objects.count()) == ([], 0, 0)
+
+
+def test_the_connection_is_usable_after_a_copy_failed_midway(tmp_path, monkeypatch, copy_fails_midway):
+    with pytest.raises(OSError):
+        import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    monkeypatch.setattr(importing, "_csv_pieces", copy_fails_midway)
+    report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    assert (report.rows_created, SurveyResponse.objects.count()) == (3, 3)
 
 
 def test_surveys_are_created_after_their_batch_started(tmp_path):

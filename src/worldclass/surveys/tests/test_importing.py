@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
@@ -8,6 +9,7 @@ from worldclass.directory.models import Organization, Person, Site
 from worldclass.surveys.domain import importing
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.domain.mapping import COLUMNS, REQUIRED_COLUMNS, SurveyMapping, parse_mapping
+from worldclass.surveys.domain.sources import TabularFile
 from worldclass.surveys.models import ImportBatch, SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, rows, write_csv
 
@@ -36,6 +38,20 @@ def test_import_creates_surveys_and_reports_counts(tmp_path):
     assert (report.rows_total, report.rows_created, report.rows_unchanged) == (3, 3, 0)
     assert report.summary() == "Imported 3 new surveys."
     assert SurveyResponse.objects.count() == 3
+
+
+def test_chunks_grow_only_on_postgresql_whose_writes_overlap_the_reading(tmp_path, monkeypatch):
+    asked = []
+    batches = TabularFile.batches
+
+    def recorded_batches(self, columns, chunk_rows, *, first_chunk_rows=None):
+        asked.append((chunk_rows, first_chunk_rows))
+        return batches(self, columns, chunk_rows, first_chunk_rows=first_chunk_rows)
+
+    monkeypatch.setattr(TabularFile, "batches", recorded_batches)
+    load(tmp_path, rows(2))
+    first = importing.FIRST_CHUNK_ROWS if connection.vendor == "postgresql" else None
+    assert asked == [(importing.CHUNK_ROWS, first)]
 
 
 def test_import_derives_the_fields_the_rules_need(tmp_path):
