@@ -389,7 +389,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
                 connection.connection,
                 f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT csv, "
                 "FORCE_NOT_NULL (comment))",
-                lambda rows=rows: _csv_pieces(rows),
+                lambda rows=rows: _csv_pieces(rows.collect()),
             )
         _wait_for_direct_copy(loading)
     except BaseException:
@@ -490,10 +490,9 @@ def _survey_rows(valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: t
 COPY_PIECE_ROWS = 20_000
 
 
-def _csv_pieces(rows: pl.LazyFrame | pl.DataFrame) -> Iterator[str]:
-    """`rows` as COPY's CSV text, in pieces of `COPY_PIECE_ROWS`: the server starts on the first piece at once,
+def _csv_pieces(frame: pl.DataFrame) -> Iterator[str]:
+    """`frame` as COPY's CSV text, in pieces of `COPY_PIECE_ROWS`: the server starts on the first piece at once,
     where one text of the whole chunk kept it idle while the text was made (0.3 s a chunk of 250,000 rows)."""
-    frame = rows.collect() if isinstance(rows, pl.LazyFrame) else rows
     for offset in range(0, frame.height, COPY_PIECE_ROWS):
         yield frame.slice(offset, COPY_PIECE_ROWS).write_csv(include_header=False)
 
