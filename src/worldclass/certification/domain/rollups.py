@@ -264,13 +264,18 @@ def _batch_months_have_rollups(
 
 def _copy_rows(rows: pl.DataFrame) -> int:
     """Write new rollup rows (a Polars frame in `_ROW_COLUMNS`, in the lock order) with one COPY."""
-    data = rows.write_csv(include_header=False)
-    sql = f"COPY certification_monthlyrollup ({', '.join(_ROW_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    from worldclass.core.binary_copy import binary_copy_pieces  # `certify` starts without Polars and Arrow
+
+    types = [MonthlyRollup._meta.get_field(column).db_type(connection) for column in _ROW_COLUMNS]
+    sql = f"COPY certification_monthlyrollup ({', '.join(_ROW_COLUMNS)}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
-        copy.write(data)
+        for piece in binary_copy_pieces(rows, types=types, rows_per_piece=_COPY_PIECE_ROWS):
+            copy.write(piece)
     return rows.height
 
 
+# Rows per piece of the rollups' binary COPY: the pieces, not the whole text, are held at once.
+_COPY_PIECE_ROWS = 100_000
 _ROW_COLUMNS = ["window_id", "organization_id", "level", "entity_id", "month", *COUNTS]
 # A batch's rows, per (organization, site, supervisor, CSR, month): the key of the SQL's `fine`, by codes.
 _TALLY_KEYS = ["org", "site", "supervisor", "csr", "call_month"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import worldclass
 
-HEAVY = ["polars", "numpy", "reportlab", "segno", "holidays", "openpyxl", "pandas", "celery", "kombu"]
+HEAVY = ["polars", "pyarrow", "numpy", "reportlab", "segno", "holidays", "openpyxl", "pandas", "celery", "kombu"]
 PROBE = f"""
 import sys, django
 django.setup()

@@ -40,6 +40,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from worldclass.core.binary_copy import binary_copy_pieces
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail
@@ -87,7 +88,7 @@ from worldclass.surveys.domain.sources import (
     skipped_counts,
     with_local_instants,
 )
-from worldclass.surveys.models import ImportBatch
+from worldclass.surveys.models import ImportBatch, SurveyResponse
 from worldclass.surveys.signals import surveys_importing, surveys_recorded
 
 CHUNK_ROWS = 200_000
@@ -387,9 +388,8 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
             rows = _survey_rows(valid, ids=_create_missing_roster(valid), batch_id=batch.id, scale=scale)
             loading = _BackgroundCopy(
                 connection.connection,
-                f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT csv, "
-                "FORCE_NOT_NULL (comment))",
-                lambda rows=rows: _csv_pieces(rows.collect()),
+                f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT binary)",
+                lambda rows=rows: _survey_pieces(rows.collect()),
             )
         _wait_for_direct_copy(loading)
     except BaseException:
@@ -443,8 +443,9 @@ def _wait_for_direct_copy(loading: _BackgroundCopy | None) -> None:
 
 
 def _survey_rows(valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: tuple[int, int]) -> pl.LazyFrame:
-    """A chunk's surveys as COPY reads them, in `SURVEY_COLUMNS` order, each code replaced by its roster id (a code
-    missing from `ids` leaves a null, which the table refuses); lazy, so that the copy's thread computes it."""
+    """A chunk's surveys as the binary COPY writes them, in `SURVEY_COLUMNS` order, each code replaced by its roster
+    id (a code missing from `ids` leaves a null, which the table refuses); lazy, so that the copy's thread computes
+    it."""
     organizations = pl.DataFrame(
         list(ids.organizations.items()), schema={"org": pl.String, "organization_id": pl.Int64}, orient="row"
     )
@@ -460,14 +461,12 @@ def _survey_rows(valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: t
     )
     # The columns not copied as they are in the valid rows.
     computed = {
-        "call_at": _utc_text("call_at"),
-        "surveyed_at": _utc_text("surveyed_at"),
         "business_days_after_call": pl.col("business_days"),
         "rating_scale_min": pl.lit(scale[0]),
         "rating_scale_max": pl.lit(scale[1]),
         "is_world_class_call": pl.col("is_wcc"),
         "import_batch_id": pl.lit(batch_id),
-        "created_at": pl.lit(timezone.now().isoformat()),
+        "created_at": pl.lit(timezone.now()),
     }
     return (
         valid.lazy()
@@ -486,15 +485,15 @@ def _survey_rows(valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: t
     )
 
 
-# Rows per piece of a chunk's COPY text: PostgreSQL parses and writes one piece while the next is made.
+# Rows per piece of a chunk's COPY: PostgreSQL writes one piece while the next is made.
 COPY_PIECE_ROWS = 20_000
 
 
-def _csv_pieces(frame: pl.DataFrame) -> Iterator[str]:
-    """`frame` as COPY's CSV text, in pieces of `COPY_PIECE_ROWS`: the server starts on the first piece at once,
-    where one text of the whole chunk kept it idle while the text was made (0.3 s a chunk of 250,000 rows)."""
-    for offset in range(0, frame.height, COPY_PIECE_ROWS):
-        yield frame.slice(offset, COPY_PIECE_ROWS).write_csv(include_header=False)
+def _survey_pieces(rows: pl.DataFrame) -> Iterator[memoryview]:
+    """A chunk's surveys (`_survey_rows`) as binary COPY data, in pieces of `COPY_PIECE_ROWS`: the server stores
+    the values as they come, where it parsed the CSV text of a million surveys in 2.5 to 3 s more."""
+    types = [SurveyResponse._meta.get_field(column).db_type(connection) for column in SURVEY_COLUMNS]
+    return binary_copy_pieces(rows, types=types, rows_per_piece=COPY_PIECE_ROWS)
 
 
 def _import_staged(*, reading: _Reading, batch_fields: dict) -> ImportReport:
@@ -1145,8 +1144,10 @@ class _Stage:
             connection.ensure_connection()
             self._loading = _BackgroundCopy(
                 connection.connection,
-                f"COPY {self.name} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (country, comment))",
-                lambda: _csv_pieces(frame.with_columns(_utc_text("call_at"), _utc_text("surveyed_at"))),
+                f"COPY {self.name} ({columns}) FROM STDIN (FORMAT binary)",
+                lambda: binary_copy_pieces(
+                    frame, types=[db_type for _, db_type in STAGE_COLUMNS], rows_per_piece=COPY_PIECE_ROWS
+                ),
             )
             return
         frame = frame.with_columns(
@@ -1401,11 +1402,6 @@ def _take_turns_now(*, organizations: list[str]) -> bool:
 
 def _turn_key(organization: str) -> str:
     return f"worldclass.import.{organization}"
-
-
-def _utc_text(column: str) -> pl.Expr:
-    """A UTC datetime column as PostgreSQL reads a timestamptz in a COPY."""
-    return pl.col(column).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00")
 
 
 def _django_sqlite_datetime(column: str) -> pl.Expr:

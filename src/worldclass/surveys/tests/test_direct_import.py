@@ -273,16 +273,19 @@ def test_a_cancelled_copy_stops_the_import_instead_of_reading_the_file_again(tmp
 
 @pytest.fixture
 def copy_fails_midway(monkeypatch):
-    """Each COPY sends its first piece (one row), then a piece cannot be made; returns the real piece maker."""
-    csv_pieces = importing._csv_pieces
+    """Each COPY sends the format's signature and its first piece (one row), then a piece cannot be made; returns
+    the real piece maker."""
+    survey_pieces = importing._survey_pieces
 
     def first_piece_then_fail(rows):
-        yield next(iter(csv_pieces(rows)))
+        pieces = iter(survey_pieces(rows))
+        yield next(pieces)
+        yield next(pieces)
         raise OSError("No space left on device")
 
     monkeypatch.setattr(importing, "COPY_PIECE_ROWS", 1)
-    monkeypatch.setattr(importing, "_csv_pieces", first_piece_then_fail)
-    return csv_pieces
+    monkeypatch.setattr(importing, "_survey_pieces", first_piece_then_fail)
+    return survey_pieces
 
 
 def test_a_copy_failing_after_its_first_piece_stops_the_import_leaving_nothing(tmp_path, copy_fails_midway, stages):
@@ -294,7 +297,7 @@ def test_a_copy_failing_after_its_first_piece_stops_the_import_leaving_nothing(t
 def test_the_connection_is_usable_after_a_copy_failed_midway(tmp_path, monkeypatch, copy_fails_midway):
     with pytest.raises(OSError):
         import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
-    monkeypatch.setattr(importing, "_csv_pieces", copy_fails_midway)
+    monkeypatch.setattr(importing, "_survey_pieces", copy_fails_midway)
     report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
     assert (report.rows_created, SurveyResponse.objects.count()) == (3, 3)
 
