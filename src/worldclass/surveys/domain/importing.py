@@ -6,7 +6,7 @@ The pipeline is set-based so that millions of rows load quickly (docs/import-for
    collecting (row, column, reason) for every bad value. It derives the normalised answers, the UTC instants,
    the local dates in each timestamp's own offset, the delay, the business days (numpy's business-day
    calendar per country) and the canonical content checksum.
-2. Valid rows go into a temporary staging table (PostgreSQL: `COPY`; SQLite: `executemany`). Checks across
+2. Valid rows go into a temporary staging table (PostgreSQL: binary `COPY`; SQLite: `executemany`). Checks across
    rows run as SQL on that table: a site given two countries (when the sites gathered chunk by chunk show one), and
    a survey_id repeated with different answers (when the file is refused anyway, or when its rows collide in the
    insert of step 3).
@@ -1340,18 +1340,18 @@ class _Stage:
 
 
 class _BackgroundCopy:
-    """A chunk's COPY, its CSV text made and sent from a second thread while the main thread reads and validates the
-    next chunk: PostgreSQL parses and writes the rows on the other core (a million rows: about 5 s, which then
-    overlap with Polars). Django's `connection` belongs to its thread, so this writes through the psycopg connection
-    itself, which lets one user at a time in; the import does not touch the database again before `wait()`.
-    `pieces` gives the text in pieces, each made while the server takes the one before."""
+    """A chunk's COPY, its binary data made and sent from a second thread while the main thread reads and validates
+    the next chunk: PostgreSQL writes the rows on the other core. Django's `connection` belongs to its thread, so
+    this writes through the psycopg connection itself, which lets one user at a time in; the import does not touch
+    the database again before `wait()`. `pieces` gives the data in pieces, each made while the server takes the one
+    before."""
 
-    def __init__(self, raw_connection, sql: str, pieces: Callable[[], Iterable[str]]) -> None:
+    def __init__(self, raw_connection, sql: str, pieces: Callable[[], Iterable[memoryview]]) -> None:
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._copy, args=(raw_connection, sql, pieces), daemon=True)
         self.thread.start()
 
-    def _copy(self, raw_connection, sql: str, pieces: Callable[[], Iterable[str]]) -> None:
+    def _copy(self, raw_connection, sql: str, pieces: Callable[[], Iterable[memoryview]]) -> None:
         try:
             with raw_connection.cursor() as cursor, cursor.copy(sql) as copy:
                 for piece in pieces():
