@@ -18,6 +18,35 @@ TRAILER = b"\xff\xff"
 _EPOCH_DAYS = 10_957
 _EPOCH_MICROSECONDS = _EPOCH_DAYS * 86_400_000_000
 _NULL = (-1).to_bytes(4, "big", signed=True)
+# PostgreSQL's dates and timestamps, counted from its epoch: the first valid one and the first past the end. The
+# values just outside are its -infinity and infinity, which a wrapped or unchecked value could otherwise become.
+_DATE_RANGE = (-2_451_545, 2_145_031_949)
+_TIMESTAMP_RANGE = (-211_813_488_000_000_000, 9_223_371_331_200_000_000)
+_LONGEST_TEXT = 2**31 - 1
+
+
+def _in_range(values: pl.Series, bounds: tuple[int, int], what: str) -> pl.Series:
+    """`values` (Int64), refusing any outside `bounds` with the column's name."""
+    low, end = bounds
+    if values.null_count() < len(values) and (values.min() < low or values.max() >= end):
+        raise ValueError(f"column {values.name}: a {what} outside PostgreSQL's range")
+    return values
+
+
+def _days(series: pl.Series) -> pl.Series:
+    days = series.cast(pl.Date, strict=True).cast(pl.Int32).cast(pl.Int64) - _EPOCH_DAYS
+    return _in_range(days, _DATE_RANGE, "date")
+
+
+def _microseconds(series: pl.Series) -> pl.Series:
+    # Checked before the epoch is moved, which could wrap at the far end of Int64.
+    since_1970 = _in_range(
+        series.dt.epoch("us"),
+        (_TIMESTAMP_RANGE[0] + _EPOCH_MICROSECONDS, 2**63 - 1),
+        "date and time",
+    )
+    return since_1970 - _EPOCH_MICROSECONDS
+
 
 # Each fixed-width type a writer copies: its value in network byte order, and the Polars expression that gives it.
 _FIXED: dict[str, tuple[str, Callable[[pl.Series], pl.Series]]] = {
@@ -25,9 +54,9 @@ _FIXED: dict[str, tuple[str, Callable[[pl.Series], pl.Series]]] = {
     "integer": (">i4", lambda s: s.cast(pl.Int32, strict=True)),
     "smallint": (">i2", lambda s: s.cast(pl.Int16, strict=True)),
     "boolean": ("u1", lambda s: s.cast(pl.Boolean, strict=True).cast(pl.UInt8)),
-    "date": (">i4", lambda s: s.cast(pl.Date, strict=True).cast(pl.Int32) - _EPOCH_DAYS),
+    "date": (">i4", _days),
     # A datetime without a time zone is taken as UTC, as Django's connections read one.
-    "timestamp with time zone": (">i8", lambda s: s.dt.epoch("us") - _EPOCH_MICROSECONDS),
+    "timestamp with time zone": (">i8", _microseconds),
 }
 
 
@@ -46,7 +75,8 @@ def copy_type(db_type: str) -> str:
 def binary_copy_pieces(frame: pl.DataFrame, *, types: Sequence[str], rows_per_piece: int) -> Iterator[memoryview]:
     """`frame` as the data of `COPY … FROM STDIN (FORMAT binary)` with its columns in frame order, in pieces of
     `rows_per_piece` rows: the signature comes first and the trailer last. `types` are the columns' database types
-    (see `copy_type`). Every value is checked against its type here: an integer out of its range raises."""
+    (see `copy_type`). Every value is checked against its type here: an integer, a date or a time out of its
+    column's range raises."""
     types = [copy_type(db_type) for db_type in types]
     if len(types) != frame.width:
         raise ValueError(f"{frame.width} columns but {len(types)} types")
@@ -102,7 +132,10 @@ def _nullable_fixed_field(series: pl.Series, db_type: str) -> pa.Array:
 def _text_field(series: pl.Series) -> list[pa.Array]:
     """A text column: each value's length in bytes (the null length for a null), and its UTF-8 bytes."""
     data = series.cast(pl.String, strict=True).fill_null("").to_arrow().cast(pa.large_binary())
-    lengths = pc.binary_length(data).to_numpy(zero_copy_only=False).astype(">i4")
+    lengths = pc.binary_length(data).to_numpy(zero_copy_only=False)
+    if len(lengths) and lengths.max() > _LONGEST_TEXT:
+        raise ValueError(f"column {series.name}: a text longer than a COPY field can hold")
+    lengths = lengths.astype(">i4")
     if series.null_count():
         lengths[series.is_null().to_numpy()] = -1
     return [_as_binary(lengths), data]

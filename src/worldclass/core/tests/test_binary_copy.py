@@ -85,6 +85,59 @@ def test_a_value_out_of_its_columns_range_is_refused_not_wrapped():
         list(binary_copy_pieces(data, types=["smallint"], rows_per_piece=10))
 
 
+# Days and microseconds after 1970 (Polars' count) at the edges of PostgreSQL's dates and timestamps.
+FIRST_DAY, DAY_PAST_THE_END = -2_440_588, 2_145_042_906
+FIRST_INSTANT = -210_866_803_200_000_000
+
+
+def edge(value: int, db_type: str) -> pl.DataFrame:
+    physical, logical = {"date": (pl.Int32, pl.Date), "timestamp with time zone": (pl.Int64, pl.Datetime("us", "UTC"))}[
+        db_type
+    ]
+    return pl.DataFrame({"v": pl.Series([value], dtype=physical).cast(logical)})
+
+
+def stored_text(data: pl.DataFrame, db_type: str) -> str:
+    """What PostgreSQL stores of a one-value frame, as its text."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE edge (v {db_type})")
+        with cursor.copy("COPY edge (v) FROM STDIN (FORMAT binary)") as copy:
+            for piece in binary_copy_pieces(data, types=[db_type], rows_per_piece=1):
+                copy.write(piece)
+        cursor.execute("SELECT v::text FROM edge")
+        text = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE edge")
+    return text
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_postgresqls_first_date_and_instant_are_stored():
+    assert (
+        stored_text(edge(FIRST_DAY, "date"), "date"),
+        stored_text(edge(FIRST_INSTANT, "timestamp with time zone"), "timestamptz"),
+    ) == (
+        "4714-11-24 BC",
+        "4714-11-24 00:00:00+00 BC",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "db_type", "what"),
+    [
+        (FIRST_DAY - 1, "date", "date"),
+        (DAY_PAST_THE_END, "date", "date"),
+        # The value PostgreSQL reads as -infinity once moved to its epoch.
+        (-(2**31) + 10_957, "date", "date"),
+        (FIRST_INSTANT - 1, "timestamp with time zone", "date and time"),
+        (-(2**63) + 10_957 * 86_400_000_000, "timestamp with time zone", "date and time"),
+    ],
+)
+def test_a_date_or_instant_postgresql_cannot_hold_is_refused_not_stored_as_infinity(value, db_type, what):
+    with pytest.raises(ValueError, match=f"column v: a {what} outside PostgreSQL's range"):
+        list(binary_copy_pieces(edge(value, db_type), types=[db_type], rows_per_piece=1))
+
+
 def test_each_column_needs_a_type():
     with pytest.raises(ValueError, match="2 columns but 1 types"):
         list(binary_copy_pieces(pl.DataFrame({"a": [1], "b": [2]}), types=["bigint"], rows_per_piece=10))

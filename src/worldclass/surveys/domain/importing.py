@@ -360,6 +360,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
     organizations: set[str] = set()
     batch = lowest_pk = None
     loading: _BackgroundCopy | None = None
+    types = _copy_types([SurveyResponse._meta.get_field(column).db_type(connection) for column in SURVEY_COLUMNS])
     try:
         for valid, errors in reading.chunks():
             if errors:
@@ -388,7 +389,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
             loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT binary)",
-                lambda rows=rows: _survey_pieces(rows.collect()),
+                lambda rows=rows: _copy_pieces(rows.collect(), types=types),
             )
         _wait_for_direct_copy(loading)
     except BaseException:
@@ -488,20 +489,20 @@ def _survey_rows(valid: pl.DataFrame, *, ids: RosterIds, batch_id: int, scale: t
 COPY_PIECE_ROWS = 20_000
 
 
-def _survey_pieces(rows: pl.DataFrame) -> Iterator[memoryview]:
-    """A chunk's surveys (`_survey_rows`) as binary COPY data, in pieces of `COPY_PIECE_ROWS`: the server stores
-    the values as they come, where it parsed the CSV text of a million surveys in 2.5 to 3 s more."""
-    from worldclass.core.binary_copy import binary_copy_pieces  # Arrow loads only where PostgreSQL copies
+def _copy_types(db_types: list[str]) -> list[str]:
+    """Columns' database types as the binary COPY writes them: checked, and Arrow loaded, in the importing thread
+    rather than in the copy's."""
+    from worldclass.core.binary_copy import copy_type  # Arrow loads only where PostgreSQL copies
 
-    types = [SurveyResponse._meta.get_field(column).db_type(connection) for column in SURVEY_COLUMNS]
+    return [copy_type(db_type) for db_type in db_types]
+
+
+def _copy_pieces(rows: pl.DataFrame, *, types: list[str]) -> Iterator[memoryview]:
+    """A chunk's rows as binary COPY data, in pieces of `COPY_PIECE_ROWS`: the server stores the values as they
+    come, where it parsed the CSV text of a million surveys in 2.5 to 3 s more."""
+    from worldclass.core.binary_copy import binary_copy_pieces  # loaded by `_copy_types` already
+
     return binary_copy_pieces(rows, types=types, rows_per_piece=COPY_PIECE_ROWS)
-
-
-def _stage_pieces(rows: pl.DataFrame) -> Iterator[memoryview]:
-    """A chunk's valid rows (`STAGE_NAMES`) as binary COPY data for the staging table, as `_survey_pieces`."""
-    from worldclass.core.binary_copy import binary_copy_pieces  # Arrow loads only where PostgreSQL copies
-
-    return binary_copy_pieces(rows, types=[db_type for _, db_type in STAGE_COLUMNS], rows_per_piece=COPY_PIECE_ROWS)
 
 
 def _import_staged(*, reading: _Reading, batch_fields: dict) -> ImportReport:
@@ -1150,10 +1151,11 @@ class _Stage:
             # One chunk in flight at most, so memory stays bounded by the chunk size.
             self.wait_for_loads()
             connection.ensure_connection()
+            types = _copy_types([db_type for _, db_type in STAGE_COLUMNS])
             self._loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY {self.name} ({columns}) FROM STDIN (FORMAT binary)",
-                lambda: _stage_pieces(frame),
+                lambda: _copy_pieces(frame, types=types),
             )
             return
         frame = frame.with_columns(

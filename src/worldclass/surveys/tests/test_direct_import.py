@@ -275,17 +275,17 @@ def test_a_cancelled_copy_stops_the_import_instead_of_reading_the_file_again(tmp
 def copy_fails_midway(monkeypatch):
     """Each COPY sends the format's signature and its first piece (one row), then a piece cannot be made; returns
     the real piece maker."""
-    survey_pieces = importing._survey_pieces
+    copy_pieces = importing._copy_pieces
 
-    def first_piece_then_fail(rows):
-        pieces = iter(survey_pieces(rows))
+    def first_piece_then_fail(rows, *, types):
+        pieces = iter(copy_pieces(rows, types=types))
         yield next(pieces)
         yield next(pieces)
         raise OSError("No space left on device")
 
     monkeypatch.setattr(importing, "COPY_PIECE_ROWS", 1)
-    monkeypatch.setattr(importing, "_survey_pieces", first_piece_then_fail)
-    return survey_pieces
+    monkeypatch.setattr(importing, "_copy_pieces", first_piece_then_fail)
+    return copy_pieces
 
 
 def test_a_copy_failing_after_its_first_piece_stops_the_import_leaving_nothing(tmp_path, copy_fails_midway, stages):
@@ -297,15 +297,14 @@ def test_a_copy_failing_after_its_first_piece_stops_the_import_leaving_nothing(t
 def test_the_connection_is_usable_after_a_copy_failed_midway(tmp_path, monkeypatch, copy_fails_midway):
     with pytest.raises(OSError):
         import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
-    monkeypatch.setattr(importing, "_survey_pieces", copy_fails_midway)
+    monkeypatch.setattr(importing, "_copy_pieces", copy_fails_midway)
     report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
     assert (report.rows_created, SurveyResponse.objects.count()) == (3, 3)
 
 
-def test_surveys_are_created_after_their_batch_started(tmp_path):
+def test_surveys_are_created_while_their_batch_is_imported(tmp_path):
     report = import_surveys(path=write_csv(tmp_path / "a.csv", rows(2)), actor="tests")
+    finished = dt.datetime.now(dt.UTC)
     started = ImportBatch.objects.get(pk=report.batch_id).started_at
-    assert [created >= started for created in SurveyResponse.objects.values_list("created_at", flat=True)] == [
-        True,
-        True,
-    ]
+    created = SurveyResponse.objects.values_list("created_at", flat=True)
+    assert [started <= moment <= finished for moment in created] == [True, True]
