@@ -4,7 +4,7 @@ parse of every field. A million surveys into their table with its indexes took 8
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import polars as pl
@@ -72,17 +72,19 @@ def copy_type(db_type: str) -> str:
     raise ValueError(f"no binary COPY form for the column type {db_type!r}")
 
 
-def binary_copy_pieces(frame: pl.DataFrame, *, types: Sequence[str], rows_per_piece: int) -> Iterator[memoryview]:
-    """`frame` as the data of `COPY … FROM STDIN (FORMAT binary)` with its columns in frame order, in pieces of
-    `rows_per_piece` rows: the signature comes first and the trailer last. `types` are the columns' database types
-    (see `copy_type`). Every value is checked against its type here: an integer, a date or a time out of its
-    column's range raises."""
+def binary_copy_pieces(frames: Iterable[pl.DataFrame], *, types: Sequence[str]) -> Iterator[memoryview]:
+    """Each of `frames` as one piece of the data of `COPY … FROM STDIN (FORMAT binary)`, with its columns in frame
+    order: the signature comes first and the trailer last. A frame is asked for only when the piece before has been
+    taken, so a writer can make each one as the server takes the one before (`DataFrame.iter_slices`, or a
+    generator). `types` are the columns' database types (see `copy_type`). Every value is checked against its type
+    here: an integer, a date or a time out of its column's range raises."""
     types = [copy_type(db_type) for db_type in types]
-    if len(types) != frame.width:
-        raise ValueError(f"{frame.width} columns but {len(types)} types")
     yield memoryview(HEADER)
-    for offset in range(0, frame.height, rows_per_piece):
-        yield _rows(frame.slice(offset, rows_per_piece), types=types)
+    for frame in frames:
+        if frame.width != len(types):
+            raise ValueError(f"{frame.width} columns but {len(types)} types")
+        if frame.height:
+            yield _rows(frame, types=types)
     yield memoryview(TRAILER)
 
 
@@ -102,7 +104,7 @@ def _rows(frame: pl.DataFrame, *, types: list[str]) -> memoryview:
         segments.extend(_text_field(series) if db_type == "text" else [_nullable_fixed_field(series, db_type)])
     if run:
         segments.append(_fixed_record(run))
-    joined = pc.binary_join_element_wise(*segments, pa.scalar(b"", pa.large_binary()))
+    joined = pc.binary_join_element_wise(*segments, _binary_scalar(b""))
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64, count=frame.height + 1, offset=joined.offset * 8)
     return memoryview(joined.buffers()[2])[offsets[0] : offsets[-1]]
 
@@ -126,19 +128,19 @@ def _nullable_fixed_field(series: pl.Series, db_type: str) -> pa.Array:
     record = np.empty(len(series), dtype=[("length", ">i4"), ("value", width_type)])
     record["length"] = np.dtype(width_type).itemsize
     record["value"] = value(series).fill_null(0).to_numpy()
-    return pc.if_else(_arrow_mask(series), pa.scalar(_NULL, pa.large_binary()), _as_binary(record))
+    return pc.if_else(_arrow_mask(series), _binary_scalar(_NULL), _as_binary(record))
 
 
 def _text_field(series: pl.Series) -> list[pa.Array]:
     """A text column: each value's length in bytes (the null length for a null), and its UTF-8 bytes."""
-    data = series.cast(pl.String, strict=True).fill_null("").to_arrow().cast(pa.large_binary())
-    lengths = pc.binary_length(data).to_numpy(zero_copy_only=False)
+    text = series.cast(pl.String, strict=True)
+    lengths = text.str.len_bytes().fill_null(0).to_numpy()
     if len(lengths) and lengths.max() > _LONGEST_TEXT:
         raise ValueError(f"column {series.name}: a text longer than a COPY field can hold")
     lengths = lengths.astype(">i4")
     if series.null_count():
         lengths[series.is_null().to_numpy()] = -1
-    return [_as_binary(lengths), data]
+    return [_as_binary(lengths), text.fill_null("").to_arrow().cast(pa.large_binary())]
 
 
 def _as_binary(values: np.ndarray) -> pa.Array:
@@ -148,5 +150,13 @@ def _as_binary(values: np.ndarray) -> pa.Array:
     return fixed.cast(pa.large_binary())
 
 
+def _binary_scalar(value: bytes) -> pa.Scalar:
+    """`value` as an Arrow binary scalar, built from its buffers: `pa.scalar` of a Python value would import pandas
+    where it is installed (0.2 s, once)."""
+    offsets = pa.py_buffer(np.array([0, len(value)], dtype=np.int64))
+    return pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(value)])[0]
+
+
 def _arrow_mask(series: pl.Series) -> pa.Array:
-    return pa.array(series.is_null().to_numpy(), type=pa.bool_())
+    # From Polars: `pa.array` of a NumPy array would import pandas where it is installed (0.2 s, once).
+    return series.is_null().to_arrow()

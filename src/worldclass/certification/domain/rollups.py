@@ -269,7 +269,7 @@ def _copy_rows(rows: pl.DataFrame) -> int:
     types = [MonthlyRollup._meta.get_field(column).db_type(connection) for column in _ROW_COLUMNS]
     sql = f"COPY certification_monthlyrollup ({', '.join(_ROW_COLUMNS)}) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
-        for piece in binary_copy_pieces(rows, types=types, rows_per_piece=_COPY_PIECE_ROWS):
+        for piece in binary_copy_pieces(rows.iter_slices(_COPY_PIECE_ROWS), types=types):
             copy.write(piece)
     return rows.height
 

@@ -1,6 +1,8 @@
 """Polars frames as binary COPY data: what PostgreSQL stores from them is the frame's values, nulls included."""
 
 import datetime as dt
+import subprocess
+import sys
 
 import polars as pl
 import pytest
@@ -38,7 +40,7 @@ def stored(data: pl.DataFrame, *, rows_per_piece: int = 2) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE copied (position serial, {definitions})")
         with cursor.copy(f"COPY copied ({columns}) FROM STDIN (FORMAT binary)") as copy:
-            for piece in binary_copy_pieces(data, types=types, rows_per_piece=rows_per_piece):
+            for piece in binary_copy_pieces(data.iter_slices(rows_per_piece), types=types):
                 copy.write(piece)
         cursor.execute(f"SELECT {columns} FROM copied ORDER BY position")
         rows = cursor.fetchall()
@@ -69,20 +71,40 @@ def test_an_empty_frame_is_a_copy_of_no_rows():
 
 
 def test_an_empty_frame_is_the_signature_and_the_trailer():
-    pieces = [bytes(piece) for piece in binary_copy_pieces(frame([]), types=["bigint"] * 8, rows_per_piece=2)]
+    pieces = [bytes(piece) for piece in binary_copy_pieces(frame([]).iter_slices(2), types=["bigint"] * 8)]
     assert pieces == [HEADER, TRAILER]
 
 
 def test_rows_come_in_pieces_between_the_signature_and_the_trailer():
     data = frame([EDGES[0]] * 5)
-    pieces = list(binary_copy_pieces(data, types=[t for t, _ in COLUMNS.values()], rows_per_piece=2))
+    pieces = list(binary_copy_pieces(data.iter_slices(2), types=[t for t, _ in COLUMNS.values()]))
     assert (len(pieces), bytes(pieces[0]), bytes(pieces[-1])) == (5, HEADER, TRAILER)
+
+
+def test_an_empty_piece_adds_nothing():
+    pieces = [
+        bytes(piece)
+        for piece in binary_copy_pieces([frame([]), frame(EDGES[:1])], types=[t for t, _ in COLUMNS.values()])
+    ]
+    assert pieces[:1] + pieces[2:] == [HEADER, TRAILER]
+
+
+def test_making_the_data_loads_no_pandas():
+    """Arrow converts Python and NumPy values through pandas where it is installed: 0.2 s the first time."""
+    probe = (
+        "import sys, polars as pl\n"
+        "from worldclass.core.binary_copy import binary_copy_pieces\n"
+        "data = pl.DataFrame({'n': [1, None], 't': ['a', None]})\n"
+        "list(binary_copy_pieces([data], types=['bigint', 'text']))\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
 def test_a_value_out_of_its_columns_range_is_refused_not_wrapped():
     data = pl.DataFrame({"small": [1, 40_000]})
     with pytest.raises(pl.exceptions.InvalidOperationError):
-        list(binary_copy_pieces(data, types=["smallint"], rows_per_piece=10))
+        list(binary_copy_pieces([data], types=["smallint"]))
 
 
 # Days and microseconds after 1970 (Polars' count) at the edges of PostgreSQL's dates and timestamps.
@@ -102,7 +124,7 @@ def stored_text(data: pl.DataFrame, db_type: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE edge (v {db_type})")
         with cursor.copy("COPY edge (v) FROM STDIN (FORMAT binary)") as copy:
-            for piece in binary_copy_pieces(data, types=[db_type], rows_per_piece=1):
+            for piece in binary_copy_pieces([data], types=[db_type]):
                 copy.write(piece)
         cursor.execute("SELECT v::text FROM edge")
         text = cursor.fetchone()[0]
@@ -135,12 +157,12 @@ def test_postgresqls_first_date_and_instant_are_stored():
 )
 def test_a_date_or_instant_postgresql_cannot_hold_is_refused_not_stored_as_infinity(value, db_type, what):
     with pytest.raises(ValueError, match=f"column v: a {what} outside PostgreSQL's range"):
-        list(binary_copy_pieces(edge(value, db_type), types=[db_type], rows_per_piece=1))
+        list(binary_copy_pieces([edge(value, db_type)], types=[db_type]))
 
 
 def test_each_column_needs_a_type():
     with pytest.raises(ValueError, match="2 columns but 1 types"):
-        list(binary_copy_pieces(pl.DataFrame({"a": [1], "b": [2]}), types=["bigint"], rows_per_piece=10))
+        list(binary_copy_pieces([pl.DataFrame({"a": [1], "b": [2]})], types=["bigint"]))
 
 
 @pytest.mark.parametrize(
