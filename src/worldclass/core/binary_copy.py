@@ -18,10 +18,11 @@ TRAILER = b"\xff\xff"
 _EPOCH_DAYS = 10_957
 _EPOCH_MICROSECONDS = _EPOCH_DAYS * 86_400_000_000
 _NULL = (-1).to_bytes(4, "big", signed=True)
-# PostgreSQL's dates and timestamps, counted from its epoch: the first valid one and the first past the end. The
-# values just outside are its -infinity and infinity, which a wrapped or unchecked value could otherwise become.
+# PostgreSQL's dates, counted from its epoch: the first valid one and the first past the end; and its first valid
+# instant, in microseconds (no Int64 count from 1970 reaches past its last). The values just outside are its
+# -infinity and infinity, which a wrapped or unchecked value could otherwise become.
 _DATE_RANGE = (-2_451_545, 2_145_031_949)
-_TIMESTAMP_RANGE = (-211_813_488_000_000_000, 9_223_371_331_200_000_000)
+_FIRST_INSTANT = -211_813_488_000_000_000
 _LONGEST_TEXT = 2**31 - 1
 
 
@@ -40,11 +41,7 @@ def _days(series: pl.Series) -> pl.Series:
 
 def _microseconds(series: pl.Series) -> pl.Series:
     # Checked before the epoch is moved, which could wrap at the far end of Int64.
-    since_1970 = _in_range(
-        series.dt.epoch("us"),
-        (_TIMESTAMP_RANGE[0] + _EPOCH_MICROSECONDS, 2**63 - 1),
-        "date and time",
-    )
+    since_1970 = _in_range(series.dt.epoch("us"), (_FIRST_INSTANT + _EPOCH_MICROSECONDS, 2**63), "date and time")
     return since_1970 - _EPOCH_MICROSECONDS
 
 
