@@ -274,7 +274,7 @@ def _copy_rows(rows: pl.DataFrame) -> int:
     return rows.height
 
 
-# Rows per piece of the rollups' binary COPY: the pieces, not the whole text, are held at once.
+# Rows per piece of the rollups' binary COPY: the data is held one piece at a time, never all of it.
 _COPY_PIECE_ROWS = 100_000
 _ROW_COLUMNS = ["window_id", "organization_id", "level", "entity_id", "month", *COUNTS]
 # A batch's rows, per (organization, site, supervisor, CSR, month): the key of the SQL's `fine`, by codes.
