@@ -300,6 +300,7 @@ class BatchTally:
         self.scale_max = scale_max
         self.parts: list = []
         self.report = [0] * (2 + 2 * len(windows))  # as `batch_eligibility` counts: see `_report_columns`
+        self._rows: tuple[RosterIds, pl.DataFrame | None] | None = None  # `rollup_rows`, with the ids they used
 
     def add(self, frame: pl.DataFrame) -> None:
         """Count one chunk of valid rows (the surveys' stage columns)."""
@@ -307,6 +308,7 @@ class BatchTally:
 
         if frame.height == 0:
             return
+        self._rows = None
         columns = [pl.len().alias("surveys")]
         for window in self.windows:
             eligible = _eligible_expression(window)
@@ -354,7 +356,15 @@ class BatchTally:
 
     def rollup_rows(self, roster: RosterIds) -> pl.DataFrame | None:
         """The rollup rows of the batch in `_ROW_COLUMNS`, sorted in the writers' lock order (`_LOCK_ORDER`), ids
-        from `roster`; None when a code has no id there (the batch is then counted from its surveys)."""
+        from `roster`; None when a code has no id there (the batch is then counted from its surveys). Kept until the
+        next `add`: the import asks for them while its last surveys are copied, and has them again, for the same
+        ids, when it writes the rollups."""
+        if self._rows is None or self._rows[0] != roster:
+            ids = type(roster)(dict(roster.organizations), dict(roster.sites), dict(roster.people))
+            self._rows = (ids, self._resolved_rows(ids))
+        return self._rows[1]
+
+    def _resolved_rows(self, roster: RosterIds) -> pl.DataFrame | None:
         import polars as pl  # `certify` starts without Polars
 
         if not self.parts:

@@ -360,6 +360,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
     organizations: set[str] = set()
     batch = lowest_pk = None
     loading: _BackgroundCopy | None = None
+    known = RosterIds()  # the ids of every code so far
     types = _copy_types([SurveyResponse._meta.get_field(column).db_type(connection) for column in SURVEY_COLUMNS])
     try:
         for valid, errors in reading.chunks():
@@ -385,12 +386,21 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
                 if not _take_turns_now(organizations=sorted(codes - organizations)):
                     raise _LeaveDirectPath
                 organizations |= codes
-            rows = _survey_rows(valid, ids=_create_missing_roster(valid), batch_id=batch.id, scale=scale)
+            ids = _create_missing_roster(valid)
+            known.organizations.update(ids.organizations)
+            known.sites.update(ids.sites)
+            known.people.update(ids.people)
+            rows = _survey_rows(valid, ids=ids, batch_id=batch.id, scale=scale)
             loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT binary)",
                 lambda rows=rows: _copy_pieces(rows, types=types),
             )
+        # What is left to do without the database, done while the server writes the last chunk: the roster's
+        # changes and the rollup rows (the upsert gives each code the id it has now).
+        reading.roster.prepare()
+        for tally in reading.tallies:
+            tally.rollup_rows(known)
         _wait_for_direct_copy(loading)
     except BaseException:
         # The savepoint is rolled back after the copy under way, on the one connection.
@@ -1015,6 +1025,7 @@ class _RosterCollector:
     def __init__(self) -> None:
         self.people: list[pl.DataFrame] = []
         self.sites: list[pl.DataFrame] = []
+        self._upsert: dict | None = None  # `prepare`d arguments of `upsert_roster`
 
     @staticmethod
     def _latest(frame: pl.DataFrame, person: str) -> pl.DataFrame:
@@ -1029,6 +1040,7 @@ class _RosterCollector:
     def add(self, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
+        self._upsert = None
         self.people.append(pl.concat([self._latest(frame, "csr"), self._latest(frame, "supervisor")]))
         self.sites.append(frame.select("org", "site", "country").unique())
         # Keep memory bounded for files with very many people: fold the partial results now and then.
@@ -1061,9 +1073,17 @@ class _RosterCollector:
         the ids of every code."""
         if not self.people:
             return [], RosterIds()
+        self.prepare()
+        ids = upsert_roster(**self._upsert)
+        return sorted(self._upsert["organizations"]), ids
+
+    def prepare(self) -> None:
+        """Gather the upsert's arguments from the chunks' rows, if not done since the last `add`: the direct path
+        does it while its last chunk is copied."""
+        if self._upsert is not None or not self.people:
+            return
         people = self._fold(self.people)
         sites = pl.concat(self.sites).unique()
-        organizations = set(sites["org"].to_list())
         sightings = [
             PersonSighting(
                 organization=org,
@@ -1076,12 +1096,11 @@ class _RosterCollector:
             )
             for org, code, role, site, supervisor, call_at, _row in people.iter_rows()
         ]
-        ids = upsert_roster(
-            organizations=organizations,
-            sites={(org, site): country for org, site, country in sites.iter_rows()},
-            sightings=sightings,
-        )
-        return sorted(organizations), ids
+        self._upsert = {
+            "organizations": set(sites["org"].to_list()),
+            "sites": {(org, site): country for org, site, country in sites.iter_rows()},
+            "sightings": sightings,
+        }
 
 
 class _NameCollector:

@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
+from worldclass.certification.domain import rollups
 from worldclass.certification.models import MonthlyRollup
 from worldclass.core.errors import AppError
 from worldclass.directory.models import Organization, Person, Site
@@ -308,3 +309,24 @@ def test_surveys_are_created_while_their_batch_is_imported(tmp_path):
     started = ImportBatch.objects.get(pk=report.batch_id).started_at
     created = SurveyResponse.objects.values_list("created_at", flat=True)
     assert [started <= moment <= finished for moment in created] == [True, True]
+
+
+def test_the_rollup_rows_are_resolved_once_before_the_roster_is_updated(tmp_path, monkeypatch):
+    """While the last chunk is copied, with the ids the chunks were given: the upsert changes none of them."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
+    events = []
+    resolve, upsert = rollups.BatchTally._resolved_rows, importing.upsert_roster
+
+    def resolved(tally, roster):
+        events.append("rollup rows")
+        return resolve(tally, roster)
+
+    def upserted(**kwargs):
+        events.append("roster")
+        return upsert(**kwargs)
+
+    monkeypatch.setattr(rollups.BatchTally, "_resolved_rows", resolved)
+    monkeypatch.setattr(importing, "upsert_roster", upserted)
+    import_surveys(path=write_csv(tmp_path / "a.csv", rows(30)), actor="tests")
+    assert (events, MonthlyRollup.objects.count() > 0) == (["rollup rows", "roster"], True)
