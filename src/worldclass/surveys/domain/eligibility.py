@@ -17,6 +17,7 @@ country.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,10 +75,24 @@ def last_day_of_window(*, country: str, call_date: dt.date, business_days: int) 
 
 def business_days_after_many(*, countries: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Per row, the business days from `starts` to `ends` (datetime64[D]) in the row's country, both rolled
-    forward to a business day, and 0 when the end rolls to or before the start: one numpy call per country."""
+    forward to a business day, and 0 when the end rolls to or before the start."""
+    names = sorted(set(countries.tolist()))
+    index = {name: code for code, name in enumerate(names)}
+    codes = np.fromiter((index[country] for country in countries.tolist()), dtype=np.int64, count=len(countries))
+    return business_days_after_coded(countries=names, codes=codes, starts=starts, ends=ends)
+
+
+def business_days_after_coded(
+    *, countries: Sequence[str], codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """`business_days_after_many` with each row's country given as its index in `countries`: one numpy call per
+    country. An import codes its rows' countries in Polars, where comparing them as Python strings cost a million
+    rows 0.5 s."""
     counts = np.zeros(len(starts), dtype=np.int64)
-    for country in sorted(set(countries.tolist())):
-        rows = np.flatnonzero(countries == country)
+    for code, country in enumerate(countries):
+        rows = np.flatnonzero(codes == code)
+        if not rows.size:
+            continue
         calendar = business_day_calendar(country)
         rolled_starts = np.busday_offset(starts[rows], 0, roll="forward", busdaycal=calendar)
         rolled_ends = np.busday_offset(ends[rows], 0, roll="forward", busdaycal=calendar)

@@ -33,6 +33,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import polars_hash
 import psycopg
@@ -53,7 +54,7 @@ from worldclass.directory.domain import (
 )
 from worldclass.directory.queries import get_organization_by_code
 from worldclass.surveys.domain.content import SEPARATOR
-from worldclass.surveys.domain.eligibility import business_days_after_many
+from worldclass.surveys.domain.eligibility import business_days_after_coded
 from worldclass.surveys.domain.mapping import (
     COLUMNS,
     NAME_COLUMNS,
@@ -1005,8 +1006,10 @@ def _staging_frame(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
         call_utc.alias("call_at"),
         survey_utc.alias("surveyed_at"),
     )
-    business_days = business_days_after_many(
-        countries=df["country"].to_numpy(),
+    # Each row's country as its index among the chunk's countries, sorted as the dense rank numbers them.
+    business_days = business_days_after_coded(
+        countries=df["country"].unique().sort().to_list(),
+        codes=df["country"].rank("dense").to_numpy().astype(np.int64) - 1,
         starts=df["call_local_date"].to_numpy().astype("datetime64[D]"),
         ends=df["survey_local_date"].to_numpy().astype("datetime64[D]"),
     )

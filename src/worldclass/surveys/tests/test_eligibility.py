@@ -11,6 +11,7 @@ from worldclass.certification.models import SurveyWindow
 from worldclass.core.errors import AppError
 from worldclass.surveys.domain.eligibility import (
     business_days_after,
+    business_days_after_coded,
     business_days_after_many,
     derive_eligibility_inputs,
     is_eligible,
@@ -219,6 +220,14 @@ def test_the_vectorised_count_agrees_with_the_one_row_count(rows):
         for country, call, span in rows
     ]
     assert many.tolist() == one_by_one
+
+
+def test_the_coded_count_skips_a_country_no_row_has():
+    """Only the rows' countries are looked up: a code no row has is never asked for its holidays."""
+    starts = np.array(["2025-03-07", "2025-03-07"], dtype="datetime64[D]")
+    ends = np.array(["2025-03-10", "2025-03-11"], dtype="datetime64[D]")
+    counts = business_days_after_coded(countries=["CA", "ZZ", "US"], codes=np.array([0, 2]), starts=starts, ends=ends)
+    assert counts.tolist() == [1, 2]
 
 
 # --- the other derived fields ----------------------------------------------------------------------------------
