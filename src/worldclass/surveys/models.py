@@ -154,7 +154,7 @@ class SurveyResponse(AppendOnlyModel):
         ]
         # An organization's surveys are found through the unique key, which starts with the organization. Surveys
         # are read by CSR, supervisor or site only for their comments, newest first: these indexes hold only the
-        # surveys with a comment (a quarter, in the bench), which cost an import a third of what full ones did
+        # surveys with a comment (a quarter, in the bench), and cost an import a fraction of what full ones did
         # (migration 0010). A parent's delete guard scans the table instead; nothing deletes a surveyed parent.
         indexes = [
             models.Index(fields=["csr", "call_at"], name="survey_csr_comments", condition=~Q(comment="")),

@@ -4,7 +4,8 @@ Those reads are the comment pages' and panels' (`surveys.queries.customer_commen
 a dashboard comes from the rollups. The full indexes on (csr, call_month), (site, call_month) and (supervisor) were
 written on every imported row; the partial ones on (csr, call_at), (supervisor, call_at) and (site, call_at) hold
 the surveys with a comment only. Measured on 500,000 rows (docs/performance.md): the three full indexes cost the
-insert 1.9-2.3 s of server time in the file's order and 3.3-3.5 s in call order, the partial ones 0.9-1.1 s.
+insert 1.9-2.3 s of server CPU in the file's order and 2.8-4.0 s in call order; the partial ones 0.2-0.9 s and
+0.8-1.1 s.
 
 A parent's delete guard (migration 0005) now finds a survey of a person or site by scanning the table, as the import
 batch's guard always did: nothing in the application deletes a surveyed parent.
