@@ -132,3 +132,34 @@ def test_creating_the_missing_roster_returns_the_ids_asked_for_and_moves_nobody(
         ("v1", "s1", None, False, True),
         ("v9", None, None, False, True),
     ]
+
+
+# Codes as clients' exports spell them, some of which an array or list literal must quote.
+AWKWARD_CODES = ["a,b", 'say "hi"', "o'neil", "{x}", "back\\slash", "NULL", " padded ", "café"]
+
+
+def test_codes_that_need_quoting_are_found_and_moved(unscoped):
+    upsert(*[csr(code, site="s1", supervisor=None, as_of=JAN) for code in AWKWARD_CODES])
+
+    ids = upsert(*[csr(code, site="s2", supervisor=None, as_of=FEB) for code in AWKWARD_CODES])
+
+    assert sorted(ids.people) == sorted(("acme", code) for code in AWKWARD_CODES)
+    assert sorted(Person.objects.values_list("code", "site__code")) == sorted((code, "s2") for code in AWKWARD_CODES)
+
+
+def test_more_people_than_one_statement_lists_are_all_found(unscoped):
+    # SQLite reads them in lists of 900; PostgreSQL as one array.
+    codes = [f"c{number:04d}" for number in range(1901)]
+    create_missing_roster(sites={("acme", "s1"): "CA"}, people=[("acme", code, True, False) for code in codes])
+
+    ids = upsert(*[csr(code, site="s1", supervisor=None, as_of=JAN) for code in codes])
+
+    assert (len(ids.people), Person.objects.filter(site__code="s1", roster_as_of=JAN).count()) == (1901, 1901)
+
+
+def test_creating_the_missing_roster_finds_people_whose_codes_need_quoting(unscoped):
+    ids = create_missing_roster(
+        sites={("acme", "s1"): "CA"}, people=[("acme", code, True, False) for code in AWKWARD_CODES]
+    )
+
+    assert ids.people == {("acme", code): pk for code, pk in Person.objects.values_list("code", "id")}
