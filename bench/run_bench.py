@@ -89,10 +89,13 @@ def _worker(args: argparse.Namespace) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     result = {"vendor": connection.vendor}
     lsn = _wal_lsn(connection) if connection.vendor == "postgresql" else None
+    backend = _backend_pid(connection) if connection.vendor == "postgresql" else None
+    server = _process_cpu(backend)
     wall, cpu = time.perf_counter(), time.process_time()
     report = import_surveys(path=Path(args.csv), actor="bench")
     result["import_wall"] = time.perf_counter() - wall
     result["import_cpu"] = time.process_time() - cpu
+    result["import_server_cpu"] = _cpu_since(backend, server)
     result["import_wal"] = _wal_since(connection, lsn) if lsn else None
     result["import_report"] = str(report)
     edition = Edition.objects.get(year=args.edition)
@@ -113,6 +116,28 @@ def _worker(args: argparse.Namespace) -> None:
     file_sha256(Path(args.csv))
     result["hash_wall"] = time.perf_counter() - wall
     print("RESULT " + json.dumps(result, default=str))
+
+
+def _backend_pid(connection) -> int:
+    """The PostgreSQL server process of a connection (Django's or psycopg's)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _process_cpu(pid: int | None) -> float | None:
+    """User and system CPU seconds of a process so far, read from /proc: None when it is not on this machine (a
+    remote server) or not given."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_since(pid: int | None, before: float | None) -> float | None:
+    now = _process_cpu(pid)
+    return None if now is None or before is None else now - before
 
 
 def _wal_lsn(connection) -> str:
@@ -152,9 +177,9 @@ _ANCHOR_TYPES = {
 }
 
 
-def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int]:
-    """Seconds to COPY the CSV into a typed table with a primary key (org, survey_id) and commit it, and the bytes
-    of write-ahead log it wrote."""
+def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int, float | None]:
+    """Seconds to COPY the CSV into a typed table with a primary key (org, survey_id) and commit it, the bytes of
+    write-ahead log it wrote, and the server's CPU seconds."""
     import psycopg
 
     header = csv.open(encoding="utf-8").readline().strip().split(",")
@@ -163,6 +188,8 @@ def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int]:
         connection.execute("DROP TABLE IF EXISTS bench_copy_anchor")
         connection.commit()
         lsn = _wal_lsn(connection)
+        backend = _backend_pid(connection)
+        server = _process_cpu(backend)
         wall = time.perf_counter()
         connection.execute(f"CREATE TABLE bench_copy_anchor ({columns}, PRIMARY KEY (org, survey_id))")
         with (
@@ -174,27 +201,29 @@ def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int]:
                 copy.write(block)
         connection.commit()
         wall = time.perf_counter() - wall
+        server = _cpu_since(backend, server)
         wal = _wal_since(connection, lsn)
         connection.execute("DROP TABLE bench_copy_anchor")
         connection.commit()
-    return wall, wal
+    return wall, wal, server
 
 
-def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int]]:
+def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int], dict[str, float | None]]:
     """Seconds to write the imported surveys again, as one INSERT ... SELECT and COMMIT, into a table of the surveys'
     own shape: with all its indexes and checks, and with only the two keys no design can drop (the primary key and
     the unique survey id per organization). What the table itself costs, with no parsing, validation, roster,
     references or rollups: the floor under any import that keeps these indexes. Then the same for the surveys and
     the rollups together: the floor under any import that also keeps the rollups the certification reads. Returns
-    the seconds and the bytes of write-ahead log of each."""
+    the seconds, the bytes of write-ahead log and the server's CPU seconds of each."""
     import psycopg
 
     shapes = {
         "surveys table, all indexes": "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES",
         "surveys table, the two keys": "INCLUDING DEFAULTS INCLUDING CONSTRAINTS",
     }
-    walls, wal = {}, {}
+    walls, wal, server_cpu = {}, {}, {}
     with psycopg.connect(url) as connection:
+        backend = _backend_pid(connection)
         for name, including in shapes.items():
             connection.execute("DROP TABLE IF EXISTS bench_table_anchor")
             connection.execute(f"CREATE TABLE bench_table_anchor (LIKE surveys_surveyresponse {including})")
@@ -204,10 +233,11 @@ def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int]]:
                 )
             connection.commit()
             lsn = _wal_lsn(connection)
-            wall = time.perf_counter()
+            server, wall = _process_cpu(backend), time.perf_counter()
             connection.execute("INSERT INTO bench_table_anchor SELECT * FROM surveys_surveyresponse")
             connection.commit()
             walls[name] = time.perf_counter() - wall
+            server_cpu[name] = _cpu_since(backend, server)
             wal[name] = _wal_since(connection, lsn)
             connection.execute("DROP TABLE bench_table_anchor")
             connection.commit()
@@ -220,16 +250,17 @@ def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int]]:
             )
         connection.commit()
         lsn = _wal_lsn(connection)
-        wall = time.perf_counter()
+        server, wall = _process_cpu(backend), time.perf_counter()
         for table in ("surveys_surveyresponse", "certification_monthlyrollup"):
             connection.execute(f"INSERT INTO bench_anchor_{table} SELECT * FROM {table}")
         connection.commit()
         walls["surveys and rollups tables, all indexes"] = time.perf_counter() - wall
+        server_cpu["surveys and rollups tables, all indexes"] = _cpu_since(backend, server)
         wal["surveys and rollups tables, all indexes"] = _wal_since(connection, lsn)
         for table in ("surveys_surveyresponse", "certification_monthlyrollup"):
             connection.execute(f"DROP TABLE bench_anchor_{table}")
         connection.commit()
-    return walls, wal
+    return walls, wal, server_cpu
 
 
 def _cli_certify(*, env: dict, edition: int, through: str, force: bool) -> tuple[float, str]:
@@ -337,11 +368,11 @@ def _bench_backend(args: argparse.Namespace, *, backend: str, csrs: int) -> dict
         env=env, edition=args.edition, through=through, force=False
     )
     ours["cli_certify_force_wall"], _ = _cli_certify(env=env, edition=args.edition, through=through, force=True)
-    ours["copy_anchor_wall"], ours["copy_anchor_wal"] = (
-        _copy_anchor(url=env["DATABASE_URL"], csv=csv) if backend == "postgresql" else (None, None)
+    ours["copy_anchor_wall"], ours["copy_anchor_wal"], ours["copy_anchor_server_cpu"] = (
+        _copy_anchor(url=env["DATABASE_URL"], csv=csv) if backend == "postgresql" else (None, None, None)
     )
-    ours["table_anchors"], ours["table_anchors_wal"] = (
-        _table_anchors(url=env["DATABASE_URL"]) if backend == "postgresql" else ({}, {})
+    ours["table_anchors"], ours["table_anchors_wal"], ours["table_anchors_server_cpu"] = (
+        _table_anchors(url=env["DATABASE_URL"]) if backend == "postgresql" else ({}, {}, {})
     )
     ours["load"] = _load_figures(args, env=env) if backend == "postgresql" else {}
     reference = None if args.skip_pandas else _pandas(csv=csv, edition=args.edition, through=through)
@@ -353,6 +384,29 @@ def _bench_backend(args: argparse.Namespace, *, backend: str, csrs: int) -> dict
 
 def _ratio(value: float | None, anchor: float | None) -> str:
     return "-" if not value or not anchor else f"{value / anchor:.2f}x"
+
+
+def _print_cpu_floor(ours: dict, *, cores: int) -> None:
+    """The import's CPU, the server's and this side's, and the shortest wall time that CPU allows: no import doing
+    this work can finish before its server has done its share, nor before all of it is spread over every core. Set
+    against the typed COPY, it says how far the code's own overlap is from the limit, and how much work would have to
+    go for the `<= 2x` goal to be reachable at all."""
+    server, python, copy = ours["import_server_cpu"], ours["import_cpu"], ours["copy_anchor_wall"]
+    floor = max(server, (server + python) / cores)
+    print(f"{'import CPU':<40} {'s':>9}  {'ratio to the typed COPY':>23}")
+    floor_tables = ours.get("table_anchors_server_cpu", {}).get("surveys and rollups tables, all indexes")
+    for name, seconds, anchor in (
+        ("PostgreSQL server (the import's backend)", server, ours["copy_anchor_server_cpu"]),
+        ("  the same rows into copies of the tables", floor_tables, ours["copy_anchor_server_cpu"]),
+        ("Python (every thread)", python, None),
+        (f"shortest wall that CPU allows, {cores} cores", floor, copy),
+        ("import-surveys, wall", ours["import_wall"], copy),
+    ):
+        if seconds is None:
+            continue
+        ratio = _ratio(seconds, anchor) if anchor else ""
+        print(f"{name:<40} {seconds:>9.2f}  {ratio:>23}")
+    print(f"(the typed COPY's server CPU: {ours['copy_anchor_server_cpu']:.2f} s in {copy:.2f} s)")
 
 
 def _print(result: dict, *, edition: int) -> None:
@@ -400,6 +454,8 @@ def _print(result: dict, *, edition: int) -> None:
         anchors_wal += list(ours["table_anchors_wal"].items())
         for name, wal in anchors_wal:
             print(f"{name:<40} {wal / 2**20:>9.0f}  {_ratio(wal, ours['copy_anchor_wal']):>23}")
+    if ours.get("import_server_cpu") is not None and ours.get("copy_anchor_server_cpu"):
+        _print_cpu_floor(ours, cores=result["machine"]["nproc"])
     for name, text in ours.get("load", {}).items():
         print(f"-- {name}{'' if name == 'sampling' else ' (gunicorn, 2 workers)'}:\n{text}")
 
