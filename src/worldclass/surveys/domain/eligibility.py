@@ -35,8 +35,14 @@ DEFAULT_WEEKEND = frozenset({5, 6})
 
 @lru_cache(maxsize=1)
 def supported_countries() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes that the `holidays` package knows."""
-    return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+    """ISO 3166 alpha-2 codes that the `holidays` package knows (and its alias UK), as `list_supported_countries`
+    gives them, read from its registry: that function imports every country's module to list them, 0.1 s that
+    every import paid before its first row was written."""
+    from holidays.registry import COUNTRIES  # (class name, alpha-2, alpha-3, aliases…) by module
+
+    return frozenset(
+        code for _name, *codes in COUNTRIES.values() for code in codes if len(code) == 2 and code.isupper()
+    )
 
 
 class UnknownCountry(AppError):

@@ -16,6 +16,7 @@ from worldclass.surveys.domain.eligibility import (
     derive_eligibility_inputs,
     is_eligible,
     last_day_of_window,
+    supported_countries,
 )
 
 TEN_TO_24H = SurveyWindow(code="w24", kind="minutes", min_minutes=10, max_minutes=24 * 60)
@@ -150,6 +151,12 @@ def test_an_unknown_country_is_an_input_error_naming_the_country_column():
     with pytest.raises(AppError) as caught:
         business_days_after(country="XX", start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 9))
     assert [d.field for d in caught.value.details] == ["country"]
+
+
+def test_the_supported_countries_are_those_the_holidays_package_lists():
+    listed = {code for code in holidays.list_supported_countries() if len(code) == 2}
+
+    assert supported_countries() == listed
 
 
 # --- the stored number agrees with workday arithmetic ---------------------------------------------------------
