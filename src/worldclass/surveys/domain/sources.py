@@ -351,8 +351,8 @@ def _transcode(path: Path, encoding: str) -> Path:
 
 def _refuse_nul_and_cr_only(path: Path) -> None:
     """A NUL byte (a binary file, or UTF-16 without a BOM) and old-Mac CR-only line ends cannot be read as CSV."""
-    line = 1
     saw_lf = saw_cr = False
+    read = 0
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
             nul = block.find(b"\x00")
@@ -361,9 +361,9 @@ def _refuse_nul_and_cr_only(path: Path) -> None:
                     "The file contains a NUL byte: it is binary, or text in an encoding such as UTF-16 "
                     "(set [file] encoding).",
                     "a NUL byte",
-                    line=line + block.count(b"\n", 0, nul),
+                    line=_line_of_byte(path, read + nul),
                 )
-            line += block.count(b"\n")
+            read += len(block)
             saw_lf = saw_lf or b"\n" in block
             saw_cr = saw_cr or b"\r" in block
     if saw_cr and not saw_lf:
@@ -372,6 +372,17 @@ def _refuse_nul_and_cr_only(path: Path) -> None:
             "lines end with CR only",
             line=1,
         )
+
+
+def _line_of_byte(path: Path, position: int) -> int:
+    """The line (from 1) of the byte at `position`, counted only for the error that names it: counting the lines of
+    every file as it was checked cost a tenth of a second per 200 MB, before the import's first row was written."""
+    line = 1
+    with path.open("rb") as handle:
+        while position > 0 and (block := handle.read(min(BLOCK, position))):
+            line += block.count(b"\n")
+            position -= len(block)
+    return line
 
 
 def _read_csv_header(path: Path, delimiter: str | None) -> tuple[list[str], str, str]:

@@ -5,9 +5,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from worldclass.core.errors import AppError
+from worldclass.surveys.domain import sources
 from worldclass.surveys.domain.mapping import FileOptions
 from worldclass.surveys.domain.sources import chunk_sizes, open_tabular, with_local_instants
 from worldclass.surveys.tests.exports import write_xlsx
@@ -130,3 +133,24 @@ def test_an_xlsx_sheet_read_from_a_small_first_chunk_gives_growing_frames(tmp_pa
     finally:
         source.close()
     assert [frame["a"].to_list() for frame in frames] == [["0"], ["1", "2"], ["3", "4", "5", "6"], ["7", "8", "9"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet="ab,\r", max_size=12), min_size=1, max_size=40),
+    at=st.integers(min_value=0),
+    block=st.integers(min_value=1, max_value=32),
+)
+def test_a_nul_byte_is_named_by_its_line_whatever_blocks_the_file_is_read_in(tmp_path_factory, lines, at, block):
+    text = "\n".join(["survey_id,comment", *lines]).encode()
+    position = at % (len(text) + 1)
+    path = tmp_path_factory.mktemp("nul") / "with-nul.csv"
+    path.write_bytes(text[:position] + b"\x00" + text[position:])
+    original, sources.BLOCK = sources.BLOCK, block
+    try:
+        with pytest.raises(AppError) as caught:
+            open_tabular(path, options=FileOptions(), name="with-nul.csv")
+    finally:
+        sources.BLOCK = original
+
+    assert [detail.line for detail in caught.value.details] == [text[:position].count(b"\n") + 1]
