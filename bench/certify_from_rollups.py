@@ -22,6 +22,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from process_cpu import process_cpu_seconds  # noqa: E402
 
 from worldclass.certification.domain.evaluation import evaluate_certifications, get_edition  # noqa: E402
 from worldclass.core.months import Month  # noqa: E402
@@ -34,8 +35,9 @@ def load(*, csrs: int, months: int, start: Month, seed: int) -> None:
     first_day = start.first_day().isoformat()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed / 1000])
+        # CASCADE: certificates, program years and what else refers to earlier runs (a bench database only).
         cursor.execute(
-            "TRUNCATE certification_certification, certification_certificationrun, certification_monthlyrollup"
+            "TRUNCATE certification_certification, certification_certificationrun, certification_monthlyrollup CASCADE"
         )
         cursor.execute("DELETE FROM directory_person WHERE code LIKE 'bench-%%'")
         cursor.execute("DELETE FROM directory_site WHERE code LIKE 'bench-%%'")
@@ -113,12 +115,7 @@ def backend_cpu_seconds() -> float | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(pid)
 
 
 def timed(label: str, action) -> None:

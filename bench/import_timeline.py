@@ -32,6 +32,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from process_cpu import process_cpu_seconds  # noqa: E402
 
 from worldclass.certification.domain import rollups  # noqa: E402
 from worldclass.surveys.domain import importing  # noqa: E402
@@ -68,11 +69,6 @@ def _wrapped(function, name: str):
     return phase
 
 
-def _server_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path)
@@ -88,23 +84,24 @@ def main() -> None:
     done = threading.Event()
 
     def sample() -> None:
-        last = (time.perf_counter(), _server_cpu(server), time.process_time())
+        last = (time.perf_counter(), process_cpu_seconds(server), time.process_time())
         while not done.wait(TICK_SECONDS):
-            now = (time.perf_counter(), _server_cpu(server), time.process_time())
+            now = (time.perf_counter(), process_cpu_seconds(server), time.process_time())
             totals = per_phase[_stack[-1]]
             for index in range(3):
                 totals[index] += now[index] - last[index]
             last = now
 
-    server_before, started = _server_cpu(server), time.perf_counter()
+    server_before, started = process_cpu_seconds(server), time.perf_counter()
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     report = importing.import_surveys(path=args.csv, actor="bench")
     wall = time.perf_counter() - started
     done.set()
     sampler.join()
+    server_cpu = process_cpu_seconds(server) - server_before
     print(
-        f"{report.rows_created:,} surveys in {wall:.2f} s; server CPU {_server_cpu(server) - server_before:.2f} s; "
+        f"{report.rows_created:,} surveys in {wall:.2f} s; server CPU {server_cpu:.2f} s; "
         f"load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}; "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
     )

@@ -41,6 +41,8 @@ BENCH_END_MONTH = "2025-12"
 SRC = REPO / "src"
 sys.path[:0] = [str(SRC), str(REPO / "bench")]
 
+from process_cpu import process_cpu_seconds  # noqa: E402
+
 
 def _generate(*, path: Path, csrs: int, months: int, per_month: float, seed: int) -> dict:
     from worldclass.core.months import Month
@@ -90,7 +92,7 @@ def _worker(args: argparse.Namespace) -> None:
     result = {"vendor": connection.vendor}
     lsn = _wal_lsn(connection) if connection.vendor == "postgresql" else None
     backend = _backend_pid(connection) if connection.vendor == "postgresql" else None
-    server = _process_cpu(backend)
+    server = process_cpu_seconds(backend)
     wall, cpu = time.perf_counter(), time.process_time()
     report = import_surveys(path=Path(args.csv), actor="bench")
     result["import_wall"] = time.perf_counter() - wall
@@ -125,18 +127,8 @@ def _backend_pid(connection) -> int:
         return cursor.fetchone()[0]
 
 
-def _process_cpu(pid: int | None) -> float | None:
-    """User and system CPU seconds of a process so far, read from /proc: None when it is not on this machine (a
-    remote server) or not given."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, TypeError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _cpu_since(pid: int | None, before: float | None) -> float | None:
-    now = _process_cpu(pid)
+    now = process_cpu_seconds(pid)
     return None if now is None or before is None else now - before
 
 
@@ -189,7 +181,7 @@ def _copy_anchor(*, url: str, csv: Path) -> tuple[float, int, float | None]:
         connection.commit()
         lsn = _wal_lsn(connection)
         backend = _backend_pid(connection)
-        server = _process_cpu(backend)
+        server = process_cpu_seconds(backend)
         wall = time.perf_counter()
         connection.execute(f"CREATE TABLE bench_copy_anchor ({columns}, PRIMARY KEY (org, survey_id))")
         with (
@@ -233,7 +225,7 @@ def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int], dict[
                 )
             connection.commit()
             lsn = _wal_lsn(connection)
-            server, wall = _process_cpu(backend), time.perf_counter()
+            server, wall = process_cpu_seconds(backend), time.perf_counter()
             connection.execute("INSERT INTO bench_table_anchor SELECT * FROM surveys_surveyresponse")
             connection.commit()
             walls[name] = time.perf_counter() - wall
@@ -250,7 +242,7 @@ def _table_anchors(*, url: str) -> tuple[dict[str, float], dict[str, int], dict[
             )
         connection.commit()
         lsn = _wal_lsn(connection)
-        server, wall = _process_cpu(backend), time.perf_counter()
+        server, wall = process_cpu_seconds(backend), time.perf_counter()
         for table in ("surveys_surveyresponse", "certification_monthlyrollup"):
             connection.execute(f"INSERT INTO bench_anchor_{table} SELECT * FROM {table}")
         connection.commit()

@@ -35,6 +35,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "worldclass.settings")
 
 from gunicorn_server import gunicorn_server  # noqa: E402
+from process_cpu import process_cpu_seconds  # noqa: E402
 
 ANSWERS = {"resolved": "yes", "first_call": "yes", "overall_sat": "5", "csr_sat": "4", "comment": "bench"}
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -178,11 +179,7 @@ def prepare(n: int, tokens_file: Path) -> str:
 
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of a process so far (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(pid) or 0.0
 
 
 def server_pids(port: int) -> list[int]:
