@@ -1166,7 +1166,8 @@ class _Stage:
     def create(cls) -> _Stage:
         stage = cls(f"wc_survey_stage_{uuid.uuid4().hex[:12]}")
         if stage.vendor == "postgresql":
-            columns = ", ".join(f"{n} {t}" for n, t in STAGE_COLUMNS)
+            # The surveys' survey_id compares byte by byte (migration 0011); the stage's must compare with it.
+            columns = ", ".join(f"{n} {t}" + (' COLLATE "C"' if n == "survey_id" else "") for n, t in STAGE_COLUMNS)
         else:
             # SQLite stores Django's text forms of dates and datetimes; the row index is the rowid.
             types = {"row_index": "integer primary key", "timestamptz": "text", "date": "text", "boolean": "integer"}
