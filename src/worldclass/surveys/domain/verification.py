@@ -77,9 +77,18 @@ class Findings:
             self.problems.append(problem)
 
 
+_MINUTE = 60_000_000  # microseconds
+_DAY = 24 * 60 * _MINUTE
+
+
 def _offsets_giving(instant: dt.datetime, local_date: dt.date, offsets: range) -> list[int]:
-    """The offsets (minutes) in which the UTC instant falls on the stored local date."""
-    return [o for o in offsets if (instant + dt.timedelta(minutes=o)).date() == local_date]
+    """The offsets (minutes) in which the UTC instant falls on the stored local date: those from the day's start to
+    its end, found with integers (adding each offset to the instant was 60% of a whole verification's time)."""
+    # Microseconds from the instant to the local date's midnight, both as wall times (as `instant + offset` adds).
+    start = (dt.datetime.combine(local_date, dt.time()) - instant.replace(tzinfo=None)) // dt.timedelta(microseconds=1)
+    first = -(-start // _MINUTE)  # the first whole minute at or after the day's start
+    last = -(-(start + _DAY) // _MINUTE) - 1  # the last whole minute before the next day's start
+    return [o for o in offsets if first <= o <= last]
 
 
 def _micros(instant: dt.datetime) -> int:
