@@ -148,7 +148,7 @@ def test_codes_that_need_quoting_are_found_and_moved(unscoped):
 
 
 def test_more_people_than_one_statement_lists_are_all_found(unscoped):
-    # SQLite reads them in lists of 900; PostgreSQL as one array.
+    # The people are read in lists of 900 codes (SQLite's limit on a statement's variables): three lists here.
     codes = [f"c{number:04d}" for number in range(1901)]
     create_missing_roster(sites={("acme", "s1"): "CA"}, people=[("acme", code, True, False) for code in codes])
 
