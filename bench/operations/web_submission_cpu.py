@@ -26,15 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from process_cpu import process_cpu_seconds
-from web_submissions import ANSWERS, CSRF_RE, prepare
-
-
-def _backend_cpu_seconds(pid: int) -> float:
-    return process_cpu_seconds(pid) or 0.0
+from web_submissions import ANSWERS, CSRF_RE, cpu_seconds, prepare
 
 
 def main() -> None:
@@ -93,7 +87,7 @@ def main() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
     profiler = cProfile.Profile(time.process_time) if args.profile else None
-    server_before = _backend_cpu_seconds(backend) if backend else 0.0
+    server_before = cpu_seconds(backend) if backend else 0.0
     cpu_before, wall_before = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
@@ -109,7 +103,7 @@ def main() -> None:
         profiler.dump_stats(args.profile)
     cpu = time.process_time() - cpu_before
     wall = time.perf_counter() - wall_before
-    server = (_backend_cpu_seconds(backend) - server_before) if backend else 0.0
+    server = (cpu_seconds(backend) - server_before) if backend else 0.0
     n = len(measured)
     print(
         json.dumps(
