@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django_scopes import scopes_disabled
 
-from worldclass.certification.domain.rollups import COUNTS, rollups_from_surveys
+from worldclass.certification.domain.rollups import COUNTS, rollup_discrepancies
 from worldclass.certification.models import CertificationRun, MonthlyRollup
+from worldclass.core.database import reads_in_one_snapshot
 from worldclass.core.domain import verify_audit_chain
 from worldclass.core.models import IntegrityCheck
 from worldclass.surveys.domain.verification import MAX_PROBLEMS_KEPT, Findings, verify_survey_answers
@@ -54,30 +55,22 @@ def check_audit_chain() -> IntegrityResult:
 def verify_rollups(*, findings: Findings) -> int:
     """Compare every stored monthly rollup with the rollups recomputed from the surveys, adding each mismatch to
     `findings`; returns the number of stored rollups checked."""
-    expected = rollups_from_surveys()
-    seen, checked = set(), 0
-    with scopes_disabled():  # every organization's rollups: certifier back-office work
-        stored = MonthlyRollup.objects.values("window_id", "level", "entity_id", "month", *COUNTS)
-        for row in stored.iterator(chunk_size=5000):
-            checked += 1
-            key = (row["window_id"], row["level"], row["entity_id"], row["month"])
-            seen.add(key)
-            label = f"rollup {row['level']} {row['entity_id']} {row['month']:%Y-%m} (window {row['window_id']})"
-            counts = {c: row[c] for c in COUNTS}
-            recomputed = expected.get(key)
+    # Counted and compared in one snapshot, so that an import committing meanwhile cannot make the two disagree.
+    with reads_in_one_snapshot(), scopes_disabled():  # every organization's rollups: certifier back-office work
+        checked = MonthlyRollup.objects.count()
+        for rollup in rollup_discrepancies():
+            label = f"rollup {rollup.level} {rollup.entity_id} {rollup.month:%Y-%m} (window {rollup.window_id})"
+            stored, recomputed = rollup.stored, rollup.recomputed
             if recomputed is None:
                 findings.add(f"{label}: stored, but no survey counts towards it")
-            elif counts != recomputed:
+            elif stored is None:
+                counts = ", ".join(f"{c} {n}" for c, n in recomputed.items())
+                findings.add(f"{label}: missing; the surveys give {counts}")
+            else:
                 differences = ", ".join(
-                    f"{c} {counts[c]} (surveys give {recomputed[c]})" for c in COUNTS if counts[c] != recomputed[c]
+                    f"{c} {stored[c]} (surveys give {recomputed[c]})" for c in COUNTS if stored[c] != recomputed[c]
                 )
                 findings.add(f"{label}: {differences}")
-    for key in sorted(set(expected) - seen):
-        window_id, level, entity_id, month = key
-        counts = ", ".join(f"{c} {n}" for c, n in expected[key].items())
-        findings.add(
-            f"rollup {level} {entity_id} {month:%Y-%m} (window {window_id}): missing; the surveys give {counts}"
-        )
     return checked
 
 

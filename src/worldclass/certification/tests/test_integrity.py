@@ -9,10 +9,12 @@ from worldclass.awards.tests.factories import UserFactory, staff_user
 from worldclass.certification.domain.integrity import check_audit_chain, check_surveys
 from worldclass.certification.domain.runs import run_certification
 from worldclass.certification.models import CertificationRun, Edition, MonthlyRollup
+from worldclass.certification.tests.factories import MonthlyRollupFactory
 from worldclass.core.domain import audit_chain_head, record_audit_event
 from worldclass.core.models import AuditEvent, IntegrityCheck
 from worldclass.core.months import Month
 from worldclass.core.tests.tampering import tamper
+from worldclass.surveys.domain import verification
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, write_csv
@@ -86,6 +88,31 @@ def test_a_derived_column_changed_around_the_trigger_is_named(tmp_path):
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_business_days_changed_in_a_later_chunk_are_named(tmp_path, monkeypatch):
+    """Business days are counted for a chunk of rows at once, each in its own site's country."""
+    monkeypatch.setattr(verification, "_CHUNK", 2)
+    _import(
+        tmp_path,
+        [
+            row(survey_id="s1", call_id="c1"),
+            row(survey_id="s2", call_id="c2", site="paris", country="FR", supervisor="S2", csr="C2"),
+            row(
+                survey_id="s3", call_id="c3", call_at="2025-03-14T10:00:00-04:00", surveyed_at="2025-03-17T09:00-04:00"
+            ),
+            row(survey_id="s4", call_id="c4", site="paris", country="FR", supervisor="S2", csr="C2"),
+            row(survey_id="s5", call_id="c5"),
+        ],
+    )
+    pk = _survey_pk("s4")
+    tamper(
+        "surveys_surveyresponse", "UPDATE surveys_surveyresponse SET business_days_after_call = 1 WHERE id = %s", [pk]
+    )
+    assert check_surveys().problems == [
+        f"survey s4 of acme (id {pk}): business_days_after_call do not follow from the stored answers"
+    ]
+
+
 def test_a_changed_rollup_is_named(tmp_path):
     _import(tmp_path, [row(survey_id="s1", call_id="c1")])
     with scopes_disabled():
@@ -105,6 +132,38 @@ def test_a_deleted_rollup_is_named(tmp_path):
         f"rollup csr {rollup.entity_id} 2025-03 (window {rollup.window_id}): missing; the surveys give eligible 1, "
         "ineligible 0, world_class 1, fcr 1, resolved 1, overall_top_box 1, csr_top_box 1"
     ]
+
+
+def test_a_rollup_no_survey_counts_towards_is_named(tmp_path):
+    _import(tmp_path, [row(survey_id="s1", call_id="c1")])
+    with scopes_disabled():
+        site = MonthlyRollup.objects.filter(level="site").first()
+        extra = MonthlyRollupFactory(
+            organization=site.organization, level="site", entity_id=site.entity_id, month=dt.date(2025, 1, 1)
+        )
+    assert check_surveys().problems == [
+        f"rollup site {site.entity_id} 2025-01 (window {extra.window_id}): stored, but no survey counts towards it"
+    ]
+
+
+def test_discrepancies_are_named_in_the_rollups_order(tmp_path):
+    _import(tmp_path, [row(survey_id="s1", call_id="c1")])
+    with scopes_disabled():
+        csr = MonthlyRollup.objects.filter(level="csr").order_by("window_id").first()
+        site = MonthlyRollup.objects.filter(level="site").order_by("window_id").first()
+        MonthlyRollup.objects.filter(pk=site.pk).update(fcr=0)
+        MonthlyRollup.objects.filter(pk=csr.pk).delete()
+    assert [problem.split(":")[0] for problem in check_surveys().problems] == [
+        f"rollup csr {csr.entity_id} 2025-03 (window {csr.window_id})",
+        f"rollup site {site.entity_id} 2025-03 (window {site.window_id})",
+    ]
+
+
+def test_the_check_counts_the_surveys_and_the_stored_rollups(tmp_path):
+    _import(tmp_path, [row(survey_id="s1", call_id="c1"), row(survey_id="s2", call_id="c2")])
+    with scopes_disabled():
+        rollups = MonthlyRollup.objects.count()
+    assert (rollups, check_surveys().checked) == (12, 2 + 12)
 
 
 @pytest.mark.django_db(transaction=True)

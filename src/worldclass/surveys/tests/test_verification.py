@@ -6,7 +6,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worldclass.surveys.domain.verification import ANY_MINUTE_OFFSETS, QUARTER_HOUR_OFFSETS, _offsets_giving
+from worldclass.surveys.domain.verification import (
+    ANY_MINUTE_OFFSETS,
+    QUARTER_HOUR_OFFSETS,
+    _candidate_offsets,
+    _offsets_giving,
+)
 
 ZONES = [dt.UTC, ZoneInfo("America/Toronto"), ZoneInfo("Asia/Kathmandu")]
 
@@ -32,3 +37,38 @@ def test_an_instant_just_before_midnight_utc_is_on_the_next_day_east_of_greenwic
     instant = dt.datetime(2025, 1, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
 
     assert _offsets_giving(instant, dt.date(2025, 2, 1), range(-60, 61, 15)) == [15, 30, 45, 60]
+
+
+def _row_at(call_at: dt.datetime, surveyed_at: dt.datetime, *, local_date: dt.date) -> dict:
+    return {
+        "call_at": call_at,
+        "surveyed_at": surveyed_at,
+        "call_local_date": local_date,
+        "survey_local_date": local_date,
+    }
+
+
+def test_the_sites_latest_pairs_come_first_in_their_order_when_they_give_the_dates():
+    row = _row_at(
+        dt.datetime(2025, 3, 12, 14, tzinfo=dt.UTC),
+        dt.datetime(2025, 3, 12, 15, tzinfo=dt.UTC),
+        local_date=dt.date(2025, 3, 12),
+    )
+    # UTC+10:00 puts 14:00 UTC on the next day: not a candidate for this row.
+    hints = [(-240, -300), (600, 600), (-300, -300)]
+
+    assert list(_candidate_offsets(row, hints))[:3] == [(-240, -300), (-300, -300), (-720, -720)]
+
+
+@given(
+    hints=st.lists(st.tuples(st.sampled_from(QUARTER_HOUR_OFFSETS), st.sampled_from(QUARTER_HOUR_OFFSETS)), max_size=4)
+)
+def test_no_pair_is_tried_twice_whatever_the_hints(hints):
+    row = _row_at(
+        dt.datetime(2025, 3, 12, 14, tzinfo=dt.UTC),
+        dt.datetime(2025, 3, 13, 2, tzinfo=dt.UTC),
+        local_date=dt.date(2025, 3, 12),
+    )
+    candidates = list(_candidate_offsets(row, list(dict.fromkeys(hints))))
+
+    assert len(candidates) == len(set(candidates))
