@@ -157,8 +157,8 @@ def _derived_mismatches(row: dict, *, business_days: int) -> list[str]:
 
 
 def _business_days(rows: list[dict]) -> list[int]:
-    """Each row's business days from its call's local date to its survey's, counted for the rows together (one
-    count per row was a third of a verification's time)."""
+    """Each row's business days from its call's local date to its survey's, counted for the rows together: a numpy
+    call per row cost more than the counting (3.4 of 64 s of CPU at a million surveys)."""
     counts = business_days_after_many(
         countries=np.array([row["site__country"] for row in rows]),
         starts=np.array([row["call_local_date"] for row in rows], dtype="datetime64[D]"),
