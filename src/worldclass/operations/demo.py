@@ -30,6 +30,8 @@ CALL_TYPES = [("billing", 5), ("technical", 3), ("moving", 1)]
 DAYS = 30
 # Phone invitations of the last days are left for demo-interviewer to call (they stay open 24 hours after the call).
 UNCALLED_DAYS = 2
+# Files of the latest calls imported at most, until one invitation is the interviewer's (a call per CSR each).
+LATEST_BATCHES = 20
 CALLS_PER_CSR_PER_DAY = 12
 RESPONSE_CHANCE = {"web": 0.45, "ivr": 0.35, "phone": 0.6}
 
@@ -42,38 +44,61 @@ def _user(username: str, role: str, organization=None) -> User:
     return user
 
 
+def _call_row(
+    *, rng: random.Random, call_id: str, csr: str, supervisor: str, started: dt.datetime, ended: dt.datetime
+) -> dict:
+    """One call of the site's call log: its customer, language, type and disposition drawn from `rng`."""
+    contact = rng.random()
+    customer = rng.randint(0, 4000)
+    return {
+        "call_id": call_id,
+        "org": ORG_CODE,
+        "site": SITE_CODE,
+        "country": "CA",
+        "timezone": "America/Toronto",
+        "supervisor": supervisor,
+        "csr": csr,
+        "customer_phone": f"+1514555{customer:04d}" if contact < 0.85 else "",
+        "customer_email": f"client{customer}@example.net" if contact > 0.3 else "",
+        "language": "fr" if rng.random() < 0.6 else "en",
+        "started_at": started.isoformat(),
+        "ended_at": ended.isoformat(),
+        "queue": "general",
+        "call_type": rng.choice([name for name, weight in CALL_TYPES for _ in range(weight)]),
+        "disposition": "abandoned" if rng.random() < 0.05 else "answered",
+        "do_not_survey": "yes" if rng.random() < 0.03 else "no",
+    }
+
+
+def _numbered(rows: list[dict]) -> list[tuple[int, dict]]:
+    """Rows with their line in a call file (the header is line 1)."""
+    return [(index + 2, row) for index, row in enumerate(rows)]
+
+
 def _day_rows(*, rng: random.Random, day: dt.date, until: dt.datetime, zone, seed: int) -> list[tuple[int, dict]]:
     rows = []
-    types = [name for name, weight in CALL_TYPES for _ in range(weight)]
     for csr, supervisor in CSRS:
         for n in range(CALLS_PER_CSR_PER_DAY):
             started = dt.datetime.combine(day, dt.time(8), tzinfo=zone) + dt.timedelta(minutes=rng.randint(0, 600))
             ended = started + dt.timedelta(minutes=rng.randint(2, 15))
             if ended > until:
                 continue
-            contact = rng.random()
-            customer = rng.randint(0, 4000)
+            call_id = f"NW{seed}-{day:%Y%m%d}-{csr}-{n:03d}"
             rows.append(
-                {
-                    "call_id": f"NW{seed}-{day:%Y%m%d}-{csr}-{n:03d}",
-                    "org": ORG_CODE,
-                    "site": SITE_CODE,
-                    "country": "CA",
-                    "timezone": "America/Toronto",
-                    "supervisor": supervisor,
-                    "csr": csr,
-                    "customer_phone": f"+1514555{customer:04d}" if contact < 0.85 else "",
-                    "customer_email": f"client{customer}@example.net" if contact > 0.3 else "",
-                    "language": "fr" if rng.random() < 0.6 else "en",
-                    "started_at": started.isoformat(),
-                    "ended_at": ended.isoformat(),
-                    "queue": "general",
-                    "call_type": rng.choice(types),
-                    "disposition": "abandoned" if rng.random() < 0.05 else "answered",
-                    "do_not_survey": "yes" if rng.random() < 0.03 else "no",
-                }
+                _call_row(rng=rng, call_id=call_id, csr=csr, supervisor=supervisor, started=started, ended=ended)
             )
-    return [(index + 2, row) for index, row in enumerate(rows)]
+    return _numbered(rows)
+
+
+def _latest_rows(*, rng: random.Random, now: dt.datetime, batch: int, seed: int) -> list[tuple[int, dict]]:
+    """A call per CSR that ended in the last two hours, at least 20 minutes ago (its invitation is open by now)."""
+    rows = []
+    for csr, supervisor in CSRS:
+        started = now - dt.timedelta(minutes=rng.randint(35, 120))
+        ended = started + dt.timedelta(minutes=rng.randint(2, 15))
+        call_id = f"NW{seed}-{now:%Y%m%d%H%M}-latest{batch:02d}-{csr}"
+        rows.append(_call_row(rng=rng, call_id=call_id, csr=csr, supervisor=supervisor, started=started, ended=ended))
+    return _numbered(rows)
 
 
 def _answers(rng: random.Random) -> dict:
@@ -190,6 +215,20 @@ def populate_demo(*, seed: int, stdout) -> None:
                         _complete(
                             rng=rng, invitation=invitation, after=import_at, until=next_import, interviewer=interviewer
                         )
+            # The sample decides which calls are surveyed and by which channel, so on some runs none of the last
+            # day's phone invitations is still open. Calls keep coming in: the latest are imported, a file at a
+            # time as a contact center sends them, until the interviewer has one to make.
+            for batch in range(LATEST_BATCHES):
+                if channels.interviewer_queue(now=now).filter(site=site).exists():
+                    break
+                import_calls(
+                    organization=organization,
+                    raw_rows=_latest_rows(rng=rng, now=now, batch=batch, seed=seed),
+                    source_name=f"northwind-calls-latest-{batch:02d}.csv",
+                    sha256=f"{seed:016x}{now:%Y%m%d%H%M}{batch:02d}".ljust(64, "0"),
+                    actor="demo",
+                    now=now,
+                )
             for month_index in range(Month.of(first_day).index, Month.of(now.date()).index + 1):
                 month = Month.from_index(month_index)
                 if now >= key_reveal_opens_at(month):
