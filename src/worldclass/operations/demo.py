@@ -27,6 +27,8 @@ ORG_CODE = "northwind"
 SITE_CODE = "montreal"
 CSRS = [(f"MTL-{n:05d}", "SUP-MTL-001") for n in range(1, 6)]
 CALL_TYPES = [("billing", 5), ("technical", 3), ("moving", 1)]
+# One entry per unit of weight, for `rng.choice`.
+_CALL_TYPE_DRAWS = [name for name, weight in CALL_TYPES for _ in range(weight)]
 DAYS = 30
 # Phone invitations of the last days are left for demo-interviewer to call (they stay open 24 hours after the call).
 UNCALLED_DAYS = 2
@@ -64,7 +66,7 @@ def _call_row(
         "started_at": started.isoformat(),
         "ended_at": ended.isoformat(),
         "queue": "general",
-        "call_type": rng.choice([name for name, weight in CALL_TYPES for _ in range(weight)]),
+        "call_type": rng.choice(_CALL_TYPE_DRAWS),
         "disposition": "abandoned" if rng.random() < 0.05 else "answered",
         "do_not_survey": "yes" if rng.random() < 0.03 else "no",
     }
