@@ -72,6 +72,14 @@ def _wrapped(function, name: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path)
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="Also list every span of at least SECONDS in which the server used under a fifth of a core: when it "
+        "began, how long it lasted, and the phases the importing thread was in.",
+    )
     args = parser.parse_args()
     for owner, attribute in PHASES:
         setattr(owner, attribute, _wrapped(getattr(owner, attribute), attribute.strip("_")))
@@ -81,6 +89,7 @@ def main() -> None:
         server = cursor.fetchone()[0]
 
     per_phase: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0])
+    ticks: list[tuple[float, float, str]] = []  # (when, the server's share of a core, phase), for --idle
     done = threading.Event()
 
     def sample() -> None:
@@ -90,6 +99,7 @@ def main() -> None:
             totals = per_phase[_stack[-1]]
             for index in range(3):
                 totals[index] += now[index] - last[index]
+            ticks.append((now[0], (now[1] - last[1]) / (now[0] - last[0]), _stack[-1]))
             last = now
 
     server_before, started = process_cpu_seconds(server), time.perf_counter()
@@ -108,6 +118,26 @@ def main() -> None:
     print(f"{'importing thread in':28s} {'wall s':>7s} {'server CPU s':>13s} {'Python CPU s':>13s}")
     for name, (phase_wall, server_cpu, python_cpu) in sorted(per_phase.items(), key=lambda item: -item[1][0]):
         print(f"{name:28s} {phase_wall:7.2f} {server_cpu:13.2f} {python_cpu:13.2f}")
+    if args.idle:
+        _print_idle_spans(ticks, started=started, shortest=args.idle)
+
+
+def _print_idle_spans(ticks: list[tuple[float, float, str]], *, started: float, shortest: float) -> None:
+    """The spans in which the server waited for this process: each tick under a fifth of a core, joined."""
+    spans: list[list] = []  # [start, end, phases]
+    previous = started
+    for when, share, phase in ticks:
+        if share < 0.2:
+            if spans and spans[-1][1] == previous:
+                spans[-1][1] = when
+                spans[-1][2].setdefault(phase, None)
+            else:
+                spans.append([previous, when, {phase: None}])
+        previous = when
+    long = [span for span in spans if span[1] - span[0] >= shortest]
+    print(f"server idle for >= {shortest:.2f} s: {len(long)} spans, {sum(e - s for s, e, _ in long):.2f} s in all")
+    for start, end, phases in long:
+        print(f"  at {start - started:6.2f} s for {end - start:5.2f} s: {', '.join(phases)}")
 
 
 if __name__ == "__main__":
