@@ -40,6 +40,7 @@ import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from psycopg.copy import QueuedLibpqWriter
 
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
@@ -367,10 +368,11 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
         for valid, errors in reading.chunks():
             if errors:
                 raise _LeaveDirectPath
-            reading.gather(valid)
             if valid.height == 0:
+                reading.gather(valid)
                 continue
             codes = set(valid["org"].unique().to_list())
+            sites, people = _chunk_roster(valid)  # before waiting: the server may still be writing the last chunk
             _wait_for_direct_copy(loading)
             if batch is None:
                 # Every organization's turn at once, in code order, as the staged path takes them: a turn taken
@@ -387,16 +389,15 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
                 if not _take_turns_now(organizations=sorted(codes - organizations)):
                     raise _LeaveDirectPath
                 organizations |= codes
-            ids = _create_missing_roster(valid)
-            known.organizations.update(ids.organizations)
-            known.sites.update(ids.sites)
-            known.people.update(ids.people)
+            ids = _create_missing_roster(sites=sites, people=people, known=known)
             rows = _survey_rows(valid, ids=ids, batch_id=batch.id, scale=scale)
             loading = _BackgroundCopy(
                 connection.connection,
                 f"COPY surveys_surveyresponse ({', '.join(SURVEY_COLUMNS)}) FROM STDIN (FORMAT binary)",
                 lambda rows=rows: _copy_pieces(rows, types=types),
             )
+            # Counted and gathered while the server writes the chunk, not before: it needs no database.
+            reading.gather(valid)
         # What is left to do without the database, done while the server writes the last chunk: the roster's
         # changes and the rollup rows (the upsert gives each code the id it has now).
         reading.roster.prepare()
@@ -423,8 +424,10 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
     )
 
 
-def _create_missing_roster(valid: pl.DataFrame) -> RosterIds:
-    """The roster ids of a chunk's codes, creating the organizations, sites and people not on the roster yet."""
+def _chunk_roster(
+    valid: pl.DataFrame,
+) -> tuple[dict[tuple[str, str], str], list[tuple[str, str, bool, bool]]]:
+    """A chunk's sites, with their country, and its people: (organization, code, is CSR, is supervisor)."""
     sites = valid.select("org", "site", "country").unique()
     people = (
         pl.concat(
@@ -437,8 +440,29 @@ def _create_missing_roster(valid: pl.DataFrame) -> RosterIds:
         .agg(pl.col("is_csr").any(), pl.col("is_supervisor").any())
         .sort("org", "code")
     )
-    return create_missing_roster(
-        sites={(org, site): country for org, site, country in sites.iter_rows()}, people=list(people.iter_rows())
+    return {(org, site): country for org, site, country in sites.iter_rows()}, list(people.iter_rows())
+
+
+def _create_missing_roster(
+    *, sites: dict[tuple[str, str], str], people: list[tuple[str, str, bool, bool]], known: RosterIds
+) -> RosterIds:
+    """The roster ids of a chunk's codes: those of codes an earlier chunk named from `known`, the others looked up,
+    or created when not on the roster yet (`known` gains them). Most of a later chunk's codes are known: it then
+    waits for no statement between two COPYs."""
+    new_sites = {key: country for key, country in sites.items() if key not in known.sites}
+    new_people = [person for person in people if (person[0], person[1]) not in known.people]
+    if new_sites or new_people:
+        found = create_missing_roster(sites=new_sites, people=new_people)
+        known.organizations.update(found.organizations)
+        known.sites.update(found.sites)
+        known.people.update(found.people)
+    # A code the roster still lacks stays out, as `create_missing_roster` leaves it: the COPY refuses its null.
+    return RosterIds(
+        organizations={org: known.organizations[org] for org, _site in sites if org in known.organizations},
+        sites={key: known.sites[key] for key in sites if key in known.sites},
+        people={
+            key: known.people[key] for key in ((org, code) for org, code, *_flags in people) if key in known.people
+        },
     )
 
 
@@ -1379,8 +1403,9 @@ class _BackgroundCopy:
     """A chunk's COPY, its binary data made and sent from a second thread while the main thread reads and validates
     the next chunk: PostgreSQL writes the rows on the other core. Django's `connection` belongs to its thread, so
     this writes through the psycopg connection itself, which lets one user at a time in; the import does not touch
-    the database again before `wait()`. `pieces` gives the data in pieces, each made while the server takes the one
-    before."""
+    the database again before `wait()`. `pieces` gives the data in pieces, each made while the one before is sent:
+    psycopg's queued writer sends them from a thread of its own, where the plain writer's `write` returned only once
+    its piece had left, and the server had used up what its socket held before the next piece was made."""
 
     def __init__(self, raw_connection, sql: str, pieces: Callable[[], Iterable[memoryview]]) -> None:
         self.error: BaseException | None = None
@@ -1389,7 +1414,7 @@ class _BackgroundCopy:
 
     def _copy(self, raw_connection, sql: str, pieces: Callable[[], Iterable[memoryview]]) -> None:
         try:
-            with raw_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            with raw_connection.cursor() as cursor, cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
                 for piece in pieces():
                     copy.write(piece)
         except BaseException as error:  # handed to the importing thread by wait()

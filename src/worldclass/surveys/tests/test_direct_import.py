@@ -155,6 +155,30 @@ def test_both_paths_store_the_same_file_read_in_many_chunks(tmp_path, monkeypatc
     assert (staged_by_direct, direct) == (0, stored_after(imports))
 
 
+def test_each_code_is_looked_up_by_the_first_chunk_naming_it(tmp_path, monkeypatch):
+    """A later chunk takes the ids of the codes an earlier one named from memory: between two COPYs it asks the
+    database only for codes it is the first to name."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
+    asked = {"sites": [], "people": []}
+    create = importing.create_missing_roster
+
+    def counted(*, sites, people):
+        asked["sites"].extend(sites)
+        asked["people"].extend((org, code) for org, code, *_flags in people)
+        return create(sites=sites, people=people)
+
+    monkeypatch.setattr(importing, "create_missing_roster", counted)
+    mapping = parse_mapping("[rating]\nscale = [0, 10]\n")
+    path = write_csv(tmp_path / "varied.csv", varied_rows(60), columns=[*COLUMNS, *NAME_COLUMNS])
+    import_surveys(path=path, mapping=mapping, actor="tests")
+    # Sorted lists, not sets: a code asked for twice would show.
+    assert (sorted(asked["sites"]), sorted(asked["people"])) == (
+        sorted(Site.objects.values_list("organization__code", "code")),
+        sorted(Person.objects.values_list("organization__code", "code")),
+    )
+
+
 def test_both_paths_store_the_same_next_file_of_a_known_roster(tmp_path, monkeypatch, stages):
     """The second file moves people to other supervisors and sites, some on rows older than their latest."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 4)
