@@ -528,7 +528,14 @@ def _survey_rows(
             .collect()
         )
 
-    return (with_ids(piece) for piece in valid.iter_slices(COPY_PIECE_ROWS))
+    def pieces() -> Iterator[pl.DataFrame]:
+        # In the order of the unique key (organization, survey id), sorted in the copy's thread: an export in call
+        # order gives survey ids scattered over the key, and sorted inserts touch its pages in turn. 1.3 s less of
+        # the server's CPU for a million surveys in call order (docs/performance.md, fifteenth session).
+        for piece in valid.sort("org", "survey_id").iter_slices(COPY_PIECE_ROWS):
+            yield with_ids(piece)
+
+    return pieces()
 
 
 # Rows per piece of a chunk's COPY: PostgreSQL writes one piece while the next is made.

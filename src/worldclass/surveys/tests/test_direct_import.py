@@ -179,6 +179,14 @@ def test_each_code_is_looked_up_by_the_first_chunk_naming_it(tmp_path, monkeypat
     )
 
 
+def test_a_chunk_is_copied_in_the_order_of_its_survey_ids(tmp_path):
+    """The unique key's order, whatever the file's: the surveys' ids are taken in that order."""
+    import_surveys(path=write_csv(tmp_path / "a.csv", rows(12)[::-1]), actor="tests")
+    assert list(SurveyResponse.objects.order_by("id").values_list("survey_id", flat=True)) == sorted(
+        f"s{i}" for i in range(1, 13)
+    )
+
+
 def test_both_paths_store_the_same_next_file_of_a_known_roster(tmp_path, monkeypatch, stages):
     """The second file moves people to other supervisors and sites, some on rows older than their latest."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 4)
