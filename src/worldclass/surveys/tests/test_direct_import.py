@@ -343,8 +343,9 @@ def test_surveys_are_created_while_their_batch_is_imported(tmp_path):
     assert [started <= moment <= finished for moment in created] == [True, True]
 
 
-def test_the_rollup_rows_are_resolved_once_before_the_roster_is_updated(tmp_path, monkeypatch):
-    """While the last chunk is copied, with the ids the chunks were given: the upsert changes none of them."""
+def test_the_rollup_rows_are_resolved_once_with_the_ids_the_chunks_were_given(tmp_path, monkeypatch):
+    """In a thread of their own while the last chunk is copied and the roster upserted, which changes none of the
+    ids: they are not resolved again afterwards."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
     monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
     events = []
@@ -361,4 +362,14 @@ def test_the_rollup_rows_are_resolved_once_before_the_roster_is_updated(tmp_path
     monkeypatch.setattr(rollups.BatchTally, "_resolved_rows", resolved)
     monkeypatch.setattr(importing, "upsert_roster", upserted)
     import_surveys(path=write_csv(tmp_path / "a.csv", rows(30)), actor="tests")
-    assert (events, MonthlyRollup.objects.count() > 0) == (["rollup rows", "roster"], True)
+    assert (sorted(events), MonthlyRollup.objects.count() > 0) == (["rollup rows", "roster"], True)
+
+
+def test_a_failure_counting_the_rollups_in_their_thread_stops_the_import_leaving_nothing(tmp_path, monkeypatch):
+    def fails(tally, roster):
+        raise MemoryError("no room for the rollup rows")
+
+    monkeypatch.setattr(rollups.BatchTally, "_resolved_rows", fails)
+    with pytest.raises(MemoryError, match="no room for the rollup rows"):
+        import_surveys(path=write_csv(tmp_path / "a.csv", rows(3)), actor="tests")
+    assert (SurveyResponse.objects.count(), MonthlyRollup.objects.count()) == (0, 0)
