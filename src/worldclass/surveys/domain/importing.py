@@ -1417,8 +1417,8 @@ class _Stage:
 
 
 class _InThread:
-    """`work()` run in a second thread, for work that needs no database (Polars lets go of the GIL): `wait()`
-    returns when it is done, raising what it raised."""
+    """`work()` run in a second thread, beside the importing thread (Polars and psycopg let go of the GIL while
+    they work): `wait()` returns when it is done, raising what it raised."""
 
     def __init__(self, work: Callable[[], object]) -> None:
         self.error: BaseException | None = None
