@@ -1443,7 +1443,8 @@ class _BackgroundCopy(_InThread):
     this writes through the psycopg connection itself, which lets one user at a time in; the import does not touch
     the database again before `wait()`. `pieces` gives the data in pieces, each made while the one before is sent:
     psycopg's queued writer sends them from a thread of its own, where the plain writer's `write` returned only once
-    its piece had left, and the server had used up what its socket held before the next piece was made."""
+    its piece had left, and the server had used up what its socket held before the next piece was made. Its queue
+    holds at most this chunk's data: the next chunk's COPY starts after `wait()`."""
 
     def __init__(self, raw_connection, sql: str, pieces: Callable[[], Iterable[memoryview]]) -> None:
         super().__init__(lambda: self._copy(raw_connection, sql, pieces))

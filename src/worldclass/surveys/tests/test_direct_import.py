@@ -2,6 +2,7 @@
 chunk, with no staging table, and stores exactly what the staged path stores; any other file leaves it."""
 
 import datetime as dt
+import threading
 
 import psycopg
 import pytest
@@ -187,6 +188,29 @@ def test_a_chunk_is_copied_in_the_order_of_its_survey_ids(tmp_path):
     )
 
 
+def test_both_paths_store_the_same_codes_named_by_two_organizations_across_chunks(tmp_path, monkeypatch, stages):
+    """The ids a later chunk takes from memory are its organization's: the same codes under two organizations, in
+    both roles, and a survey id each organization uses."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 1)
+    records = [
+        row(survey_id="s1", csr="C1", supervisor="S1"),
+        row(survey_id="s2", csr="C1", supervisor="S1"),
+        row(survey_id="s3", csr="S1", supervisor="C1", site="mtl"),
+        row(survey_id="s1", org="beta", csr="C1", supervisor="S1"),
+        row(survey_id="s4", org="beta", csr="S1", supervisor="C1", site="nyc", country="US"),
+        row(survey_id="s5", csr="C1", supervisor="S1", site="mtl"),
+    ]
+    path = write_csv(tmp_path / "a.csv", records)
+
+    def imports():
+        return [{"path": path}]
+
+    direct, staged_by_direct = stored_after(imports), len(stages)
+    monkeypatch.setattr(importing, "_import_directly", _leave)
+    assert (staged_by_direct, len(direct["surveys"]), direct) == (0, 6, stored_after(imports))
+
+
 def test_both_paths_store_the_same_next_file_of_a_known_roster(tmp_path, monkeypatch, stages):
     """The second file moves people to other supervisors and sites, some on rows older than their latest."""
     monkeypatch.setattr(importing, "CHUNK_ROWS", 4)
@@ -352,7 +376,7 @@ def test_the_rollup_rows_are_resolved_once_with_the_ids_the_chunks_were_given(tm
     resolve, upsert = rollups.BatchTally._resolved_rows, importing.upsert_roster
 
     def resolved(tally, roster):
-        events.append("rollup rows")
+        events.append("rollup rows" if threading.current_thread() is threading.main_thread() else "rollup rows aside")
         return resolve(tally, roster)
 
     def upserted(**kwargs):
@@ -362,12 +386,18 @@ def test_the_rollup_rows_are_resolved_once_with_the_ids_the_chunks_were_given(tm
     monkeypatch.setattr(rollups.BatchTally, "_resolved_rows", resolved)
     monkeypatch.setattr(importing, "upsert_roster", upserted)
     import_surveys(path=write_csv(tmp_path / "a.csv", rows(30)), actor="tests")
-    assert (sorted(events), MonthlyRollup.objects.count() > 0) == (["rollup rows", "roster"], True)
+    assert (sorted(events), MonthlyRollup.objects.count() > 0) == (["rollup rows aside", "roster"], True)
 
 
 def test_a_failure_counting_the_rollups_in_their_thread_stops_the_import_leaving_nothing(tmp_path, monkeypatch):
+    """Raised in the counting thread only: the importing thread must wait for it and raise what it raised (counting
+    again on the importing thread would not fail)."""
+    resolve = rollups.BatchTally._resolved_rows
+
     def fails(tally, roster):
-        raise MemoryError("no room for the rollup rows")
+        if threading.current_thread() is not threading.main_thread():
+            raise MemoryError("no room for the rollup rows")
+        return resolve(tally, roster)
 
     monkeypatch.setattr(rollups.BatchTally, "_resolved_rows", fails)
     with pytest.raises(MemoryError, match="no room for the rollup rows"):
