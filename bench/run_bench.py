@@ -262,7 +262,15 @@ def _side_by_side_anchor(connection, *, backend: int) -> tuple[float, int, float
     count with the windows side by side, under a primary key, the unique (level, entity, month) and the
     organization's index. The rows are grouped beforehand, untimed: only writing them is measured. What a change of
     the rollups' layout could take off the floor at most, before any of its readers pays for it."""
-    counts = ["eligible", "ineligible", "world_class", "fcr", "resolved", "overall_top_box", "csr_top_box"]
+    # The counts as the rollups' table has them: every column but the key's.
+    counts = [
+        name
+        for (name,) in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'certification_monthlyrollup' "
+            "ORDER BY ordinal_position"
+        )
+        if name not in {"id", "organization_id", "level", "entity_id", "month", "window_id"}
+    ]
     arrays = ", ".join(f"array_agg({c} ORDER BY window_id) AS {c}" for c in ["window_id", *counts])
     connection.execute("DROP TABLE IF EXISTS bench_wide_source")
     connection.execute(
