@@ -405,25 +405,19 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
         counting = _InThread(lambda: [tally.rollup_rows(known) for tally in reading.tallies])
         reading.roster.prepare()
         _wait_for_direct_copy(loading)
-    except BaseException:
-        # The savepoint is rolled back after the copy under way, on the one connection.
-        with suppress(Exception):
-            if loading is not None:
-                loading.wait()
-        with suppress(Exception):
-            if counting is not None:
-                counting.wait()
-        raise
-    try:
         if batch is None or reading.roster.gives_a_site_two_countries():
             raise _LeaveDirectPath
         # The people each chunk created have no site or supervisor yet: the whole file's upsert moves everyone.
         organizations, roster_ids = reading.roster.upsert()
+        counting.wait()
     except BaseException:
-        with suppress(Exception):
-            counting.wait()
+        # The savepoint is rolled back after both threads are done: the copy under way, on the one connection, and
+        # the counting, so that no thread outlives the import. Their own errors are second to this one.
+        for thread in (loading, counting):
+            with suppress(Exception):
+                if thread is not None:
+                    thread.wait()
         raise
-    counting.wait()
     return _record_batch(
         batch=batch,
         reading=reading,
