@@ -8,8 +8,10 @@ Run by hand on a fresh PostgreSQL database (it migrates it; nothing else may run
 
 It wraps the import's steps (the names in `PHASES`) to record which one the importing thread is in, reads the
 server process's CPU from /proc/<pid>/stat every 20 ms (so PostgreSQL must run on this machine), and prints, per
-phase, the wall time, the server's CPU and this process's CPU. A phase whose server CPU is far below its wall time
-is one where the server waits for Python; a step that is not wrapped shows under "other" (reading the CSV, mostly).
+phase, the wall time, the server's CPU, this process's CPU and the highest resident memory sampled while the
+importing thread was in it (what the other threads held then counts too). A phase whose server CPU is far below its
+wall time is one where the server waits for Python; a step that is not wrapped shows under "other" (reading the CSV,
+mostly).
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def main() -> None:
         cursor.execute("SELECT pg_backend_pid()")
         server = cursor.fetchone()[0]
 
-    per_phase: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0])
+    per_phase: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     ticks: list[tuple[float, float, str]] = []  # (when, the server's share of a core, phase), for --idle
     done = threading.Event()
 
@@ -99,6 +101,7 @@ def main() -> None:
             totals = per_phase[_stack[-1]]
             for index in range(3):
                 totals[index] += now[index] - last[index]
+            totals[3] = max(totals[3], _resident_mb())
             ticks.append((now[0], (now[1] - last[1]) / (now[0] - last[0]), _stack[-1]))
             last = now
 
@@ -115,11 +118,16 @@ def main() -> None:
         f"load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}; "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
     )
-    print(f"{'importing thread in':28s} {'wall s':>7s} {'server CPU s':>13s} {'Python CPU s':>13s}")
-    for name, (phase_wall, server_cpu, python_cpu) in sorted(per_phase.items(), key=lambda item: -item[1][0]):
-        print(f"{name:28s} {phase_wall:7.2f} {server_cpu:13.2f} {python_cpu:13.2f}")
+    print(f"{'importing thread in':28s} {'wall s':>7s} {'server CPU s':>13s} {'Python CPU s':>13s} {'RSS MB':>7s}")
+    for name, (phase_wall, server_cpu, python_cpu, resident) in sorted(per_phase.items(), key=lambda i: -i[1][0]):
+        print(f"{name:28s} {phase_wall:7.2f} {server_cpu:13.2f} {python_cpu:13.2f} {resident:7.0f}")
     if args.idle:
         _print_idle_spans(ticks, started=started, shortest=args.idle)
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now, in MB."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _print_idle_spans(ticks: list[tuple[float, float, str]], *, started: float, shortest: float) -> None:

@@ -259,15 +259,50 @@ def test_tallied_rollups_and_report_equal_the_statements_over_the_surveys(tmp_pa
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
 def test_tallied_rows_are_copied_in_the_writers_lock_order(tmp_path, monkeypatch):
-    """Level bytewise, entity, month, window: the order every writer takes the rows in, so none can deadlock."""
+    """Level bytewise, entity, month, window: the order every writer takes the rows in, so none can deadlock; across
+    the pieces they are made in too."""
     copied = []
-    copy_rows = rollups._copy_rows
-    monkeypatch.setattr(rollups, "_copy_rows", lambda rows: copied.append(rows.rows()) or copy_rows(rows))
+    pieces = rollups.TalliedRows.pieces
+
+    def copied_pieces(rows, size):
+        for piece in pieces(rows, size):
+            copied.extend(piece.rows())
+            yield piece
+
+    monkeypatch.setattr(rollups, "_COPY_PIECE_ROWS", 7)
+    monkeypatch.setattr(rollups.TalliedRows, "pieces", copied_pieces)
     mapping = parse_mapping("[rating]\nscale = [0, 10]\n")
     import_surveys(path=write_csv(tmp_path / "varied.csv", _varied_rows(60)), mapping=mapping, actor="tests")
-    (rows,) = copied
-    assert rows == sorted(rows, key=lambda r: (r[2].encode(), r[3], r[4], r[0]))
-    assert len(rows) == len(stored())
+    assert copied == sorted(copied, key=lambda r: (r[2].encode(), r[3], r[4], r[0]))
+    assert len(copied) == len(stored())
+
+
+@given(
+    months=st.lists(
+        st.tuples(st.sampled_from(sorted(rollups.LEVEL_ENTITY)), st.integers(1, 4), st.integers(1, 3)), unique=True
+    ),
+    window_ids=st.lists(st.integers(1, 9), min_size=1, max_size=4, unique=True),
+    rows=st.integers(1, 20),
+)
+def test_tallied_rows_in_pieces_are_each_windows_row_of_each_entity_month_in_order(months, window_ids, rows):
+    """Whatever the piece size: every entity-month's row under each window, its counts its window's, in the lock
+    order, as sorting all of them at once gives."""
+    per_month = pl.DataFrame(
+        [
+            {"organization_id": 1, "level": level, "entity_id": entity, "month": dt.date(2024, month, 1), "surveys": 9}
+            | {f"{name}_{w}": 10 * w + i for w in window_ids for i, name in enumerate(["eligible", *rollups._COUNTED])}
+            for level, entity, month in sorted(months)
+        ],
+        schema_overrides={"month": pl.Date},
+    )
+    tallied = rollups.TalliedRows(per_month, window_ids=window_ids)
+    copied = [row for piece in tallied.pieces(rows) for row in piece.rows()]
+    expected = sorted(
+        (w, 1, level, entity, dt.date(2024, month, 1), 10 * w, 9 - 10 * w, *(10 * w + i for i in range(1, 6)))
+        for level, entity, month in months
+        for w in window_ids
+    )
+    assert (copied, tallied.height) == (sorted(expected, key=lambda r: (r[2], r[3], r[4], r[0])), len(expected))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
