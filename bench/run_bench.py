@@ -12,7 +12,8 @@ CSR count for about N rows), loads it into a fresh database through `import_surv
 certifies through the last month (the work of `certify`), then measures, each against its anchor:
 
 - import: a typed `COPY` of the same CSV into a typed table with a primary key (PostgreSQL; the physical limit of a
-  durable load) and the pandas reference's load stages (`bench/pandas_reference.py`);
+  durable load) and the pandas reference's load stages (`bench/pandas_reference.py`); and its peak memory, beside
+  the memory it started with and its chunk size;
 - import + certify: the pandas reference end to end;
 - warm `certify` through the CLI (a subprocess, Django start-up included; unchanged input, so the stored run is
   re-used) and the same with `--force` (a full re-evaluation): the pandas reference;
@@ -31,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -86,10 +88,11 @@ def _worker(args: argparse.Namespace) -> None:
     from worldclass.certification.domain.runs import run_certification
     from worldclass.certification.models import Edition
     from worldclass.core.months import Month
-    from worldclass.surveys.domain.importing import file_sha256, import_surveys
+    from worldclass.surveys.domain.importing import CHUNK_ROWS, file_sha256, import_surveys
 
     call_command("migrate", interactive=False, verbosity=0)
-    result = {"vendor": connection.vendor}
+    # The import's memory: the process's peak, which nothing before it came near, against what it held beforehand.
+    result = {"vendor": connection.vendor, "rss_before_import_mb": _resident_mb(), "chunk_rows": CHUNK_ROWS}
     lsn = _wal_lsn(connection) if connection.vendor == "postgresql" else None
     backend = _backend_pid(connection) if connection.vendor == "postgresql" else None
     server = process_cpu_seconds(backend)
@@ -100,6 +103,7 @@ def _worker(args: argparse.Namespace) -> None:
     result["import_server_cpu"] = _cpu_since(backend, server)
     result["import_wal"] = _wal_since(connection, lsn) if lsn else None
     result["import_report"] = str(report)
+    result["import_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     edition = Edition.objects.get(year=args.edition)
     wall, cpu = time.perf_counter(), time.process_time()
     run = run_certification(edition=edition, through=Month.parse(args.through), actor="bench")
@@ -118,6 +122,11 @@ def _worker(args: argparse.Namespace) -> None:
     file_sha256(Path(args.csv))
     result["hash_wall"] = time.perf_counter() - wall
     print("RESULT " + json.dumps(result, default=str))
+
+
+def _resident_mb() -> int:
+    """This process's resident memory now, in MB."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
 
 
 def _backend_pid(connection) -> int:
@@ -484,6 +493,11 @@ def _print(result: dict, *, edition: int) -> None:
         f"import:  {ours['import_report']}; {ours['import_cpu']:.1f} s CPU in Python, "
         f"{rows / ours['import_wall']:,.0f} rows/s"
     )
+    if "import_peak_rss_mb" in ours:
+        print(
+            f"import memory: peak RSS {ours['import_peak_rss_mb']:,} MB, {ours['rss_before_import_mb']:,} MB before "
+            f"the import; chunks of {ours['chunk_rows']:,} rows"
+        )
     print(f"re-import: {ours['reimport_report']}")
     print(f"certify counts {ours['certify_counts']}; CLI: {ours['cli_certify_says']}")
     pandas_total = reference["total_wall"] if reference else None
