@@ -207,6 +207,27 @@ def test_a_file_read_in_many_chunks_is_tallied_whole(tmp_path, monkeypatch):
     assert stored() == recount()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_chunks_each_spanning_several_months_are_tallied_whole(tmp_path, monkeypatch):
+    """Each month's counts are summed apart from the others', some months' more often than others'."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(rollups, "_FOLD_PARTS", 2)
+    months = ["2025-02-10", "2025-03-10", "2025-03-11", "2025-04-10"]
+    records = [
+        row(
+            survey_id=f"s{i}",
+            csr=f"C{i % 3}",
+            call_at=f"{months[i % 4]}T10:00:00-05:00",
+            surveyed_at=f"{months[i % 4]}T11:00:00-05:00",
+            overall_sat=str(3 + i % 3),
+            resolved="yes" if i % 5 else "no",
+        )
+        for i in range(23)
+    ]
+    assert _rollup_writes(write_csv(tmp_path / "months.csv", records)) == ["COPY"]
+    assert stored() == recount()
+
+
 def _varied_rows(count: int) -> list[dict]:
     """Rows across three organizations, two sites, people in both roles, a 0-10 scale, each window's edges and
     rows a skip rule drops."""
