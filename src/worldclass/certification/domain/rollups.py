@@ -350,7 +350,7 @@ class BatchTally:
 
         if not self.parts:
             return None
-        pairs = [(org, month) for month, parts in self.parts.items() for org in pl.concat(parts)["org"].unique()]
+        pairs = pl.concat([fine.select("org", "call_month") for fine in self._months()]).unique().rows()
         if any(org not in roster.organizations for org, _month in pairs):
             return None
         return [roster.organizations[org] for org, _month in pairs], [month for _org, month in pairs]

@@ -145,6 +145,39 @@ def test_rollups_equal_a_straightforward_recount(tmp_path, first, second):
         pass
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=survey_rows,
+    by_call_time=st.booleans(),
+    chunk=st.integers(min_value=1, max_value=6),
+    fold=st.integers(min_value=1, max_value=4),
+    piece=st.integers(min_value=1, max_value=9),
+)
+def test_tallied_rollups_equal_a_recount_however_the_file_is_cut(
+    tmp_path, monkeypatch, values, by_call_time, chunk, fold, piece
+):
+    """Whatever the chunks, the months' sums and the pieces: one COPY of the rows the recount gives, in lock order."""
+    records = dedupe([to_csv_row(v) for v in values])
+    if by_call_time:
+        records.sort(key=lambda r: dt.datetime.fromisoformat(r["call_at"]))
+    for name, value in [("CHUNK_ROWS", chunk), ("FIRST_CHUNK_ROWS", chunk)]:
+        monkeypatch.setattr(importing, name, value)
+    monkeypatch.setattr(rollups, "_FOLD_PARTS", fold)
+    monkeypatch.setattr(rollups, "_COPY_PIECE_ROWS", piece)
+    copied = _copied_rollup_rows(monkeypatch)
+    try:
+        with transaction.atomic():
+            writes = _rollup_writes(write_csv(tmp_path / "a.csv", records))
+            in_order = copied == sorted(copied, key=lambda r: (r[2].encode(), r[3], r[4], r[0]))
+            assert (writes, in_order, len(copied), stored()) == (["COPY"], True, len(stored()), recount())
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        monkeypatch.undo()  # the next example wraps the copy's pieces afresh
+
+
 def test_a_new_window_gets_rollups_from_a_rebuild(tmp_path):
     import_surveys(path=write_csv(tmp_path / "a.csv", [row()]), actor="tests")
     window = SurveyWindow.objects.create(
@@ -181,6 +214,20 @@ def _rollup_writes(path) -> list[str]:
         elif "INSERT INTO certification_monthlyrollup" in query["sql"]:
             writes.append("INSERT … ON CONFLICT" if "ON CONFLICT" in query["sql"] else "INSERT")
     return writes
+
+
+def _copied_rollup_rows(monkeypatch) -> list[tuple]:
+    """The rows the tallied rollups' COPY writes, gathered as its pieces are made."""
+    copied = []
+    pieces = rollups.TalliedRows.pieces
+
+    def copied_pieces(rows, size):
+        for piece in pieces(rows, size):
+            copied.extend(piece.rows())
+            yield piece
+
+    monkeypatch.setattr(rollups.TalliedRows, "pieces", copied_pieces)
+    return copied
 
 
 APRIL = {"call_at": "2025-04-02T10:00:00-04:00", "surveyed_at": "2025-04-02T11:00:00-04:00"}
@@ -225,6 +272,21 @@ def test_chunks_each_spanning_several_months_are_tallied_whole(tmp_path, monkeyp
         for i in range(23)
     ]
     assert _rollup_writes(write_csv(tmp_path / "months.csv", records)) == ["COPY"]
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_an_organization_named_in_a_later_chunk_of_a_month_already_counted_is_added_to(tmp_path, monkeypatch):
+    """The batch's organization months are those of every chunk and month: one counted already, named only by a
+    later chunk in another month than the first chunk's, makes the batch add to its rows rather than try copying."""
+    import_surveys(path=write_csv(tmp_path / "beta.csv", [row(survey_id="b0", org="beta")]), actor="tests")
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(rollups, "_FOLD_PARTS", 10)
+    # Chunks are cut by bytes, about three of these rows each: beta comes chunks after acme.
+    february = {"call_at": "2025-02-12T10:00:00-05:00", "surveyed_at": "2025-02-12T11:00:00-05:00"}
+    records = [*(row(survey_id=f"a{i}", **february) for i in range(8)), row(survey_id="b1", org="beta")]
+    assert _rollup_writes(write_csv(tmp_path / "both.csv", records)) == ["INSERT … ON CONFLICT"]
     assert stored() == recount()
 
 
@@ -282,16 +344,8 @@ def test_tallied_rollups_and_report_equal_the_statements_over_the_surveys(tmp_pa
 def test_tallied_rows_are_copied_in_the_writers_lock_order(tmp_path, monkeypatch):
     """Level bytewise, entity, month, window: the order every writer takes the rows in, so none can deadlock; across
     the pieces they are made in too."""
-    copied = []
-    pieces = rollups.TalliedRows.pieces
-
-    def copied_pieces(rows, size):
-        for piece in pieces(rows, size):
-            copied.extend(piece.rows())
-            yield piece
-
     monkeypatch.setattr(rollups, "_COPY_PIECE_ROWS", 7)
-    monkeypatch.setattr(rollups.TalliedRows, "pieces", copied_pieces)
+    copied = _copied_rollup_rows(monkeypatch)
     mapping = parse_mapping("[rating]\nscale = [0, 10]\n")
     import_surveys(path=write_csv(tmp_path / "varied.csv", _varied_rows(60)), mapping=mapping, actor="tests")
     assert copied == sorted(copied, key=lambda r: (r[2].encode(), r[3], r[4], r[0]))
@@ -308,21 +362,42 @@ def test_tallied_rows_are_copied_in_the_writers_lock_order(tmp_path, monkeypatch
 def test_tallied_rows_in_pieces_are_each_windows_row_of_each_entity_month_in_order(months, window_ids, rows):
     """Whatever the piece size: every entity-month's row under each window, its counts its window's, in the lock
     order, as sorting all of them at once gives."""
+
+    def count(level: str, entity: int, month: int, window: int, column: int) -> int:
+        # Every count its own: a row given another entity-month's or another window's counts shows.
+        return ((("csr", "organization", "site", "supervisor").index(level) * 10 + entity) * 10 + month) * 1000 + (
+            window * 10 + column
+        )
+
     per_month = pl.DataFrame(
         [
-            {"organization_id": 1, "level": level, "entity_id": entity, "month": dt.date(2024, month, 1), "surveys": 9}
-            | {f"{name}_{w}": 10 * w + i for w in window_ids for i, name in enumerate(["eligible", *rollups._COUNTED])}
+            {"organization_id": entity * 7, "level": level, "entity_id": entity, "month": dt.date(2024, month, 1)}
+            | {"surveys": 10**7}
+            | {
+                f"{name}_{w}": count(level, entity, month, w, i)
+                for w in window_ids
+                for i, name in enumerate(["eligible", *rollups._COUNTED])
+            }
             for level, entity, month in sorted(months)
         ],
         schema_overrides={"month": pl.Date},
     )
     tallied = rollups.TalliedRows(per_month, window_ids=window_ids)
     copied = [row for piece in tallied.pieces(rows) for row in piece.rows()]
-    expected = sorted(
-        (w, 1, level, entity, dt.date(2024, month, 1), 10 * w, 9 - 10 * w, *(10 * w + i for i in range(1, 6)))
+    expected = [
+        (
+            w,
+            entity * 7,
+            level,
+            entity,
+            dt.date(2024, month, 1),
+            count(level, entity, month, w, 0),
+            10**7 - count(level, entity, month, w, 0),
+            *(count(level, entity, month, w, i) for i in range(1, 6)),
+        )
         for level, entity, month in months
         for w in window_ids
-    )
+    ]
     assert (copied, tallied.height) == (sorted(expected, key=lambda r: (r[2], r[3], r[4], r[0])), len(expected))
 
 
