@@ -34,7 +34,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from process_cpu import process_cpu_seconds  # noqa: E402
+from process_cpu import process_cpu_seconds, resident_mb  # noqa: E402
 
 from worldclass.certification.domain import rollups  # noqa: E402
 from worldclass.surveys.domain import importing  # noqa: E402
@@ -101,7 +101,7 @@ def main() -> None:
             totals = per_phase[_stack[-1]]
             for index in range(3):
                 totals[index] += now[index] - last[index]
-            totals[3] = max(totals[3], _resident_mb())
+            totals[3] = max(totals[3], resident_mb())
             ticks.append((now[0], (now[1] - last[1]) / (now[0] - last[0]), _stack[-1]))
             last = now
 
@@ -123,11 +123,6 @@ def main() -> None:
         print(f"{name:28s} {phase_wall:7.2f} {server_cpu:13.2f} {python_cpu:13.2f} {resident:7.0f}")
     if args.idle:
         _print_idle_spans(ticks, started=started, shortest=args.idle)
-
-
-def _resident_mb() -> float:
-    """This process's resident memory now, in MB."""
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _print_idle_spans(ticks: list[tuple[float, float, str]], *, started: float, shortest: float) -> None:

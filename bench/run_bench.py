@@ -43,7 +43,7 @@ BENCH_END_MONTH = "2025-12"
 SRC = REPO / "src"
 sys.path[:0] = [str(SRC), str(REPO / "bench")]
 
-from process_cpu import process_cpu_seconds  # noqa: E402
+from process_cpu import process_cpu_seconds, resident_mb  # noqa: E402
 
 
 def _generate(*, path: Path, csrs: int, months: int, per_month: float, seed: int) -> dict:
@@ -92,7 +92,7 @@ def _worker(args: argparse.Namespace) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     # The import's memory: the process's peak, which nothing before it came near, against what it held beforehand.
-    result = {"vendor": connection.vendor, "rss_before_import_mb": _resident_mb(), "chunk_rows": CHUNK_ROWS}
+    result = {"vendor": connection.vendor, "rss_before_import_mb": round(resident_mb()), "chunk_rows": CHUNK_ROWS}
     lsn = _wal_lsn(connection) if connection.vendor == "postgresql" else None
     backend = _backend_pid(connection) if connection.vendor == "postgresql" else None
     server = process_cpu_seconds(backend)
@@ -122,11 +122,6 @@ def _worker(args: argparse.Namespace) -> None:
     file_sha256(Path(args.csv))
     result["hash_wall"] = time.perf_counter() - wall
     print("RESULT " + json.dumps(result, default=str))
-
-
-def _resident_mb() -> int:
-    """This process's resident memory now, in MB."""
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
 
 
 def _backend_pid(connection) -> int:
