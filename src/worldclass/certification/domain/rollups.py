@@ -17,8 +17,12 @@ over the new surveys spent most of its time reading and grouping them again on o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
@@ -257,15 +261,23 @@ def _batch_months_have_rollups(
 
 
 def _copy_rows(rows: TalliedRows) -> int:
-    """Write a batch's new rollup rows with one COPY, in the lock order."""
+    """Write a batch's new rollup rows with one COPY, in the lock order; returns the rows written."""
     from worldclass.core.binary_copy import binary_copy_pieces  # `certify` starts without Polars and Arrow
 
     types = [MonthlyRollup._meta.get_field(column).db_type(connection) for column in _ROW_COLUMNS]
     sql = f"COPY certification_monthlyrollup ({', '.join(_ROW_COLUMNS)}) FROM STDIN (FORMAT binary)"
+    written = 0
+
+    def counted(pieces: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        nonlocal written
+        for piece in pieces:
+            written += piece.height
+            yield piece
+
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
-        for piece in binary_copy_pieces(rows.pieces(_COPY_PIECE_ROWS), types=types):
+        for piece in binary_copy_pieces(counted(rows.pieces(_COPY_PIECE_ROWS)), types=types):
             copy.write(piece)
-    return rows.height
+    return written
 
 
 # Rows per piece of the rollups' binary COPY: the data is held one piece at a time, never all of it.
@@ -273,15 +285,20 @@ _COPY_PIECE_ROWS = 100_000
 _ROW_COLUMNS = ["window_id", "organization_id", "level", "entity_id", "month", *COUNTS]
 # A batch's rows, per (organization, site, supervisor, CSR, month): the key of the SQL's `fine`, by codes.
 _TALLY_KEYS = ["org", "site", "supervisor", "csr", "call_month"]
-# A month's counts from this many chunks are summed into one.
-_FOLD_PARTS = 8
+# The same rows by roster ids, once the roster gave each code its id.
+_RESOLVED_KEYS = ["organization_id", "site_id", "supervisor_id", "csr_id", "call_month"]
+# Tally rows held in memory: past this many, the chunks' counts are summed, and written to disk if the sum is still
+# more than half of it (a file's CSR-months, which grow with the file, are then not all held at once).
+_SPILL_ROWS = 250_000
+# A level's rollup rows are made about this many entity-months at a time, from a range of its entities' ids.
+_BUCKET_ROWS = 500_000
 
 
-def _summed(parts: list[pl.DataFrame]) -> pl.DataFrame:
+def _summed(parts: list[pl.DataFrame], keys: list[str] = _TALLY_KEYS) -> pl.DataFrame:
     """Tally parts summed per key."""
     import polars as pl  # `certify` starts without Polars
 
-    return pl.concat(parts).group_by(_TALLY_KEYS).agg(pl.exclude(_TALLY_KEYS).sum())
+    return pl.concat(parts).group_by(keys).agg(pl.exclude(keys).sum())
 
 
 def _window_rule(window: SurveyWindow) -> tuple:
@@ -289,19 +306,39 @@ def _window_rule(window: SurveyWindow) -> tuple:
     return (window.id, window.kind, window.min_minutes, window.max_minutes, window.business_days)
 
 
+class _SpillDirectory:
+    """A temporary directory for a tally's parts, removed with the last object that holds it (the tally or the rows
+    it resolved to), or when the process exits."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="worldclass-tally-"))
+        self._files = 0
+        weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def write(self, frame: pl.DataFrame) -> Path:
+        self._files += 1
+        path = self.path / f"{self._files}.arrow"
+        frame.write_ipc(path)
+        return path
+
+
 class BatchTally:
     """An import's rollups counted in Polars while its file is read, chunk by chunk (`add`): per organization,
     site, supervisor, CSR and month, the rows and each window's counts, as `_fine_sql` groups the surveys; and the
     figures of the eligibility report. It counts the file's valid rows, which are the batch's surveys only when
-    each of them was inserted: the import hands it over only then."""
+    each of them was inserted: the import hands it over only then.
+
+    Its memory is bounded by `_SPILL_ROWS`, not by the file: the counts of a file's CSR-months (2M at 10M surveys,
+    224 MB) go to disk in parts, and are read back a part at a time when they are resolved to roster ids."""
 
     def __init__(self, *, windows: list[SurveyWindow], scale_max: int) -> None:
         self.windows = windows
         self.rules = [_window_rule(w) for w in windows]
         self.scale_max = scale_max
-        # Per call month, the chunks' counts: summed a month at a time, so that a sum holds one month's counts twice,
-        # not the whole tally (at 10M surveys, summing all 2M CSR-months at once took 0.4 GB more).
-        self.parts: dict[dt.date, list[pl.DataFrame]] = {}
+        self.parts: list[pl.DataFrame] = []  # chunks' counts held in memory
+        self.spilled: list[Path] = []  # and those written to disk, each summed per key
+        self._spill: _SpillDirectory | None = None
+        self.org_months: set[tuple[str, dt.date]] = set()
         self.report = [0] * (2 + 2 * len(windows))  # as `batch_eligibility` counts: see `_report_columns`
         self._rows: tuple[RosterIds, TalliedRows | None] | None = None  # `rollup_rows`, with the ids they used
 
@@ -320,21 +357,18 @@ class BatchTally:
                 counted = eligible & expression(pl, self.scale_max)
                 columns.append(counted.sum().alias(f"{name}_{window.id}"))
         counted = frame.group_by(_TALLY_KEYS).agg(columns)
-        for (month,), part in counted.partition_by("call_month", as_dict=True).items():
-            parts = self.parts.setdefault(month, [])
-            parts.append(part)
-            if len(parts) >= _FOLD_PARTS:
-                # Memory follows the file's entity-months, not its rows (a CSR-month spans chunks).
-                self.parts[month] = [_summed(parts)]
+        self.org_months.update(counted.select("org", "call_month").unique().iter_rows())
+        self.parts.append(counted)
+        if sum(part.height for part in self.parts) > _SPILL_ROWS:
+            # A CSR-month spans chunks (a file in call order names most CSRs in every chunk): summing may be enough.
+            summed = _summed(self.parts)
+            self.parts = [summed]
+            if summed.height > _SPILL_ROWS // 2:
+                self._spill = self._spill or _SpillDirectory()
+                self.spilled.append(self._spill.write(summed))
+                self.parts = []
         figures = frame.select(_report_columns(self.windows)).row(0)
         self.report = [total + int(value or 0) for total, value in zip(self.report, figures, strict=True)]
-
-    def _months(self) -> list[pl.DataFrame]:
-        """Each month's parts summed per key, in place: one row per organization, site, supervisor, CSR and month."""
-        for month, parts in self.parts.items():
-            if len(parts) > 1:
-                self.parts[month] = [_summed(parts)]
-        return [parts[0] for parts in self.parts.values()]
 
     def counted_under(self, windows: list[SurveyWindow], *, exactly: bool = False) -> bool:
         """Whether the tally counted under each of `windows` by its rule as it is now (the rules were read when the
@@ -346,11 +380,9 @@ class BatchTally:
 
     def organization_months(self, roster: RosterIds) -> tuple[list[int], list[dt.date]] | None:
         """The batch's organization ids and call months, side by side; None if an organization has no id."""
-        import polars as pl  # `certify` starts without Polars
-
-        if not self.parts:
+        if not self.org_months:
             return None
-        pairs = pl.concat([fine.select("org", "call_month") for fine in self._months()]).unique().rows()
+        pairs = sorted(self.org_months)
         if any(org not in roster.organizations for org, _month in pairs):
             return None
         return [roster.organizations[org] for org, _month in pairs], [month for _org, month in pairs]
@@ -371,9 +403,10 @@ class BatchTally:
         return self._rows[1]
 
     def _resolved_rows(self, roster: RosterIds) -> TalliedRows | None:
+        """The tally's parts by roster ids, one part at a time: those read from disk are written back resolved."""
         import polars as pl  # `certify` starts without Polars
 
-        if not self.parts:
+        if not self.org_months:
             return None
         organizations = pl.DataFrame(
             list(roster.organizations.items()), schema={"org": pl.String, "organization_id": pl.Int64}, orient="row"
@@ -388,49 +421,99 @@ class BatchTally:
             schema={"org": pl.String, "code": pl.String, "person_id": pl.Int64},
             orient="row",
         )
-        # A month at a time: an entity-month's counts are all in its month's rows, and one month's rows joined to
-        # their ids are all that is held beside the tally (all months at once took 0.3 GB more at 10M surveys).
-        per_level: dict[str, list[pl.DataFrame]] = {level: [] for level in LEVEL_ENTITY}
-        for fine in self._months():
+        resolved_parts: list[pl.DataFrame | Path] = []
+        entity_months: dict[str, list[pl.DataFrame]] = {level: [] for level in LEVEL_ENTITY}
+        for part in [*self.spilled, *self.parts]:
+            fine = pl.read_ipc(part) if isinstance(part, Path) else part
             resolved = (
                 fine.join(organizations, on="org")
                 .join(sites, on=["org", "site"])
                 .join(people.rename({"code": "supervisor", "person_id": "supervisor_id"}), on=["org", "supervisor"])
                 .join(people.rename({"code": "csr", "person_id": "csr_id"}), on=["org", "csr"])
+                .select(*_RESOLVED_KEYS, pl.exclude(*_TALLY_KEYS, *_RESOLVED_KEYS))
             )
             if resolved.height != fine.height:
                 return None
-            counted = [c for c in fine.columns if c not in _TALLY_KEYS]
             for level, column in LEVEL_ENTITY.items():
-                per_level[level].append(
-                    resolved.group_by(list(dict.fromkeys(["organization_id", column, "call_month"])))
-                    .agg(pl.col(counted).sum())
+                # An upper bound of each entity's rows (an entity-month in two parts is counted twice).
+                months = resolved.group_by(column).agg(pl.col("call_month").n_unique().alias("months"))
+                entity_months[level] = [_summed([*entity_months[level], months], [column])]
+            resolved_parts.append(self._spill.write(resolved) if isinstance(part, Path) else resolved)
+        buckets = {level: _id_ranges(frames[0], LEVEL_ENTITY[level]) for level, frames in entity_months.items()}
+        return TalliedRows(
+            _LevelRows(resolved_parts, buckets=buckets, spill=self._spill), window_ids=[w.id for w in self.windows]
+        )
+
+
+def _id_ranges(entity_months: pl.DataFrame, column: str) -> list[tuple[int, int]]:
+    """The entities' ids cut into ranges (first and last id) of about `_BUCKET_ROWS` entity-months each."""
+    ranges: list[tuple[int, int]] = []
+    first, rows = None, 0
+    for entity_id, months in entity_months.sort(column).iter_rows():
+        first = entity_id if first is None else first
+        rows += months
+        if rows >= _BUCKET_ROWS:
+            ranges.append((first, entity_id))
+            first, rows = None, 0
+    if first is not None:
+        ranges.append((first, entity_id))
+    return ranges
+
+
+class _LevelRows:
+    """A resolved tally's rows per level, entity and month, with every window's counts side by side, in the lock
+    order: each level in the lock order's order, then each range of its entities' ids, summed from every part and
+    sorted. Iterable again: the rows are made as they are asked for, a range at a time."""
+
+    def __init__(
+        self,
+        parts: list[pl.DataFrame | Path],
+        *,
+        buckets: dict[str, list[tuple[int, int]]],
+        spill: _SpillDirectory | None,
+    ) -> None:
+        self.parts, self.buckets, self._spill = parts, buckets, spill
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        import polars as pl  # `certify` starts without Polars
+
+        # The levels in the lock order's: its COLLATE "C" compares these ASCII names as Python does.
+        for level in sorted(LEVEL_ENTITY):
+            column = LEVEL_ENTITY[level]
+            keys = list(dict.fromkeys(["organization_id", column, "call_month"]))
+            for first, last in self.buckets[level]:
+                in_range = pl.col(column).is_between(first, last)
+                counts = pl.exclude(*_RESOLVED_KEYS)
+                rows = [
+                    (pl.scan_ipc(part) if isinstance(part, Path) else part.lazy())
+                    .filter(in_range)
+                    .group_by(keys)
+                    .agg(counts.sum())
+                    for part in self.parts
+                ]
+                yield (
+                    pl.concat(rows)
+                    .group_by(keys)
+                    .agg(counts.sum())
+                    .sort(column, "call_month")
                     .select(
                         "organization_id",
                         pl.lit(level).alias("level"),
                         pl.col(column).alias("entity_id"),
                         pl.col("call_month").alias("month"),
-                        *counted,
+                        counts,
                     )
+                    .collect()
                 )
-        # The levels in the lock order's: its COLLATE "C" compares these ASCII names as Python does.
-        per_month = pl.concat(
-            [pl.concat(per_level.pop(level)).sort("entity_id", "month") for level in sorted(LEVEL_ENTITY)]
-        )
-        return TalliedRows(per_month, window_ids=[w.id for w in self.windows])
 
 
 class TalliedRows:
-    """A batch's new rollup rows as its tally gives them: one row per level, entity and month, with each window's
-    counts side by side (`BatchTally.add`'s columns), sorted in the writers' lock order (`_LOCK_ORDER`). A window's
+    """A batch's new rollup rows as its tally gives them: frames of one row per level, entity and month, with each
+    window's counts side by side (`BatchTally.add`'s columns), in the writers' lock order (`_LOCK_ORDER`). A window's
     rows are made only as their piece is copied: all 6.7M rows of 10M surveys, and their sorted copy, took 760 MB."""
 
-    def __init__(self, per_month: pl.DataFrame, *, window_ids: list[int]) -> None:
+    def __init__(self, per_month: Iterable[pl.DataFrame], *, window_ids: list[int]) -> None:
         self.per_month, self.window_ids = per_month, sorted(window_ids)
-
-    @property
-    def height(self) -> int:
-        return self.per_month.height * len(self.window_ids)
 
     def pieces(self, rows: int) -> Iterator[pl.DataFrame]:
         """The rows in `_ROW_COLUMNS` and in the lock order (level, entity, month, then window), about `rows` at a
@@ -438,25 +521,27 @@ class TalliedRows:
         import polars as pl  # `certify` starts without Polars
 
         windows = len(self.window_ids)
-        for part in self.per_month.iter_slices(max(1, rows // windows)):
-            stacked = pl.concat(
-                [
-                    part.select(
-                        pl.lit(window_id, dtype=pl.Int64).alias("window_id"),
-                        "organization_id",
-                        "level",
-                        "entity_id",
-                        "month",
-                        pl.col(f"eligible_{window_id}").alias("eligible"),
-                        (pl.col("surveys") - pl.col(f"eligible_{window_id}")).alias("ineligible"),
-                        *[pl.col(f"{name}_{window_id}").alias(name) for name in _COUNTED],
-                    )
-                    for window_id in self.window_ids
-                ]
-            )
-            # Stacked window by window: row i of window w is at w * height + i; taken entity-month by entity-month.
-            order = pl.int_range(stacked.height, eager=True)
-            yield stacked[(order % windows) * part.height + order // windows]
+        for frame in self.per_month:
+            for part in frame.iter_slices(max(1, rows // windows)):
+                stacked = pl.concat(
+                    [
+                        part.select(
+                            pl.lit(window_id, dtype=pl.Int64).alias("window_id"),
+                            "organization_id",
+                            "level",
+                            "entity_id",
+                            "month",
+                            pl.col(f"eligible_{window_id}").alias("eligible"),
+                            (pl.col("surveys") - pl.col(f"eligible_{window_id}")).alias("ineligible"),
+                            *[pl.col(f"{name}_{window_id}").alias(name) for name in _COUNTED],
+                        )
+                        for window_id in self.window_ids
+                    ]
+                )
+                # Stacked window by window: row i of window w is at w * height + i; taken entity-month by
+                # entity-month.
+                order = pl.int_range(stacked.height, eager=True)
+                yield stacked[(order % windows) * part.height + order // windows]
 
 
 def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
