@@ -29,12 +29,6 @@ REFERENCES = [
 
 
 def _one_pass_check() -> str:
-    declared = " ".join(f"{name} bigint[];" for name, _, _ in REFERENCES)
-    aggregates = ", ".join(
-        f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL)" for _, column, _ in REFERENCES
-    )
-    variables = ", ".join(name for name, _, _ in REFERENCES)
-    columns = ", ".join(column for _, column, _ in REFERENCES)
     checks = " ".join(
         f"PERFORM 1 FROM {parent} p WHERE p.id = ANY({name}) FOR KEY SHARE; "
         f"IF EXISTS (SELECT 1 FROM unnest({name}) AS r(id) WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = r.id)) "
@@ -42,11 +36,23 @@ def _one_pass_check() -> str:
         "USING ERRCODE = 'foreign_key_violation'; END IF;"
         for name, column, parent in REFERENCES
     )
+    return check_function(checks=checks)
+
+
+def check_function(*, checks: str, variables: str = "") -> str:
+    """The check's function: each reference's distinct ids gathered into an array variable, then `checks` (a later
+    migration's too), with `variables` declared beside the arrays."""
+    declared = " ".join([*(f"{name} bigint[];" for name, _, _ in REFERENCES), *([variables] if variables else [])])
+    aggregates = ", ".join(
+        f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL)" for _, column, _ in REFERENCES
+    )
+    arrays = ", ".join(name for name, _, _ in REFERENCES)
+    columns = ", ".join(column for _, column, _ in REFERENCES)
     return (
         "CREATE OR REPLACE FUNCTION surveys_check_references() RETURNS trigger AS $$ "
         f"DECLARE {declared} "
         # The distinct combinations first (thousands, for a million rows), then each reference's distinct ids.
-        f"BEGIN SELECT {aggregates} INTO {variables} "
+        f"BEGIN SELECT {aggregates} INTO {arrays} "
         f"FROM (SELECT DISTINCT {columns} FROM inserted) AS refs; "
         f"{checks} RETURN NULL; END; $$ LANGUAGE plpgsql"
     )

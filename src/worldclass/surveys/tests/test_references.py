@@ -50,6 +50,41 @@ def test_a_survey_pointing_at_existing_rows_is_inserted():
         assert SurveyResponse.objects.filter(survey_id="copy").values_list("site_id", flat=True).get() == other_site.id
 
 
+def _copies_naming(survey: SurveyResponse, csr_ids: list[int]) -> None:
+    """One INSERT statement of a copy of `survey` per CSR id, as an import's COPY names many people at once."""
+    columns = ", ".join("c.id" if column == "csr_id" else f"s.{column}" for column in COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO surveys_surveyresponse (survey_id, {', '.join(COLUMNS)}) "
+            f"SELECT 'copy-' || c.n, {columns} FROM surveys_surveyresponse s, "
+            "unnest(%s::bigint[]) WITH ORDINALITY AS c(id, n) WHERE s.id = %s",
+            [csr_ids, survey.id],
+        )
+
+
+def _people_of_other_surveys(count: int) -> list[int]:
+    return [create_survey_response(survey_id=f"other-{i}").csr_id for i in range(count)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks each row by itself")
+def test_a_statement_naming_many_people_one_of_them_missing_is_refused():
+    survey = create_survey_response()
+    people = _people_of_other_surveys(5)
+    with pytest.raises(IntegrityError):
+        _copies_naming(survey, [*people, MISSING_ID, people[0]])
+    with scopes_disabled():
+        assert SurveyResponse.objects.count() == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks each row by itself")
+def test_a_statement_naming_many_people_some_twice_is_inserted():
+    survey = create_survey_response()
+    people = _people_of_other_surveys(5)
+    _copies_naming(survey, [*people, survey.csr_id, people[0]])
+    with scopes_disabled():
+        assert SurveyResponse.objects.filter(survey_id__startswith="copy-").count() == 7
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite relies on the ORM's PROTECT for deletes")
 @pytest.mark.parametrize(
     ("table", "attribute"),
