@@ -15,6 +15,7 @@ from worldclass.certification import receivers
 from worldclass.certification.domain import rollups
 from worldclass.certification.domain.rollups import rebuild_rollups, survey_window_counts
 from worldclass.certification.models import MonthlyRollup, SurveyWindow
+from worldclass.directory.domain import RosterIds
 from worldclass.directory.tests.factories import PersonFactory, SiteFactory
 from worldclass.surveys.domain import importing
 from worldclass.surveys.domain.eligibility import is_eligible
@@ -326,6 +327,75 @@ def test_a_tallys_files_are_removed_once_the_import_is_done(tmp_path, monkeypatc
     records = [row(survey_id=f"s{i}", csr=f"C{i}") for i in range(12)]
     assert _rollup_writes(write_csv(tmp_path / "people.csv", records)) == ["COPY"]
     assert list((tmp_path / "temporary").iterdir()) == []
+
+
+_ORGANIZATION_IDS = {"acme": 7, "beta": 3}
+# Ids in another order than the codes', a person in both roles: the rows must come in the ids' order.
+_PERSON_IDS = {(org, f"P{i}"): 60 - 11 * i + 5 * pk for org, pk in _ORGANIZATION_IDS.items() for i in range(5)}
+_SITE_IDS = {(org, code): pk * 10 - i for org, pk in _ORGANIZATION_IDS.items() for i, code in enumerate(["nyc", "tor"])}
+tally_rows = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(_ORGANIZATION_IDS)),
+        st.sampled_from(["nyc", "tor"]),
+        st.sampled_from(["P0", "P1", "P2"]),  # supervisor
+        st.sampled_from(["P1", "P2", "P3", "P4"]),  # CSR
+        st.integers(1, 3),  # call month
+        st.sampled_from([0, 599, 600, 86_400, 86_401, 259_200, 400_000]),  # delay, seconds
+        st.integers(0, 4),  # business days after the call
+        st.tuples(st.booleans(), st.booleans(), st.booleans()),  # world class call, FCR, resolved
+        st.integers(1, 5),  # overall
+        st.integers(1, 5),  # CSR
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _straightforward_count(rows: list[tuple], windows: list[SurveyWindow]) -> list[tuple]:
+    """The rollup rows of `rows` counted one row, level and window at a time, in the lock order."""
+    counts: dict[tuple, list[int]] = {}
+    for org, site, supervisor, csr, month, delay, days, (wcc, fcr, resolved), overall, csr_sat in rows:
+        entities = {
+            "csr": _PERSON_IDS[org, csr],
+            "supervisor": _PERSON_IDS[org, supervisor],
+            "site": _SITE_IDS[org, site],
+            "organization": _ORGANIZATION_IDS[org],
+        }
+        for level, entity in entities.items():
+            for window in windows:
+                eligible = is_eligible(window=window, delay_seconds=delay, business_days_after_call=days)
+                counted = [wcc, fcr, resolved, overall == 5, csr_sat == 5]
+                row = [1, 0, *(int(c) for c in counted)] if eligible else [0, 1, 0, 0, 0, 0, 0]
+                key = (window.id, _ORGANIZATION_IDS[org], level, entity, dt.date(2025, month, 1))
+                counts[key] = [a + b for a, b in zip(counts.get(key, [0] * 7), row, strict=True)]
+    return sorted(((*key, *values) for key, values in counts.items()), key=lambda r: (r[2], r[3], r[4], r[0]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=tally_rows, chunk=st.integers(1, 9), spill=st.integers(1, 8), bucket=st.integers(1, 6))
+def test_a_tally_equals_a_straightforward_count_however_it_is_spilled(rows, chunk, spill, bucket):
+    """Chunks of any size, counts written to disk at any size, entities made in ranges of any size: the rows are
+    those a count row by row gives, in the lock order."""
+    windows = list(SurveyWindow.objects.order_by("id"))
+    tally = rollups.BatchTally(windows=windows, scale_max=5)
+    columns = ["org", "site", "supervisor", "csr", "month", "delay_seconds", "business_days", "flags"]
+    frame = pl.DataFrame([r[:8] for r in rows], schema=columns, orient="row").select(
+        *columns[:4],
+        pl.date(2025, pl.col("month"), 1).alias("call_month"),
+        "delay_seconds",
+        "business_days",
+        *(pl.col("flags").list.get(i).alias(name) for i, name in enumerate(["is_wcc", "is_fcr", "resolved"])),
+        pl.Series("overall_sat", [r[8] for r in rows]),
+        pl.Series("csr_sat", [r[9] for r in rows]),
+    )
+    roster = RosterIds(organizations=dict(_ORGANIZATION_IDS), sites=dict(_SITE_IDS), people=dict(_PERSON_IDS))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rollups, "_SPILL_ROWS", spill)
+        patch.setattr(rollups, "_BUCKET_ROWS", bucket)
+        for part in frame.iter_slices(chunk):
+            tally.add(part)
+        copied = [row for piece in tally.rollup_rows(roster).pieces(5) for row in piece.rows()]
+    assert copied == _straightforward_count(rows, windows)
 
 
 def test_entities_are_cut_into_id_ranges_of_about_the_bucket_rows(monkeypatch):
