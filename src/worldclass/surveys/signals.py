@@ -6,8 +6,9 @@ surveys_importing = Signal()
 """An import is about to read its file: sent with `scale=(min, max)`, the file's rating scale. A receiver may return
 a tally: an object whose `add(frame)` is called with each chunk of the file's valid rows, a Polars frame of the
 import's stage columns (codes, not ids; `call_month`, `delay_seconds`, `business_days`, the answers and flags), in
-the import's transaction, while the file is read. Every valid row does not always become a survey (a survey already
-loaded, a row repeating another): the tallies are handed back in `surveys_recorded` only when each one did."""
+the import's transaction, while the file is read, and whose `close()` is called once the import is done with it (it
+may free files then). Every valid row does not always become a survey (a survey already loaded, a row repeating
+another): the tallies are handed back in `surveys_recorded` only when each one did."""
 
 surveys_recorded = Signal()
 """New customers' answers were stored: sent with `survey=` (one live survey) or `import_batch_id=` (an import) and

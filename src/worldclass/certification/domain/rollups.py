@@ -313,7 +313,7 @@ class _SpillDirectory:
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="worldclass-tally-"))
         self._files = 0
-        weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        self.remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
 
     def write(self, frame: pl.DataFrame) -> Path:
         self._files += 1
@@ -329,7 +329,9 @@ class BatchTally:
     each of them was inserted: the import hands it over only then.
 
     Its memory is bounded by `_SPILL_ROWS`, not by the file: the counts of a file's CSR-months (2M at 10M surveys,
-    224 MB) go to disk in parts, and are read back a part at a time when they are resolved to roster ids."""
+    224 MB) go to disk in parts, and are read back a part at a time when they are resolved to roster ids. If the
+    disk refuses them (full, or no temporary directory), the tally gives up its rows and the batch is counted from
+    its surveys; its eligibility figures still hold."""
 
     def __init__(self, *, windows: list[SurveyWindow], scale_max: int) -> None:
         self.windows = windows
@@ -338,6 +340,7 @@ class BatchTally:
         self.parts: list[pl.DataFrame] = []  # chunks' counts held in memory
         self.spilled: list[Path] = []  # and those written to disk, each summed per key
         self._spill: _SpillDirectory | None = None
+        self.gave_up = False  # the disk refused the counts: `rollup_rows` is None
         self.org_months: set[tuple[str, dt.date]] = set()
         self.report = [0] * (2 + 2 * len(windows))  # as `batch_eligibility` counts: see `_report_columns`
         self._rows: tuple[RosterIds, TalliedRows | None] | None = None  # `rollup_rows`, with the ids they used
@@ -356,19 +359,34 @@ class BatchTally:
             for name, (_condition, _test, expression) in _COUNTED.items():
                 counted = eligible & expression(pl, self.scale_max)
                 columns.append(counted.sum().alias(f"{name}_{window.id}"))
-        counted = frame.group_by(_TALLY_KEYS).agg(columns)
-        self.org_months.update(counted.select("org", "call_month").unique().iter_rows())
-        self.parts.append(counted)
-        if sum(part.height for part in self.parts) > _SPILL_ROWS:
-            # A CSR-month spans chunks (a file in call order names most CSRs in every chunk): summing may be enough.
-            summed = _summed(self.parts)
-            self.parts = [summed]
-            if summed.height > _SPILL_ROWS // 2:
-                self._spill = self._spill or _SpillDirectory()
-                self.spilled.append(self._spill.write(summed))
-                self.parts = []
+        if not self.gave_up:
+            counted = frame.group_by(_TALLY_KEYS).agg(columns)
+            self.org_months.update(counted.select("org", "call_month").unique().iter_rows())
+            self.parts.append(counted)
+            if sum(part.height for part in self.parts) > _SPILL_ROWS:
+                # A CSR-month spans chunks (a file in call order names most CSRs in every chunk): summing may be enough.
+                summed = _summed(self.parts)
+                self.parts = [summed]
+                if summed.height > _SPILL_ROWS // 2:
+                    try:
+                        self._spill = self._spill or _SpillDirectory()
+                        self.spilled.append(self._spill.write(summed))
+                    except OSError:
+                        self._give_up()
+                    self.parts = []
         figures = frame.select(_report_columns(self.windows)).row(0)
         self.report = [total + int(value or 0) for total, value in zip(self.report, figures, strict=True)]
+
+    def _give_up(self) -> None:
+        """Drop the counts: the disk refused them, and the statement over the batch's surveys counts them instead."""
+        self.gave_up = True
+        self.parts, self.spilled = [], []
+        self.close()
+
+    def close(self) -> None:
+        """Remove the tally's files now: the import is done with it (its rows written, or the file read again)."""
+        if self._spill is not None:
+            self._spill.remove()
 
     def counted_under(self, windows: list[SurveyWindow], *, exactly: bool = False) -> bool:
         """Whether the tally counted under each of `windows` by its rule as it is now (the rules were read when the
@@ -380,7 +398,7 @@ class BatchTally:
 
     def organization_months(self, roster: RosterIds) -> tuple[list[int], list[dt.date]] | None:
         """The batch's organization ids and call months, side by side; None if an organization has no id."""
-        if not self.org_months:
+        if not self.org_months or self.gave_up:
             return None
         pairs = sorted(self.org_months)
         if any(org not in roster.organizations for org, _month in pairs):
@@ -399,14 +417,18 @@ class BatchTally:
         copied, and has them again, for the same ids, when it writes the rollups."""
         if self._rows is None or self._rows[0] != roster:
             ids = type(roster)(dict(roster.organizations), dict(roster.sites), dict(roster.people))
-            self._rows = (ids, self._resolved_rows(ids))
+            try:
+                self._rows = (ids, self._resolved_rows(ids))
+            except OSError:
+                self._give_up()
+                self._rows = (ids, None)
         return self._rows[1]
 
     def _resolved_rows(self, roster: RosterIds) -> TalliedRows | None:
         """The tally's parts by roster ids, one part at a time: those read from disk are written back resolved."""
         import polars as pl  # `certify` starts without Polars
 
-        if not self.org_months:
+        if not self.org_months or self.gave_up:
             return None
         organizations = pl.DataFrame(
             list(roster.organizations.items()), schema={"org": pl.String, "organization_id": pl.Int64}, orient="row"

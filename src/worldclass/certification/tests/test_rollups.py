@@ -1,4 +1,5 @@
 import datetime as dt
+import gc
 import tempfile
 from collections import Counter
 
@@ -22,6 +23,7 @@ from worldclass.surveys.domain.eligibility import is_eligible
 from worldclass.surveys.domain.importing import import_surveys
 from worldclass.surveys.domain.mapping import COLUMNS as MAPPING_COLUMNS
 from worldclass.surveys.domain.mapping import parse_mapping
+from worldclass.surveys.domain.reports import ImportReport
 from worldclass.surveys.models import SurveyResponse
 from worldclass.surveys.tests.csvfiles import row, write_csv
 from worldclass.surveys.tests.factories import create_survey_response
@@ -210,15 +212,20 @@ def test_an_import_adds_to_existing_rollups(tmp_path):
 def _rollup_writes(path) -> list[str]:
     """How an import of `path` writes its rollups, in order: "COPY" for the tallied rows, "INSERT" and
     "INSERT … ON CONFLICT" for the statements over the new surveys (Django's debug cursor records a COPY too)."""
+    return _import_writing_rollups(path)[1]
+
+
+def _import_writing_rollups(path) -> tuple[ImportReport, list[str]]:
+    """An import of `path`: its report, and how it wrote its rollups (`_rollup_writes`)."""
     with CaptureQueriesContext(connection) as queries:
-        import_surveys(path=path, actor="tests")
+        report = import_surveys(path=path, actor="tests")
     writes = []
     for query in queries.captured_queries:
         if query["sql"].startswith("COPY certification_monthlyrollup"):
             writes.append("COPY")
         elif "INSERT INTO certification_monthlyrollup" in query["sql"]:
             writes.append("INSERT … ON CONFLICT" if "ON CONFLICT" in query["sql"] else "INSERT")
-    return writes
+    return report, writes
 
 
 def _copied_rollup_rows(monkeypatch) -> list[tuple]:
@@ -327,6 +334,47 @@ def test_a_tallys_files_are_removed_once_the_import_is_done(tmp_path, monkeypatc
     records = [row(survey_id=f"s{i}", csr=f"C{i}") for i in range(12)]
     assert _rollup_writes(write_csv(tmp_path / "people.csv", records)) == ["COPY"]
     assert list((tmp_path / "temporary").iterdir()) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_tallys_files_are_removed_when_the_import_leaves_the_direct_path(tmp_path, monkeypatch):
+    """A survey already loaded sends the file to the staged path: no reading's files outlive the import, without
+    waiting for the cyclic garbage collector (a worker's may not run for a long while)."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(rollups, "_SPILL_ROWS", 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temporary"))
+    (tmp_path / "temporary").mkdir()
+    import_surveys(path=write_csv(tmp_path / "a.csv", [row(survey_id="s9", csr="C9")]), actor="tests")
+    records = [row(survey_id=f"s{i}", csr=f"C{i}") for i in range(14)]
+    gc.disable()
+    try:
+        import_surveys(path=write_csv(tmp_path / "b.csv", records), actor="tests")
+        left = list((tmp_path / "temporary").iterdir())
+    finally:
+        gc.enable()
+    assert left == []
+    assert stored() == recount()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite adds to the rollups in one way")
+def test_a_tally_the_disk_refuses_leaves_the_batch_to_be_counted_from_its_surveys(tmp_path, monkeypatch):
+    """A full disk (or no temporary directory) is no reason to refuse the import: the statement over the batch's
+    surveys counts it, and the eligibility report is the tally's all the same."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(rollups, "_SPILL_ROWS", 1)
+
+    def full_disk(spill, frame):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rollups._SpillDirectory, "write", full_disk)
+    records = [row(survey_id=f"s{i}", csr=f"C{i % 3}", overall_sat=str(3 + i % 3)) for i in range(12)]
+    report, writes = _import_writing_rollups(write_csv(tmp_path / "people.csv", records))
+    assert (report.rows_created, writes) == (12, ["INSERT"])
+    assert stored() == recount()
+    pks = tuple(SurveyResponse.objects.aggregate(first=Min("id"), last=Max("id")).values())
+    recounted = rollups.batch_eligibility(import_batch_id=report.batch_id, survey_pks=pks)
+    assert report.eligibility == [window.as_dict() for window in recounted]
 
 
 _ORGANIZATION_IDS = {"acme": 7, "beta": 3}

@@ -274,18 +274,23 @@ def _import_source(
 ) -> ImportReport:
     reading = _Reading(source=source, mapping=mapping, names=_check_columns(source, mapping), on_rows_read=on_rows_read)
     batch_fields = {"actor": actor, "user": user, "source_name": source_name, "sha256": sha256}
-    if connection.vendor == "postgresql":
-        # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-        try:
-            # A savepoint: when the file leaves the direct path, what it wrote is undone (its lock released too)
-            # and the staged path reads the file again from the start.
-            with transaction.atomic():
-                return _import_directly(reading=reading, batch_fields=batch_fields)
-        except _LeaveDirectPath:
-            reading = reading.again()
-    return _import_staged(reading=reading, batch_fields=batch_fields)
+    try:
+        if connection.vendor == "postgresql":
+            # Room for the staging joins and group-bys of a big file to stay in memory, for this transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+            try:
+                # A savepoint: when the file leaves the direct path, what it wrote is undone (its lock released too)
+                # and the staged path reads the file again from the start.
+                with transaction.atomic():
+                    return _import_directly(reading=reading, batch_fields=batch_fields)
+            except _LeaveDirectPath:
+                reading.close()
+                reading = reading.again()
+        return _import_staged(reading=reading, batch_fields=batch_fields)
+    finally:
+        # Not left to the garbage collector: an error's traceback can hold the reading in a cycle for long.
+        reading.close()
 
 
 class _Reading:
@@ -311,6 +316,11 @@ class _Reading:
 
     def again(self) -> _Reading:
         return _Reading(source=self.source, mapping=self.mapping, names=self.names, on_rows_read=self.on_rows_read)
+
+    def close(self) -> None:
+        """The tallies' files are removed: the import is done with this reading."""
+        for tally in self.tallies:
+            tally.close()
 
     def chunks(self) -> Iterator[tuple[pl.DataFrame, list[_RowError]]]:
         """Each chunk's valid rows and errors; the caller writes the rows, then `gather`s them."""
@@ -399,9 +409,10 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
             )
             # Counted and gathered while the server writes the chunk, not before: it needs no database.
             reading.gather(valid)
-        # What is left to do without the database: the rollup rows, in a thread of their own while the server
-        # writes the last chunk and the roster is upserted (which gives each code the id it has now); for 10M
-        # surveys they took 3.8 s, when the server waited. Then the roster's changes.
+        # What is left to do without the database: the tally resolved to roster ids, in a thread of its own while
+        # the server writes the last chunk and the roster is upserted (which gives each code the id it has now); for
+        # 10M surveys the rollup rows took 3.8 s, when the server waited (each range of them is now summed and sorted
+        # as the rollups' COPY takes it). Then the roster's changes.
         counting = _InThread(lambda: [tally.rollup_rows(known) for tally in reading.tallies])
         reading.roster.prepare()
         _wait_for_direct_copy(loading)

@@ -40,8 +40,9 @@ def _one_pass_check() -> str:
 
 
 def check_function(*, checks: str, variables: str = "") -> str:
-    """The check's function: each reference's distinct ids gathered into an array variable, then `checks` (a later
-    migration's too), with `variables` declared beside the arrays."""
+    """The check's function: each reference's distinct ids gathered into an array variable, then `checks`, with
+    `variables` declared beside the arrays. Migration 0012 builds its check with it too: an edit here changes both
+    migrations' SQL (0008's is held byte for byte to what it was when first applied)."""
     declared = " ".join([*(f"{name} bigint[];" for name, _, _ in REFERENCES), *([variables] if variables else [])])
     aggregates = ", ".join(
         f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL)" for _, column, _ in REFERENCES
