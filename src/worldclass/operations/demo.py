@@ -32,8 +32,11 @@ _CALL_TYPE_DRAWS = [name for name, weight in CALL_TYPES for _ in range(weight)]
 DAYS = 30
 # Phone invitations of the last days are left for demo-interviewer to call (they stay open 24 hours after the call).
 UNCALLED_DAYS = 2
-# Files of the latest calls imported at most, until one invitation is the interviewer's (a call per CSR each).
-LATEST_BATCHES = 20
+# Files of the latest calls imported at most, until one invitation is the interviewer's (a call per CSR each). About
+# one call in nine is invited, half of them by phone (the plan's weights below): 20 files, about 11 invitations, left
+# the interviewer nothing about once in 2,000 minutes (a CI run met one, 2026-11-28 12:42 UTC); 100 files, about 55
+# invitations, practically never. Files are imported only until one is the interviewer's.
+LATEST_BATCHES = 100
 CALLS_PER_CSR_PER_DAY = 12
 RESPONSE_CHANCE = {"web": 0.45, "ivr": 0.35, "phone": 0.6}
 

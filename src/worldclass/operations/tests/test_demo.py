@@ -62,3 +62,22 @@ def test_when_no_phone_invitation_is_open_the_latest_calls_bring_one(unscoped, m
         key_hex=SampleKey.objects.get(month=Month.of(timezone.now().date()).first_day()).key_hex,
     )
     assert audit.discrepancies == []
+
+
+def test_the_latest_calls_bring_a_phone_invitation_at_a_minute_whose_first_twenty_files_bring_none(
+    unscoped, monkeypatch
+):
+    """At this minute the sample invited the first 100 latest calls by web and IVR only (a CI run met it): the demo
+    goes on importing files of the latest calls until the interviewer has one to make."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from worldclass.operations import demo
+    from worldclass.operations.domain.invitations import interviewer_queue
+
+    frozen = dt.datetime(2026, 11, 28, 12, 42, 43, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    monkeypatch.setattr(demo, "_day_rows", lambda **kwargs: [])
+    populate_demo(seed=7, stdout=io.StringIO())
+    assert interviewer_queue(now=frozen).count() == 1
