@@ -307,8 +307,8 @@ def _window_rule(window: SurveyWindow) -> tuple:
 
 
 class _SpillDirectory:
-    """A temporary directory for a tally's parts, removed with the last object that holds it (the tally or the rows
-    it resolved to), or when the process exits."""
+    """A temporary directory for a tally's parts, removed when the import closes its tally (`BatchTally.close`), or
+    else with the last object that holds it (the tally or the rows it resolved to), or when the process exits."""
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="worldclass-tally-"))
@@ -444,7 +444,7 @@ class BatchTally:
             orient="row",
         )
         resolved_parts: list[pl.DataFrame | Path] = []
-        entity_months: dict[str, list[pl.DataFrame]] = {level: [] for level in LEVEL_ENTITY}
+        entity_months: dict[str, pl.DataFrame] = {}  # per level, each entity's months (summed over the parts)
         for part in [*self.spilled, *self.parts]:
             fine = pl.read_ipc(part) if isinstance(part, Path) else part
             resolved = (
@@ -459,9 +459,10 @@ class BatchTally:
             for level, column in LEVEL_ENTITY.items():
                 # An upper bound of each entity's rows (an entity-month in two parts is counted twice).
                 months = resolved.group_by(column).agg(pl.col("call_month").n_unique().alias("months"))
-                entity_months[level] = [_summed([*entity_months[level], months], [column])]
+                earlier = [entity_months[level]] if level in entity_months else []
+                entity_months[level] = _summed([*earlier, months], [column])
             resolved_parts.append(self._spill.write(resolved) if isinstance(part, Path) else resolved)
-        buckets = {level: _id_ranges(frames[0], LEVEL_ENTITY[level]) for level, frames in entity_months.items()}
+        buckets = {level: _id_ranges(months, LEVEL_ENTITY[level]) for level, months in entity_months.items()}
         return TalliedRows(
             _LevelRows(resolved_parts, buckets=buckets, spill=self._spill), window_ids=[w.id for w in self.windows]
         )
