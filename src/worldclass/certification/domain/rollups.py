@@ -535,8 +535,8 @@ class TalliedRows:
     window's counts side by side (`BatchTally.add`'s columns), in the writers' lock order (`_LOCK_ORDER`). A window's
     rows are made only as their piece is copied: all 6.7M rows of 10M surveys, and their sorted copy, took 760 MB."""
 
-    def __init__(self, per_month: Iterable[pl.DataFrame], *, window_ids: list[int]) -> None:
-        self.per_month, self.window_ids = per_month, sorted(window_ids)
+    def __init__(self, entity_months: Iterable[pl.DataFrame], *, window_ids: list[int]) -> None:
+        self.entity_months, self.window_ids = entity_months, sorted(window_ids)
 
     def pieces(self, rows: int) -> Iterator[pl.DataFrame]:
         """The rows in `_ROW_COLUMNS` and in the lock order (level, entity, month, then window), about `rows` at a
@@ -544,7 +544,7 @@ class TalliedRows:
         import polars as pl  # `certify` starts without Polars
 
         windows = len(self.window_ids)
-        for frame in self.per_month:
+        for frame in self.entity_months:
             for part in frame.iter_slices(max(1, rows // windows)):
                 stacked = pl.concat(
                     [

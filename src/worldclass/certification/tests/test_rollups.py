@@ -532,7 +532,7 @@ def test_tallied_rows_in_pieces_are_each_windows_row_of_each_entity_month_in_ord
             window * 10 + column
         )
 
-    per_month = pl.DataFrame(
+    entity_months = pl.DataFrame(
         [
             {"organization_id": entity * 7, "level": level, "entity_id": entity, "month": dt.date(2024, month, 1)}
             | {"surveys": 10**7}
@@ -545,7 +545,7 @@ def test_tallied_rows_in_pieces_are_each_windows_row_of_each_entity_month_in_ord
         ],
         schema_overrides={"month": pl.Date},
     )
-    tallied = rollups.TalliedRows([per_month], window_ids=window_ids)
+    tallied = rollups.TalliedRows([entity_months], window_ids=window_ids)
     copied = [row for piece in tallied.pieces(rows) for row in piece.rows()]
     expected = [
         (
