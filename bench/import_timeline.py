@@ -45,7 +45,6 @@ PHASES = [
     (importing, "_staging_frame"),
     (importing, "_create_missing_roster"),
     (importing, "_wait_for_direct_copy"),
-    (importing, "apply_display_names"),
     (importing._Reading, "gather"),
     (importing._RosterCollector, "prepare"),
     (importing._RosterCollector, "upsert"),

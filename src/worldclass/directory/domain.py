@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 from django_scopes import scopes_disabled
 
-from worldclass.directory.models import Organization, Person, Site
+from worldclass.directory.models import Organization, Site
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class RosterIds:
     organizations: dict[str, int] = field(default_factory=dict)
     sites: dict[tuple[str, str], int] = field(default_factory=dict)
     people: dict[tuple[str, str], int] = field(default_factory=dict)
+    renamed: int = 0  # rows whose display name the upsert changed
 
 
 def upsert_roster(
@@ -38,12 +40,16 @@ def upsert_roster(
     organizations: set[str],
     sites: dict[tuple[str, str], str],
     sightings: list[PersonSighting],
+    names: DisplayNames | None = None,
 ) -> RosterIds:
-    """Create missing organizations, sites and people, and move people to their latest site and supervisor.
+    """Create missing organizations, sites and people, move people to their latest site and supervisor, and give
+    them the display names a file gives.
 
     `sites` maps (organization code, site code) to the site's country. A person's site, supervisor and
-    `roster_as_of` follow the latest call seen, so an older file never moves anyone back. Safe against a
-    concurrent upsert: rows are created with conflict-ignoring inserts and people are locked before updating.
+    `roster_as_of` follow the latest call seen, so an older file never moves anyone back. An empty name never erases
+    one; a person's name is written with their move, each row once. Safe against a concurrent upsert: rows are
+    created with conflict-ignoring inserts, and people are locked in id order, then moved by one statement that
+    compares each sighting with the row as it is then.
     """
     ids = RosterIds()
     # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
@@ -64,6 +70,20 @@ def upsert_roster(
                 site.country = sites[key]
                 changed_sites.append(site)
         _update_rows(Site, ["country"], [(site.country, site.id) for site in changed_sites])
+        if names is not None:
+            # Names of codes the file's rows do not name are left out, as the people's are below.
+            organization_names = [
+                (ids.organizations[org], None, name)
+                for org, name in names.organizations.items()
+                if org in organizations
+            ]
+            site_names = [
+                (ids.organizations[org], code, name)
+                for (org, code), name in names.sites.items()
+                if (org, code) in sites
+            ]
+            ids.renamed += _rename_rows(Organization, organization_names)
+            ids.renamed += _rename_rows(Site, site_names)
 
         merged = _merge_sightings(sightings)
         _insert_missing_people(
@@ -72,40 +92,23 @@ def upsert_roster(
                 for (org, code), sighting in sorted(merged.items())
             ]
         )
-        people = {}
-        wanted = {}
-        for org, code in merged:
-            wanted.setdefault(ids.organizations[org], set()).add(code)
-        for org_id, codes in wanted.items():
-            org_code = code_of_organization[org_id]
-            for person in _locked_people(org_id, codes):
-                people[(org_code, person[1])] = person
-        ids.people = {key: person[0] for key, person in people.items()}
-
-        changed_people = []
-        for key, sighting in merged.items():
-            person_id, _code, *before = people[key]
-            site_id, supervisor_id, as_of, is_csr, is_supervisor = before
-            is_csr = is_csr or sighting.is_csr
-            is_supervisor = is_supervisor or sighting.is_supervisor
-            if as_of is None or sighting.as_of >= as_of:
-                site_id = ids.sites[(key[0], sighting.site)]
-                if sighting.supervisor is not None:
-                    supervisor_id = ids.people[(key[0], sighting.supervisor)]
-                as_of = sighting.as_of
-            after = [site_id, supervisor_id, as_of, is_csr, is_supervisor]
-            if after != before:
-                changed_people.append(
-                    (
-                        site_id,
-                        supervisor_id,
-                        connection.ops.adapt_datetimefield_value(as_of),
-                        is_csr,
-                        is_supervisor,
-                        person_id,
-                    )
+        ids.people = _people_ids(list(merged), organization_ids=ids.organizations)
+        people_names = names.people if names is not None else {}
+        as_stored = connection.ops.adapt_datetimefield_value
+        ids.renamed += _move_people(
+            [
+                (
+                    ids.people[key],
+                    ids.sites[(key[0], sighting.site)],
+                    None if sighting.supervisor is None else ids.people[(key[0], sighting.supervisor)],
+                    as_stored(sighting.as_of),
+                    sighting.is_csr,
+                    sighting.is_supervisor,
+                    people_names.get(key, ""),
                 )
-        _update_rows(Person, ["site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"], changed_people)
+                for key, sighting in merged.items()
+            ]
+        )
     return ids
 
 
@@ -128,13 +131,7 @@ def create_missing_roster(*, sites: dict[tuple[str, str], str], people: list[tup
         _insert_missing_people(
             [(ids.organizations[org], code, is_csr, is_supervisor) for org, code, is_csr, is_supervisor in people]
         )
-        wanted: dict[int, list[str]] = {}
-        for org, code, *_flags in people:
-            wanted.setdefault(ids.organizations[org], []).append(code)
-        for organization_id, codes in wanted.items():
-            org_code = code_of_organization[organization_id]
-            for code, pk in _people_rows(Person.objects.all(), organization_id, codes, ["code", "id"]):
-                ids.people[(org_code, code)] = pk
+        ids.people = _people_ids([(org, code) for org, code, *_flags in people], organization_ids=ids.organizations)
     return ids
 
 
@@ -178,43 +175,117 @@ def _update_rows(model: type[models.Model], columns: list[str], rows: list[tuple
         )
 
 
+def _rows_from_json(columns: dict[str, str], rows: list[tuple]) -> tuple[str, str]:
+    """A WITH clause naming `v` the relation of `rows` (tuples in the order of `columns`, which maps each column to its
+    PostgreSQL type), and its one parameter: the rows as one JSON document, which either database reads in one pass.
+    Arrays of thousands of codes cost more to quote in Python (psycopg quotes each element) than the statements using
+    them took, and SQLite would take a statement per row. MATERIALIZED: SQLite would otherwise extract a column from
+    a row's JSON again at each mention of it."""
+    document = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, default=str)
+    if connection.vendor == "postgresql":
+        typed = ", ".join(f"{name} {type_}" for name, type_ in columns.items())
+        relation = f"SELECT * FROM json_to_recordset(%s::json) AS r({typed})"
+    else:
+        fields = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name in columns)
+        relation = f"SELECT {fields} FROM json_each(%s)"
+    return f"WITH v AS MATERIALIZED ({relation})", document
+
+
 def _insert_missing_people(rows: list[tuple[int, str, bool, bool]]) -> None:
     """Create the people of `rows` (organization id, code, is CSR, is supervisor) not on the roster yet, with no name,
     site or supervisor: one statement for thousands where building each model row cost more than the insert."""
     if not rows:
         return
-    columns = "organization_id, code, name, email, is_csr, is_supervisor"
+    rows_as_v, document = _rows_from_json(
+        {"organization_id": "bigint", "code": "text", "is_csr": "boolean", "is_supervisor": "boolean"}, rows
+    )
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(
-                f"INSERT INTO directory_person ({columns}) VALUES (%s, %s, '', '', %s, %s) "
-                "ON CONFLICT (organization_id, code) DO NOTHING",
-                rows,
-            )
-            return
+        # WHERE true: SQLite would read ON CONFLICT as the join's constraint.
         cursor.execute(
-            f"INSERT INTO directory_person ({columns}) "
-            "SELECT organization_id, code, '', '', is_csr, is_supervisor "
-            "FROM unnest(%s::bigint[], %s::varchar(64)[], %s::boolean[], %s::boolean[]) "
-            "AS v(organization_id, code, is_csr, is_supervisor) ON CONFLICT (organization_id, code) DO NOTHING",
-            [list(values) for values in zip(*rows, strict=True)],
+            f"{rows_as_v} INSERT INTO directory_person (organization_id, code, name, email, is_csr, is_supervisor) "
+            "SELECT v.organization_id, v.code, '', '', v.is_csr, v.is_supervisor FROM v WHERE true "
+            "ON CONFLICT (organization_id, code) DO NOTHING",
+            [document],
         )
 
 
-def _locked_people(organization_id: int, codes: set[str]):
-    """(id, code, site id, supervisor id, roster as of, is CSR, is supervisor) of the people, locked for the update."""
-    fields = ["id", "code", "site_id", "supervisor_id", "roster_as_of", "is_csr", "is_supervisor"]
-    return _people_rows(Person.objects.select_for_update(no_key=True), organization_id, codes, fields)
-
-
-def _people_rows(people: models.QuerySet, organization_id: int, codes, fields: list[str]):
-    """`fields` of an organization's people with these codes."""
-    codes = sorted(codes)
-    # Chunked so that an IN list stays within SQLite's variable limit.
-    for start in range(0, len(codes), 900):
-        yield from people.filter(organization_id=organization_id, code__in=codes[start : start + 900]).values_list(
-            *fields
+def _people_ids(people: list[tuple[str, str]], *, organization_ids: dict[str, int]) -> dict[tuple[str, str], int]:
+    """The ids of the people on the roster among `people` (organization code, person code), read in one statement."""
+    if not people:
+        return {}
+    code_of_organization = {pk: code for code, pk in organization_ids.items()}
+    rows_as_v, document = _rows_from_json(
+        {"organization_id": "bigint", "code": "text"}, [(organization_ids[org], code) for org, code in people]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{rows_as_v} SELECT p.organization_id, p.code, p.id FROM v "
+            "JOIN directory_person AS p ON p.organization_id = v.organization_id AND p.code = v.code",
+            [document],
         )
+        return {(code_of_organization[org], code): pk for org, code, pk in cursor.fetchall()}
+
+
+# Where a person is, as of the latest call seen: a sighting at least as late as the roster's moves them.
+_MOVES = "(p.roster_as_of IS NULL OR v.as_of >= p.roster_as_of)"
+# A file's display name replaces another; an empty one (the file gives none for that row) never erases one.
+_RENAMES = "(v.name <> '' AND p.name <> v.name)"
+_MOVE_PEOPLE = f"""
+    {{sightings_as_v}}
+    UPDATE directory_person AS p SET
+        name = CASE WHEN {_RENAMES} THEN v.name ELSE p.name END,
+        site_id = CASE WHEN {_MOVES} THEN v.site_id ELSE p.site_id END,
+        supervisor_id = CASE WHEN {_MOVES} AND v.supervisor_id IS NOT NULL THEN v.supervisor_id
+            ELSE p.supervisor_id END,
+        roster_as_of = CASE WHEN {_MOVES} THEN v.as_of ELSE p.roster_as_of END,
+        is_csr = p.is_csr OR v.is_csr,
+        is_supervisor = p.is_supervisor OR v.is_supervisor
+    FROM v
+    WHERE p.id = v.id AND (
+        {_RENAMES}
+        OR (v.is_csr AND NOT p.is_csr)
+        OR (v.is_supervisor AND NOT p.is_supervisor)
+        OR {_MOVES} AND (
+            p.roster_as_of IS NULL
+            OR p.roster_as_of <> v.as_of
+            OR p.site_id IS DISTINCT FROM v.site_id
+            OR v.supervisor_id IS NOT NULL AND p.supervisor_id IS DISTINCT FROM v.supervisor_id
+        )
+    )
+"""
+_SIGHTING_COLUMNS = {
+    "id": "bigint",
+    "site_id": "bigint",
+    "supervisor_id": "bigint",
+    "as_of": "timestamptz",
+    "is_csr": "boolean",
+    "is_supervisor": "boolean",
+    "name": "text",
+}
+
+
+def _move_people(sightings: list[tuple[int, int, int | None, object, bool, bool, str]]) -> int:
+    """Apply each person's latest sighting (id, site id, supervisor id or None, call time as the database stores it,
+    seen as CSR, seen as supervisor, display name or "") with one statement, the same on both databases, that compares
+    each sighting with the person's row as it is then and writes only the people it changes: so an import that waited
+    for another's moves sees them. (Reading 100,000 people into Python to compare them, then writing them, and naming
+    them in a second pass, took seconds.) Returns how many people it renamed."""
+    if not sightings:
+        return 0
+    sightings_as_v, document = _rows_from_json(_SIGHTING_COLUMNS, sightings)
+    # Counted before the move. PostgreSQL locks the people in id order as it counts, so that two imports moving the
+    # same people never wait on each other's rows, and no other writer renames them before the move.
+    lock = "ORDER BY p.id FOR NO KEY UPDATE OF p" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Counted outside the subquery, not filtered: PostgreSQL would push a filter below the lock.
+            f"{sightings_as_v} SELECT count(CASE WHEN renames THEN 1 END) FROM (SELECT {_RENAMES} AS renames FROM v "
+            f"JOIN directory_person AS p ON p.id = v.id {lock}) AS sighted",
+            [document],
+        )
+        (renamed,) = cursor.fetchone()
+        cursor.execute(_MOVE_PEOPLE.format(sightings_as_v=sightings_as_v), [document])
+    return renamed
 
 
 def _merge_sightings(sightings: list[PersonSighting]) -> dict[tuple[str, str], PersonSighting]:
@@ -266,32 +337,21 @@ class DisplayNames:
     people: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def apply_display_names(*, names: DisplayNames) -> int:
-    """Set the display names a file gives to existing roster rows (an empty name never erases one); returns how many
-    rows changed. Call inside the import's transaction, after its roster upsert."""
-    codes = set(names.organizations) | {org for org, _ in names.sites} | {org for org, _ in names.people}
-    changed = 0
-    # The roster spans every organization in the file: certifier-side work, across tenants on purpose.
-    with scopes_disabled():
-        organizations = list(Organization.objects.filter(code__in=codes).values_list("pk", "code", "name"))
-        renamed = [
-            (names.organizations[code], pk)
-            for pk, code, name in organizations
-            if code in names.organizations and names.organizations[code] != name
-        ]
-        _update_rows(Organization, ["name"], renamed)
-        changed += len(renamed)
-        code_of = {pk: code for pk, code, _ in organizations}
-        for model, wanted in ((Site, names.sites), (Person, names.people)):
-            if not wanted:
-                continue
-            rows = model.objects.filter(organization_id__in=code_of)
-            rows = rows.values_list("pk", "organization_id", "code", "name")
-            updates = []
-            for pk, organization_id, code, name in rows.iterator(chunk_size=5000):
-                new = wanted.get((code_of[organization_id], code))
-                if new is not None and new != name:
-                    updates.append((new, pk))
-            _update_rows(model, ["name"], updates)
-            changed += len(updates)
-    return changed
+def _rename_rows(model: type[Organization | Site], rows: list[tuple[int, str | None, str]]) -> int:
+    """Give the organizations (organization id, None, name) or sites (organization id, code, name) their display
+    name, writing only those it changes; returns how many."""
+    if not rows:
+        return 0
+    if model is Organization:
+        match = "p.id = v.organization_id"
+    else:
+        match = "p.organization_id = v.organization_id AND p.code = v.code"
+    rows_as_v, document = _rows_from_json({"organization_id": "bigint", "code": "text", "name": "text"}, rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{rows_as_v} UPDATE {model._meta.db_table} AS p SET name = v.name FROM v WHERE {match} AND {_RENAMES} "
+            # Counted from what it returns: Python's sqlite3 gives no row count for a statement starting with WITH.
+            "RETURNING id",
+            [document],
+        )
+        return len(cursor.fetchall())

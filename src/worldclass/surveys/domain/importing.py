@@ -49,7 +49,6 @@ from worldclass.directory.domain import (
     DisplayNames,
     PersonSighting,
     RosterIds,
-    apply_display_names,
     create_missing_roster,
     upsert_roster,
 )
@@ -419,7 +418,7 @@ def _import_directly(*, reading: _Reading, batch_fields: dict) -> ImportReport:
         if batch is None or reading.roster.gives_a_site_two_countries():
             raise _LeaveDirectPath
         # The people each chunk created have no site or supervisor yet: the whole file's upsert moves everyone.
-        organizations, roster_ids = reading.roster.upsert()
+        organizations, roster_ids = reading.roster.upsert(names=reading.display_names.names())
         counting.wait()
     except BaseException:
         # The savepoint is rolled back after both threads are done: the copy under way, on the one connection, and
@@ -601,7 +600,7 @@ def _import_staged(*, reading: _Reading, batch_fields: dict) -> ImportReport:
         **batch_fields, mapping=mapping.as_dict(), status=ImportBatch.Status.APPLIED, rows_total=reading.rows_total
     )
     _take_turns(organizations=reading.roster.organizations())
-    organizations, roster_ids = reading.roster.upsert()
+    organizations, roster_ids = reading.roster.upsert(names=reading.display_names.names())
     if connection.vendor == "postgresql":
         # The roster may have just grown by thousands of people in this transaction; stale estimates make the
         # planner join a large file against "a few" people with nested loops (tens of millions of comparisons).
@@ -648,9 +647,7 @@ def _record_batch(
     created: int,
     survey_pks: tuple[int, int],
 ) -> ImportReport:
-    """The surveys are written: the display names, the rollups and eligibility, the batch's counts, the audit."""
-    names = reading.display_names.names()
-    names_changed = apply_display_names(names=names) if names else 0
+    """The surveys are written: the rollups and eligibility, the batch's counts, the audit."""
     eligibility: list[dict] = []
     if created:
         # Certification adds the batch to the rollups here, in this transaction (all or nothing), and says how many
@@ -680,7 +677,7 @@ def _record_batch(
         batch=batch,
         actor=batch.actor,
         user=batch.user,
-        names_changed=names_changed,
+        names_changed=roster_ids.renamed,
         mapping=mapping,
         eligibility=report.eligibility,
     )
@@ -1117,13 +1114,13 @@ class _RosterCollector:
         sites = pl.concat(self.sites).unique()
         return sites.select(pl.struct("org", "site").is_duplicated().any()).item()
 
-    def upsert(self) -> tuple[list[str], RosterIds]:
-        """Create or update the organizations, sites and people the rows name; returns the organization codes and
-        the ids of every code."""
+    def upsert(self, *, names: DisplayNames | None) -> tuple[list[str], RosterIds]:
+        """Create or update the organizations, sites and people the rows name, with the display names the file
+        gives; returns the organization codes and the ids of every code."""
         if not self.people:
             return [], RosterIds()
         self.prepare()
-        ids = upsert_roster(**self._upsert)
+        ids = upsert_roster(**self._upsert, names=names)
         return sorted(self._upsert["organizations"]), ids
 
     def prepare(self) -> None:
