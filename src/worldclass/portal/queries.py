@@ -266,14 +266,18 @@ class Standing:
 
 # A leaderboard's own order: the Wilson lower bound, then the sample size, then the name.
 RANK_ORDER = (F("rank_low").desc(nulls_last=True), F("rank_trials").desc(), F("rank_name").asc(), F("id").asc())
+# The rows in rank order are ordered by the rank the window computed, not by RANK_ORDER again: with parameters bound
+# by the server, PostgreSQL cannot tell that a repeated subquery is the window's and would run both (5,000 CSRs:
+# 250 ms instead of 130).
+BY_RANK = F("rank_position").asc()
 # How a leaderboard may be shown besides its rank order: by name, or by sample size (largest first); ranks stay.
 LEADERBOARD_SORTS = {
-    "rank": RANK_ORDER,
+    "rank": (BY_RANK,),
     "name": (Lower("rank_name").asc(), F("id").asc()),
-    "surveys": (F("rank_trials").desc(), *RANK_ORDER),
+    "surveys": (F("rank_trials").desc(), BY_RANK),
 }
 # A member table may also put the best raw rate of the edition's metric first (members without surveys last).
-MEMBER_SORTS = {**LEADERBOARD_SORTS, "rate": (F("rank_rate").desc(nulls_last=True), *RANK_ORDER)}
+MEMBER_SORTS = {**LEADERBOARD_SORTS, "rate": (F("rank_rate").desc(nulls_last=True), BY_RANK)}
 
 
 def ranked_members(
@@ -306,7 +310,7 @@ def ranked_members(
             rank_rate=Subquery(rate),
         )
         .annotate(rank_position=Window(RowNumber(), order_by=list(RANK_ORDER)))
-        .order_by(*MEMBER_SORTS.get(sort, RANK_ORDER))
+        .order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["rank"]))
     )
 
 

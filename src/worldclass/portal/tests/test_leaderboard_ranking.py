@@ -64,6 +64,15 @@ def test_a_page_reads_only_the_members_it_shows(world):
     assert [sql.split("LIMIT")[1].split()[0] for sql in ranked] == ["50"]
 
 
+def test_the_rank_order_reads_each_members_rollups_once_per_measure(world):
+    add_csrs(world, 3)
+    _, captured = board(client_for(world), world)
+    [ranked] = [q["sql"] for q in captured.captured_queries if "rank_position" in q["sql"] and "LIMIT" in q["sql"]]
+    # The lower bound and the sample size, in the window only: the rows are ordered by the rank it gives, since a
+    # server-bound PostgreSQL would run the subqueries again for an ORDER BY that repeats them.
+    assert ranked.count('FROM "certification_monthlyrollup"') == 2
+
+
 def test_a_board_of_many_takes_as_many_queries_as_a_board_of_few(world):
     client = client_for(world)
     add_csrs(world, 3)
