@@ -1,4 +1,5 @@
-"""What a database error means, for the writers that recover from one; reads that must agree with each other."""
+"""What a database error means, for the writers that recover from one; reads that must agree with each other;
+expressions PostgreSQL must see as equal."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Func
 
 _UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
@@ -30,3 +32,17 @@ def reads_in_one_snapshot() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield
+
+
+class Inlined(Func):
+    """An expression written with its parameters in its text on PostgreSQL (quoted by psycopg, as client-side binding
+    does). With parameters bound by the server, each copy of an expression gets its own `$n`, so PostgreSQL cannot
+    tell that a sort repeating a window's subquery is the same and runs it again; inlined, the copies are equal and
+    it runs once. Only for expressions whose parameters the code chose (ids, dates, constants), never free text."""
+
+    template = "%(expressions)s"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        # The text goes back into a statement whose parameters are still to be bound: its `%` are escaped again.
+        return connection.ops.compose_sql(sql, params).replace("%", "%%"), ()

@@ -21,6 +21,7 @@ from worldclass.certification.queries import (
     level_statuses,
     rollups_of,
 )
+from worldclass.core.database import Inlined
 from worldclass.core.errors import NotFound
 from worldclass.core.months import Month
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
@@ -301,11 +302,13 @@ def ranked_members(
     rate = per_member.annotate(rate=Cast(F("successes"), FloatField()) / NullIf(F("trials"), 0)).values("rate")
     return (
         members(entity=entity, level=level)
+        # The rank's measures with their parameters inlined: a sort that repeats one (by sample size) is then the
+        # window's own to PostgreSQL, which reads the rollups for it once (5,000 CSRs: 230 ms -> 150 ms).
         # Aliases, not annotations: they order the rows and are not selected, so that only the sort in use reads
         # the rollups (selecting the rate as well read them once more per member: 65 of 170 ms for 5,000 CSRs).
         .alias(
-            rank_trials=Coalesce(Subquery(per_member.values("trials")), 0),
-            rank_low=Subquery(lower_bound),
+            rank_trials=Inlined(Coalesce(Subquery(per_member.values("trials")), 0)),
+            rank_low=Inlined(Subquery(lower_bound)),
             rank_name=Coalesce(NullIf("name", Value("")), "code"),
             rank_rate=Subquery(rate),
         )

@@ -1,6 +1,7 @@
 """Leaderboards rank and page in the database: a board of thousands reads only the page it shows."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from worldclass.certification.models import Edition
 from worldclass.core import exports
 from worldclass.core.stats import wilson_interval, wilson_lower_bound_sql
 from worldclass.directory.models import Person
+from worldclass.portal.queries import Period, ranked_members, resolve_entity
 from worldclass.portal.tests.factories import rollups_for
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +148,26 @@ def test_the_leaderboard_csvs_first_block_builds_only_its_members(world, monkeyp
         response.close()
     # The first counted chunk (50 CSRs, each with its supervisor), not the board's 120 and more.
     assert len(built) == 2 * 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no plans with subplans to count")
+def test_a_board_sorted_by_sample_size_reads_each_members_rollups_as_often_as_the_rank_order(world):
+    add_csrs(world, 3)
+    with scopes_disabled():
+        entity = resolve_entity(level="site", pk=world.site.id)
+        edition = Edition.objects.get(year=2015)
+
+        def subplans(sort: str) -> int:
+            ranked = ranked_members(
+                entity=entity,
+                level="csr",
+                window=edition.survey_window,
+                period=Period(first=MAR, last=MAR),
+                metric=edition.metric,
+                sort=sort,
+            )
+            # Each subquery PostgreSQL plans (and runs per member) heads a line of its own.
+            return len(re.findall(r"^\s*SubPlan \d+$", ranked[:50].explain(), re.MULTILINE))
+
+        # The lower bound and the sample size: the sort by sample size is the window's own, not a third subquery.
+        assert (subplans("rank"), subplans("surveys")) == (2, 2)
