@@ -38,7 +38,8 @@ class Inlined(Func):
     """An expression written with its parameters in its text on PostgreSQL (quoted by psycopg, as client-side binding
     does). With parameters bound by the server, each copy of an expression gets its own `$n`, so PostgreSQL cannot
     tell that a sort repeating a window's subquery is the same and runs it again; inlined, the copies are equal and
-    it runs once. Only for expressions whose parameters the code chose (ids, dates, constants), never free text."""
+    it runs once. The values are quoted as safely as bound ones, but each new value makes a new statement for
+    PostgreSQL to plan: for the few expressions a query repeats, not as a habit."""
 
     template = "%(expressions)s"
 
