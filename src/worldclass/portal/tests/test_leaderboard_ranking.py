@@ -70,8 +70,8 @@ def test_the_rank_order_reads_each_members_rollups_once_per_measure(world):
     add_csrs(world, 3)
     _, captured = board(client_for(world), world)
     [ranked] = [q["sql"] for q in captured.captured_queries if "rank_position" in q["sql"] and "LIMIT" in q["sql"]]
-    # The lower bound and the sample size, in the window only: the rows are ordered by the rank it gives, since a
-    # server-bound PostgreSQL would run the subqueries again for an ORDER BY that repeats them.
+    # The lower bound and the sample size, in the window only: the rows are ordered by the rank it gives (one sort
+    # key), not by the measures again.
     assert ranked.count('FROM "certification_monthlyrollup"') == 2
 
 
