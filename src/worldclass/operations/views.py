@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -70,6 +72,13 @@ def _link_page(request, code: str, language: str | None = None):
         return render(request, "operations/survey_closed.html", {"kind": kind}, status=status)
 
 
+@functools.lru_cache(maxsize=8)
+def _thanks_page(language: str) -> str:
+    """The page after the answers, the same for every customer in a language: rendered once per process."""
+    with translation.override(language):
+        return render_to_string("operations/survey_thanks.html")
+
+
 def _survey_language(request, invitation) -> str:
     """The language the customer switched to (`?lang=`), else the invitation's."""
     asked = request.GET.get("lang", "")
@@ -90,8 +99,7 @@ def survey(request, token: str):
             except AppError as error:
                 refusal = error
             else:
-                with translation.override(_survey_language(request, invitation)):
-                    return render(request, "operations/survey_thanks.html", {"site": invitation.site})
+                return HttpResponse(_thanks_page(_survey_language(request, invitation)))
     try:
         invitation = invitation_domain.invitation_for_token(token)
     except AppError as error:
