@@ -208,6 +208,10 @@ _RECORDING_FIELDS = (
 )
 
 
+# What the survey page reads of the invitation and its site.
+_PAGE_FIELDS = ("id", "site_id", "language", "status", "opens_at", "expires_at", "site__id", "site__name", "site__code")
+
+
 def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     """The web invitation a link names, or NotFound for an unknown link. `for_update` locks it (in a transaction)
     and brings what recording the answers reads (organization, the call's supervisor and CSR) in the same query."""
@@ -215,6 +219,8 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     with scopes_disabled():
         # The page shows the site; recording the answers also reads the organization and the call's people.
         invitations = Invitation.objects.select_related("site")
+        if not for_update:
+            invitations = invitations.only(*_PAGE_FIELDS)
         if for_update:
             invitations = (
                 invitations.select_related("organization", "call", "call__supervisor", "call__csr")
