@@ -22,6 +22,7 @@ import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -213,7 +214,7 @@ def add_batch_to_rollups(
     returns the rollup rows touched. `tally`, when given, counted exactly the batch's surveys as the file was read,
     and `roster` (the import's `directory.domain.RosterIds`) names the ids of their codes."""
     params = [*survey_pks, import_batch_id]
-    windows = list(SurveyWindow.objects.order_by("id"))
+    windows = windows_by_id()
     if not windows:
         return 0
     if tally is not None and (roster is None or not tally.counted_under(windows, exactly=True)):
@@ -580,12 +581,19 @@ def _report_columns(windows: list[SurveyWindow]) -> list[pl.Expr]:
     return columns
 
 
+def windows_by_id() -> list[SurveyWindow]:
+    """Every survey window in id order, the order of the rollup statements' columns."""
+    # Sorted here, not by the database: a live answer reads them, and Django compiles an ORDER BY at a cost of its
+    # own (docs/performance.md).
+    return sorted(SurveyWindow.objects.order_by(), key=attrgetter("id"))
+
+
 def start_batch_tally(*, scale_max: int) -> BatchTally | None:
     """A tally for an import about to read its file, on PostgreSQL, when there are windows to count. SQLite keeps
     its one statement over the new surveys: its imports were not measured with a tally."""
     if connection.vendor != "postgresql":
         return None
-    windows = list(SurveyWindow.objects.order_by("id"))
+    windows = windows_by_id()
     return BatchTally(windows=windows, scale_max=scale_max) if windows else None
 
 
@@ -627,7 +635,7 @@ def _survey_rollup_sql(windows: int) -> str:
 
 def add_survey_to_rollups(*, survey) -> None:
     """Add one just-inserted survey to every window's rollups. Call in the transaction that inserted it."""
-    windows = list(SurveyWindow.objects.order_by("id"))
+    windows = windows_by_id()
     if not windows:
         return
     per_window = survey_window_counts(survey=survey, windows=windows)
@@ -796,7 +804,7 @@ def rollup_discrepancies() -> Iterator[RollupDiscrepancy]:
     not stored, compared in the database by one statement (one snapshot; holding every rollup in Python took
     800 MB at a million surveys), in the rollups' order."""
     with scopes_disabled():
-        windows = list(SurveyWindow.objects.order_by("id"))
+        windows = windows_by_id()
     if not windows:
         return  # no survey counts, and no rollup can be stored: each must name its window (migration 0007)
     width = len(COUNTS)
