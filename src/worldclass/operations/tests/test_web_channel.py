@@ -1,8 +1,10 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.forms import RadioSelect
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -11,7 +13,7 @@ from worldclass.core.models import AuditEvent
 from worldclass.core.tests.failing_mail import FAILING_EMAIL_BACKEND
 from worldclass.operations import sms
 from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
-from worldclass.operations.forms import labelled_answers
+from worldclass.operations.forms import SurveyForm, labelled_answers
 from worldclass.operations.models import Invitation, RecoveryCase
 from worldclass.surveys.models import SurveyResponse
 
@@ -158,6 +160,36 @@ def test_missing_answers_are_shown_on_the_form(invite, client, unscoped):
     page = client.post(f"/survey/{token}/", {"resolved": "yes"})
     assert page.status_code == 400
     assert SurveyResponse.objects.count() == 0
+
+
+CHECKED = re.compile(r'<input [^>]*id="([^"]+)"[^>]* checked>')
+
+
+def test_a_refused_form_keeps_the_customers_choices(invite, client, unscoped):
+    token = issue_web_link(invitation=invite("web"))
+    page = client.post(f"/survey/{token}/", {"resolved": "no", "overall_sat": "3", "csr_sat": "9"})
+    assert (page.status_code, CHECKED.findall(page.content.decode())) == (400, ["id_resolved_1", "id_overall_sat_2"])
+
+
+@pytest.mark.parametrize("data", [{}, {"resolved": "no", "first_call": "yes", "overall_sat": "3", "csr_sat": "9"}])
+def test_the_survey_buttons_are_those_djangos_option_widgets_would_draw(data):
+    form = SurveyForm(data or None)
+    drawn = [(field.name, options) for field, options in form.questions()]
+    widgets = [
+        (field.name, [(o.id_for_label, o.data["value"], o.choice_label, o.data["selected"]) for o in field])
+        for field in form
+        if isinstance(field.field.widget, RadioSelect)
+    ]
+    assert [entry for entry in drawn if entry[1]] == widgets
+
+
+def test_the_thanks_page_is_in_each_customers_language(invite, client):
+    pages = []
+    for language in ["fr", "en", "fr"]:
+        token = issue_web_link(invitation=invite("web", language=language))
+        pages.append(client.post(f"/survey/{token}/", GOOD).content.decode())
+    shown = [("Merci !" in page, "Thank you!" in page) for page in pages]
+    assert shown == [(True, False), (False, True), (True, False)]
 
 
 def test_an_unhappy_answer_opens_a_case_that_never_changes_the_survey(invite, client, unscoped):
