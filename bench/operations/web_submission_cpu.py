@@ -11,7 +11,10 @@ prints the statements of one POST; `--profile` writes a cProfile (CPU time) of t
 CPU time still grows with the machine's load (other processes share the cores and their caches): compare the
 quietest batches, or count instructions, which do not depend on load at all: prepare tokens once with
 `--prepare-only FILE`, then run `valgrind --tool=cachegrind --cache-sim=no` on `--tokens FILE` with two numbers of
-submissions; the difference of the two totals divided by the difference of the numbers is per submission.
+submissions; the difference of the two totals divided by the difference of the numbers is per submission. Run both
+with `OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0 WORLDCLASS_DB_CONN_MAX_AGE=60`: the first request imports numpy, whose
+idle BLAS threads spin for as long as they happen to wait and moved the count by up to 5%; with these it repeats to
+the last thousand instructions.
 """
 
 from __future__ import annotations
