@@ -39,9 +39,9 @@ class SurveyForm(forms.Form):
     )
 
     def questions(self) -> list[tuple[forms.BoundField, list[tuple[str, str, str, bool]]]]:
-        """Each question with its options as (id, value, label, checked), none for a text answer: the survey page
-        draws its buttons from these plain values, which costs a customer's page half what Django's option widgets
-        do (docs/performance.md)."""
+        """Each question with its options as (id, value, label, checked), none for a text answer. The survey page
+        draws its buttons from these plain values: Django's option widgets build a context for each of the fourteen,
+        a fifth of the page's render (docs/performance.md)."""
         drawn = []
         for field in self:
             options = []

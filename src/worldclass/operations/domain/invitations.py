@@ -219,14 +219,14 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     with scopes_disabled():
         # The page shows the site; recording the answers also reads the organization and the call's people.
         invitations = Invitation.objects.select_related("site")
-        if not for_update:
-            invitations = invitations.only(*_PAGE_FIELDS)
         if for_update:
             invitations = (
                 invitations.select_related("organization", "call", "call__supervisor", "call__csr")
                 .only(*_RECORDING_FIELDS)
                 .select_for_update(of=("self",))
             )
+        else:
+            invitations = invitations.only(*_PAGE_FIELDS)
         try:
             # get(), not first(): the token is unique, and ordering the row costs more to compile than to read.
             return invitations.get(token_sha256=token_sha256(token), channel=Channel.WEB)
