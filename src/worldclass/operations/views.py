@@ -66,10 +66,17 @@ LINK_PAGES = {
 }
 
 
+def _in_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Say the page's language in its header too: LocaleMiddleware would name the request's, not the survey's."""
+    response["Content-Language"] = language
+    return response
+
+
 def _link_page(request, code: str, language: str | None = None):
     status, kind = LINK_PAGES[code]
-    with translation.override(language or translation.get_language()):
-        return render(request, "operations/survey_closed.html", {"kind": kind}, status=status)
+    language = language or translation.get_language()
+    with translation.override(language):
+        return _in_language(render(request, "operations/survey_closed.html", {"kind": kind}, status=status), language)
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,7 +106,8 @@ def survey(request, token: str):
             except AppError as error:
                 refusal = error
             else:
-                return HttpResponse(_thanks_page(_survey_language(request, invitation)))
+                language = _survey_language(request, invitation)
+                return _in_language(HttpResponse(_thanks_page(language)), language)
     try:
         invitation = invitation_domain.invitation_for_token(token)
     except AppError as error:
@@ -126,7 +134,7 @@ def survey(request, token: str):
             },
             status=400 if request.method == "POST" else 200,
         )
-    return response
+    return _in_language(response, language)
 
 
 # --- reports ------------------------------------------------------------------------------------------------

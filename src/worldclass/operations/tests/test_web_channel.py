@@ -192,6 +192,24 @@ def test_the_thanks_page_is_in_each_customers_language(invite, client):
     assert shown == [(True, False), (False, True), (True, False)]
 
 
+def test_the_survey_pages_name_the_customers_language_in_their_header(invite, client):
+    token = issue_web_link(invitation=invite("web", language="fr"))
+    pages = [
+        client.get(f"/survey/{token}/"),
+        client.post(f"/survey/{token}/", {"resolved": "yes"}),
+        client.get(f"/survey/{token}/?lang=en"),
+        client.post(f"/survey/{token}/", GOOD),
+        client.get(f"/survey/{token}/"),
+    ]
+    assert [(page.status_code, page["Content-Language"]) for page in pages] == [
+        (200, "fr"),
+        (400, "fr"),
+        (200, "en"),
+        (200, "fr"),
+        (409, "fr"),
+    ]
+
+
 def test_an_unhappy_answer_opens_a_case_that_never_changes_the_survey(invite, client, unscoped):
     token = issue_web_link(invitation=invite("web"))
     client.post(f"/survey/{token}/", {**GOOD, "resolved": "no", "why_not_resolved": "Still broken"})
