@@ -7,10 +7,13 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_scopes import scopes_disabled
@@ -81,9 +84,18 @@ def _link_page(request, code: str, language: str | None = None):
 
 @functools.lru_cache(maxsize=8)
 def _thanks_page(language: str) -> str:
-    """The page after the answers, the same for every customer in a language: rendered once per process."""
+    """The page after the answers, the same for every customer in a language: rendered once per process, without
+    the request (so the template may not use it)."""
     with translation.override(language):
         return render_to_string("operations/survey_thanks.html")
+
+
+@receiver(file_changed)
+@receiver(setting_changed)
+def _forget_thanks_pages(**kwargs) -> None:
+    # As Django's cached template loader does: an edited template or catalogue under runserver, or a test's
+    # settings, show on the next answer. Returning None leaves the reload decision to the other receivers.
+    _thanks_page.cache_clear()
 
 
 def _survey_language(request, invitation) -> str:
