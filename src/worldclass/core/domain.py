@@ -81,14 +81,15 @@ def lock_audit_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
-_CHAIN_HEAD_SQL = f'SELECT "sequence", "hash" FROM "{AuditEvent._meta.db_table}" ORDER BY "sequence" DESC LIMIT 1'
-
-
 def audit_chain_head() -> ChainHead:
     """The newest event's sequence and hash."""
     # A constant statement: every audited write reads the head, and Django would compile the same query each time.
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(_CHAIN_HEAD_SQL)
+        cursor.execute(
+            f"SELECT {quote('sequence')}, {quote('hash')} FROM {quote(AuditEvent._meta.db_table)} "
+            f"ORDER BY {quote('sequence')} DESC LIMIT 1"
+        )
         newest = cursor.fetchone()
     return ChainHead(*newest) if newest else ChainHead(sequence=0, hash=GENESIS_HASH)
 
