@@ -41,7 +41,8 @@ class SurveyForm(forms.Form):
     def questions(self) -> list[tuple[forms.BoundField, list[tuple[str, str, str, bool]]]]:
         """Each question with its options as (id, value, label, checked), none for a text answer. The survey page
         draws its buttons from these plain values: Django's option widgets build a context for each of the fourteen,
-        a fifth of the page's render (docs/performance.md)."""
+        a fifth of the page's render (docs/performance.md). It draws flat choices with no empty value, as the
+        survey's are; the page's test compares it with Django's widgets."""
         drawn = []
         for field in self:
             options = []

@@ -1,12 +1,15 @@
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.signals import setting_changed
 from django.db import connection
 from django.forms import RadioSelect
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from django_scopes import scopes_disabled
 
 from worldclass.core.models import AuditEvent
@@ -15,6 +18,7 @@ from worldclass.operations import sms
 from worldclass.operations.domain.invitations import issue_web_link, send_due_invitations
 from worldclass.operations.forms import SurveyForm, labelled_answers
 from worldclass.operations.models import Invitation, RecoveryCase
+from worldclass.operations.views import _thanks_page
 from worldclass.surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +196,14 @@ def test_the_thanks_page_is_in_each_customers_language(invite, client):
     assert shown == [(True, False), (False, True), (True, False)]
 
 
+@pytest.mark.parametrize("signal", [file_changed, setting_changed])
+def test_the_kept_thanks_pages_are_forgotten_when_files_or_settings_change(signal):
+    # As Django's cached template loader: an edited template under runserver, or a test's settings, show at once.
+    _thanks_page("en")
+    signal.send(sender=None, file_path=Path("survey_thanks.html"), setting="LANGUAGES", value=None, enter=True)
+    assert _thanks_page.cache_info().currsize == 0
+
+
 def test_the_survey_pages_name_the_customers_language_in_their_header(invite, client):
     token = issue_web_link(invitation=invite("web", language="fr"))
     pages = [
@@ -266,6 +278,16 @@ def test_a_submission_runs_the_fewest_statements(invite, client):
         response = client.post(f"/survey/{token}/", GOOD)
     expected = 12 if connection.vendor == "postgresql" else 11
     assert (response.status_code, len(captured.captured_queries)) == (200, expected)
+
+
+@pytest.mark.parametrize(("method", "data", "status"), [("get", None, 200), ("post", {"resolved": "yes"}, 400)])
+def test_the_survey_page_reads_the_invitation_in_one_statement(invite, client, method, data, status):
+    # The page's lookup reads only the fields it shows: one read outside them would be a statement of its own.
+    token = issue_web_link(invitation=invite("web"))
+    with CaptureQueriesContext(connection) as captured:
+        page = getattr(client, method)(f"/survey/{token}/", data)
+    reads = [q["sql"].split(" FROM ")[1].split()[0] for q in captured.captured_queries]
+    assert (page.status_code, reads) == (status, ['"operations_invitation"'])
 
 
 def test_a_web_answer_is_audited_once_with_the_invitation_it_closed(invite, client, unscoped):
