@@ -80,9 +80,10 @@ def load_public_key(pem: bytes, *, source: str = "public key") -> Ed25519PublicK
     return key
 
 
-def sign_facts(facts: dict) -> tuple[str, str]:
-    """Sign the canonical facts; returns (base64 signature, key id)."""
-    key = load_signing_key()
+def sign_facts(facts: dict, *, key: Ed25519PrivateKey | None = None) -> tuple[str, str]:
+    """Sign the canonical facts with `key` (by default the certifier's, read from its file); returns (base64
+    signature, key id). An issuer of many certificates passes the key it loaded once."""
+    key = key or load_signing_key()
     signature = key.sign(canonical_bytes(facts))
     return base64.b64encode(signature).decode("ascii"), key_id_for(key.public_key())
 

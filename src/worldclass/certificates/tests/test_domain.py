@@ -1,8 +1,13 @@
 import datetime as dt
 import re
+import threading
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
 
+from worldclass.certificates import domain
 from worldclass.certificates.domain import issue_certificates, new_serial, revoke_certificate
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.signing import canonical_bytes, check_signature, load_signing_key
@@ -23,6 +28,56 @@ def test_serial_is_edition_year_and_three_groups_of_crockford_base32():
     assert re.fullmatch(
         r"WC2015-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", new_serial(year=2015)
     )
+
+
+def test_serial_letters_are_the_random_number_five_bits_at_a_time(monkeypatch):
+    # 60 bits: 0 everywhere but 1 in the lowest group, 31 in the highest.
+    monkeypatch.setattr(domain.secrets, "randbits", lambda bits: 1 | 31 << 55)
+    assert new_serial(year=2015) == "WC2015-1000-0000-000Z"
+
+
+def test_serial_of_all_ones_is_the_last_letter_everywhere(monkeypatch):
+    monkeypatch.setattr(domain.secrets, "randbits", lambda bits: (1 << bits) - 1)
+    assert new_serial(year=2009) == "WC2009-ZZZZ-ZZZZ-ZZZZ"
+
+
+def test_issuing_many_certifications_takes_the_queries_of_a_few(unscoped):
+    def queries_to_issue(count: int) -> tuple[int, int]:
+        CertificationFactory.create_batch(count)
+        with CaptureQueriesContext(connection) as queries:
+            issued = issue_certificates().issued
+        return issued, len(queries)
+
+    (few, few_queries), (many, many_queries) = queries_to_issue(2), queries_to_issue(12)
+    assert (few, many, few_queries) == (2, 12, many_queries)
+
+
+def test_issuing_in_batches_issues_every_certification(unscoped, monkeypatch):
+    monkeypatch.setattr(domain, "ISSUE_BATCH_SIZE", 2)
+    CertificationFactory.create_batch(5)
+    assert (issue_certificates().issued, Certificate.objects.count()) == (5, 5)
+
+
+def test_a_batch_skips_the_certification_a_concurrent_issuer_got_first(unscoped):
+    first, second, third = CertificationFactory.create_batch(3)
+    signer = domain._Signer.load()
+    domain._issue_one(second, signer=signer)
+    kept = Certificate.objects.get().serial
+    issued = domain._issue_batch([first, second, third], signer=signer)
+    assert (issued, Certificate.objects.count(), Certificate.objects.get(certification=second).serial) == (
+        3 - 1,
+        3,
+        kept,
+    )
+
+
+def test_a_serial_drawn_twice_is_drawn_again(unscoped, monkeypatch):
+    taken = certified_with_certificate().serial
+    fresh = iter(["WC2015-0000-0000-0001", "WC2015-0000-0000-0002"])
+    draws = iter([taken, next(fresh), next(fresh)])  # the batch draws the taken one, then one by one: fresh ones
+    monkeypatch.setattr(domain, "new_serial", lambda year: next(draws))
+    CertificationFactory()
+    assert (issue_certificates().issued, Certificate.objects.count()) == (1, 2)
 
 
 def test_issuing_gives_one_certificate_per_certification(unscoped):
@@ -162,3 +217,45 @@ def test_expired_and_valid_status(unscoped):
         certificate_status(certificate, today=dt.date(2016, 2, 29)),
         certificate_status(certificate, today=dt.date(2016, 3, 1)),
     ) == ("valid", "expired")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_issuer_that_listed_certifications_another_then_issued_issues_none_of_them(monkeypatch):
+    """Two staff issue at once: the second lists the pending certifications, the first issues and commits them all,
+    then the second's batch collides and is undone, and each one-by-one attempt finds the certificate there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    with scopes_disabled():
+        CertificationFactory.create_batch(3)
+    load = domain._Signer.load
+    second_listed, first_done = threading.Event(), threading.Event()
+    reports, failures = {}, []
+
+    def load_after_the_other_issuer(cls):
+        if threading.current_thread().name == "second":
+            second_listed.set()
+            first_done.wait(timeout=30)
+        return load()
+
+    monkeypatch.setattr(domain._Signer, "load", classmethod(load_after_the_other_issuer))
+
+    def issue(name: str) -> None:
+        try:
+            reports[name] = issue_certificates(actor=name)
+        except Exception as error:  # reported below, with the test's own assertion
+            failures.append(error)
+        finally:
+            if name == "first":
+                first_done.set()
+            connection.close()
+
+    second = threading.Thread(target=issue, args=("second",), name="second")
+    second.start()
+    assert second_listed.wait(timeout=30)
+    first = threading.Thread(target=issue, args=("first",), name="first")
+    first.start()
+    first.join()
+    second.join()
+    with scopes_disabled():
+        issued = Certificate.objects.count()
+    assert (failures, reports["first"].issued, reports["second"].issued, issued) == ([], 3, 0, 3)
