@@ -99,6 +99,15 @@ def _isolated_signing_key(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what an earlier test left there (a task's progress, a page) is keyed by
+    ids that SQLite gives out again once that test's transaction is rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _background_tasks_on_a_live_server(request, settings):
     """Tests run the tasks pages start inline (settings/test.py); browser tests, on a live server, run them in the
     background as the app does without a broker."""

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from worldclass.certificates.models import Certificate
-from worldclass.certificates.pdf import FORMAT
-from worldclass.certificates.signing import load_signing_key, sign_facts
+from worldclass.certificates.signing import FORMAT, load_signing_key, sign_facts
+from worldclass.certification import run_queries
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
@@ -165,8 +168,16 @@ def _issue_batch(certifications: list[Certification], *, signer: _Signer) -> int
     return len(certificates)
 
 
-def issue_certificates(*, run: CertificationRun | None = None, actor: str = "system", user=None) -> IssueReport:
-    """One signed certificate per certification (of `run`, or of all runs). Idempotent: issued ones are kept."""
+def issue_certificates(
+    *,
+    run: CertificationRun | None = None,
+    actor: str = "system",
+    user=None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> IssueReport:
+    """One signed certificate per certification (of `run`, or of all runs). Idempotent: issued ones are kept.
+
+    `on_progress(done, pending)` is told after each batch how many of the pending certifications are done."""
     # Certificates are issued by the certifier's back office for every organization at once.
     with scopes_disabled(), transaction.atomic():
         pending = (
@@ -186,6 +197,8 @@ def issue_certificates(*, run: CertificationRun | None = None, actor: str = "sys
         for start in range(0, len(ids), ISSUE_BATCH_SIZE):
             batch = list(pending.filter(id__in=ids[start : start + ISSUE_BATCH_SIZE]))
             issued += _issue_batch(batch, signer=signer)
+            if on_progress is not None:
+                on_progress(min(start + ISSUE_BATCH_SIZE, len(ids)), len(ids))
         report = IssueReport(issued=issued, already_issued=total - issued)
         record_audit_event(
             actor=actor,
@@ -196,6 +209,67 @@ def issue_certificates(*, run: CertificationRun | None = None, actor: str = "sys
             summary=f"Issued {issued} certificates ({report.already_issued} already issued).",
             counts={"issued": issued, "already_issued": report.already_issued},
         )
+    return report
+
+
+# The issuing of a run's certificates from the web runs as a task; its page follows it in Django's cache. A sign of
+# issuing under way lasts this long without news (each batch renews it), so one left by a worker that died expires.
+ISSUING_SIGN_SECONDS = 10 * 60
+# How long the page then shows the issuing's result.
+ISSUING_RESULT_SECONDS = 24 * 3600
+
+
+class IssuingState:
+    QUEUED = "queued"
+    ISSUING = "issuing"
+    DONE = "done"
+    FAILED = "failed"
+    UNDER_WAY = (QUEUED, ISSUING)
+
+
+def issuing_key(run_id: int) -> str:
+    return f"certificates.issuing.{run_id}"
+
+
+def queue_certificate_issuing(*, run: CertificationRun) -> int:
+    """Mark the issuing of `run`'s certificates as queued, for its task to take up; returns how many are pending.
+    Refused while an issuing of the run is under way (a second click, a second member of staff)."""
+    with scopes_disabled():  # the certifier's back office, across organizations
+        pending = certifications().filter(first_run=run, certificate__isnull=True).count()
+    queued = {"state": IssuingState.QUEUED, "done": 0, "pending": pending}
+    key = issuing_key(run.pk)
+    if not cache.add(key, queued, ISSUING_SIGN_SECONDS):
+        if (cache.get(key) or {}).get("state") in IssuingState.UNDER_WAY:
+            raise Conflict(f"The certificates of run {run.pk} are being issued already.")
+        cache.set(key, queued, ISSUING_SIGN_SECONDS)  # the last issuing's result gives way
+    return pending
+
+
+def run_certificate_issuing(*, run_id: int, user_id: int | None, actor: str) -> IssueReport:
+    """The issuing task's body: issue run `run_id`'s certificates, telling its page how far it is, then the result
+    (or that it stopped, nothing issued: the issuing is one transaction)."""
+    key = issuing_key(run_id)
+    with scopes_disabled():
+        run = run_queries.find_run(pk=run_id)
+    if run is None:
+        cache.delete(key)
+        raise NotFound(f"There is no certification run {run_id}.")
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+
+    def report_progress(done: int, pending: int) -> None:
+        cache.set(key, {"state": IssuingState.ISSUING, "done": done, "pending": pending}, ISSUING_SIGN_SECONDS)
+
+    report_progress(0, (cache.get(key) or {}).get("pending", 0))
+    try:
+        report = issue_certificates(run=run, actor=actor, user=user, on_progress=report_progress)
+    except Exception:
+        cache.set(key, {"state": IssuingState.FAILED}, ISSUING_RESULT_SECONDS)
+        raise
+    cache.set(
+        key,
+        {"state": IssuingState.DONE, "issued": report.issued, "already_issued": report.already_issued},
+        ISSUING_RESULT_SECONDS,
+    )
     return report
 
 

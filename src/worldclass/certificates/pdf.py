@@ -22,9 +22,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from worldclass.certificates.signing import SignatureCheck, canonical_bytes, check_signature
+from worldclass.certificates.signing import FORMAT, SignatureCheck, canonical_bytes, check_signature
 
-FORMAT = "worldclass-certificate/1"
 _TOKEN_RE = re.compile(rb"worldclass-certificate/1;key=([0-9a-f]{1,32});sig=([A-Za-z0-9+/=]+);facts=([A-Za-z0-9+/=]+)")
 
 LEVEL_WORDING = {

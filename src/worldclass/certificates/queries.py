@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from worldclass.accounts.rules import grants_for, is_certifier_staff
+from worldclass.certificates.domain import IssuingState, issuing_key
 from worldclass.certificates.models import Certificate
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
@@ -203,3 +205,29 @@ def trophy_rows(certificates) -> list[dict]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class IssuingProgress:
+    """Where the issuing of a run's certificates from the web stands (`domain.run_certificate_issuing`)."""
+
+    state: str
+    done: int = 0
+    pending: int = 0
+    issued: int = 0
+    already_issued: int = 0
+
+    @property
+    def under_way(self) -> bool:
+        return self.state in IssuingState.UNDER_WAY
+
+    @property
+    def percent(self) -> int:
+        """0 to 100, for the progress bar."""
+        return 100 if not self.pending else 100 * self.done // self.pending
+
+
+def issuing_progress(*, run_id: int) -> IssuingProgress | None:
+    """The issuing of run `run_id`'s certificates under way, or its last result; None when there is neither."""
+    found = cache.get(issuing_key(run_id))
+    return IssuingProgress(**found) if found else None

@@ -20,6 +20,10 @@ from django.conf import settings
 
 from worldclass.core.errors import AppError, ErrorDetail
 
+# The facts' format, named in the signed facts and in the PDF's metadata. Here, not beside the PDF: issuing and
+# checking need no PDF library.
+FORMAT = "worldclass-certificate/1"
+
 
 def canonical_bytes(facts: dict) -> bytes:
     """The exact bytes that are signed: JSON with sorted keys, no spaces, UTF-8."""

@@ -30,4 +30,5 @@ urlpatterns = [
     path("certificates/<serial:serial>/revoke/", views.revoke, name="revoke"),
     path("verify/<serial:serial>", views.verify, name="verify"),
     path("certification/runs/<int:pk>/issue/", views.issue_run, name="issue_run"),
+    path("certification/runs/<int:pk>/issue/status/", views.issue_run_status, name="issue_run_status"),
 ]

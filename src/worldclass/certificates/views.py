@@ -9,25 +9,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scopes_disabled
 
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
-from worldclass.certificates.domain import issue_certificates, revoke_certificate
+from worldclass.certificates.domain import queue_certificate_issuing, revoke_certificate
 from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_signing_key, public_key_pem
 from worldclass.certification import run_queries
+from worldclass.core.background import start_task
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
 from worldclass.core.paging import page_of, query_without_page
 
 CERTIFICATES_PER_PAGE = 50
+ISSUE_TASK = "certificates.issue_run"  # certificates/tasks.py
 TROPHIES_PER_PAGE = 50
 
 
@@ -204,24 +206,42 @@ def trophies_csv(request):
 @certifier_staff_required
 @require_http_methods(["GET", "POST"])
 def issue_run(request, pk: int):
-    """Staff: confirm, then issue, the signed certificates of the certifications a run first found."""
+    """Staff: confirm, then issue in a task, the signed certificates of the certifications a run first found; the
+    page then follows the issuing to its result."""
     run = run_queries.find_run(pk=pk)
     if run is None:
         raise Http404
     if request.method == "POST":
         try:
-            report = issue_certificates(run=run, actor=actor_label(request.user), user=request.user)
+            pending = queue_certificate_issuing(run=run)
         except AppError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
+            start_task(ISSUE_TASK, run.pk, request.user.pk, actor_label(request.user))
+            messages.info(
                 request,
-                _("Issued %(issued)s certificates; %(already)s were already issued.")
-                % {"issued": report.issued, "already": report.already_issued},
+                ngettext(
+                    "Issuing %(count)s certificate has started.", "Issuing %(count)s certificates has started.", pending
+                )
+                % {"count": pending},
             )
-        return redirect("certification:run", pk=run.pk)
-    return render(
-        request,
-        "certificates/issue_run.html",
-        {"run": run, "certificates": run_queries.certificate_progress(run=run)},
-    )
+        return redirect("certificates:issue_run", pk=run.pk)
+    return render(request, "certificates/issue_run.html", _issuing_context(run))
+
+
+@certifier_staff_required
+@require_GET
+def issue_run_status(request, pk: int):
+    """The issuing's status block alone, polled by htmx while the issuing is under way."""
+    run = run_queries.find_run(pk=pk)
+    if run is None:
+        raise Http404
+    return render(request, "certificates/_issue_status.html", _issuing_context(run))
+
+
+def _issuing_context(run) -> dict:
+    return {
+        "run": run,
+        "certificates": run_queries.certificate_progress(run=run),
+        "issuing": queries.issuing_progress(run_id=run.pk),
+    }

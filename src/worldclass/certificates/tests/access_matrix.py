@@ -80,6 +80,7 @@ def _run_path(suffix: str = ""):
 
 CASES += [
     AccessCase("certificates:issue_run", _run_path("issue/"), only(["certifier_staff"]), setup=_run),
+    AccessCase("certificates:issue_run_status", _run_path("issue/status/"), only(["certifier_staff"]), setup=_run),
     AccessCase(
         "certificates:issue_run",
         _run_path("issue/"),

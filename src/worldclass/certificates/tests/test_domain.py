@@ -58,6 +58,14 @@ def test_issuing_in_batches_issues_every_certification(unscoped, monkeypatch):
     assert (issue_certificates().issued, Certificate.objects.count()) == (5, 5)
 
 
+def test_issuing_tells_its_progress_after_each_batch(unscoped, monkeypatch):
+    monkeypatch.setattr(domain, "ISSUE_BATCH_SIZE", 2)
+    CertificationFactory.create_batch(5)
+    told = []
+    issue_certificates(on_progress=lambda done, pending: told.append((done, pending)))
+    assert told == [(2, 5), (4, 5), (5, 5)]
+
+
 def test_a_batch_skips_the_certification_a_concurrent_issuer_got_first(unscoped):
     first, second, third = CertificationFactory.create_batch(3)
     signer = domain._Signer.load()
