@@ -22,9 +22,14 @@ from worldclass.certification.models import CertificationRun
 from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.exports import Table, csv_response
 from worldclass.core.paging import page_of, query_without_page
 
 RUNS_PER_PAGE = 50
+# Changes named on a run's page, of each kind: a first run of 100,000 CSRs gains them all (a page of megabytes); the
+# CSV lists every one.
+CHANGES_SHOWN = 100
+CHANGE_COLUMNS = ["change", "level", "name", "code", "organization"]
 
 
 class RunForm(forms.Form):
@@ -110,19 +115,38 @@ def run_new(request):
 @certifier_staff_required
 @require_GET
 def run_detail(request, pk: int):
-    """A run: its counts per level, who gained or lapsed since the previous run, its certificates."""
+    """A run: its counts per level, who gained or lapsed since the previous run (the first of each, all of them in
+    the CSV), its certificates."""
     run = _run_or_404(pk)
+    changes = run_queries.run_changes(run=run)
     return render(
         request,
         "certification/run_detail.html",
         {
             "run": run,
             "levels": run_queries.level_counts(run=run),
-            "changes": run_queries.run_changes(run=run),
+            "changes": changes,
+            "gained_shown": changes.gained[:CHANGES_SHOWN],
+            "lapsed_shown": changes.lapsed[:CHANGES_SHOWN],
             "certificates": run_queries.certificate_progress(run=run),
             "status": program_year_status(year=run.program_year) if run.program_year else None,
         },
     )
+
+
+@certifier_staff_required
+@require_GET
+def run_changes_csv(request, pk: int):
+    """Everyone who gained or lost a certification at the run since the previous one, as CSV."""
+    run = _run_or_404(pk)
+    changes = run_queries.run_changes(run=run)
+    rows = [
+        [change, entity.level, entity.name, entity.code, entity.organization]
+        for change, entities in (("gained", changes.gained), ("lapsed", changes.lapsed))
+        for entity in entities
+    ]
+    table = Table(title=_("Changes of run %(id)s") % {"id": run.pk}, columns=CHANGE_COLUMNS, rows=rows)
+    return csv_response(table, filename=f"run-{run.pk}-changes.csv")
 
 
 @certifier_staff_required

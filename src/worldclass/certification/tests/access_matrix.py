@@ -31,6 +31,7 @@ CASES = [
         "certification:run_new", lambda w: "/certification/runs/new/", only(STAFF, ok=400), method="post", label="post"
     ),
     AccessCase("certification:run", _run_path(), only(STAFF), setup=_run),
+    AccessCase("certification:run_changes_csv", _run_path("changes.csv"), only(STAFF), setup=_run),
     AccessCase("certification:run_verify", _run_path("verify/"), only(STAFF), setup=_run),
     AccessCase("certification:run_publish", _run_path("publish/"), only(STAFF), setup=_run),
     AccessCase(

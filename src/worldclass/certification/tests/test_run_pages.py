@@ -155,14 +155,110 @@ def test_the_run_page_shows_counts_changes_and_certificates(staff_client):
     assert "Certificates issued for the certifications this run first found: 0 of 1." in page
 
 
-def test_issuing_asks_first_then_issues_and_is_audited(staff_client):
+def test_the_run_page_names_the_first_changes_and_the_csv_all(staff_client, monkeypatch):
+    from worldclass.certification import views
+
+    monkeypatch.setattr(views, "CHANGES_SHOWN", 2)
+    run = CertificationRunFactory(through_month=JUNE)
+    for name in ("Ada", "Bea", "Cy"):
+        certified(run, PersonFactory(name=name))
+    page = staff_client.get(f"/certification/runs/{run.pk}/").content.decode()
+    assert ("Ada" in page, "Bea" in page, "Cy" in page, "The first 2 of 3: the CSV lists every one." in page) == (
+        True,
+        True,
+        False,
+        True,
+    )
+    assert f'href="/certification/runs/{run.pk}/changes.csv"' in page
+
+
+def test_the_changes_csv_lists_everyone_gained_and_lapsed(staff_client):
+    june, july = CertificationRunFactory(through_month=JUNE), CertificationRunFactory(through_month=JULY)
+    leaves, arrives = PersonFactory(name="Lee Leaves", code="L1"), PersonFactory(name="Kim Arrives", code="K1")
+    certified(june, leaves, valid_through=JUNE)
+    certified(july, arrives, achieved=JULY)
+    response = staff_client.get(f"/certification/runs/{july.pk}/changes.csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "change,level,name,code,organization",
+        f"gained,csr,Kim Arrives,K1,{arrives.organization}",
+        f"lapsed,csr,Lee Leaves,L1,{leaves.organization}",
+    ]
+
+
+def test_issuing_asks_first_then_issues_and_is_audited(staff_client, django_capture_on_commit_callbacks):
     run = CertificationRunFactory(through_month=JUNE)
     certified(run, PersonFactory())
     assert b"Confirm and issue" in staff_client.get(f"/certification/runs/{run.pk}/issue/").content
     assert Certificate.objects.count() == 0
-    staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
     assert (certificate_progress(run=run).issued, Certificate.objects.count()) == (1, 1)
     assert AuditEvent.objects.get(action="certificates.issue").actor == "staff"
+
+
+def test_issuing_runs_as_a_task_and_its_page_shows_the_result(staff_client, django_capture_on_commit_callbacks):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    page = staff_client.get(response["Location"]).content.decode()
+    assert (response["Location"], "Issued 2 certificates; 0 were already issued." in page) == (
+        f"/certification/runs/{run.pk}/issue/",
+        True,
+    )
+    assert "Certificates issued for the certifications this run first found: 2 of 2." in page
+
+
+def test_the_issue_page_follows_a_queued_issuing(staff_client, django_capture_on_commit_callbacks):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=False) as started:
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
+    assert (len(started), "Queued" in page, "Confirm and issue" in page) == (1, True, False)
+    assert f'hx-get="/certification/runs/{run.pk}/issue/status/"' in page
+
+
+def test_a_second_issuing_of_a_run_is_refused_while_one_is_under_way(staff_client, django_capture_on_commit_callbacks):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=False) as started:
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+        page = staff_client.post(f"/certification/runs/{run.pk}/issue/", follow=True).content.decode()
+    assert (len(started), f"The certificates of run {run.pk} are being issued already." in page) == (1, True)
+
+
+def test_the_issuing_status_block_comes_alone(staff_client, django_capture_on_commit_callbacks):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
+    assert (block.startswith('<section id="issue-status"'), "hx-get" in block, "<html" in block) == (True, False, False)
+
+
+def test_an_issuing_that_fails_says_so_and_offers_to_try_again(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from worldclass.certificates import domain
+
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+
+    def fail(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(domain, "issue_certificates", fail)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
+    assert ("no certificate was issued" in page, "Confirm and issue" in page, Certificate.objects.count()) == (
+        True,
+        True,
+        0,
+    )
 
 
 def test_the_replay_of_a_real_run_reproduces(staff_client):

@@ -57,9 +57,9 @@ def hostile():
             meeting=[290] * 5,
             window_code="2-business-days",
         )
-        run_program_year(year=2013, through=Month(2013, 12), actor="test")
+        run = run_program_year(year=2013, through=Month(2013, 12), actor="test")
         publish_registry_year(year=2013, actor="test")
-    world.extra.update(month="2026-03")
+    world.extra.update(month="2026-03", run=run.pk)
     return world
 
 
@@ -95,6 +95,12 @@ EXPORTS = [
     ("portal:export", lambda w: f"/dashboard/organization/{w.org.id}/export/members.csv?edition=2015", "csv", None),
     ("certificates:trophies_csv", lambda w: "/certificates/trophies.csv", "csv", HOSTILE_SITE),
     ("registry:year_csv", lambda w: "/registry/2013.csv", "csv", HOSTILE_SITE),
+    (
+        "certification:run_changes_csv",
+        lambda w: f"/certification/runs/{w.extra['run']}/changes.csv",
+        "csv",
+        HOSTILE_SITE,
+    ),
     (
         "operations:site_export",
         lambda w: f"/operations/sites/{w.site.id}/export.csv?month={w.extra['month']}",
