@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
-def gunicorn_server(*, port: int, env: dict | None = None, workers: int = 2, timeout: float = 60) -> Iterator[str]:
-    """Run `gunicorn worldclass.wsgi` with `workers` sync workers on 127.0.0.1:`port`; yields the base URL."""
+def gunicorn_server(
+    *, port: int, env: dict | None = None, workers: int = 2, timeout: float = 60, gunicorn_timeout: int = 120
+) -> Iterator[str]:
+    """Run `gunicorn worldclass.wsgi` with `workers` sync workers on 127.0.0.1:`port`; yields the base URL.
+    `gunicorn_timeout` is how long a worker may take over one request before gunicorn kills it."""
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT / "src")}
     env.setdefault("WORLDCLASS_DEBUG", "0")
     log = Path(tempfile.gettempdir()) / f"worldclass-bench-gunicorn-{port}.log"
@@ -37,7 +40,7 @@ def gunicorn_server(*, port: int, env: dict | None = None, workers: int = 2, tim
         # Load the application once in the arbiter: the workers fork with Django and the app modules imported.
         "--preload",
         "--timeout",
-        "120",
+        str(gunicorn_timeout),
         "--log-level",
         "warning",
     ]
@@ -47,12 +50,17 @@ def gunicorn_server(*, port: int, env: dict | None = None, workers: int = 2, tim
             _wait_for(port=port, server=server, timeout=timeout, log=log)
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask the process to stop; kill it if it has not within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for(*, port: int, server: subprocess.Popen, timeout: float, log: Path) -> None:
