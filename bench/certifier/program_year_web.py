@@ -9,7 +9,9 @@ on Redis for the tasks and Redis as the cache the pages read progress from, as i
 certifier staff (`bench-certifier_staff`, created if missing, with an authenticator) signs in, then:
 reviews and confirms the program year's run, opens the run's page, confirms the issuing of its certificates and
 follows it to its end, opens the run's page again and its changes as CSV, publishes the year's registry and opens it.
-Prints each step's seconds and HTTP status, and how many certificates the run has in the end.
+Prints each step's seconds and HTTP status, and how many certificates the run has in the end. It empties Redis
+databases 12 and 13 of the local server first (the broker's and the cache's): run it where nothing else keeps data
+there.
 """
 
 from __future__ import annotations

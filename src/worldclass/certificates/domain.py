@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from worldclass.certificates.models import Certificate
+from worldclass.certificates.models import Certificate, CertificateIssuing
 from worldclass.certificates.signing import FORMAT, load_signing_key, sign_facts
-from worldclass.certification import run_queries
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.domain import absolute_url, record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
@@ -212,65 +211,101 @@ def issue_certificates(
     return report
 
 
-# The issuing of a run's certificates from the web runs as a task; its page follows it in Django's cache. A sign of
-# issuing under way lasts this long without news (each batch renews it), so one left by a worker that died expires.
-ISSUING_SIGN_SECONDS = 10 * 60
-# How long the page then shows the issuing's result.
-ISSUING_RESULT_SECONDS = 24 * 3600
+# The issuing of a run's certificates from the web runs as a task (a `CertificateIssuing` row holds its state); its
+# count of certificates signed so far is in Django's cache, renewed after each batch, so that a sign this old is news
+# of a worker that died.
+ISSUING_PROGRESS_SECONDS = 10 * 60
+# A request still queued after this long has waited for a worker long enough to be given up on (its task, if it
+# ever runs, finds it no longer queued and does nothing); one running with no news for this long has stopped.
+ISSUING_STALLED_SECONDS = 10 * 60
+OPEN_ISSUING = [CertificateIssuing.Status.QUEUED, CertificateIssuing.Status.RUNNING]
+
+logger = logging.getLogger(__name__)
 
 
-class IssuingState:
-    QUEUED = "queued"
-    ISSUING = "issuing"
-    DONE = "done"
-    FAILED = "failed"
-    UNDER_WAY = (QUEUED, ISSUING)
+def issuing_progress_key(issuing_id: int) -> str:
+    return f"certificates.issuing.{issuing_id}.progress"
 
 
-def issuing_key(run_id: int) -> str:
-    return f"certificates.issuing.{run_id}"
+def issuing_has_stalled(issuing: CertificateIssuing) -> bool:
+    """Whether an issuing under way has shown no sign of life for long: queued with no worker to take it, or running
+    with no progress reported (a worker killed mid-way, a cache emptied)."""
+    stalled_before = timezone.now() - dt.timedelta(seconds=ISSUING_STALLED_SECONDS)
+    if issuing.status == CertificateIssuing.Status.QUEUED:
+        return issuing.requested_at < stalled_before
+    if issuing.status == CertificateIssuing.Status.RUNNING:
+        return cache.get(issuing_progress_key(issuing.pk)) is None and issuing.started_at < stalled_before
+    return False
 
 
-def queue_certificate_issuing(*, run: CertificationRun) -> int:
-    """Mark the issuing of `run`'s certificates as queued, for its task to take up; returns how many are pending.
-    Refused while an issuing of the run is under way (a second click, a second member of staff)."""
-    with scopes_disabled():  # the certifier's back office, across organizations
-        pending = certifications().filter(first_run=run, certificate__isnull=True).count()
-    queued = {"state": IssuingState.QUEUED, "done": 0, "pending": pending}
-    key = issuing_key(run.pk)
-    if not cache.add(key, queued, ISSUING_SIGN_SECONDS):
-        if (cache.get(key) or {}).get("state") in IssuingState.UNDER_WAY:
-            raise Conflict(f"The certificates of run {run.pk} are being issued already.")
-        cache.set(key, queued, ISSUING_SIGN_SECONDS)  # the last issuing's result gives way
-    return pending
+def queue_certificate_issuing(*, run: CertificationRun, user, actor: str) -> CertificateIssuing:
+    """Record staff's request to issue `run`'s certificates, for its task to take up. Refused while another of the
+    run's issuings is under way; one that has stalled is recorded as stopped and this one goes ahead."""
+    conflict = Conflict(f"The certificates of run {run.pk} are being issued already.")
+    with transaction.atomic():
+        under_way = CertificateIssuing.objects.select_for_update().filter(run=run, status__in=OPEN_ISSUING).first()
+        if under_way is not None:
+            if not issuing_has_stalled(under_way):
+                raise conflict
+            _stop(under_way, code="stalled", message="The issuing stopped without a word; no certificate was issued.")
+        with scopes_disabled():  # the certifier's back office, across organizations
+            pending = certifications().filter(first_run=run, certificate__isnull=True).count()
+        try:
+            with transaction.atomic():
+                return CertificateIssuing.objects.create(run=run, requested_by=user, actor=actor, pending=pending)
+        except IntegrityError as error:  # another request's, committed since the check
+            raise conflict from error
 
 
-def run_certificate_issuing(*, run_id: int, user_id: int | None, actor: str) -> IssueReport:
-    """The issuing task's body: issue run `run_id`'s certificates, telling its page how far it is, then the result
-    (or that it stopped, nothing issued: the issuing is one transaction)."""
-    key = issuing_key(run_id)
-    with scopes_disabled():
-        run = run_queries.find_run(pk=run_id)
-    if run is None:
-        cache.delete(key)
-        raise NotFound(f"There is no certification run {run_id}.")
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+def _stop(issuing: CertificateIssuing, *, code: str, message: str) -> None:
+    issuing.status, issuing.error = CertificateIssuing.Status.FAILED, {"code": code, "message": message}
+    issuing.finished_at = timezone.now()
+    issuing.save(update_fields=["status", "error", "finished_at"])
+
+
+def run_certificate_issuing(*, issuing_id: int) -> CertificateIssuing:
+    """The issuing task's body: take the queued request, issue its run's certificates (telling the page how far it
+    is), and record the result, or why it stopped (nothing issued: the issuing is one transaction). A task delivered
+    twice issues once: only a queued request is taken."""
+    taken = CertificateIssuing.objects.filter(pk=issuing_id, status=CertificateIssuing.Status.QUEUED).update(
+        status=CertificateIssuing.Status.RUNNING, started_at=timezone.now()
+    )
+    issuing = CertificateIssuing.objects.select_related("run", "requested_by").filter(pk=issuing_id).first()
+    if issuing is None:
+        raise NotFound(f"There is no certificate issuing {issuing_id}.")
+    if not taken:
+        return issuing
+    key = issuing_progress_key(issuing.pk)
 
     def report_progress(done: int, pending: int) -> None:
-        cache.set(key, {"state": IssuingState.ISSUING, "done": done, "pending": pending}, ISSUING_SIGN_SECONDS)
+        # Best effort: the page's count is not worth the certificates, and this runs inside the issuing's transaction.
+        try:
+            cache.set(key, {"done": done, "pending": pending}, ISSUING_PROGRESS_SECONDS)
+        except Exception:
+            logger.warning("could not report the progress of certificate issuing %s", issuing.pk, exc_info=True)
 
-    report_progress(0, (cache.get(key) or {}).get("pending", 0))
+    report_progress(0, issuing.pending)
     try:
-        report = issue_certificates(run=run, actor=actor, user=user, on_progress=report_progress)
+        report = issue_certificates(
+            run=issuing.run, actor=issuing.actor, user=issuing.requested_by, on_progress=report_progress
+        )
+    except AppError as error:
+        _stop(issuing, code=error.code, message=error.message)
     except Exception:
-        cache.set(key, {"state": IssuingState.FAILED}, ISSUING_RESULT_SECONDS)
+        _stop(
+            issuing,
+            code="internal_error",
+            message="The issuing stopped on an unexpected error; no certificate was issued. The log has the details.",
+        )
         raise
-    cache.set(
-        key,
-        {"state": IssuingState.DONE, "issued": report.issued, "already_issued": report.already_issued},
-        ISSUING_RESULT_SECONDS,
-    )
-    return report
+    else:
+        issuing.status = CertificateIssuing.Status.DONE
+        issuing.issued, issuing.already_issued = report.issued, report.already_issued
+        issuing.finished_at = timezone.now()
+        issuing.save(update_fields=["status", "issued", "already_issued", "finished_at"])
+    finally:
+        cache.delete(key)
+    return issuing
 
 
 def revoke_certificate(*, serial: str, reason: str, user, actor: str) -> Certificate:

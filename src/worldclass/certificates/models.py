@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
@@ -37,3 +38,40 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class CertificateIssuing(models.Model):
+    """Staff's request, from the web, to issue a run's certificates: queued, then run by a task to its result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Issuing")
+        DONE = "done", _("Issued")
+        FAILED = "failed", _("Stopped")
+
+    run = models.ForeignKey("certification.CertificationRun", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.CharField(max_length=150)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pending = models.PositiveIntegerField(help_text="Certifications without a certificate when it was requested.")
+    issued = models.PositiveIntegerField(null=True, blank=True)
+    already_issued = models.PositiveIntegerField(null=True, blank=True)
+    error = models.JSONField(default=dict, blank=True, help_text="Why it stopped: code and message.")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="certificate_issuing_status_known", condition=Q(status__in=["queued", "running", "done", "failed"])
+            ),
+            # One issuing of a run under way at a time: a second click, or a second member of staff, is refused.
+            models.UniqueConstraint(
+                fields=["run"], condition=Q(status__in=["queued", "running"]), name="one_open_issuing_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"issuing of run {self.run_id} ({self.status})"

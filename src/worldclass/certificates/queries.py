@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from worldclass.accounts.rules import grants_for, is_certifier_staff
-from worldclass.certificates.domain import IssuingState, issuing_key
-from worldclass.certificates.models import Certificate
+from worldclass.certificates.domain import OPEN_ISSUING, issuing_has_stalled, issuing_progress_key
+from worldclass.certificates.models import Certificate, CertificateIssuing
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
 from worldclass.directory.models import Site
@@ -208,26 +208,31 @@ def trophy_rows(certificates) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class IssuingProgress:
-    """Where the issuing of a run's certificates from the web stands (`domain.run_certificate_issuing`)."""
+class IssuingStatus:
+    """The latest issuing of a run's certificates asked for from the web, as its page shows it."""
 
-    state: str
-    done: int = 0
-    pending: int = 0
-    issued: int = 0
-    already_issued: int = 0
+    issuing: CertificateIssuing
+    stalled: bool
+    done: int | None = None  # certificates signed so far while it runs; None when the cache does not say
 
     @property
     def under_way(self) -> bool:
-        return self.state in IssuingState.UNDER_WAY
+        return self.issuing.status in OPEN_ISSUING and not self.stalled
 
     @property
     def percent(self) -> int:
         """0 to 100, for the progress bar."""
-        return 100 if not self.pending else 100 * self.done // self.pending
+        if not self.done or not self.issuing.pending:
+            return 0
+        return min(100, 100 * self.done // self.issuing.pending)
 
 
-def issuing_progress(*, run_id: int) -> IssuingProgress | None:
-    """The issuing of run `run_id`'s certificates under way, or its last result; None when there is neither."""
-    found = cache.get(issuing_key(run_id))
-    return IssuingProgress(**found) if found else None
+def latest_issuing(*, run_id: int) -> IssuingStatus | None:
+    """The run's latest issuing from the web, with its progress; None when none was asked for."""
+    issuing = CertificateIssuing.objects.filter(run_id=run_id).first()
+    if issuing is None:
+        return None
+    running = issuing.status == CertificateIssuing.Status.RUNNING
+    progress = cache.get(issuing_progress_key(issuing.pk)) if running else None
+    done = progress.get("done") if isinstance(progress, dict) else None
+    return IssuingStatus(issuing=issuing, stalled=issuing_has_stalled(issuing), done=done)

@@ -5,5 +5,5 @@ from worldclass.certificates.domain import run_certificate_issuing
 
 
 @app.task(name="certificates.issue_run")
-def issue_run_task(run_id: int, user_id: int | None, actor: str) -> int:
-    return run_certificate_issuing(run_id=run_id, user_id=user_id, actor=actor).issued
+def issue_run_task(issuing_id: int) -> str:
+    return run_certificate_issuing(issuing_id=issuing_id).status

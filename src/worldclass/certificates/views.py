@@ -213,17 +213,19 @@ def issue_run(request, pk: int):
         raise Http404
     if request.method == "POST":
         try:
-            pending = queue_certificate_issuing(run=run)
+            issuing = queue_certificate_issuing(run=run, user=request.user, actor=actor_label(request.user))
         except AppError as error:
             messages.error(request, error.message)
         else:
-            start_task(ISSUE_TASK, run.pk, request.user.pk, actor_label(request.user))
+            start_task(ISSUE_TASK, issuing.pk)
             messages.info(
                 request,
                 ngettext(
-                    "Issuing %(count)s certificate has started.", "Issuing %(count)s certificates has started.", pending
+                    "Issuing %(count)s certificate has started.",
+                    "Issuing %(count)s certificates has started.",
+                    issuing.pending,
                 )
-                % {"count": pending},
+                % {"count": issuing.pending},
             )
         return redirect("certificates:issue_run", pk=run.pk)
     return render(request, "certificates/issue_run.html", _issuing_context(run))
@@ -243,5 +245,5 @@ def _issuing_context(run) -> dict:
     return {
         "run": run,
         "certificates": run_queries.certificate_progress(run=run),
-        "issuing": queries.issuing_progress(run_id=run.pk),
+        "issuing": queries.latest_issuing(run_id=run.pk),
     }

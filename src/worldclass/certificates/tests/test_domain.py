@@ -267,3 +267,38 @@ def test_an_issuer_that_listed_certifications_another_then_issued_issues_none_of
     with scopes_disabled():
         issued = Certificate.objects.count()
     assert (failures, reports["first"].issued, reports["second"].issued, issued) == ([], 3, 0, 3)
+
+
+def _queued_issuing(run):
+    return domain.queue_certificate_issuing(run=run, user=None, actor="tester")
+
+
+def test_an_issuing_task_delivered_twice_issues_once(unscoped):
+    certification = CertificationFactory()
+    issuing = _queued_issuing(certification.first_run)
+    domain.run_certificate_issuing(issuing_id=issuing.pk)
+    again = domain.run_certificate_issuing(issuing_id=issuing.pk)
+    assert (again.status, again.issued, AuditEvent.objects.filter(action="certificates.issue").count()) == (
+        "done",
+        1,
+        1,
+    )
+
+
+def test_an_issuing_that_cannot_report_its_progress_still_issues(unscoped, monkeypatch):
+    certification = CertificationFactory()
+    issuing = _queued_issuing(certification.first_run)
+
+    def broken_set(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(domain.cache, "set", broken_set)
+    done = domain.run_certificate_issuing(issuing_id=issuing.pk)
+    assert (done.status, Certificate.objects.count()) == ("done", 1)
+
+
+def test_a_second_issuing_of_a_run_is_refused_while_the_first_is_queued(unscoped):
+    run = CertificationFactory().first_run
+    _queued_issuing(run)
+    with pytest.raises(Conflict):
+        _queued_issuing(run)

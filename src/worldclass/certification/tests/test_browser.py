@@ -111,7 +111,7 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
     browser.page.locator("#issue-result").wait_for()
     browser.screenshot("issued")
     assert browser.page.locator("#issue-result").inner_text() == (
-        f"Issued {certifications} certificates; 0 were already issued."
+        f"Issued {certifications} certificates. Issued before: 0."
     )
     browser.page.get_by_role("link", name=f"Back to run {run.pk}").click()
     browser.page.locator("#run-certificates").wait_for()

@@ -160,8 +160,9 @@ def test_the_run_page_names_the_first_changes_and_the_csv_all(staff_client, monk
 
     monkeypatch.setattr(views, "CHANGES_SHOWN", 2)
     run = CertificationRunFactory(through_month=JUNE)
+    first = PersonFactory(name="Ada")  # one organization: the names alone order the list
     for name in ("Ada", "Bea", "Cy"):
-        certified(run, PersonFactory(name=name))
+        certified(run, first if name == "Ada" else PersonFactory(name=name, organization=first.organization))
     page = staff_client.get(f"/certification/runs/{run.pk}/").content.decode()
     assert ("Ada" in page, "Bea" in page, "Cy" in page, "The first 2 of 3: the CSV lists every one." in page) == (
         True,
@@ -204,7 +205,7 @@ def test_issuing_runs_as_a_task_and_its_page_shows_the_result(staff_client, djan
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(f"/certification/runs/{run.pk}/issue/")
     page = staff_client.get(response["Location"]).content.decode()
-    assert (response["Location"], "Issued 2 certificates; 0 were already issued." in page) == (
+    assert (response["Location"], "Issued 2 certificates. Issued before: 0." in page) == (
         f"/certification/runs/{run.pk}/issue/",
         True,
     )
@@ -292,3 +293,56 @@ def test_the_runs_page_filters_by_program_year_like_the_api(staff_client):
 def test_a_malformed_runs_filter_is_a_form_error(staff_client):
     response = staff_client.get("/certification/runs/?edition=twenty")
     assert (response.status_code, list(response.context["filters"].errors)) == (400, ["edition"])
+
+
+def test_the_issue_page_stops_waiting_once_every_certificate_is_issued(
+    staff_client, django_capture_on_commit_callbacks
+):
+    """A worker that reports its progress to another cache than the web's (or died after committing) cannot keep the
+    page waiting: the database has the certificates."""
+    from worldclass.certificates.domain import issue_certificates
+
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=False):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    issue_certificates(run=run, actor="a worker elsewhere")
+    block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
+    assert ("hx-get" in block, "Queued" in block, "1 of 1." in block) == (False, False, True)
+
+
+def test_an_issuing_that_waited_too_long_for_a_worker_gives_way_to_a_new_one(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from worldclass.certificates.models import CertificateIssuing
+
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=False):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    forgotten = CertificateIssuing.objects.get()
+    an_hour_earlier = forgotten.requested_at - dt.timedelta(hours=1)
+    CertificateIssuing.objects.filter(pk=forgotten.pk).update(requested_at=an_hour_earlier)
+    page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
+    assert ("has shown no progress for ten minutes" in page, "Confirm and issue" in page) == (True, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    forgotten.refresh_from_db()
+    assert (forgotten.status, forgotten.error["code"], Certificate.objects.count()) == ("failed", "stalled", 1)
+
+
+def test_an_issuing_refused_by_the_domain_says_why(staff_client, django_capture_on_commit_callbacks, monkeypatch):
+    from worldclass.certificates import domain
+    from worldclass.core.errors import AppError
+
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+
+    def refuse(**kwargs):
+        raise AppError(code="bad_signing_key", message="The signing key cannot be read.")
+
+    monkeypatch.setattr(domain, "issue_certificates", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
+    assert "The issuing was refused: The signing key cannot be read. No certificate was issued." in page
