@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -214,10 +214,15 @@ def issue_certificates(
 # The issuing of a run's certificates from the web runs as a task (a `CertificateIssuing` row holds its state); its
 # count of certificates signed so far is in Django's cache, renewed after each batch, so that a sign this old is news
 # of a worker that died.
-ISSUING_PROGRESS_SECONDS = 10 * 60
+ISSUING_PROGRESS_SECONDS = 20 * 60
 # A request still queued after this long has waited for a worker long enough to be given up on (its task, if it
-# ever runs, finds it no longer queued and does nothing); one running with no news for this long has stopped.
+# ever runs, finds it no longer queued and does nothing).
 ISSUING_STALLED_SECONDS = 10 * 60
+# A running issuing is alive while its worker's transaction holds this advisory lock (PostgreSQL): a killed worker's
+# connection, and with it the lock, is gone. SQLite (one process: the demo) has only the progress in the cache.
+ISSUING_LOCK_CLASS = 0x57431553  # the first of the lock's two keys; the issuing's id is the second
+# The moments between taking a request and taking its lock are no sign of death.
+ISSUING_STARTING_SECONDS = 60
 OPEN_ISSUING = [CertificateIssuing.Status.QUEUED, CertificateIssuing.Status.RUNNING]
 
 logger = logging.getLogger(__name__)
@@ -227,15 +232,35 @@ def issuing_progress_key(issuing_id: int) -> str:
     return f"certificates.issuing.{issuing_id}.progress"
 
 
+def issuing_progress(issuing_id: int) -> dict | None:
+    """The running issuing's count of certificates signed, as its worker last told; None when the cache has none
+    or cannot be read (the count is only shown, never relied on)."""
+    try:
+        found = cache.get(issuing_progress_key(issuing_id))
+    except Exception:
+        logger.warning("could not read the progress of certificate issuing %s", issuing_id, exc_info=True)
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def issuing_has_stalled(issuing: CertificateIssuing) -> bool:
-    """Whether an issuing under way has shown no sign of life for long: queued with no worker to take it, or running
-    with no progress reported (a worker killed mid-way, a cache emptied)."""
-    stalled_before = timezone.now() - dt.timedelta(seconds=ISSUING_STALLED_SECONDS)
+    """Whether an issuing under way has shown no sign of life: queued for long with no worker to take it, or running
+    with no worker behind it (killed mid-way)."""
+    now = timezone.now()
     if issuing.status == CertificateIssuing.Status.QUEUED:
-        return issuing.requested_at < stalled_before
-    if issuing.status == CertificateIssuing.Status.RUNNING:
-        return cache.get(issuing_progress_key(issuing.pk)) is None and issuing.started_at < stalled_before
-    return False
+        return issuing.requested_at < now - dt.timedelta(seconds=ISSUING_STALLED_SECONDS)
+    if issuing.status != CertificateIssuing.Status.RUNNING:
+        return False
+    if issuing.started_at > now - dt.timedelta(seconds=ISSUING_STARTING_SECONDS):
+        return False
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Taken only if no worker holds it; released at once (outside a transaction) or with this one.
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ISSUING_LOCK_CLASS, issuing.pk])
+            return cursor.fetchone()[0]
+    return issuing_progress(issuing.pk) is None and issuing.started_at < now - dt.timedelta(
+        seconds=ISSUING_STALLED_SECONDS
+    )
 
 
 def queue_certificate_issuing(*, run: CertificationRun, user, actor: str) -> CertificateIssuing:
@@ -253,8 +278,16 @@ def queue_certificate_issuing(*, run: CertificationRun, user, actor: str) -> Cer
         try:
             with transaction.atomic():
                 return CertificateIssuing.objects.create(run=run, requested_by=user, actor=actor, pending=pending)
-        except IntegrityError as error:  # another request's, committed since the check
-            raise conflict from error
+        except IntegrityError:
+            if CertificateIssuing.objects.filter(run=run, status__in=OPEN_ISSUING).exists():
+                raise conflict from None  # another request's, committed since the check
+            raise
+
+
+def abandon_certificate_issuing(*, issuing: CertificateIssuing) -> None:
+    """The request's task could not be queued (the broker did not answer): it is recorded as stopped, so that the run
+    does not wait for it."""
+    _stop(issuing, code="not_queued", message="The issuing could not be queued; no certificate was issued.")
 
 
 def _stop(issuing: CertificateIssuing, *, code: str, message: str) -> None:
@@ -286,9 +319,13 @@ def run_certificate_issuing(*, issuing_id: int) -> CertificateIssuing:
 
     report_progress(0, issuing.pending)
     try:
-        report = issue_certificates(
-            run=issuing.run, actor=issuing.actor, user=issuing.requested_by, on_progress=report_progress
-        )
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ISSUING_LOCK_CLASS, issuing.pk])
+            report = issue_certificates(
+                run=issuing.run, actor=issuing.actor, user=issuing.requested_by, on_progress=report_progress
+            )
     except AppError as error:
         _stop(issuing, code=error.code, message=error.message)
     except Exception:
@@ -304,7 +341,10 @@ def run_certificate_issuing(*, issuing_id: int) -> CertificateIssuing:
         issuing.finished_at = timezone.now()
         issuing.save(update_fields=["status", "issued", "already_issued", "finished_at"])
     finally:
-        cache.delete(key)
+        try:
+            cache.delete(key)
+        except Exception:
+            logger.warning("could not forget the progress of certificate issuing %s", issuing.pk, exc_info=True)
     return issuing
 
 

@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from worldclass.accounts.rules import grants_for, is_certifier_staff
-from worldclass.certificates.domain import OPEN_ISSUING, issuing_has_stalled, issuing_progress_key
+from worldclass.certificates.domain import OPEN_ISSUING, issuing_has_stalled, issuing_progress
 from worldclass.certificates.models import Certificate, CertificateIssuing
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
@@ -229,10 +228,9 @@ class IssuingStatus:
 
 def latest_issuing(*, run_id: int) -> IssuingStatus | None:
     """The run's latest issuing from the web, with its progress; None when none was asked for."""
-    issuing = CertificateIssuing.objects.filter(run_id=run_id).first()
+    issuing = CertificateIssuing.objects.filter(run_id=run_id).order_by("-id").first()
     if issuing is None:
         return None
     running = issuing.status == CertificateIssuing.Status.RUNNING
-    progress = cache.get(issuing_progress_key(issuing.pk)) if running else None
-    done = progress.get("done") if isinstance(progress, dict) else None
-    return IssuingStatus(issuing=issuing, stalled=issuing_has_stalled(issuing), done=done)
+    progress = issuing_progress(issuing.pk) if running else None
+    return IssuingStatus(issuing=issuing, stalled=issuing_has_stalled(issuing), done=(progress or {}).get("done"))

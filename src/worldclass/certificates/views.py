@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from django_scopes import scopes_disabled
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
-from worldclass.certificates.domain import queue_certificate_issuing, revoke_certificate
+from worldclass.certificates.domain import abandon_certificate_issuing, queue_certificate_issuing, revoke_certificate
 from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
@@ -30,6 +32,8 @@ from worldclass.core.paging import page_of, query_without_page
 
 CERTIFICATES_PER_PAGE = 50
 ISSUE_TASK = "certificates.issue_run"  # certificates/tasks.py
+
+logger = logging.getLogger(__name__)
 TROPHIES_PER_PAGE = 50
 
 
@@ -217,7 +221,13 @@ def issue_run(request, pk: int):
         except AppError as error:
             messages.error(request, error.message)
         else:
-            start_task(ISSUE_TASK, issuing.pk)
+            try:
+                start_task(ISSUE_TASK, issuing.pk)
+            except Exception:  # the broker's errors are many (kombu, redis, sockets); each leaves the same state
+                logger.exception("could not queue certificate issuing %s", issuing.pk)
+                abandon_certificate_issuing(issuing=issuing)
+                messages.error(request, _("The issuing could not be queued: nothing was issued. Try again later."))
+                return redirect("certificates:issue_run", pk=run.pk)
             messages.info(
                 request,
                 ngettext(

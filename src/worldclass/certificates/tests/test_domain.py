@@ -302,3 +302,38 @@ def test_a_second_issuing_of_a_run_is_refused_while_the_first_is_queued(unscoped
     _queued_issuing(run)
     with pytest.raises(Conflict):
         _queued_issuing(run)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_issuing_is_alive_while_its_worker_holds_the_lock():
+    """On PostgreSQL a running issuing's worker holds an advisory lock for its transaction: a killed worker's lock is
+    gone with its connection, whatever the cache says."""
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    from worldclass.certificates.models import CertificateIssuing
+
+    with scopes_disabled():
+        run = CertificationFactory().first_run
+    two_minutes_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    issuing = CertificateIssuing.objects.create(
+        run=run, actor="tester", pending=1, status="running", started_at=two_minutes_ago
+    )
+    holding, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        from django.db import connection as worker_connection
+        from django.db import transaction
+
+        with transaction.atomic(), worker_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [domain.ISSUING_LOCK_CLASS, issuing.pk])
+            holding.set()
+            release.wait(timeout=30)
+        worker_connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    holding.wait(timeout=30)
+    alive = domain.issuing_has_stalled(issuing)
+    release.set()
+    thread.join()
+    assert (alive, domain.issuing_has_stalled(issuing)) == (False, True)

@@ -306,9 +306,10 @@ def test_the_issue_page_stops_waiting_once_every_certificate_is_issued(
     certified(run, PersonFactory())
     with django_capture_on_commit_callbacks(execute=False):
         staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    waiting = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
     issue_certificates(run=run, actor="a worker elsewhere")
     block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
-    assert ("hx-get" in block, "Queued" in block, "1 of 1." in block) == (False, False, True)
+    assert ("hx-get" in waiting, "hx-get" in block, "Queued" in block, "1 of 1." in block) == (True, False, False, True)
 
 
 def test_an_issuing_that_waited_too_long_for_a_worker_gives_way_to_a_new_one(
@@ -324,7 +325,7 @@ def test_an_issuing_that_waited_too_long_for_a_worker_gives_way_to_a_new_one(
     an_hour_earlier = forgotten.requested_at - dt.timedelta(hours=1)
     CertificateIssuing.objects.filter(pk=forgotten.pk).update(requested_at=an_hour_earlier)
     page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
-    assert ("has shown no progress for ten minutes" in page, "Confirm and issue" in page) == (True, True)
+    assert ("has stopped without finishing" in page, "Confirm and issue" in page) == (True, True)
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(f"/certification/runs/{run.pk}/issue/")
     forgotten.refresh_from_db()
@@ -346,3 +347,25 @@ def test_an_issuing_refused_by_the_domain_says_why(staff_client, django_capture_
         staff_client.post(f"/certification/runs/{run.pk}/issue/")
     page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
     assert "The issuing was refused: The signing key cannot be read. No certificate was issued." in page
+
+
+def test_an_issuing_the_task_queue_refuses_is_recorded_as_stopped(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from worldclass.certificates import views
+    from worldclass.certificates.models import CertificateIssuing
+
+    def broker_down(name, *args):
+        raise ConnectionRefusedError("the broker is down")
+
+    monkeypatch.setattr(views, "start_task", broker_down)
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    page = staff_client.post(f"/certification/runs/{run.pk}/issue/", follow=True).content.decode()
+    issuing = CertificateIssuing.objects.get()
+    assert (issuing.status, issuing.error["code"], "could not be queued" in page, "Confirm and issue" in page) == (
+        "failed",
+        "not_queued",
+        True,
+        True,
+    )
