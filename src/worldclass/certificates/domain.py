@@ -212,8 +212,8 @@ def issue_certificates(
 
 
 # The issuing of a run's certificates from the web runs as a task (a `CertificateIssuing` row holds its state); its
-# count of certificates signed so far is in Django's cache, renewed after each batch, so that a sign this old is news
-# of a worker that died.
+# count of certificates signed so far is in Django's cache, renewed after each batch. On SQLite, which has no
+# advisory locks, that count is the only sign of a live worker: it outlives the stall threshold by a margin.
 ISSUING_PROGRESS_SECONDS = 20 * 60
 # A request still queued after this long has waited for a worker long enough to be given up on (its task, if it
 # ever runs, finds it no longer queued and does nothing).
