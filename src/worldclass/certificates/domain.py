@@ -56,9 +56,9 @@ def _subject(certification: Certification) -> tuple[str, str]:
     return certification.organization.name or certification.organization.code, certification.organization.code
 
 
-def build_facts(*, certification: Certification, serial: str, issued_at, verify_url: str | None = None) -> dict:
-    """The facts a certificate states and signs. Only strings, integers and null, so the JSON is canonical.
-    `verify_url` is `verification_url(serial)`, when the caller has it already."""
+def build_facts(*, certification: Certification, serial: str, issued_at, verify_url: str) -> dict:
+    """The facts a certificate states and signs (`verify_url` is the serial's `verification_url`). Only strings,
+    integers and null, so the JSON is canonical."""
     name, code = _subject(certification)
     rate = None
     if certification.surveys:
@@ -73,7 +73,7 @@ def build_facts(*, certification: Certification, serial: str, issued_at, verify_
         "format": FORMAT,
         "serial": serial,
         "issued_at": issued_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "verify_url": verify_url or verification_url(serial),
+        "verify_url": verify_url,
         "level": certification.level,
         "subject": name,
         "subject_code": code,
@@ -247,8 +247,9 @@ def issuing_has_stalled(issuing: CertificateIssuing) -> bool:
     """Whether an issuing under way has shown no sign of life: queued for long with no worker to take it, or running
     with no worker behind it (killed mid-way)."""
     now = timezone.now()
+    stalled_before = now - dt.timedelta(seconds=ISSUING_STALLED_SECONDS)
     if issuing.status == CertificateIssuing.Status.QUEUED:
-        return issuing.requested_at < now - dt.timedelta(seconds=ISSUING_STALLED_SECONDS)
+        return issuing.requested_at < stalled_before
     if issuing.status != CertificateIssuing.Status.RUNNING:
         return False
     if issuing.started_at > now - dt.timedelta(seconds=ISSUING_STARTING_SECONDS):
@@ -258,9 +259,7 @@ def issuing_has_stalled(issuing: CertificateIssuing) -> bool:
             # Taken only if no worker holds it; released at once (outside a transaction) or with this one.
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ISSUING_LOCK_CLASS, issuing.pk])
             return cursor.fetchone()[0]
-    return issuing_progress(issuing.pk) is None and issuing.started_at < now - dt.timedelta(
-        seconds=ISSUING_STALLED_SECONDS
-    )
+    return issuing_progress(issuing.pk) is None and issuing.started_at < stalled_before
 
 
 def queue_certificate_issuing(*, run: CertificationRun, user, actor: str) -> CertificateIssuing:

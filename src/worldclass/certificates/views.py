@@ -32,9 +32,9 @@ from worldclass.core.paging import page_of, query_without_page
 
 CERTIFICATES_PER_PAGE = 50
 ISSUE_TASK = "certificates.issue_run"  # certificates/tasks.py
+TROPHIES_PER_PAGE = 50
 
 logger = logging.getLogger(__name__)
-TROPHIES_PER_PAGE = 50
 
 
 def _require_staff(request) -> None:
