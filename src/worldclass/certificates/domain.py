@@ -325,6 +325,11 @@ def run_certificate_issuing(*, issuing_id: int) -> CertificateIssuing:
             report = issue_certificates(
                 run=issuing.run, actor=issuing.actor, user=issuing.requested_by, on_progress=report_progress
             )
+            # Done in the certificates' own transaction: a page never sees them issued by a request still running.
+            issuing.status = CertificateIssuing.Status.DONE
+            issuing.issued, issuing.already_issued = report.issued, report.already_issued
+            issuing.finished_at = timezone.now()
+            issuing.save(update_fields=["status", "issued", "already_issued", "finished_at"])
     except AppError as error:
         _stop(issuing, code=error.code, message=error.message)
     except Exception:
@@ -334,11 +339,6 @@ def run_certificate_issuing(*, issuing_id: int) -> CertificateIssuing:
             message="The issuing stopped on an unexpected error; no certificate was issued. The log has the details.",
         )
         raise
-    else:
-        issuing.status = CertificateIssuing.Status.DONE
-        issuing.issued, issuing.already_issued = report.issued, report.already_issued
-        issuing.finished_at = timezone.now()
-        issuing.save(update_fields=["status", "issued", "already_issued", "finished_at"])
     finally:
         try:
             cache.delete(key)

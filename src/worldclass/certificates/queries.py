@@ -226,6 +226,23 @@ class IssuingStatus:
         return min(100, 100 * self.done // self.issuing.pending)
 
 
+def issuing_phase(status: IssuingStatus | None, *, pending: int) -> str:
+    """What the issue page shows of the latest issuing: followed while queued or running (its worker records it
+    done with its certificates, in one transaction); then done, stalled (only while certificates remain), failed,
+    or nothing of it but the counts ("none")."""
+    if status is None:
+        return "none"
+    if status.under_way:
+        return status.issuing.status
+    if status.issuing.status == CertificateIssuing.Status.DONE:
+        return "done"
+    if status.stalled and pending:
+        return "stalled"
+    if status.issuing.status == CertificateIssuing.Status.FAILED:
+        return "failed"
+    return "none"
+
+
 def latest_issuing(*, run_id: int) -> IssuingStatus | None:
     """The run's latest issuing from the web, with its progress; None when none was asked for."""
     issuing = CertificateIssuing.objects.filter(run_id=run_id).order_by("-id").first()

@@ -29,6 +29,7 @@ from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
 from worldclass.core.paging import page_of, query_without_page
+from worldclass.core.views import announcement
 
 CERTIFICATES_PER_PAGE = 50
 ISSUE_TASK = "certificates.issue_run"  # certificates/tasks.py
@@ -238,7 +239,7 @@ def issue_run(request, pk: int):
                 % {"count": issuing.pending},
             )
         return redirect("certificates:issue_run", pk=run.pk)
-    return render(request, "certificates/issue_run.html", _issuing_context(run))
+    return render(request, "certificates/issue_run.html", _issuing_context(request, run))
 
 
 @certifier_staff_required
@@ -248,12 +249,16 @@ def issue_run_status(request, pk: int):
     run = run_queries.find_run(pk=pk)
     if run is None:
         raise Http404
-    return render(request, "certificates/_issue_status.html", _issuing_context(run))
+    return render(request, "certificates/_issue_status.html", _issuing_context(request, run))
 
 
-def _issuing_context(run) -> dict:
+def _issuing_context(request, run) -> dict:
+    # The issuing first: once it is done, its certificates are committed, so the counts read next include them.
+    issuing = queries.latest_issuing(run_id=run.pk)
+    certificates = run_queries.certificate_progress(run=run)
     return {
+        **announcement(request, phase=queries.issuing_phase(issuing, pending=certificates.pending)),
         "run": run,
-        "certificates": run_queries.certificate_progress(run=run),
-        "issuing": queries.latest_issuing(run_id=run.pk),
+        "certificates": certificates,
+        "issuing": issuing,
     }

@@ -297,6 +297,23 @@ def test_an_issuing_that_cannot_report_its_progress_still_issues(unscoped, monke
     assert (done.status, Certificate.objects.count()) == ("done", 1)
 
 
+def test_an_issuing_is_recorded_done_with_its_certificates_or_not_at_all(unscoped, monkeypatch):
+    certification = CertificationFactory()
+    issuing = _queued_issuing(certification.first_run)
+    recorded = domain.CertificateIssuing.save
+
+    def refuse_done(self, *args, **kwargs):
+        if self.status == "done":
+            raise RuntimeError("the disk is full")
+        recorded(self, *args, **kwargs)
+
+    monkeypatch.setattr(domain.CertificateIssuing, "save", refuse_done)
+    with pytest.raises(RuntimeError):
+        domain.run_certificate_issuing(issuing_id=issuing.pk)
+    issuing.refresh_from_db()
+    assert (issuing.status, issuing.error["code"], Certificate.objects.count()) == ("failed", "internal_error", 0)
+
+
 def test_a_second_issuing_of_a_run_is_refused_while_the_first_is_queued(unscoped):
     run = CertificationFactory().first_run
     _queued_issuing(run)

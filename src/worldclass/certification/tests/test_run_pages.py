@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from worldclass.certificates.models import Certificate
+from worldclass.certificates.models import Certificate, CertificateIssuing
 from worldclass.certificates.tests.factories import (
     CertificationFactory,
     CertificationRunFactory,
@@ -31,6 +32,15 @@ def staff_client():
     client = Client()
     client.force_login(user_with_role("staff", "certifier_staff", is_staff=True))
     return client
+
+
+def queued_issuing(client, capture_on_commit_callbacks):
+    """A run with one certification whose issuing staff asked for, its task not yet started."""
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    with capture_on_commit_callbacks(execute=False):
+        client.post(f"/certification/runs/{run.pk}/issue/")
+    return run
 
 
 def certified(run, person, *, achieved=dt.date(2015, 3, 1), valid_through=dt.date(2016, 2, 1)):
@@ -219,7 +229,39 @@ def test_the_issue_page_follows_a_queued_issuing(staff_client, django_capture_on
         staff_client.post(f"/certification/runs/{run.pk}/issue/")
     page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
     assert (len(started), "Queued" in page, "Confirm and issue" in page) == (1, True, False)
-    assert f'hx-get="/certification/runs/{run.pk}/issue/status/"' in page
+    assert f'hx-get="/certification/runs/{run.pk}/issue/status/?shown=queued"' in page
+
+
+def test_the_issue_page_keeps_one_empty_live_region_outside_the_polled_block(
+    staff_client, django_capture_on_commit_callbacks
+):
+    run = queued_issuing(staff_client, django_capture_on_commit_callbacks)
+    page = staff_client.get(f"/certification/runs/{run.pk}/issue/").content.decode()
+    region = '<p id="issue-announcement" class="visually-hidden" role="status" aria-atomic="true"></p>'
+    assert (page.count(region), page.index(region) > page.index("</section>"), "aria-live" in page) == (1, True, False)
+
+
+def test_the_issuing_status_block_announces_a_change_of_state_once(staff_client, django_capture_on_commit_callbacks):
+    run = CertificationRunFactory(through_month=JUNE)
+    certified(run, PersonFactory())
+    certified(run, PersonFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    status = f"/certification/runs/{run.pk}/issue/status/"
+    changed = staff_client.get(status, {"shown": "running"}).content.decode()
+    unchanged = staff_client.get(status, {"shown": "done"}).content.decode()
+    announced = '<p id="issue-announcement" hx-swap-oob="innerHTML">Issued 2 certificates. Issued before: 0.</p>'
+    assert (announced in changed, "issue-announcement" in unchanged) == (True, False)
+
+
+def test_the_issuing_status_block_announces_that_signing_began(staff_client, django_capture_on_commit_callbacks):
+    run = queued_issuing(staff_client, django_capture_on_commit_callbacks)
+    CertificateIssuing.objects.update(status=CertificateIssuing.Status.RUNNING, started_at=timezone.now())
+    block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/", {"shown": "queued"}).content.decode()
+    assert (
+        '<p id="issue-announcement" hx-swap-oob="innerHTML">Signing the certificates.</p>' in block,
+        f'hx-get="/certification/runs/{run.pk}/issue/status/?shown=running"' in block,
+    ) == (True, True)
 
 
 def test_a_second_issuing_of_a_run_is_refused_while_one_is_under_way(staff_client, django_capture_on_commit_callbacks):
@@ -295,32 +337,29 @@ def test_a_malformed_runs_filter_is_a_form_error(staff_client):
     assert (response.status_code, list(response.context["filters"].errors)) == (400, ["edition"])
 
 
-def test_the_issue_page_stops_waiting_once_every_certificate_is_issued(
+def test_the_issue_page_follows_a_queued_issuing_until_its_worker_records_it(
     staff_client, django_capture_on_commit_callbacks
 ):
-    """A worker that reports its progress to another cache than the web's (or died after committing) cannot keep the
-    page waiting: the database has the certificates."""
+    """Certificates issued elsewhere meanwhile do not end the request: its worker still takes it, finds them issued,
+    and records it done (with the certificates, in one transaction, so the page never shows one without the other)."""
     from worldclass.certificates.domain import issue_certificates
 
     run = CertificationRunFactory(through_month=JUNE)
     certified(run, PersonFactory())
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False) as started:
         staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    issue_certificates(run=run, actor="the command line")
     waiting = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
-    issue_certificates(run=run, actor="a worker elsewhere")
-    block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/").content.decode()
-    assert ("hx-get" in waiting, "hx-get" in block, "Queued" in block, "1 of 1." in block) == (True, False, False, True)
+    started[0]()
+    block = staff_client.get(f"/certification/runs/{run.pk}/issue/status/", {"shown": "queued"}).content.decode()
+    assert ("hx-get" in waiting, "Queued" in waiting, "hx-get" in block) == (True, True, False)
+    assert '<p id="issue-announcement" hx-swap-oob="innerHTML">Issued 0 certificates. Issued before: 1.</p>' in block
 
 
 def test_an_issuing_that_waited_too_long_for_a_worker_gives_way_to_a_new_one(
     staff_client, django_capture_on_commit_callbacks
 ):
-    from worldclass.certificates.models import CertificateIssuing
-
-    run = CertificationRunFactory(through_month=JUNE)
-    certified(run, PersonFactory())
-    with django_capture_on_commit_callbacks(execute=False):
-        staff_client.post(f"/certification/runs/{run.pk}/issue/")
+    run = queued_issuing(staff_client, django_capture_on_commit_callbacks)
     forgotten = CertificateIssuing.objects.get()
     an_hour_earlier = forgotten.requested_at - dt.timedelta(hours=1)
     CertificateIssuing.objects.filter(pk=forgotten.pk).update(requested_at=an_hour_earlier)
@@ -353,7 +392,6 @@ def test_an_issuing_the_task_queue_refuses_is_recorded_as_stopped(
     staff_client, django_capture_on_commit_callbacks, monkeypatch
 ):
     from worldclass.certificates import views
-    from worldclass.certificates.models import CertificateIssuing
 
     def broker_down(name, *args):
         raise ConnectionRefusedError("the broker is down")
