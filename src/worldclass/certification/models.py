@@ -27,6 +27,7 @@ class SurveyWindow(models.Model):
     max_minutes = models.PositiveIntegerField(null=True, blank=True)
     business_days = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.CharField(max_length=200)
+    description_fr = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["code"]

@@ -11,6 +11,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django_scopes import scopes_disabled
 
 from worldclass.surveys.domain.progress import progress_key
+from worldclass.surveys.domain.reports import EligibilityFinding, ImportReport, describe_eligibility, describe_import
 from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
 
 
@@ -103,6 +104,23 @@ REPORT_FIELDS_SHOWN = {
     "eligibility",  # shown as the import's own eligibility_lines
     "eligibility_lines",
 }
+
+
+@dataclass(frozen=True)
+class ReportWording:
+    """An applied upload's report in its reader's language: the summary sentence and each survey window's line."""
+
+    summary: str
+    eligibility: list[EligibilityFinding]
+
+
+def report_wording(*, report: dict) -> ReportWording | None:
+    """The stored report of an upload worded in the active language (it is stored as the import ran, in English);
+    None before the upload is applied."""
+    if not report:
+        return None
+    found = ImportReport.of_dict(report)
+    return ReportWording(summary=describe_import(found), eligibility=describe_eligibility(found))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from worldclass.core.background import start_task
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.paging import page_of, query_without_page
+from worldclass.core.views import announcement
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
 from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
@@ -103,11 +104,13 @@ def _upload_or_404(pk: int) -> SurveyUpload:
     return found
 
 
-def _status_context(upload: SurveyUpload) -> dict:
+def _status_context(request, upload: SurveyUpload) -> dict:
     return {
+        **announcement(request, phase=upload.status),
         "upload": upload,
         "progress": queries.upload_progress(upload=upload),
         "sections": queries.report_sections(report=upload.report),
+        "wording": queries.report_wording(report=upload.report),
     }
 
 
@@ -115,14 +118,14 @@ def _status_context(upload: SurveyUpload) -> dict:
 @require_GET
 def upload_detail(request, pk: int):
     """One upload: the confirmation while it waits, then its progress, then its report or its errors."""
-    return render(request, "surveys/upload_detail.html", _status_context(_upload_or_404(pk)))
+    return render(request, "surveys/upload_detail.html", _status_context(request, _upload_or_404(pk)))
 
 
 @certifier_staff_required
 @require_GET
 def upload_status(request, pk: int):
     """The status block alone, polled by htmx until the import has finished."""
-    return render(request, "surveys/_upload_status.html", _status_context(_upload_or_404(pk)))
+    return render(request, "surveys/_upload_status.html", _status_context(request, _upload_or_404(pk)))
 
 
 @certifier_staff_required

@@ -667,10 +667,11 @@ class WindowEligibility:
 
     window: str
     description: str
+    description_fr: str
     editions: list[int]
     surveys: int
     eligible: int
-    warning: str
+    cause: dict | None  # why few count, for the import report to word: `code` and the figures it names
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -698,17 +699,18 @@ def batch_eligibility(
     results = []
     for index, (window_id, window) in enumerate(windows.items()):
         eligible, too_soon = counts[2 * index], counts[2 * index + 1]
-        warning = ""
+        cause = None
         if surveys and eligible * 2 < surveys:
-            warning = _likely_cause(window, surveys=surveys, instant=instant, too_soon=too_soon, eligible=eligible)
+            cause = _likely_cause(window, surveys=surveys, instant=instant, too_soon=too_soon, eligible=eligible)
         results.append(
             WindowEligibility(
                 window=window.code,
                 description=window.description,
+                description_fr=window.description_fr,
                 editions=editions[window_id],
                 surveys=surveys,
                 eligible=eligible,
-                warning=warning,
+                cause=cause,
             )
         )
     return results
@@ -732,15 +734,16 @@ def _batch_eligibility_figures(*, windows: list[SurveyWindow], params: list) -> 
     return surveys, instant, counts
 
 
-def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon: int, eligible: int) -> str:
+def _likely_cause(window: SurveyWindow, *, surveys: int, instant: int, too_soon: int, eligible: int) -> dict:
+    """Why few surveys count: every survey time equals its call time, or most came too soon or too late; the
+    import report words it (`surveys.domain.reports`) in its reader's language."""
     if instant == surveys:
-        return "surveyed_at equals call_at on every row: this export has no survey time"
+        return {"code": "no_survey_time"}
     if window.kind == SurveyWindow.Kind.MINUTES:
         if too_soon * 2 >= surveys:
-            return f"{too_soon:,} surveys were taken less than {window.min_minutes} minutes after the call"
-        late = surveys - eligible - too_soon
-        return f"{late:,} surveys were taken more than {window.max_minutes} minutes after the call"
-    return f"{surveys - eligible:,} surveys were taken more than {window.business_days} business days after the call"
+            return {"code": "too_soon", "surveys": too_soon, "minutes": window.min_minutes}
+        return {"code": "too_late_minutes", "surveys": surveys - eligible - too_soon, "minutes": window.max_minutes}
+    return {"code": "too_late_business_days", "surveys": surveys - eligible, "days": window.business_days}
 
 
 def rollup_survey_total(*, window_id: int) -> int:

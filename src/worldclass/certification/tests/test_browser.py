@@ -87,10 +87,17 @@ def test_staff_upload_surveys_run_the_year_issue_certificates_and_publish_it(bro
     )
     assert width_from_script_or_class is True
     browser.screenshot("progress")
+    # The live region stays while the block beside it is swapped each second, and is told only of the result.
+    announcement = browser.page.locator("#upload-announcement")
+    announcement.evaluate("region => { region.dataset.kept = 'yes'; }")
     browser.page.locator("#import-summary").wait_for(timeout=60_000)
     browser.screenshot("report")
     rows = len(good.read_text(encoding="utf-8").splitlines()) - 1
     assert browser.page.locator("#import-summary").inner_text() == f"Imported {rows:,} new surveys."
+    assert (announcement.get_attribute("data-kept"), announcement.text_content()) == (
+        "yes",
+        f"Imported {rows:,} new surveys.",
+    )
 
     browser.page.get_by_role("link", name="Certification runs").click()
     browser.page.get_by_label("Program year").fill(str(END.year))

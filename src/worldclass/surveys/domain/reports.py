@@ -5,9 +5,15 @@ Shared by a full import (`importing`) and a re-import answered from an earlier b
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from worldclass.core.domain import record_audit_event
+from worldclass.core.i18n import in_active_language
 from worldclass.surveys.models import ImportBatch
 
 
@@ -42,41 +48,32 @@ class ImportReport:
     def rows_skipped(self) -> int:
         return sum(s.rows for s in self.skipped)
 
-    def _skipped_text(self) -> str:
-        rules = ", ".join(
-            f"{s.describe()}: {s.rows:,}" if len(self.skipped) > 1 else s.describe() for s in self.skipped
-        )
-        return f"skipped {self.rows_skipped:,} row{'s' if self.rows_skipped != 1 else ''} ({rules})"
-
     def summary(self) -> str:
-        if self.rows_created == 0:
-            if self.rows_total == 0:
-                text = "No change: the file has no survey rows"
-            else:
-                text = f"No change: all {self.rows_total:,} rows were already loaded"
-            return text + (f"; {self._skipped_text()}." if self.skipped else ".")
-        text = f"Imported {self.rows_created:,} new survey{'s' if self.rows_created != 1 else ''}"
-        if self.skipped:
-            text += f"; {self._skipped_text()}"
-        if self.rows_unchanged:
-            text += f"; {self.rows_unchanged:,} already loaded, unchanged"
-        return text + "."
+        """The report in one sentence, in English: what the command line prints, the API answers and the audit
+        keeps. A page shows `describe_import` in its reader's language."""
+        with translation.override("en"):
+            return describe_import(self)
 
     def eligibility_lines(self) -> list[str]:
-        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause."""
-        lines = []
-        for window in self.eligibility:
-            text = (
-                f"{window['description']} ({_years(window['editions'])}): "
-                f"{window['eligible']:,} of {window['surveys']:,} new surveys eligible"
-            )
-            lines.append(f"Warning: {text}; {window['warning']}." if window["warning"] else f"{text}.")
-        return lines
+        """Per survey window of the editions, how many new surveys count, with a warning and its likely cause; in
+        English, as `summary`."""
+        with translation.override("en"):
+            return [finding.text for finding in describe_eligibility(self)]
 
     def as_dict(self) -> dict:
         body = asdict(self)
         body["skipped"] = [asdict(s) for s in self.skipped]
+        with translation.override("en"):
+            body["eligibility"] = [{**window, "warning": _warning(window)} for window in self.eligibility]
         return {**body, "rows_skipped": self.rows_skipped, "summary": self.summary()}
+
+    @classmethod
+    def of_dict(cls, body: dict) -> ImportReport:
+        """A report as `as_dict` stored it (an upload's), to describe it again in another language."""
+        names = {f.name for f in fields(cls)}
+        found = {key: value for key, value in body.items() if key in names}
+        found["skipped"] = [SkippedRows(**rows) for rows in body.get("skipped", [])]
+        return cls(**{"batch_id": None, "status": "", "source_name": "", "sha256": "", **found})
 
     @classmethod
     def of_batch(cls, batch: ImportBatch, *, organizations: list[str], **found) -> ImportReport:
@@ -94,6 +91,103 @@ class ImportReport:
         )
 
 
+@dataclass(frozen=True)
+class EligibilityFinding:
+    """One survey window's line of an import report: its text, and whether it warns that few surveys count."""
+
+    text: str
+    warning: bool
+
+
+def describe_import(report: ImportReport) -> str:
+    """What the import did, in one sentence in the active language."""
+    if report.rows_created == 0:
+        if report.rows_total == 0:
+            clauses = [_("No change: the file has no survey rows")]
+        else:
+            clauses = [
+                ngettext(
+                    "No change: its %(count)s row was already loaded",
+                    "No change: all %(count)s rows were already loaded",
+                    report.rows_total,
+                )
+                % {"count": _number(report.rows_total)}
+            ]
+    else:
+        clauses = [
+            ngettext("Imported %(count)s new survey", "Imported %(count)s new surveys", report.rows_created)
+            % {"count": _number(report.rows_created)}
+        ]
+    if report.skipped:
+        rules = ", ".join(
+            f"{s.describe()}: {_number(s.rows)}" if len(report.skipped) > 1 else s.describe() for s in report.skipped
+        )
+        clauses.append(
+            ngettext("skipped %(count)s row (%(rules)s)", "skipped %(count)s rows (%(rules)s)", report.rows_skipped)
+            % {"count": _number(report.rows_skipped), "rules": rules}
+        )
+    if report.rows_created and report.rows_unchanged:
+        clauses.append(_("%(count)s already loaded, unchanged") % {"count": _number(report.rows_unchanged)})
+    return pgettext("clauses of a sentence", "; ").join(clauses) + "."
+
+
+def describe_eligibility(report: ImportReport) -> list[EligibilityFinding]:
+    """Per survey window of the editions, how many new surveys count, in the active language; a window where fewer
+    than half count is a warning with its likely cause."""
+    findings = []
+    for window in report.eligibility:
+        values = {
+            "window": in_active_language(window, "description"),
+            "editions": _years(window["editions"]),
+            "eligible": _number(window["eligible"]),
+            "surveys": _number(window["surveys"]),
+        }
+        text = _("%(window)s (%(editions)s): %(eligible)s of %(surveys)s new surveys eligible") % values
+        warning = _warning(window)
+        if warning:
+            findings.append(
+                EligibilityFinding(
+                    text=_("Warning: %(text)s; %(cause)s.") % {"text": text, "cause": warning}, warning=True
+                )
+            )
+        else:
+            findings.append(EligibilityFinding(text=f"{text}.", warning=False))
+    return findings
+
+
+def _warning(window: dict) -> str:
+    """The likely cause of few eligible surveys (`certification` says which), in the active language; a report
+    stored before causes were given keeps its English text."""
+    cause = window.get("cause")
+    if not cause:
+        return window.get("warning", "")
+    count = _number(cause.get("surveys", 0))
+    if cause["code"] == "no_survey_time":
+        return _("surveyed_at equals call_at on every row: this export has no survey time")
+    if cause["code"] == "too_soon":
+        return ngettext(
+            "%(count)s survey was taken less than %(minutes)s minutes after the call",
+            "%(count)s surveys were taken less than %(minutes)s minutes after the call",
+            cause["surveys"],
+        ) % {"count": count, "minutes": cause["minutes"]}
+    if cause["code"] == "too_late_minutes":
+        return ngettext(
+            "%(count)s survey was taken more than %(minutes)s minutes after the call",
+            "%(count)s surveys were taken more than %(minutes)s minutes after the call",
+            cause["surveys"],
+        ) % {"count": count, "minutes": cause["minutes"]}
+    return ngettext(
+        "%(count)s survey was taken more than %(days)s business days after the call",
+        "%(count)s surveys were taken more than %(days)s business days after the call",
+        cause["surveys"],
+    ) % {"count": count, "days": cause["days"]}
+
+
+def _number(value: int) -> str:
+    """A count with the active language's thousands separator (1,234 in English, 1 234 in French)."""
+    return number_format(value, force_grouping=True)
+
+
 def _years(years: list[int]) -> str:
     """Edition years, runs of consecutive years written as ranges: `editions 2009-2013, 2015`."""
     runs: list[list[int]] = []
@@ -103,7 +197,7 @@ def _years(years: list[int]) -> str:
         else:
             runs.append([year])
     text = ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
-    return f"edition{'s' if len(years) > 1 else ''} {text}"
+    return ngettext("edition %(years)s", "editions %(years)s", len(years)) % {"years": text}
 
 
 def audit_import(

@@ -239,12 +239,18 @@ def test_the_upload_page_shows_a_refused_upload_on_its_field(client, staff, sett
     assert (response.status_code, "larger than the limit" in response.content.decode()) == (400, True)
 
 
-def test_a_refused_import_shows_each_bad_line(client, staff, django_capture_on_commit_callbacks):
+def refused_upload(client, staff, capture_on_commit_callbacks) -> SurveyUpload:
+    """An upload of a file whose line 3 names an unknown channel, confirmed and refused."""
     client.force_login(staff)
     client.post("/surveys/upload/", {"file": survey_file([row(), row(survey_id="s2", channel="fax")])})
     upload = SurveyUpload.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit_callbacks(execute=True):
         client.post(f"/surveys/uploads/{upload.pk}/confirm/")
+    return upload
+
+
+def test_a_refused_import_shows_each_bad_line(client, staff, django_capture_on_commit_callbacks):
+    upload = refused_upload(client, staff, django_capture_on_commit_callbacks)
     page = client.get(f"/surveys/uploads/{upload.pk}/status/").content.decode()
     assert "Refused: nothing was imported" in page
     assert "<td>3</td><td>channel</td>" in page
@@ -256,6 +262,85 @@ def test_the_status_block_polls_while_the_import_waits(client, staff):
     confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
     page = client.get(f"/surveys/uploads/{upload.pk}/status/").content.decode()
     assert 'hx-trigger="every 1s"' in page
+
+
+def test_the_upload_page_keeps_one_empty_live_region_outside_the_polled_block(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    region = '<p id="upload-announcement" class="visually-hidden" role="status" aria-atomic="true"></p>'
+    assert (page.count(region), page.index(region) > page.index("</section>"), "aria-live" in page) == (1, True, False)
+    assert f'hx-get="/surveys/uploads/{upload.pk}/status/?shown=queued"' in page
+
+
+def test_the_status_block_announces_the_import_once_when_it_finishes(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(2))
+    changed = client.get(f"/surveys/uploads/{upload.pk}/status/", {"shown": "running"}).content.decode()
+    unchanged = client.get(f"/surveys/uploads/{upload.pk}/status/", {"shown": "done"}).content.decode()
+    announced = '<p id="upload-announcement" hx-swap-oob="innerHTML">Imported 2 new surveys.</p>'
+    assert (announced in changed, "upload-announcement" in unchanged) == (True, False)
+
+
+def test_the_status_block_announces_a_refusal_with_its_reason(client, staff, django_capture_on_commit_callbacks):
+    upload = refused_upload(client, staff, django_capture_on_commit_callbacks)
+    block = client.get(f"/surveys/uploads/{upload.pk}/status/", {"shown": "running"}).content.decode()
+    announcement = block[block.index('<p id="upload-announcement"') :].strip()
+    assert announcement == (
+        '<p id="upload-announcement" hx-swap-oob="innerHTML">'
+        "Refused: nothing was imported. 1 bad line(s) in the file; nothing was imported.</p>"
+    )
+
+
+def _report_on_page(page: str) -> tuple[str, list[str]]:
+    """The summary sentence and the eligibility lines (each with its class) of an upload's page."""
+    summary = page[page.index('id="import-summary">') :].split("</div>")[0].removeprefix('id="import-summary">')
+    lines = page[page.index('<ul id="import-eligibility">') :].split("</ul>")[0]
+    return summary, lines.removeprefix('<ul id="import-eligibility">').removesuffix("</li>").split("</li>")
+
+
+def test_the_report_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(2))
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert _report_on_page(page) == (
+        "2 nouveaux sondages importés.",
+        [
+            "<li>De 10 minutes à 72 heures après l\u2019appel (édition 2008) : 2 nouveaux sondages admissibles sur 2.",
+            "<li>Dans les 2 jours ouvrables suivant l\u2019appel (éditions 2009-2013) : "
+            "2 nouveaux sondages admissibles sur 2.",
+            "<li>De 10 minutes à 24 heures après l\u2019appel (éditions 2014-2015) : "
+            "2 nouveaux sondages admissibles sur 2.",
+        ],
+    )
+
+
+def test_a_reports_warning_is_worded_in_the_readers_language_and_marked(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(3, surveyed_at="2025-03-12T10:00:00-04:00"))
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    cause = "surveyed_at égale call_at sur chaque ligne : cet export n\u2019a pas d\u2019heure de sondage."
+    assert _report_on_page(page)[1][0] == (
+        '<li class="text-danger">Attention : De 10 minutes à 72 heures après l\u2019appel (édition 2008) : '
+        f"0 nouveaux sondages admissibles sur 3 ; {cause}"
+    )
+    assert upload.report["eligibility_lines"][0] == (
+        "Warning: 10 minutes to 72 hours after the call (edition 2008): 0 of 3 new surveys eligible; "
+        "surveyed_at equals call_at on every row: this export has no survey time."
+    )
+
+
+def test_a_report_stored_before_causes_were_given_shows_its_english_warning(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(1))
+    window = {**upload.report["eligibility"][0], "cause": None, "warning": "an old cause"}
+    SurveyUpload.objects.filter(pk=upload.pk).update(report={**upload.report, "eligibility": [window]})
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert _report_on_page(page)[1] == [
+        '<li class="text-danger">Warning: 10 minutes to 72 hours after the call (edition 2008): '
+        "1 of 1 new surveys eligible; an old cause."
+    ]
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
