@@ -2,11 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wc_portal PYTHONPATH=src python bench/portal/load.py
 
-Run `bench/portal/populate.py` first. The server (gunicorn, 2 sync workers, DEBUG off, persistent database
-connections: bench/gunicorn_server.py) runs in a child process; this process logs 20 clients in (4 per role) and
-has each request its role's pages `--rounds` times. Prints the median and 95th percentile per page; bounded by
-`--deadline` seconds. The server uses Redis as its cache, as production must (`--cache-url`, emptied first), so the
-page cache (core/page_cache.py) is shared by the workers; `--no-page-cache` renders every page, for comparison.
+Run `bench/portal/populate.py` (synthetic rollups) or `bench/portal/enrol.py` (an organization that was imported)
+first. The server (gunicorn, 2 sync workers, DEBUG off, persistent database connections: bench/gunicorn_server.py)
+runs in a child process; this process logs 20 clients in (4 per role) and has each request its role's pages
+`--rounds` times. Prints the median and 95th percentile per page; bounded by `--deadline` seconds. The server uses
+Redis as its cache, as production must (`--cache-url`, emptied first), so the page cache (core/page_cache.py) is
+shared by the workers; `--no-page-cache` renders every page, for comparison.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def page_plan() -> dict[str, list[tuple[str, str]]]:
     with scopes_disabled():
         from worldclass.directory.models import Organization
 
-        org = Organization.objects.get(code="bench-0")
+        org = Organization.objects.get(role_assignments__user__username="bench-org_admin")
         site_manager = User.objects.get(username="bench-site_manager")
         site = site_manager.role_assignments.get().sites.get()
         supervisor = User.objects.get(username="bench-supervisor").person
