@@ -680,8 +680,8 @@ class WindowEligibility:
 def batch_eligibility(
     *, import_batch_id: int, survey_pks: tuple[int, int], tally: BatchTally | None = None
 ) -> list[WindowEligibility]:
-    """Per survey window of the editions, the batch's eligible surveys (the rollups' own rule), with a warning
-    and the likely cause when fewer than half are eligible; counted by `tally` when it has every such window."""
+    """Per survey window of the editions, the batch's eligible surveys (the rollups' own rule), with the likely
+    cause when fewer than half are eligible; counted by `tally` when it has every such window."""
     windows: dict[int, SurveyWindow] = {}
     editions: dict[int, list[int]] = {}
     for edition in Edition.objects.select_related("survey_window").order_by("year"):

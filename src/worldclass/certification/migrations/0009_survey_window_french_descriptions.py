@@ -28,7 +28,7 @@ def set_aside_sqlite_triggers(apps, schema_editor):
 
 
 def restore_sqlite_triggers(apps, schema_editor):
-    if set_aside:
+    if schema_editor.connection.vendor == "sqlite" and set_aside:
         references.install_reference_triggers(apps, schema_editor)
         set_aside.clear()
 

@@ -127,7 +127,12 @@ def describe_import(report: ImportReport) -> str:
             % {"count": _number(report.rows_skipped), "rules": rules}
         )
     if report.rows_created and report.rows_unchanged:
-        clauses.append(_("%(count)s already loaded, unchanged") % {"count": _number(report.rows_unchanged)})
+        clauses.append(
+            ngettext(
+                "%(count)s already loaded, unchanged", "%(count)s already loaded, unchanged", report.rows_unchanged
+            )
+            % {"count": _number(report.rows_unchanged)}
+        )
     return pgettext("clauses of a sentence", "; ").join(clauses) + "."
 
 
@@ -142,7 +147,14 @@ def describe_eligibility(report: ImportReport) -> list[EligibilityFinding]:
             "eligible": _number(window["eligible"]),
             "surveys": _number(window["surveys"]),
         }
-        text = _("%(window)s (%(editions)s): %(eligible)s of %(surveys)s new surveys eligible") % values
+        text = (
+            ngettext(
+                "%(window)s (%(editions)s): %(eligible)s of %(surveys)s new surveys eligible",
+                "%(window)s (%(editions)s): %(eligible)s of %(surveys)s new surveys eligible",
+                window["eligible"],
+            )
+            % values
+        )
         warning = _warning(window)
         if warning:
             findings.append(

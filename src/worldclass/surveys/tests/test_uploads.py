@@ -323,7 +323,7 @@ def test_a_reports_warning_is_worded_in_the_readers_language_and_marked(client, 
     cause = "surveyed_at égale call_at sur chaque ligne : cet export n\u2019a pas d\u2019heure de sondage."
     assert _report_on_page(page)[1][0] == (
         '<li class="text-danger">Attention : De 10 minutes à 72 heures après l\u2019appel (édition 2008) : '
-        f"0 nouveaux sondages admissibles sur 3 ; {cause}"
+        f"0 nouveau sondage admissible sur 3 ; {cause}"
     )
     assert upload.report["eligibility_lines"][0] == (
         "Warning: 10 minutes to 72 hours after the call (edition 2008): 0 of 3 new surveys eligible; "
