@@ -248,6 +248,12 @@ def latest_issuing(*, run_id: int) -> IssuingStatus | None:
     issuing = CertificateIssuing.objects.filter(run_id=run_id).order_by("-id").first()
     if issuing is None:
         return None
+    stalled = issuing_has_stalled(issuing)
+    if stalled:
+        # Its worker may have finished since the row was read, releasing the sign of life the check looked for: a
+        # stall is judged again on the row as it is now.
+        issuing.refresh_from_db()
+        stalled = issuing_has_stalled(issuing)
     running = issuing.status == CertificateIssuing.Status.RUNNING
     progress = issuing_progress(issuing.pk) if running else None
-    return IssuingStatus(issuing=issuing, stalled=issuing_has_stalled(issuing), done=(progress or {}).get("done"))
+    return IssuingStatus(issuing=issuing, stalled=stalled, done=(progress or {}).get("done"))

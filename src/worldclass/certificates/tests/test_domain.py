@@ -314,6 +314,24 @@ def test_an_issuing_is_recorded_done_with_its_certificates_or_not_at_all(unscope
     assert (issuing.status, issuing.error["code"], Certificate.objects.count()) == ("failed", "internal_error", 0)
 
 
+def test_an_issuing_that_finishes_while_its_page_checks_for_a_stall_is_shown_done(unscoped, monkeypatch):
+    from worldclass.certificates import queries
+
+    issuing = _queued_issuing(CertificationFactory().first_run)
+    judged = queries.issuing_has_stalled
+
+    def stale_then_finished(row):
+        # The worker commits between the page's read of the row and its check for a sign of life.
+        if row.status == "queued":
+            domain.CertificateIssuing.objects.filter(pk=row.pk).update(status="done", issued=1)
+            return True
+        return judged(row)
+
+    monkeypatch.setattr(queries, "issuing_has_stalled", stale_then_finished)
+    status = queries.latest_issuing(run_id=issuing.run_id)
+    assert (status.issuing.status, status.stalled, queries.issuing_phase(status, pending=0)) == ("done", False, "done")
+
+
 def test_a_second_issuing_of_a_run_is_refused_while_the_first_is_queued(unscoped):
     run = CertificationFactory().first_run
     _queued_issuing(run)
