@@ -35,7 +35,9 @@ PASSWORD = "bench-password"
 
 
 def enrol(*, code: str) -> None:
-    org = Organization.objects.get(code=code)
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        raise SystemExit(f"no organization {code!r}: import its surveys first")
     busiest_site_id = (
         SurveyResponse.objects.filter(organization=org)
         .values("site_id")
@@ -44,6 +46,8 @@ def enrol(*, code: str) -> None:
         .values_list("site_id", flat=True)
         .first()
     )
+    if busiest_site_id is None:
+        raise SystemExit(f"{code} has no surveys: import them first")
     site = org.sites.get(id=busiest_site_id)
     supervisor = (
         Person.objects.filter(organization=org, is_supervisor=True)
@@ -51,7 +55,9 @@ def enrol(*, code: str) -> None:
         .order_by("-team_size", "code")
         .first()
     )
-    csr = supervisor.team.order_by("code").first()
+    csr = supervisor.team.order_by("code").first() if supervisor else None
+    if csr is None:
+        raise SystemExit(f"{code} has no supervisor with a team on its roster")
     for role, organization, person, sites in [
         (Role.CERTIFIER_STAFF, None, None, ()),
         (Role.ORG_ADMIN, org, None, ()),
