@@ -3,34 +3,32 @@
 from importlib import import_module
 
 from django.db import migrations, models
+from django.db.migrations.recorder import MigrationRecorder
 
 # Depends on 0006, not 0008: a test (or a database) that moves the surveys' migrations back undoes 0007 and 0008,
 # which depend on them, and then runs surveys' data migrations with today's models, which read this column; 0010
 # joins the two branches.
 #
 # SQLite adds a column by copying the table, dropping it and renaming the copy, which its rename refuses while the
-# rollups' reference triggers (0007) name the table: those that exist are set aside for the copy, on SQLite only.
-references = import_module("worldclass.certification.migrations.0007_rollup_references_checked_setwise")
-TRIGGERS = ("certification_monthlyrollup_references", "certification_monthlyrollup_changed_references")
-set_aside: list[str] = []
+# rollups' reference triggers (0007) name the table: where 0007 is applied, they are set aside for the copy, on
+# SQLite only.
+REFERENCES = ("certification", "0007_rollup_references_checked_setwise")
+references = import_module(f"worldclass.certification.migrations.{REFERENCES[1]}")
+
+
+def _sqlite_with_reference_triggers(schema_editor) -> bool:
+    connection = schema_editor.connection
+    return connection.vendor == "sqlite" and REFERENCES in MigrationRecorder(connection).applied_migrations()
 
 
 def set_aside_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)", list(TRIGGERS)
-        )
-        set_aside[:] = [name for (name,) in cursor.fetchall()]
-    if set_aside:
+    if _sqlite_with_reference_triggers(schema_editor):
         references.remove_reference_triggers(apps, schema_editor)
 
 
 def restore_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite" and set_aside:
+    if _sqlite_with_reference_triggers(schema_editor):
         references.install_reference_triggers(apps, schema_editor)
-        set_aside.clear()
 
 
 # The survey windows of the 2008-2015 editions (0002), in French; a window described otherwise keeps an empty
