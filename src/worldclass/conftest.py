@@ -33,6 +33,7 @@ SCREENSHOT_DIR = Path(os.environ.get("WORLDCLASS_TEST_OUTPUT", "test-results")) 
 REFERENCE_DATA = [
     ("certification.Edition", "worldclass.certification.migrations.0002_editions_2008_2015"),
     ("certification.Edition", "worldclass.certification.migrations.0006_edition_french_names"),
+    ("certification.Edition", "worldclass.certification.migrations.0009_survey_window_french_descriptions"),
     ("certification.ProgramYear", "worldclass.certification.migrations.0003_program_years"),
     ("registry.HistoricalListing", "worldclass.registry.migrations.0002_historical_2015"),
     ("registry.HistoricalStatement", "worldclass.registry.migrations.0003_historical_statements_2008"),

@@ -11,3 +11,17 @@ STORAGES = {
 # A task a page starts runs inline, inside the test's transaction (browser tests, on a live server, run it in the
 # background as the app does without a broker: the root conftest.py).
 WORLDCLASS_EAGER_TASKS_IN_BACKGROUND = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+    from pathlib import Path
+
+    # A file, as the app runs, not SQLite's shared-cache memory database: there a page the live server serves failed
+    # with "database table is locked" while a browser test's background task (an issuing) wrote the same table. A file
+    # in WAL mode lets readers read while a writer writes, and makes writers wait (timeout=30). Not flushed to disk
+    # at each commit: a test database need not survive a power cut.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"worldclass-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"  # noqa: F405
