@@ -24,14 +24,12 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
+from populate import create_bench_users  # noqa: E402 (this folder: the same users as over synthetic rollups)
 
-from worldclass.accounts.models import Role, RoleAssignment, User  # noqa: E402
+from worldclass.accounts.models import User  # noqa: E402
 from worldclass.directory.models import Organization, Person  # noqa: E402
 from worldclass.surveys.models import SurveyResponse  # noqa: E402
-
-PASSWORD = "bench-password"
 
 
 def enrol(*, code: str) -> None:
@@ -58,17 +56,7 @@ def enrol(*, code: str) -> None:
     csr = supervisor.team.order_by("code").first() if supervisor else None
     if csr is None:
         raise SystemExit(f"{code} has no supervisor with a team on its roster")
-    for role, organization, person, sites in [
-        (Role.CERTIFIER_STAFF, None, None, ()),
-        (Role.ORG_ADMIN, org, None, ()),
-        (Role.SITE_MANAGER, org, None, (site,)),
-        (Role.SUPERVISOR, org, supervisor, ()),
-        (Role.CSR, org, csr, ()),
-    ]:
-        user = User.objects.create_user(username=f"bench-{role}", password=PASSWORD, person=person)
-        RoleAssignment.objects.create(user=user, role=role, organization=organization).sites.set(sites)
-        if role == Role.CERTIFIER_STAFF:
-            TOTPDevice.objects.create(user=user, name="bench authenticator", confirmed=True)
+    create_bench_users(org=org, site=site, supervisor=supervisor, csr=csr)
     print(f"{org.code}: site {site.code}, supervisor {supervisor.code} ({supervisor.team_size} CSRs), CSR {csr.code}")
 
 

@@ -147,12 +147,19 @@ def populate(*, organizations: int, sites: int, supervisors: int, csrs: int, mon
         )
     SurveyResponse.objects.bulk_create(responses, batch_size=5000)
     org = Organization.objects.get(code="bench-0")
-    csr = first_supervisor.team.order_by("code").first()
+    create_bench_users(
+        org=org, site=first_site, supervisor=first_supervisor, csr=first_supervisor.team.order_by("code").first()
+    )
+
+
+def create_bench_users(*, org: Organization, site: Site, supervisor: Person, csr: Person) -> None:
+    """The users `bench-<role>` that load.py signs in as (password PASSWORD): certifier staff, and the organization
+    admin, the site's manager, the supervisor and the CSR of `org`."""
     for role, organization, person, sites in [
         (Role.CERTIFIER_STAFF, None, None, ()),
         (Role.ORG_ADMIN, org, None, ()),
-        (Role.SITE_MANAGER, org, None, (first_site,)),
-        (Role.SUPERVISOR, org, first_supervisor, ()),
+        (Role.SITE_MANAGER, org, None, (site,)),
+        (Role.SUPERVISOR, org, supervisor, ()),
         (Role.CSR, org, csr, ()),
     ]:
         user = User.objects.create_user(username=f"bench-{role}", password=PASSWORD, person=person)
