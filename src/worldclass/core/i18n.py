@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext
+
+from worldclass.core.errors import fill_template
 
 
 def in_active_language(obj, field: str = "name") -> str:
@@ -27,3 +29,32 @@ def format_percentage(value, *, digits: int | None = 1) -> str:
     if digits is None and isinstance(value, Decimal):
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
     return percentage_pattern() % {"number": number_format(value, digits)}
+
+
+def in_active_language_worded(stored: dict) -> str:
+    """A stored message (`ErrorDetail.as_dict()` with its `wording()`) in the active language: its template
+    translated and filled with its values, numbers written as the language writes them. A message stored without
+    a template, or whose translation does not fit its values, keeps its stored (English) text."""
+    template = stored.get("template")
+    if not template:
+        return stored.get("message", "")
+    params = stored.get("params", {})
+    try:
+        return gettext(template).format(**{name: _worded_value(value) for name, value in params.items()})
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return stored.get("message") or fill_template(template, params)
+
+
+class _LocalNumber(int):
+    """A whole number that a `{count:,}` field writes with the active language's grouping (1 234 in French)."""
+
+    def __format__(self, spec: str) -> str:
+        return number_format(int(self), force_grouping=True) if spec == "," else format(int(self), spec)
+
+
+def _worded_value(value):
+    if isinstance(value, dict) and "template" in value:
+        return in_active_language_worded(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _LocalNumber(value)
+    return value

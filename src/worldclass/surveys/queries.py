@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import F, Max, Q, QuerySet
 from django_scopes import scopes_disabled
 
+from worldclass.core.i18n import in_active_language_worded
 from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.domain.reports import EligibilityFinding, ImportReport, describe_eligibility, describe_import
 from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
@@ -121,6 +122,25 @@ def report_wording(*, report: dict) -> ReportWording | None:
         return None
     found = ImportReport.of_dict(report)
     return ReportWording(summary=describe_import(found), eligibility=describe_eligibility(found))
+
+
+@dataclass(frozen=True)
+class RefusalWording:
+    """A refused upload's reason and its problems (each a dict with `line`, `field` and `message`) in its reader's
+    language; the refusal is stored in English with each message's template and values."""
+
+    message: str
+    details: list[dict]
+
+
+def refusal_wording(*, error: dict) -> RefusalWording | None:
+    """The stored refusal of an upload worded in the active language; None for an upload that was not refused."""
+    if not error:
+        return None
+    return RefusalWording(
+        message=in_active_language_worded(error),
+        details=[{**detail, "message": in_active_language_worded(detail)} for detail in error.get("details", [])],
+    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.core.background import start_task
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
+from worldclass.core.i18n import in_active_language_worded
 from worldclass.core.paging import page_of, query_without_page
 from worldclass.core.views import announcement
 from worldclass.directory.models import Organization
@@ -57,14 +58,17 @@ def _add_app_error(form: forms.Form, error: AppError) -> None:
     """Show a refused upload on the form, each detail on the field it names."""
     placed = False
     for detail in error.details:
+        message = in_active_language_worded(detail.as_stored_dict())
         if detail.field in form.fields:
-            form.add_error(detail.field, detail.message)
+            form.add_error(detail.field, message)
             placed = True
         elif detail.line is not None or detail.field:
-            form.add_error(None, str(detail))
+            where = [_("line %(line)s") % {"line": detail.line}] if detail.line is not None else []
+            where += [detail.field] if detail.field else []
+            form.add_error(None, f"{', '.join(where)}: {message}")
             placed = True
     if not placed:
-        form.add_error(None, error.message)
+        form.add_error(None, in_active_language_worded(error.as_stored_dict()))
 
 
 @certifier_staff_required
@@ -111,6 +115,7 @@ def _status_context(request, upload: SurveyUpload) -> dict:
         "progress": queries.upload_progress(upload=upload),
         "sections": queries.report_sections(report=upload.report),
         "wording": queries.report_wording(report=upload.report),
+        "refusal": queries.refusal_wording(error=upload.error),
     }
 
 
@@ -136,7 +141,7 @@ def upload_confirm(request, pk: int):
     try:
         confirmed = confirm_survey_upload(upload_id=pk, user=request.user, actor=actor_label(request.user))
     except AppError as error:
-        messages.error(request, error.message)
+        messages.error(request, in_active_language_worded(error.as_stored_dict()))
     else:
         start_task(IMPORT_TASK, confirmed.pk)
         messages.info(request, _("The import of %(name)s has started.") % {"name": confirmed.source_name})

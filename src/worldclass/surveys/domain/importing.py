@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import string
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, suppress
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -39,12 +41,13 @@ import polars_hash
 import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 from psycopg.copy import QueuedLibpqWriter
 
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
-from worldclass.core.errors import AppError, Conflict, ErrorDetail
+from worldclass.core.errors import AppError, Conflict, ErrorDetail, fill_template, worded_phrase
 from worldclass.directory.domain import (
     DisplayNames,
     PersonSighting,
@@ -98,6 +101,9 @@ FIRST_CHUNK_ROWS = 25_000
 # Errors kept on the ImportBatch row (the API pages through them); the exception (and so the command and the
 # upload's answer) lists every one.
 ERRORS_RECORDED = 100_000
+# The first errors of a refusal keep the values that word them again in a page's language: as many as an upload's
+# page shows (uploads.ERRORS_SHOWN). The others keep their English message alone, which costs less memory.
+ERRORS_WORDED = 500
 NAME_MAX_LENGTH = 200  # Organization.name, Site.name, Person.name
 TIMESTAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
@@ -168,13 +174,62 @@ SURVEY_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """A kind of row error: its message's template (an English msgid) naming the row's `values` and the
+    `constants`, and its reason (the message without the row's values, to count errors alike in the summary)."""
+
+    template: str
+    values: tuple[str, ...] = ()
+    constants: tuple[tuple[str, object], ...] = ()
+    reason: str = ""
+
+    @cached_property
+    def reason_text(self) -> str:
+        return fill_template(self.reason, dict(self.constants))
+
+    def reason_phrase(self) -> dict:
+        return worded_phrase(self.reason, **dict(self.constants))
+
+    def message_expr(self, values: tuple[pl.Expr, ...]) -> pl.Expr:
+        """The English message of each row as a Polars expression, from the row's `values` (in this order)."""
+        named = {**dict(self.constants), **dict(zip(self.values, values, strict=True))}
+        parts: list[pl.Expr] = []
+        for text, name, spec, conversion in string.Formatter().parse(self.template):
+            if text:
+                parts.append(pl.lit(text))
+            if name is None:
+                continue
+            value = named[name]
+            if isinstance(value, pl.Expr):  # a row's value is written as it is
+                parts.append(value.cast(pl.String))
+            else:
+                parts.append(pl.lit(format(repr(value) if conversion == "r" else value, spec or "")))
+        return pl.concat_str(parts)
+
+
 @dataclass
 class _RowError:
+    """A bad value of a row: its wording, its English message (made in Polars, or from the values), and for the
+    first errors of a file (ERRORS_WORDED) the row's values, so that a page can word the message again."""
+
     row: int  # 0-based record index, mapped to a file line at the end
     field: str | None
-    message: str  # "{ref}" stands for the file line of `ref_row`
-    ref_row: int | None = None
-    reason: str = ""  # the message without the row's values, to count errors alike in the summary
+    wording: _Wording
+    message: str = ""
+    values: tuple | None = None  # the row's values that the wording names, in its order
+    ref_row: int | None = None  # the row whose file line the template names as `{ref}`
+
+    def detail(self, lines: dict[int, int]) -> ErrorDetail:
+        if self.values is None:
+            return ErrorDetail(message=self.message, field=self.field, line=lines[self.row])
+        params = {**dict(self.wording.constants), **dict(zip(self.wording.values, self.values, strict=True))}
+        if self.ref_row is not None:
+            params["ref"] = lines[self.ref_row]
+            return ErrorDetail.worded(self.wording.template, field=self.field, line=lines[self.row], **params)
+        return ErrorDetail(
+            message=self.message, field=self.field, line=lines[self.row], template=self.wording.template, params=params
+        )
 
 
 def file_sha256(path: Path) -> str:
@@ -331,7 +386,8 @@ class _Reading:
                 self.skipped.update(skipped_counts(chunk))
                 chunk = chunk.filter(pl.col("__skip_rule").is_null()).drop("__skip_rule", "__skip_value")
             self.rows_total += chunk.height
-            valid, errors = _validate(chunk, self.mapping)
+            # Rows are read in file order: the first errors are in the first rows with errors.
+            valid, errors = _validate(chunk, self.mapping, worded_rows=max(0, ERRORS_WORDED - len(self.errors)))
             self.errors.extend(errors)
             yield valid, errors
 
@@ -614,15 +670,21 @@ def _import_staged(*, reading: _Reading, batch_fields: dict) -> ImportReport:
         conflicts = stage.changed_answers()
         if conflicts:
             lines = source.lines([row for row, _ in conflicts])
+            changed = gettext_noop(
+                "{count:,} row(s) change the answers of surveys already loaded; customers' answers are never edited, "
+                "so nothing was imported."
+            )
             raise Conflict(
-                f"{len(conflicts):,} row(s) change the answers of surveys already loaded; "
-                "customers' answers are never edited, so nothing was imported.",
+                changed.format(count=len(conflicts)),
                 code="changed_answers",
+                template=changed,
+                params={"count": len(conflicts)},
                 details=[
-                    ErrorDetail(
-                        message=f"survey {survey_id!r} is already loaded with different content",
+                    ErrorDetail.worded(
+                        gettext_noop("survey {survey_id!r} is already loaded with different content"),
                         field="survey_id",
                         line=lines[row],
+                        survey_id=survey_id,
                     )
                     for row, survey_id in conflicts
                 ],
@@ -739,10 +801,6 @@ def _gives_comment(mapping: SurveyMapping, source: TabularFile) -> bool:
 
 
 # --- validation --------------------------------------------------------------------------------------------
-
-
-def _quoted(column: str) -> pl.Expr:
-    return pl.concat_str([pl.lit("'"), pl.col(column), pl.lit("'")])
 
 
 def _with_fast_timestamps(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -863,14 +921,37 @@ def _parse_timestamps(df: pl.DataFrame, mapping: SurveyMapping) -> pl.DataFrame:
     return df.with_columns(*_derived_timestamp_columns("call_at"), *_derived_timestamp_columns("surveyed_at"))
 
 
+@dataclass(frozen=True)
+class _Check:
+    """One of `_validate`'s checks: the column, whether a row is bad, the wording of its error and the row's
+    values that the wording names (expressions, in the wording's order)."""
+
+    column: str
+    bad: pl.Expr
+    wording: _Wording
+    values: tuple[pl.Expr, ...] = ()
+
+
+def _check(column: str, bad: pl.Expr, template: str, reason: str, *, values: dict | None = None, **constants):
+    values = values or {}
+    wording = _Wording(template=template, values=tuple(values), constants=tuple(constants.items()), reason=reason)
+    return _Check(column=column, bad=bad, wording=wording, values=tuple(values.values()))
+
+
 def _rule_check(
     rule: Rule, tested: pl.Expr, *, shown: pl.Expr | None = None, row: dict[str, pl.Expr] | None = None, **named
-) -> tuple[str, pl.Expr, pl.Expr, str]:
+) -> _Check:
     """A row rule as one of `_validate`'s checks: `tested` is the value it tests (parsed), `shown` the text its
     message quotes (by default the tested value), `row` the other parsed fields it compares with, `named` the other
     texts its message quotes."""
-    message = rule.describe_expr(value=tested if shown is None else shown, **named)
-    return rule.field, rule.refuses_expr(tested, **(row or {})), message, rule.summary()
+    return _check(
+        rule.field,
+        rule.refuses_expr(tested, **(row or {})),
+        rule.message,
+        rule.reason,
+        values={"value": tested if shown is None else shown, **named},
+        **rule.parameters(),
+    )
 
 
 def _rating(column: str) -> pl.Expr:
@@ -882,8 +963,11 @@ def _rating(column: str) -> pl.Expr:
     return pl.when(whole.is_not_null()).then(whole).when(integral).then(decimal.cast(pl.Int64)).alias(f"__{column}")
 
 
-def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame, list[_RowError]]:
-    """Normalise a chunk and list its bad values; returns the valid rows in staging form and the errors."""
+def _validate(
+    chunk: pl.DataFrame, mapping: SurveyMapping, *, worded_rows: int = ERRORS_WORDED
+) -> tuple[pl.DataFrame, list[_RowError]]:
+    """Normalise a chunk and list its bad values; returns the valid rows in staging form and the errors, those of
+    the first `worded_rows` bad rows with the values their messages name."""
     df = chunk.with_columns(
         [pl.col(c).fill_null("").str.strip_chars() for c in COLUMNS + NAME_COLUMNS if c != "comment"]
     )
@@ -900,8 +984,7 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     )
     df = _parse_timestamps(df, mapping)
     low, high = mapping.scale_min, mapping.scale_max
-    # (column, the row is bad, the message naming its value, the reason without the value for the summary)
-    checks: list[tuple[str, pl.Expr, pl.Expr, str]] = []
+    checks: list[_Check] = []
     for column in ID_FIELDS:
         checks.extend(_rule_check(rule, pl.col(column)) for rule in id_rules(column))
     for column in NAME_COLUMNS:
@@ -911,66 +994,86 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     checks.append(_rule_check(CHANNEL, pl.col("channel")))
     for column in ["resolved", "first_call"]:
         checks.append(
-            (
+            _check(
                 column,
                 ~pl.col(f"__{column}").is_in(TRUE_WORDS + FALSE_WORDS),
-                pl.format("{} is not yes/no (accepted: yes/no, y/n, true/false, 1/0)", _quoted(column)),
-                "is not yes/no",
+                gettext_noop("'{value}' is not yes/no (accepted: yes/no, y/n, true/false, 1/0)"),
+                gettext_noop("is not yes/no"),
+                values={"value": pl.col(column)},
             )
         )
     for rule in rating_rules(low=low, high=high):
         value = pl.col(f"__{rule.field}")
         checks.append(
-            (
+            _check(
                 rule.field,
                 value.is_null(),
-                pl.format(
-                    "{} is not a whole number on the scale {}..{}", _quoted(rule.field), pl.lit(low), pl.lit(high)
-                ),
-                "is not a whole number",
+                gettext_noop("'{value}' is not a whole number on the scale {low}..{high}"),
+                gettext_noop("is not a whole number"),
+                values={"value": pl.col(rule.field)},
+                low=low,
+                high=high,
             )
         )
         checks.append(_rule_check(rule, value))
     zone = mapping.file.timezone
+    date_format = mapping.file.date_format
     for years in time_rules():
         column = years.field
         utc = pl.col(f"__{column}_utc")
         unparsed = utc.is_null()
         gap = pl.col(f"__{column}_gap")
         no_zone = pl.col(f"__{column}_no_zone") | pl.col(column).str.contains(NO_OFFSET_PATTERN)
+        shown = {"value": pl.col(column)}
         if zone is not None:
             checks.append(
-                (
+                _check(
                     column,
                     gap,
-                    pl.format("{} does not exist in {} (the clocks went forward)", _quoted(column), pl.lit(zone)),
-                    f"a local time that does not exist in {zone}",
+                    gettext_noop("'{value}' does not exist in {zone} (the clocks went forward)"),
+                    gettext_noop("a local time that does not exist in {zone}"),
+                    values=shown,
+                    zone=zone,
                 )
             )
         else:
             checks.append(
-                (
+                _check(
                     column,
                     unparsed & no_zone,
-                    pl.format(
-                        "{} has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone "
-                        "in the mapping)",
-                        _quoted(column),
+                    gettext_noop(
+                        "'{value}' has no UTC offset (write e.g. 2025-01-31T14:05:00-05:00, or set [file] timezone "
+                        "in the mapping)"
                     ),
                     NO_UTC_OFFSET,
+                    values=shown,
                 )
             )
-        expected = "an ISO 8601 timestamp with a UTC offset"
-        if zone is not None:
-            expected = "an ISO 8601 timestamp" + (
-                f" or a date {mapping.file.date_format!r} with a time" if mapping.file.date_format else ""
+        # What a value that cannot be read is not, as the mapping's [file] section lets it be written.
+        constants = {}
+        if zone is None:
+            unreadable = (
+                gettext_noop("'{value}' is not an ISO 8601 timestamp with a UTC offset"),
+                gettext_noop("is not an ISO 8601 timestamp with a UTC offset"),
+            )
+        elif date_format:
+            unreadable = (
+                gettext_noop("'{value}' is not an ISO 8601 timestamp or a date {date_format!r} with a time"),
+                gettext_noop("is not an ISO 8601 timestamp or a date {date_format!r} with a time"),
+            )
+            constants = {"date_format": date_format}
+        else:
+            unreadable = (
+                gettext_noop("'{value}' is not an ISO 8601 timestamp"),
+                gettext_noop("is not an ISO 8601 timestamp"),
             )
         checks.append(
-            (
+            _check(
                 column,
                 unparsed & ~gap & ~(no_zone if zone is None else pl.lit(False)),
-                pl.format("{} is not {}", _quoted(column), pl.lit(expected)),
-                f"is not {expected}",
+                *unreadable,
+                values=shown,
+                **constants,
             )
         )
         checks.append(_rule_check(years, utc, shown=pl.col(column)))
@@ -988,14 +1091,28 @@ def _validate(chunk: pl.DataFrame, mapping: SurveyMapping) -> tuple[pl.DataFrame
     # Lazily, so that subexpressions the checks share are computed once.
     df = (
         df.lazy()
-        .with_columns(pl.any_horizontal([bad.fill_null(False) for _, bad, _, _ in checks]).alias("__bad"))
+        .with_columns(pl.any_horizontal([check.bad.fill_null(False) for check in checks]).alias("__bad"))
         .collect()
     )
     if df["__bad"].any():
         bad_rows = df.filter(pl.col("__bad"))
-        for column, bad, message, reason in checks:
-            found = bad_rows.filter(bad.fill_null(False)).select("row_index", message.alias("message"))
-            errors.extend(_RowError(row=r, field=column, message=m, reason=reason) for r, m in found.iter_rows())
+        worded = bad_rows.head(worded_rows)
+        for check in checks:
+            message = check.wording.message_expr(check.values).alias("message")
+            values = [value.cast(pl.String).alias(f"__value_{i}") for i, value in enumerate(check.values)]
+            errors.extend(
+                _RowError(row=row, field=check.column, wording=check.wording, message=text, values=tuple(found))
+                for row, text, *found in worded.filter(check.bad.fill_null(False))
+                .select("row_index", message, *values)
+                .iter_rows()
+            )
+            errors.extend(
+                _RowError(row=row, field=check.column, wording=check.wording, message=text)
+                for row, text in bad_rows.slice(worded_rows)
+                .filter(check.bad.fill_null(False))
+                .select("row_index", message)
+                .iter_rows()
+            )
         df = df.filter(~pl.col("__bad"))
     return _staging_frame(df, mapping), errors
 
@@ -1298,13 +1415,7 @@ class _Stage:
             if same:
                 continue
             errors.append(
-                _RowError(
-                    row=row,
-                    field="survey_id",
-                    message=f"survey {survey_id!r} appears again with different content (first at line {{ref}})",
-                    ref_row=first_row,
-                    reason="a survey appears again with different content",
-                )
+                _RowError(row=row, field="survey_id", wording=REPEATED, values=(survey_id,), ref_row=first_row)
             )
         return errors
 
@@ -1330,12 +1441,9 @@ class _Stage:
                 _RowError(
                     row=row,
                     field="country",
-                    message=(
-                        f"site {site!r} has country {country!r} here but {first_country!r} "
-                        "at line {ref}; a site is in one country"
-                    ),
+                    wording=OTHER_COUNTRY,
+                    values=(site, country, first_country),
                     ref_row=first_row,
-                    reason="a site given another country than on its first line",
                 )
             )
         return errors
@@ -1522,42 +1630,59 @@ def _invalid_file(source: TabularFile, errors: list[_RowError]) -> AppError:
     lines = source.lines([e.row for e in errors] + [e.ref_row for e in errors if e.ref_row is not None])
     order = {column: index for index, column in enumerate(COLUMNS + NAME_COLUMNS)}
     located = sorted(
-        (
-            (
-                ErrorDetail(
-                    message=e.message.replace("{ref}", str(lines[e.ref_row])) if e.ref_row is not None else e.message,
-                    field=e.field,
-                    line=lines[e.row],
-                ),
-                e.reason or e.message,
-            )
-            for e in errors
-        ),
+        ((e.detail(lines), e.wording) for e in errors),
         key=lambda item: (item[0].line, order.get(item[0].field or "", len(order))),
     )
     details = [detail for detail, _ in located]
     bad_lines = len({d.line for d in details})
-    message = f"{bad_lines:,} bad line(s) in the file; nothing was imported."
     if len(details) <= SUMMARY_ABOVE:
-        return AppError(code="invalid_file", message=message, details=details)
+        return AppError.worded(
+            gettext_noop("{bad_lines:,} bad line(s) in the file; nothing was imported."),
+            code="invalid_file",
+            details=details,
+            bad_lines=bad_lines,
+        )
     groups: dict[tuple[str, str], list[int]] = {}
-    for detail, reason in located:
+    reasons: dict[str, dict] = {}
+    for detail, wording in located:
+        reason = wording.reason_text
+        if reason not in reasons:
+            reasons[reason] = wording.reason_phrase()
         groups.setdefault((detail.field or "", reason), []).append(detail.line)
     summary = [
-        ErrorDetail(
+        ErrorDetail.worded(
+            gettext_noop("{count:,} errors: {reason} (first at lines {lines})")
+            if len(found) > 1
+            else gettext_noop("{count:,} error: {reason} (first at line {lines})"),
             field=column or None,
-            message=(
-                f"{len(found):,} error{'s' if len(found) != 1 else ''}: {reason} "
-                f"(first at line{'s' if len(found) > 1 else ''} {', '.join(str(n) for n in found[:SUMMARY_LINES])})"
-            ),
+            count=len(found),
+            reason=reasons[reason],
+            lines=", ".join(str(n) for n in found[:SUMMARY_LINES]),
         )
         for (column, reason), found in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
-    return AppError(
-        code="invalid_file",
-        message=(
-            f"{len(details):,} errors on {bad_lines:,} line(s); nothing was imported. "
-            f"First a summary per column and reason ({len(summary)} kind(s)), then every error."
+    return AppError.worded(
+        gettext_noop(
+            "{errors:,} errors on {bad_lines:,} line(s); nothing was imported. "
+            "First a summary per column and reason ({kinds} kind(s)), then every error."
         ),
+        code="invalid_file",
         details=summary + details,
+        errors=len(details),
+        bad_lines=bad_lines,
+        kinds=len(summary),
     )
+
+
+REPEATED = _Wording(
+    template=gettext_noop("survey {survey_id!r} appears again with different content (first at line {ref})"),
+    values=("survey_id",),
+    reason=gettext_noop("a survey appears again with different content"),
+)
+OTHER_COUNTRY = _Wording(
+    template=gettext_noop(
+        "site {site!r} has country {country!r} here but {first_country!r} at line {ref}; a site is in one country"
+    ),
+    values=("site", "country", "first_country"),
+    reason=gettext_noop("a site given another country than on its first line"),
+)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext_noop
+
 from worldclass.core.errors import AppError, ErrorDetail
 
 # The interchange format's columns, in order (docs/import-format.md).
@@ -101,8 +103,15 @@ class SurveyMapping:
         return body
 
 
+UNKNOWN_KEY = gettext_noop("unknown key (expected {expected})")
+UNKNOWN_COLUMN = gettext_noop("unknown interchange column {column!r}")
+NOT_A_VALUE = gettext_noop("must be a string, integer or boolean")
+
+
 def _invalid(source: str, problems: list[ErrorDetail]) -> AppError:
-    return AppError(code="invalid_mapping", message=f"The mapping file {source} is invalid.", details=problems)
+    return AppError.worded(
+        gettext_noop("The mapping file {source} is invalid."), code="invalid_mapping", details=problems, source=source
+    )
 
 
 def _text_value(value) -> str | None:
@@ -117,7 +126,7 @@ def _text_value(value) -> str | None:
 def _table(data: dict, key: str, problems: list[ErrorDetail], shape: str) -> dict:
     raw = data.get(key, {})
     if not isinstance(raw, dict):
-        problems.append(ErrorDetail(message=f"must be a table of {shape}", field=key))
+        problems.append(ErrorDetail.worded(gettext_noop("must be a table of {shape}"), field=key, shape=shape))
         return {}
     return raw
 
@@ -125,31 +134,39 @@ def _table(data: dict, key: str, problems: list[ErrorDetail], shape: str) -> dic
 def _parse_file(raw: dict, problems: list[ErrorDetail]) -> FileOptions:
     for key in raw:
         if key not in FILE_KEYS:
-            problems.append(ErrorDetail(message=f"unknown key (expected {', '.join(FILE_KEYS)})", field=f"file.{key}"))
+            problems.append(ErrorDetail.worded(UNKNOWN_KEY, field=f"file.{key}", expected=", ".join(FILE_KEYS)))
     options: dict = {}
     for key in FILE_KEYS:
         if key not in raw:
             continue
         value = raw[key]
         if not isinstance(value, str) or not value:
-            problems.append(ErrorDetail(message="must be a non-empty string", field=f"file.{key}"))
+            problems.append(ErrorDetail.worded(gettext_noop("must be a non-empty string"), field=f"file.{key}"))
             continue
         options[key] = value
     if options.get("format", "csv") not in FORMATS:
-        problems.append(ErrorDetail(message='must be "csv" or "xlsx"', field="file.format"))
+        problems.append(ErrorDetail.worded(gettext_noop('must be "csv" or "xlsx"'), field="file.format"))
     if options.get("delimiter", ",") not in DELIMITERS:
-        problems.append(ErrorDetail(message='must be ",", ";", "\\t" or "|"', field="file.delimiter"))
+        problems.append(ErrorDetail.worded(gettext_noop('must be ",", ";", "\\t" or "|"'), field="file.delimiter"))
     if "encoding" in options:
         try:
             options["encoding"] = codecs.lookup(options["encoding"]).name
         except LookupError:
-            problems.append(ErrorDetail(message=f"unknown encoding {options['encoding']!r}", field="file.encoding"))
+            problems.append(
+                ErrorDetail.worded(
+                    gettext_noop("unknown encoding {encoding!r}"), field="file.encoding", encoding=options["encoding"]
+                )
+            )
     if "timezone" in options:
         try:
             ZoneInfo(options["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(
-                ErrorDetail(message=f"{options['timezone']!r} is not an IANA time zone", field="file.timezone")
+                ErrorDetail.worded(
+                    gettext_noop("{timezone!r} is not an IANA time zone"),
+                    field="file.timezone",
+                    timezone=options["timezone"],
+                )
             )
     if "date_format" in options:
         sample = dt.date(2025, 1, 31)
@@ -159,8 +176,9 @@ def _parse_file(raw: dict, problems: list[ErrorDetail]) -> FileOptions:
             ok = False
         if not ok or any(code in options["date_format"] for code in ("%H", "%M", "%S", "%z")):
             problems.append(
-                ErrorDetail(
-                    message="must be a date format with day, month and year, such as %d/%m/%Y", field="file.date_format"
+                ErrorDetail.worded(
+                    gettext_noop("must be a date format with day, month and year, such as %d/%m/%Y"),
+                    field="file.date_format",
                 )
             )
     try:
@@ -188,10 +206,16 @@ def parse_mapping(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _invalid(source, [ErrorDetail(message=f"not valid TOML: {error}")]) from error
+        raise _invalid(
+            source, [ErrorDetail.worded(gettext_noop("not valid TOML: {error}"), error=str(error))]
+        ) from error
     problems: list[ErrorDetail] = []
     for key in sorted(set(data) - set(sections)):
-        problems.append(ErrorDetail(message=f"unknown section (expected {', '.join(sections)})", field=key))
+        problems.append(
+            ErrorDetail.worded(
+                gettext_noop("unknown section (expected {expected})"), field=key, expected=", ".join(sections)
+            )
+        )
 
     file_options = _parse_file(_table(data, "file", problems, 'key = "value"'), problems)
 
@@ -199,19 +223,21 @@ def parse_mapping(
     for key, value in _table(data, "constants", problems, 'column = "value"').items():
         text_value = _text_value(value)
         if key not in known:
-            problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"constants.{key}"))
+            problems.append(ErrorDetail.worded(UNKNOWN_COLUMN, field=f"constants.{key}", column=key))
         elif text_value is None:
-            problems.append(ErrorDetail(message="must be a string, integer or boolean", field=f"constants.{key}"))
+            problems.append(ErrorDetail.worded(NOT_A_VALUE, field=f"constants.{key}"))
         else:
             constants[key] = text_value
 
     mapped: dict[str, str | tuple[str, ...]] = {}
     for key, value in _table(data, "columns", problems, 'column = "file\'s column"').items():
         if key not in known:
-            problems.append(ErrorDetail(message=f"unknown interchange column {key!r}", field=f"columns.{key}"))
+            problems.append(ErrorDetail.worded(UNKNOWN_COLUMN, field=f"columns.{key}", column=key))
         elif key in constants:
             problems.append(
-                ErrorDetail(message="is also given in [constants]; use one or the other", field=f"columns.{key}")
+                ErrorDetail.worded(
+                    gettext_noop("is also given in [constants]; use one or the other"), field=f"columns.{key}"
+                )
             )
         elif isinstance(value, str) and value.strip():
             mapped[key] = value
@@ -219,8 +245,8 @@ def parse_mapping(
             mapped[key] = value[0] if len(value) == 1 else tuple(value)
         else:
             problems.append(
-                ErrorDetail(
-                    message="must be the file's column name, or a list of column names whose cells are joined",
+                ErrorDetail.worded(
+                    gettext_noop("must be the file's column name, or a list of column names whose cells are joined"),
                     field=f"columns.{key}",
                 )
             )
@@ -229,25 +255,27 @@ def parse_mapping(
     for key, value in _table(data, "skip", problems, '"file\'s column" = ["value", …]').items():
         texts = [_text_value(v) for v in value] if isinstance(value, list) else [None]
         if not key.strip() or not texts or None in texts:
-            problems.append(ErrorDetail(message='must be a list of values, e.g. ["N", ""]', field=f"skip.{key}"))
+            problems.append(
+                ErrorDetail.worded(gettext_noop('must be a list of values, e.g. ["N", ""]'), field=f"skip.{key}")
+            )
         else:
             skip[key] = tuple(texts)
 
     values: dict[str, dict[str, str]] = {}
     for column, table in _table(data, "values", problems, "[values.<column>] tables").items():
         if column not in known:
-            problems.append(ErrorDetail(message=f"unknown interchange column {column!r}", field=f"values.{column}"))
+            problems.append(ErrorDetail.worded(UNKNOWN_COLUMN, field=f"values.{column}", column=column))
             continue
         if not isinstance(table, dict):
-            problems.append(ErrorDetail(message='must be a table of "file value" = "value"', field=f"values.{column}"))
+            problems.append(
+                ErrorDetail.worded(gettext_noop('must be a table of "file value" = "value"'), field=f"values.{column}")
+            )
             continue
         converted = {}
         for old, new in table.items():
             text_value = _text_value(new)
             if text_value is None:
-                problems.append(
-                    ErrorDetail(message="must be a string, integer or boolean", field=f"values.{column}.{old}")
-                )
+                problems.append(ErrorDetail.worded(NOT_A_VALUE, field=f"values.{column}.{old}"))
                 continue
             converted[old] = text_value
         values[column] = converted
@@ -255,7 +283,7 @@ def parse_mapping(
     scale_min, scale_max = 1, 5
     rating = _table(data, "rating", problems, "scale = [low, high]") if ratings else {}
     for key in sorted(set(rating) - {"scale"}):
-        problems.append(ErrorDetail(message="unknown key (expected scale)", field=f"rating.{key}"))
+        problems.append(ErrorDetail.worded(UNKNOWN_KEY, field=f"rating.{key}", expected="scale"))
     if "scale" in rating:
         scale = rating["scale"]
         if (
@@ -265,9 +293,10 @@ def parse_mapping(
             or not 0 <= scale[0] < scale[1] <= MAX_SCALE_TOP
         ):
             problems.append(
-                ErrorDetail(
-                    message=f"must be [low, high], whole numbers with 0 <= low < high <= {MAX_SCALE_TOP}, e.g. [1, 10]",
+                ErrorDetail.worded(
+                    gettext_noop("must be [low, high], whole numbers with 0 <= low < high <= {top}, e.g. [1, 10]"),
                     field="rating.scale",
+                    top=MAX_SCALE_TOP,
                 )
             )
         else:
@@ -290,7 +319,10 @@ def read_mapping_text(data: bytes, *, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _invalid(source, [ErrorDetail(message=f"cannot read it: not UTF-8 text ({error.reason})")]) from error
+        raise _invalid(
+            source,
+            [ErrorDetail.worded(gettext_noop("cannot read it: not UTF-8 text ({reason})"), reason=error.reason)],
+        ) from error
 
 
 def load_mapping(path: Path | str, **options) -> SurveyMapping:
@@ -299,5 +331,7 @@ def load_mapping(path: Path | str, **options) -> SurveyMapping:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise _invalid(str(path), [ErrorDetail(message=f"cannot read it: {error}")]) from error
+        raise _invalid(
+            str(path), [ErrorDetail.worded(gettext_noop("cannot read it: {error}"), error=str(error))]
+        ) from error
     return parse_mapping(read_mapping_text(data, source=path.name), source=path.name, **options)

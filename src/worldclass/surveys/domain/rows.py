@@ -5,16 +5,18 @@ importer (`importing`, millions of rows, Polars expressions) and the call import
 shares the identifiers, the years an instant may have and the order of two instants). Each rule here is data: the
 field it names, the constraint, the message naming the row's values and the reason without them (the importer's
 summary groups errors by it). A rule answers both ways from that one statement: `refuses(value)` for a Python value,
-`refuses_expr(expr)` for a Polars column; `describe(...)`/`describe_expr(...)` fill the same message template and
-`summary()` gives the reason, so the live path and the importer refuse the same row with the same field and message
-(surveys/tests/test_row_rules_paths_agree.py).
+`refuses_expr(expr)` for a Polars column; `describe(...)` fills the message template (the importer fills the same
+template with the row's values) and `summary()` gives the reason, so the live path and the importer refuse the same
+row with the same field and message (surveys/tests/test_row_rules_paths_agree.py). The templates are msgids: an
+upload's page words them again in its reader's language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import string
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_noop
 
 from worldclass.core.lazy import lazy_module
 from worldclass.surveys.domain.eligibility import supported_countries
@@ -36,19 +38,6 @@ ORG_CODE_PATTERN = r"^[-A-Za-z0-9_]+$"
 TRUE_WORDS = ["yes", "y", "true", "1"]
 FALSE_WORDS = ["no", "n", "false", "0"]
 YES_NO = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
-
-
-def _fill_expr(template: str, values: dict[str, object]) -> pl.Expr:
-    """The template as a Polars string expression: each `{name}` replaced by `values[name]` (an expression, or a
-    constant), the text between them kept as it is."""
-    parts: list[pl.Expr] = []
-    for text, name, _spec, _conversion in string.Formatter().parse(template):
-        if text:
-            parts.append(pl.lit(text))
-        if name is not None:
-            value = values[name]
-            parts.append(value.cast(pl.String) if isinstance(value, pl.Expr) else pl.lit(str(value)))
-    return pl.concat_str(parts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,17 +64,14 @@ class Rule:
         """The message for one row, from the values it names (`value`, and any other field the message names)."""
         return self.message.format(**self.parameters(), **values)
 
-    def describe_expr(self, **values: pl.Expr) -> pl.Expr:
-        return _fill_expr(self.message, {**self.parameters(), **values})
-
     def summary(self) -> str:
         return self.reason.format(**self.parameters())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Required(Rule):
-    message: str = "is empty"
-    reason: str = "is empty"
+    message: str = gettext_noop("is empty")
+    reason: str = gettext_noop("is empty")
 
     def refuses(self, value, **row) -> bool:
         return not value
@@ -97,8 +83,8 @@ class Required(Rule):
 @dataclass(frozen=True, kw_only=True)
 class MaxLength(Rule):
     limit: int = MAX_ID_LENGTH
-    message: str = "is longer than {limit} characters"
-    reason: str = "is longer than {limit} characters"
+    message: str = gettext_noop("is longer than {limit} characters")
+    reason: str = gettext_noop("is longer than {limit} characters")
 
     def parameters(self) -> dict[str, object]:
         return {"limit": self.limit}
@@ -156,8 +142,8 @@ class OnScale(Rule):
 
     low: int = 1
     high: int = 5
-    message: str = "rating {value} is outside the scale {low}..{high}"
-    reason: str = "is outside the scale {low}..{high}"
+    message: str = gettext_noop("rating {value} is outside the scale {low}..{high}")
+    reason: str = gettext_noop("is outside the scale {low}..{high}")
 
     def parameters(self) -> dict[str, object]:
         return {"low": self.low, "high": self.high}
@@ -173,8 +159,8 @@ class OnScale(Rule):
 class WithinYears(Rule):
     """An instant (in UTC) within the years FIRST_YEAR to LAST_YEAR."""
 
-    message: str = "'{value}' is outside the years {first} to {last}"
-    reason: str = "is outside the years {first} to {last}"
+    message: str = gettext_noop("'{value}' is outside the years {first} to {last}")
+    reason: str = gettext_noop("is outside the years {first} to {last}")
 
     def parameters(self) -> dict[str, object]:
         return {"first": FIRST_YEAR, "last": LAST_YEAR}
@@ -216,26 +202,26 @@ def id_rules(field: str) -> list[Rule]:
 ORG_CODE = Matches(
     field="org",
     pattern=ORG_CODE_PATTERN,
-    message="organization code '{value}' may only contain letters, digits, '-' and '_'",
-    reason="an organization code may only contain letters, digits, '-' and '_'",
+    message=gettext_noop("organization code '{value}' may only contain letters, digits, '-' and '_'"),
+    reason=gettext_noop("an organization code may only contain letters, digits, '-' and '_'"),
 )
 COUNTRY = KnownCountry(
     field="country",
-    message="unknown country code '{value}' (expected ISO 3166 alpha-2, or empty)",
-    reason="unknown country code",
+    message=gettext_noop("unknown country code '{value}' (expected ISO 3166 alpha-2, or empty)"),
+    reason=gettext_noop("unknown country code"),
 )
 CHANNEL = OneOf(
     field="channel",
     allowed=tuple(CHANNELS),
-    message="unknown channel '{value}' (expected {expected})",
-    reason="unknown channel",
+    message=gettext_noop("unknown channel '{value}' (expected {expected})"),
+    reason=gettext_noop("unknown channel"),
 )
-NO_UTC_OFFSET = "has no UTC offset"
+NO_UTC_OFFSET = gettext_noop("has no UTC offset")
 SURVEY_NOT_BEFORE_CALL = NotBefore(
     field="surveyed_at",
     earlier="call_at",
-    message="surveyed_at '{value}' is before call_at '{call_at}'",
-    reason="is before {earlier}",
+    message=gettext_noop("surveyed_at '{value}' is before call_at '{call_at}'"),
+    reason=gettext_noop("is before {earlier}"),
 )
 
 

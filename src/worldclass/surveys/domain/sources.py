@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.utils.translation import gettext_noop
 
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions, SurveyMapping
@@ -35,7 +36,11 @@ CSV_BYTES_PER_ROW = 256
 # Offset-less spellings read in the mapping's [file] timezone; ISO 8601 always, the mapping's date_format too.
 LOCAL_TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
 ISO_DATE_FORMAT = "%Y-%m-%d"
-NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
+NOT_UTF8_MESSAGE = gettext_noop("The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252).")
+NOT_UTF8_DETAIL = gettext_noop("not UTF-8 text: set [file] encoding in the mapping")
+NO_HEADER_ROW = gettext_noop("no header row")
+XLSX_UNREADABLE = gettext_noop("The xlsx workbook could not be read.")
+XLSX_SHEET_UNREADABLE = gettext_noop("cannot read the sheet: {error}")
 # Bytes that are not UTF-8, as Python's surrogateescape error handler decodes them.
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Python's csv module refuses fields over 131,072 characters by default; a comment may legitimately be longer.
@@ -61,8 +66,12 @@ def _last_record_end(data: bytes) -> int:
     return position + 1
 
 
-def invalid_file(message: str, detail: str | None = None, *, line: int | None = None) -> AppError:
-    return AppError(code="invalid_file", message=message, details=[ErrorDetail(message=detail or message, line=line)])
+def invalid_file(message: str, detail: str | None = None, *, line: int | None = None, **params) -> AppError:
+    """A file that cannot be read: `message` says so and what to do, `detail` (by default the message) what is
+    wrong where. Both are templates (gettext_noop) filled with `params`, so that a page words them in its reader's
+    language."""
+    detail = ErrorDetail.worded(detail or message, line=line, **params)
+    return AppError.worded(message, code="invalid_file", details=[detail], **params)
 
 
 @contextlib.contextmanager
@@ -148,10 +157,10 @@ class TabularFile:
                 yield frame
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:
             problem = self.malformed_record() or ErrorDetail(message=str(error).splitlines()[0])
-            message = "The file could not be read as CSV with a header row."
+            message = gettext_noop("The file could not be read as CSV with a header row.")
             if problem.message.startswith("not UTF-8"):
                 message = NOT_UTF8_MESSAGE
-            raise AppError(code="invalid_file", message=message, details=[problem]) from error
+            raise AppError.worded(message, code="invalid_file", details=[problem]) from error
 
     def _record_blocks(self, *, block_bytes: Iterator[int]) -> Iterator[bytes]:
         """The CSV's data records (after the header), in blocks of about the sizes `block_bytes` gives, each ending
@@ -186,13 +195,20 @@ class TabularFile:
             try:
                 for record in reader:
                     if NOT_UTF8.search(self.delimiter.join(record)):
-                        return ErrorDetail(message="not UTF-8 text: set [file] encoding in the mapping", line=start)
+                        return ErrorDetail.worded(NOT_UTF8_DETAIL, line=start)
                     if start > 1 and record and len(record) != width:
-                        return ErrorDetail(message=f"{len(record)} fields where the header has {width}", line=start)
+                        return ErrorDetail.worded(
+                            gettext_noop("{fields} fields where the header has {width}"),
+                            line=start,
+                            fields=len(record),
+                            width=width,
+                        )
                     start = reader.line_num + 1
             except csv.Error as error:
-                return ErrorDetail(
-                    message=f"malformed CSV from here: {error} (a quote that is never closed?)", line=start
+                return ErrorDetail.worded(
+                    gettext_noop("malformed CSV from here: {error} (a quote that is never closed?)"),
+                    line=start,
+                    error=str(error),
                 )
         return None
 
@@ -242,7 +258,7 @@ class TabularFile:
                     yield self._xlsx_frame(indices, buffer, columns)
                     buffer, indices, chunk_rows = [[] for _ in range(width)], [], next(sizes)
         except Exception as error:  # openpyxl's parsers raise many types on a hostile workbook
-            raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
+            raise invalid_file(XLSX_UNREADABLE, XLSX_SHEET_UNREADABLE, error=str(error)) from error
         if indices:
             yield self._xlsx_frame(indices, buffer, columns)
 
@@ -296,9 +312,11 @@ def open_tabular(path: Path, *, options: FileOptions, name: str) -> TabularFile:
     if file_format == "xlsx":
         return _open_xlsx(path, options)
     if start.startswith(EXCEL_MAGIC):
-        raise invalid_file('This is an Excel file: set [file] format = "xlsx" in the mapping (or name it .xlsx).')
+        raise invalid_file(
+            gettext_noop('This is an Excel file: set [file] format = "xlsx" in the mapping (or name it .xlsx).')
+        )
     if start.startswith(OLD_EXCEL_MAGIC):
-        raise invalid_file("This is an old Excel (.xls) file: save it as .xlsx or as CSV.")
+        raise invalid_file(gettext_noop("This is an old Excel (.xls) file: save it as .xlsx or as CSV."))
     encoding = options.encoding
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
@@ -333,9 +351,11 @@ def _transcode(path: Path, encoding: str) -> Path:
                 except UnicodeDecodeError as error:
                     decoded = block[: error.start].decode(encoding, errors="replace")
                     raise invalid_file(
-                        f"The file is not {encoding} text: set [file] encoding in the mapping.",
-                        f"a byte that is not {encoding}: {error.reason}",
+                        gettext_noop("The file is not {encoding} text: set [file] encoding in the mapping."),
+                        gettext_noop("a byte that is not {encoding}: {reason}"),
                         line=line + decoded.count("\n"),
+                        encoding=encoding,
+                        reason=error.reason,
                     ) from error
                 if text.startswith("\ufeff") and line == 1 and out.tell() == 0:
                     text = text[1:]
@@ -358,9 +378,11 @@ def _refuse_nul_and_cr_only(path: Path) -> None:
             nul = block.find(b"\x00")
             if nul >= 0:
                 raise invalid_file(
-                    "The file contains a NUL byte: it is binary, or text in an encoding such as UTF-16 "
-                    "(set [file] encoding).",
-                    "a NUL byte",
+                    gettext_noop(
+                        "The file contains a NUL byte: it is binary, or text in an encoding such as UTF-16 "
+                        "(set [file] encoding)."
+                    ),
+                    gettext_noop("a NUL byte"),
                     line=_line_of_byte(path, read + nul),
                 )
             read += len(block)
@@ -368,8 +390,11 @@ def _refuse_nul_and_cr_only(path: Path) -> None:
             saw_cr = saw_cr or b"\r" in block
     if saw_cr and not saw_lf:
         raise invalid_file(
-            "The file's lines end with a carriage return only (an old Mac format): save it with LF or CRLF line ends.",
-            "lines end with CR only",
+            gettext_noop(
+                "The file's lines end with a carriage return only (an old Mac format): save it with LF or CRLF line "
+                "ends."
+            ),
+            gettext_noop("lines end with CR only"),
             line=1,
         )
 
@@ -387,7 +412,6 @@ def _line_of_byte(path: Path, position: int) -> int:
 
 def _read_csv_header(path: Path, delimiter: str | None) -> tuple[list[str], str, str]:
     try:
-        NOT_UTF8_MESSAGE = "The file is not UTF-8 text: set [file] encoding in the mapping (for example cp1252)."
         # Bytes that are not UTF-8 are kept as surrogates, so that only the header's own are refused here.
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             first_line = handle.readline()
@@ -396,15 +420,16 @@ def _read_csv_header(path: Path, delimiter: str | None) -> tuple[list[str], str,
             with long_fields():
                 header = next(csv.reader(handle, delimiter=delimiter, strict=True), None)
         if header and NOT_UTF8.search(delimiter.join(header)):
-            raise invalid_file(
-                NOT_UTF8_MESSAGE,
-                "not UTF-8 text",
-                line=1,
-            )
+            raise invalid_file(NOT_UTF8_MESSAGE, gettext_noop("not UTF-8 text"), line=1)
     except csv.Error as error:
-        raise invalid_file("The header row cannot be read as CSV.", f"malformed header: {error}", line=1) from error
+        raise invalid_file(
+            gettext_noop("The header row cannot be read as CSV."),
+            gettext_noop("malformed header: {error}"),
+            line=1,
+            error=str(error),
+        ) from error
     if not header or not any(name.strip() for name in header):
-        raise invalid_file("The file is empty: it needs a header row.", "no header row", line=1)
+        raise invalid_file(gettext_noop("The file is empty: it needs a header row."), NO_HEADER_ROW, line=1)
     return [name.strip() for name in header], first_line, delimiter
 
 
@@ -429,15 +454,19 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
     except Exception as error:  # openpyxl's parsers raise many types on a hostile workbook
         handle.close()
         raise invalid_file(
-            "The file could not be read as an xlsx workbook.", f"not an xlsx workbook: {error}", line=None
+            gettext_noop("The file could not be read as an xlsx workbook."),
+            gettext_noop("not an xlsx workbook: {error}"),
+            error=str(error),
         ) from error
     try:
         names = workbook.sheetnames
         sheet_name = options.sheet or (names[0] if names else None)
         if sheet_name not in names:
             raise invalid_file(
-                f"The workbook has no sheet {sheet_name!r} (its sheets: {', '.join(map(repr, names))}).",
-                f"no sheet {sheet_name!r}",
+                gettext_noop("The workbook has no sheet {sheet!r} (its sheets: {sheets})."),
+                gettext_noop("no sheet {sheet!r}"),
+                sheet=sheet_name,
+                sheets=", ".join(map(repr, names)),
             )
         header_line, header = 0, []
         for row_number, cells in enumerate(workbook[sheet_name].iter_rows(), start=1):
@@ -448,7 +477,7 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
         while header and not header[-1]:
             header.pop()
         if not header:
-            raise invalid_file("The sheet is empty: it needs a header row.", "no header row", line=1)
+            raise invalid_file(gettext_noop("The sheet is empty: it needs a header row."), NO_HEADER_ROW, line=1)
     except AppError:
         workbook.close()
         handle.close()
@@ -456,7 +485,7 @@ def _open_xlsx(path: Path, options: FileOptions) -> TabularFile:
     except Exception as error:  # openpyxl's parsers raise many types on a hostile workbook
         workbook.close()
         handle.close()
-        raise invalid_file("The xlsx workbook could not be read.", f"cannot read the sheet: {error}") from error
+        raise invalid_file(XLSX_UNREADABLE, XLSX_SHEET_UNREADABLE, error=str(error)) from error
     return TabularFile(
         format="xlsx",
         path=path,
@@ -483,10 +512,15 @@ def check_header(source: TabularFile, mapping: SurveyMapping, *, required: list[
     problems = []
     for column, name in wanted:
         if name not in header:
-            label = f"column {name!r} (mapped to {column})" if name != column else f"column {column!r}"
-            problems.append(ErrorDetail(message=f"missing {label}", field=column, line=1))
+            if name != column:
+                missing = gettext_noop("missing column {name!r} (mapped to {column})")
+            else:
+                missing = gettext_noop("missing column {column!r}")
+            problems.append(ErrorDetail.worded(missing, field=column, line=1, name=name, column=column))
     for name in source.duplicated_columns():
-        problems.append(ErrorDetail(message=f"column {name!r} appears more than once", field=name, line=1))
+        problems.append(
+            ErrorDetail.worded(gettext_noop("column {name!r} appears more than once"), field=name, line=1, name=name)
+        )
     if problems and source.format == "csv":
         needed = {name for _, name in wanted}
         for delimiter in DELIMITERS:
@@ -494,17 +528,20 @@ def check_header(source: TabularFile, mapping: SurveyMapping, *, required: list[
                 shown = "\\t" if delimiter == "\t" else delimiter
                 problems.insert(
                     0,
-                    ErrorDetail(
-                        message=(
-                            f"the header has every column when split on {shown!r}: "
-                            f'set [file] delimiter = "{shown}" in the mapping'
+                    ErrorDetail.worded(
+                        gettext_noop(
+                            'the header has every column when split on {shown!r}: set [file] delimiter = "{shown}" '
+                            "in the mapping"
                         ),
                         line=1,
+                        shown=shown,
                     ),
                 )
                 break
     if problems:
-        raise AppError(code="invalid_file", message="The file's header row is not as expected.", details=problems)
+        raise AppError.worded(
+            gettext_noop("The file's header row is not as expected."), code="invalid_file", details=problems
+        )
     return present
 
 

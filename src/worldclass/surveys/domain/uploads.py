@@ -13,20 +13,21 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
 from worldclass.core.domain import record_audit_event
-from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound
+from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, fill_template, worded_phrase
 from worldclass.directory.models import Organization
-from worldclass.surveys.domain.importing import import_surveys
+from worldclass.surveys.domain.importing import ERRORS_WORDED, import_surveys
 from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
 from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
 MAX_MAPPING_BYTES = 64 * 1024
 # Line-level errors kept on the upload for its page; the rejected ImportBatch keeps its own first ones.
-ERRORS_SHOWN = 500
+ERRORS_SHOWN = ERRORS_WORDED
 PROGRESS_TIMEOUT_SECONDS = 24 * 3600
 
 
@@ -34,13 +35,21 @@ def upload_path(upload: SurveyUpload) -> Path:
     return Path(settings.WORLDCLASS_SURVEY_UPLOAD_DIR) / upload.stored_name
 
 
-def _invalid(field: str, message: str) -> AppError:
-    return AppError(code="invalid_upload", message=message, details=[ErrorDetail(message=message, field=field)])
+MAPPING_NAME_TAKEN = gettext_noop("{organization} already has a mapping named {name!r}.")
+TOO_LARGE = gettext_noop("The survey file is larger than the limit of {limit:,} bytes.")
+
+
+def _invalid(field: str, template: str, **params) -> AppError:
+    """A refused upload form: `template` (gettext_noop) filled with `params`, on the form's `field`."""
+    detail = ErrorDetail.worded(template, field=field, **params)
+    return AppError.worded(template, code="invalid_upload", details=[detail], **params)
 
 
 def _mapping_text(mapping_file) -> str:
     if mapping_file.size > MAX_MAPPING_BYTES:
-        raise _invalid("mapping_file", f"The mapping file is larger than {MAX_MAPPING_BYTES // 1024} KB.")
+        raise _invalid(
+            "mapping_file", gettext_noop("The mapping file is larger than {size} KB."), size=MAX_MAPPING_BYTES // 1024
+        )
     text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
     parse_mapping(text, source=mapping_file.name)  # refuse a bad mapping now, naming its keys
     return text
@@ -59,14 +68,16 @@ def receive_survey_upload(
     """Check an uploaded survey file and its mapping and keep the file until staff confirm its import."""
     limit = settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES
     if file.size == 0:
-        raise _invalid("file", "The survey file is empty.")
+        raise _invalid("file", gettext_noop("The survey file is empty."))
     if file.size > limit:
-        raise _invalid("file", f"The survey file is larger than the limit of {limit:,} bytes.")
+        raise _invalid("file", TOO_LARGE, limit=limit)
     if saved_mapping is not None and mapping_file is not None:
-        raise _invalid("mapping_file", "Choose a saved mapping or upload a mapping file, not both.")
+        raise _invalid("mapping_file", gettext_noop("Choose a saved mapping or upload a mapping file, not both."))
     save_mapping_as = save_mapping_as.strip()
     if save_mapping_as and (mapping_file is None or save_mapping_for is None):
-        raise _invalid("save_mapping_as", "To save a mapping, upload a mapping file and choose its organization.")
+        raise _invalid(
+            "save_mapping_as", gettext_noop("To save a mapping, upload a mapping file and choose its organization.")
+        )
     mapping_text, mapping_label = "", ""
     if saved_mapping is not None:
         mapping_text = saved_mapping.text
@@ -78,7 +89,12 @@ def receive_survey_upload(
         with scopes_disabled():  # staff save mappings for any organization
             taken = SavedMapping.objects.filter(organization=save_mapping_for, name=save_mapping_as).exists()
         if taken:
-            raise _invalid("save_mapping_as", f"{save_mapping_for} already has a mapping named {save_mapping_as!r}.")
+            raise _invalid(
+                "save_mapping_as",
+                MAPPING_NAME_TAKEN,
+                organization=str(save_mapping_for),
+                name=save_mapping_as,
+            )
 
     folder = Path(settings.WORLDCLASS_SURVEY_UPLOAD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
@@ -89,7 +105,7 @@ def receive_survey_upload(
             for block in file.chunks():
                 written += len(block)
                 if written > limit:  # the declared size may lie
-                    raise _invalid("file", f"The survey file is larger than the limit of {limit:,} bytes.")
+                    raise _invalid("file", TOO_LARGE, limit=limit)
                 handle.write(block)
         with transaction.atomic():
             upload = SurveyUpload.objects.create(
@@ -130,12 +146,17 @@ def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
     with transaction.atomic(), scopes_disabled():  # staff save mappings for any organization
         upload = _pending_upload(upload_id)
         if upload.status != SurveyUpload.Status.UPLOADED:
-            raise Conflict(f"The import of {upload.source_name} was already started ({upload.get_status_display()}).")
+            with translation.override("en"):  # the label's msgid, which a page words again
+                status = worded_phrase(str(SurveyUpload.Status(upload.status).label))
+            started = gettext_noop("The import of {name} was already started ({status}).")
+            params = {"name": upload.source_name, "status": status}
+            raise Conflict(fill_template(started, params), template=started, params=params)
         if upload.save_mapping_as:
             if SavedMapping.objects.filter(
                 organization_id=upload.save_mapping_for_id, name=upload.save_mapping_as
             ).exists():
-                raise Conflict(f"{upload.save_mapping_for} already has a mapping named {upload.save_mapping_as!r}.")
+                params = {"organization": str(upload.save_mapping_for), "name": upload.save_mapping_as}
+                raise Conflict(fill_template(MAPPING_NAME_TAKEN, params), template=MAPPING_NAME_TAKEN, params=params)
             SavedMapping.objects.create(
                 organization_id=upload.save_mapping_for_id,
                 name=upload.save_mapping_as,
@@ -191,9 +212,9 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
         try:
             total = _count_rows(path, source_name=upload.source_name)
         except OSError as error:
-            raise AppError(
+            raise AppError.worded(
+                gettext_noop("The uploaded file is no longer on the server; nothing was imported. Upload it again."),
                 code="upload_missing",
-                message="The uploaded file is no longer on the server; nothing was imported. Upload it again.",
             ) from error
         cache.set(key, {"rows": 0, "total": total}, PROGRESS_TIMEOUT_SECONDS)
         mapping = parse_mapping(upload.mapping_text, source=upload.mapping_label) if upload.mapping_text else None
@@ -206,15 +227,20 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
             on_rows_read=lambda rows: cache.set(key, {"rows": rows, "total": total}, PROGRESS_TIMEOUT_SECONDS),
         )
     except AppError as error:
-        body = error.as_dict()["error"]
+        body = error.as_stored_dict()
         body["detail_count"] = len(body["details"])
         body["details"] = body["details"][:ERRORS_SHOWN]
         upload.status, upload.error = SurveyUpload.Status.FAILED, body
     except Exception:
         upload.status = SurveyUpload.Status.FAILED
+        stopped = gettext_noop(
+            "The import stopped on an unexpected error; nothing was imported. The log has the details."
+        )
         upload.error = {
             "code": "internal_error",
-            "message": "The import stopped on an unexpected error; nothing was imported. The log has the details.",
+            "message": stopped,
+            "template": stopped,
+            "params": {},
             "details": [],
             "detail_count": 0,
         }

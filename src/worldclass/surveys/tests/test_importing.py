@@ -158,6 +158,43 @@ def test_each_kind_of_bad_value_is_reported_with_line_and_column(tmp_path, colum
     assert [(d.line, d.field, d.message) for d in error.details] == [(3, column, message)]
 
 
+ZONED = parse_mapping('[file]\ntimezone = "America/Toronto"\ndate_format = "%d/%m/%Y"\n')
+ZONED_BAD_VALUES = [
+    ("call_at", "31/01/2025 25:00", "'31/01/2025 25:00' is not an ISO 8601 timestamp or a date '%d/%m/%Y' with a time"),
+    ("call_at", "2025-03-09 02:30", "'2025-03-09 02:30' does not exist in America/Toronto (the clocks went forward)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"), ZONED_BAD_VALUES, ids=[f"{c}={v}" for c, v, _ in ZONED_BAD_VALUES]
+)
+def test_a_bad_local_time_is_reported_with_the_mappings_zone_and_format(tmp_path, column, value, message):
+    error = rejected(tmp_path, [row(survey_id="ok", call_id="ok"), row(**{column: value})], mapping=ZONED)
+    assert [(d.line, d.field, d.message) for d in error.details] == [(3, column, message)]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message", "mapping"),
+    [(*bad, None) for bad in BAD_VALUES] + [(*bad, ZONED) for bad in ZONED_BAD_VALUES],
+    ids=[f"{c}={v[:12]}" for c, v, _ in BAD_VALUES + ZONED_BAD_VALUES],
+)
+def test_errors_past_those_recorded_keep_the_same_english_message_without_its_wording(
+    tmp_path, monkeypatch, column, value, message, mapping
+):
+    """Only the first errors carry the values that word them again; the others' message is made apart."""
+    monkeypatch.setattr(importing, "ERRORS_WORDED", 0)
+    error = rejected(tmp_path, [row(survey_id="ok", call_id="ok"), row(**{column: value})], mapping=mapping)
+    assert [(d.line, d.field, d.message, d.wording()) for d in error.details] == [(3, column, message, {})]
+
+
+def test_an_error_keeps_the_values_that_word_it_again(tmp_path):
+    error = rejected(tmp_path, [row(channel="fax")])
+    assert error.details[0].wording() == {
+        "template": "unknown channel '{value}' (expected {expected})",
+        "params": {"expected": "phone, ivr, web", "value": "fax"},
+    }
+
+
 def test_surveyed_before_call_is_reported(tmp_path):
     error = rejected(tmp_path, [row(call_at="2025-03-12T10:00:00-04:00", surveyed_at="2025-03-12T13:59:59+00:00")])
     assert [(d.line, d.field) for d in error.details] == [(2, "surveyed_at")]

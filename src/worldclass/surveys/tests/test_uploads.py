@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from worldclass.certificates.tests.factories import user_with_role
 from worldclass.core.errors import AppError, Conflict
@@ -341,6 +342,80 @@ def test_a_report_stored_before_causes_were_given_shows_its_english_warning(clie
         '<li class="text-danger">Warning: 10 minutes to 72 hours after the call (edition 2008): '
         "1 of 1 new surveys eligible; an old cause."
     ]
+
+
+def _problems_on_page(page: str) -> tuple[str, list[str]]:
+    """A refused upload's message and its problems' rows (line, column, problem) as the page shows them."""
+    message = page[page.index('id="import-error">') :].split("</div>")[0].removeprefix('id="import-error">')
+    body = page[page.index('<table class="table table-sm" id="import-errors">') :].split("<tbody>")[1]
+    return message, body.split("</tbody>")[0].removeprefix("<tr>").removesuffix("</tr>").split("</tr><tr>")
+
+
+def test_a_refusal_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, [row(), row(survey_id="s2", channel="fax", call_at="31/01/2025", overall_sat="9")])
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert _problems_on_page(page) == (
+        "1 ligne(s) en erreur dans le fichier ; rien n\u2019a été importé.",
+        [
+            "<td>3</td><td>channel</td><td>canal inconnu « fax » (attendu : phone, ivr, web)</td>",
+            "<td>3</td><td>call_at</td><td>« 31/01/2025 » n\u2019est pas un horodatage ISO 8601 avec décalage UTC</td>",
+            "<td>3</td><td>overall_sat</td><td>la note 9 est hors de l\u2019échelle 1..5</td>",
+        ],
+    )
+
+
+def test_a_refusal_stays_english_for_the_api_and_the_command_line(staff):
+    with translation.override("fr"):
+        upload = imported(staff, [row(), row(survey_id="s2", channel="fax")])
+    assert (upload.error["message"], upload.error["details"][0]["message"]) == (
+        "1 bad line(s) in the file; nothing was imported.",
+        "unknown channel 'fax' (expected phone, ivr, web)",
+    )
+
+
+def test_a_refusals_summary_is_worded_with_french_numbers(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, [row(survey_id=f"s{n}", resolved="maybe") for n in range(1_200)])
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    message, problems = _problems_on_page(page)
+    assert (message, problems[0]) == (
+        "1\xa0200 erreurs sur 1\xa0200 ligne(s) ; rien n\u2019a été importé. "
+        "D\u2019abord un résumé par colonne et par motif (1 sorte(s)), puis chaque erreur.",
+        "<td></td><td>resolved</td><td>1\xa0200 erreurs : n\u2019est pas oui/non "
+        "(premières aux lignes 2, 3, 4, 5, 6)</td>",
+    )
+
+
+def test_a_refused_header_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(1), mapping_file=SimpleUploadedFile("map.toml", RENAMING_MAPPING.encode()))
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert _problems_on_page(page) == (
+        "La ligne d\u2019en-tête du fichier n\u2019est pas celle attendue.",
+        ["<td>1</td><td>survey_id</td><td>colonne &#x27;Survey ID&#x27; manquante (correspondant à survey_id)</td>"],
+    )
+
+
+def test_a_refusal_stored_before_its_wording_was_kept_shows_its_english_text(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, [row(), row(survey_id="s2", channel="fax")])
+    stored = {**upload.error, "details": [{"message": "an old problem", "line": 3, "field": "channel"}]}
+    SurveyUpload.objects.filter(pk=upload.pk).update(error={k: v for k, v in stored.items() if k != "template"})
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert _problems_on_page(page) == (
+        "1 bad line(s) in the file; nothing was imported.",
+        ["<td>3</td><td>channel</td><td>an old problem</td>"],
+    )
+
+
+def test_a_refused_upload_form_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    mapping = SimpleUploadedFile("map.toml", b'[columns]\nnot_a_column = "x"\n')
+    response = client.post(
+        "/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "colonne d\u2019échange inconnue &#x27;not_a_column&#x27;" in response.content.decode()
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
