@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.forms import LARGEST_INTEGER
 from worldclass.core.tenancy import scope_for_user
 
 
@@ -57,9 +58,12 @@ class TenantScopedAPIMixin:
     """
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+        # Authenticated first, then scoped, then checked: a permission may read scoped rows (a site manager's
+        # sites), which a token request would otherwise read unscoped-as-anonymous and find empty.
+        self.perform_authentication(request)
         self._tenant_scope = scope_for_user(request.user)
         self._tenant_scope.__enter__()
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         scope_cm = getattr(self, "_tenant_scope", None)
@@ -67,11 +71,6 @@ class TenantScopedAPIMixin:
             self._tenant_scope = None
             scope_cm.__exit__(None, None, None)
         return super().finalize_response(request, response, *args, **kwargs)
-
-
-# The largest integer a database column holds (64-bit); a larger number matches no row, and SQLite refuses to even
-# compare it (OverflowError).
-LARGEST_INTEGER = 2**63 - 1
 
 
 class IntegerFilter(django_filters.NumberFilter):

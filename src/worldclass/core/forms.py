@@ -45,6 +45,26 @@ def invalid_query(*, name: str, message: str) -> AppError:
     )
 
 
+# The largest integer a database column holds (64-bit); a larger number matches no row, and SQLite refuses to even
+# compare it (OverflowError).
+LARGEST_INTEGER = 2**63 - 1
+
+
+def integer_param(query, name: str) -> int | None:
+    """The whole-number query parameter `name` (None when absent or empty), one the database can hold; anything
+    else is an `invalid_query` error."""
+    text = query.get(name)
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise invalid_query(name=name, message=_("Enter a whole number.")) from None
+    if not -LARGEST_INTEGER <= value <= LARGEST_INTEGER:
+        raise invalid_query(name=name, message=_("Enter a whole number.")) from None
+    return value
+
+
 def month_param(query, name: str) -> Month | None:
     """The YYYY-MM query parameter `name` (None when absent or empty); a malformed one is an `invalid_query` error."""
     text = query.get(name)

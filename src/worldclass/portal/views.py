@@ -15,7 +15,7 @@ from worldclass.accounts.queries import organizations_visible_to
 from worldclass.accounts.rules import can_view_organization, can_view_person, can_view_site, grants_for
 from worldclass.certification.queries import site_statuses
 from worldclass.core import exports
-from worldclass.core.forms import invalid_query, month_param
+from worldclass.core.forms import integer_param, month_param
 from worldclass.core.months import Month
 from worldclass.core.page_cache import cached_until_data_changes
 from worldclass.core.paging import page_of, query_without, query_without_page
@@ -382,12 +382,7 @@ def leaderboard(request, level: str, pk: int):
 
 def _comment_filters(request) -> queries.CommentFilters:
     month = _month_param(request, "month")
-    csr_id = request.GET.get("csr") or None
-    if csr_id is not None:
-        try:
-            csr_id = int(csr_id)
-        except ValueError:
-            raise invalid_query(name="csr", message=_("Enter a whole number.")) from None
+    csr_id = integer_param(request.GET, "csr")
     return queries.CommentFilters(
         unresolved=request.GET.get("unresolved") == "1",
         low_rating=request.GET.get("low") == "1",

@@ -7,8 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from worldclass.accounts.models import Role, RoleAssignment, User
+from worldclass.accounts.tests.tokens import api_token_for
 from worldclass.operations.models import RecoveryCase
 from worldclass.operations.tests.test_recovery_and_reports import UNHAPPY, answer, manager_of
 
@@ -55,6 +57,16 @@ def test_filters_like_the_cases_page(cases, query, expected):
     client, late, closed = cases
     names = {late.pk: "late", closed.pk: "closed"}
     assert [names[pk] for pk in _ids(client.get(f"/api/v1/recovery-cases/?{query}"))] == expected
+
+
+def test_a_site_manager_reads_the_cases_with_an_api_token(cases):
+    """The token is the user only once DRF authenticates it: the permission is checked in the user's scope."""
+    _client, late, _closed = cases
+    manager = User.objects.get(role_assignments__role=Role.SITE_MANAGER)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(manager)}")
+    response = client.get("/api/v1/recovery-cases/")
+    assert (response.status_code, _ids(response)) == (200, [late.pk])
 
 
 def test_filters_by_site(cases):

@@ -244,10 +244,19 @@ def test_dashboard_speaks_french(world):
         ("editions", "through=2025-00"),
         ("comments", "month=June"),
         ("comments", "csr=abc"),
+        ("comments", "csr=99999999999999999999"),
+        ("comments", "csr=-99999999999999999999"),
     ],
 )
 def test_a_malformed_query_parameter_is_a_bad_request(world, page, query):
     response = client_for(world, "site_manager").get(f"/dashboard/site/{world.site.id}/{page}/?{query}")
+    assert response.status_code == 400
+
+
+def test_a_comments_export_of_a_csr_id_beyond_any_column_is_a_bad_request(world):
+    """SQLite cannot even compare a number beyond 64 bits: it was a 500."""
+    client = client_for(world, "site_manager")
+    response = client.get(f"/dashboard/site/{world.site.id}/export/comments.xlsx?csr=99999999999999999999")
     assert response.status_code == 400
 
 
