@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.certification import run_queries
 from worldclass.certification.domain.evaluation import parse_month
-from worldclass.certification.domain.program import edition_in_force, publish_registry_year, validate_program_year
-from worldclass.certification.domain.runs import run_program_year, verify_run
+from worldclass.certification.domain.program import publish_registry_year
+from worldclass.certification.domain.runs import check_program_year_run, run_program_year, verify_run
 from worldclass.certification.filters import CertificationRunFilter
 from worldclass.certification.models import CertificationRun
 from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
-from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
 from worldclass.core.paging import page_of, query_without_page
 
@@ -96,14 +96,7 @@ def run_new(request):
             run = run_program_year(year=year, through=through, actor=actor_label(request.user), user=request.user)
             messages.success(request, _("Run %(id)s is stored.") % {"id": run.pk})
             return redirect("certification:run", pk=run.pk)
-        year = validate_program_year(year)
-        if through.year != year:
-            raise AppError(
-                code="through_outside_program_year",
-                message=_("The month must be one of %(year)s's months.") % {"year": year},
-                details=[ErrorDetail(message="outside the program year", field="through")],
-            )
-        edition = edition_in_force(year=year)
+        year, edition = check_program_year_run(year=year, through=through)
     except AppError as error:
         _add_app_error(form, error)
         return render(request, "certification/run_new.html", {"form": form}, status=error.status)
@@ -167,6 +160,9 @@ def run_verify(request, pk: int):
 def run_publish(request, pk: int):
     """Confirm, then publish, the run as its program year's public registry."""
     run = _run_or_404(pk)
+    if not run.program_year:
+        messages.error(request, _("Only a program year's run can be published; this one explored an edition."))
+        return redirect("certification:run", pk=run.pk)
     if request.method == "POST":
         try:
             publish_registry_year(year=run.program_year, run=run, actor=actor_label(request.user), user=request.user)
@@ -176,9 +172,6 @@ def run_publish(request, pk: int):
             messages.success(
                 request, _("The registry of %(year)s now shows run %(id)s.") % {"year": run.program_year, "id": run.pk}
             )
-        return redirect("certification:run", pk=run.pk)
-    if not run.program_year:
-        messages.error(request, _("Only a program year's run can be published; this one explored an edition."))
         return redirect("certification:run", pk=run.pk)
     return render(
         request,

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from worldclass.certification.domain.evaluation import (
     EditionRules,
@@ -40,11 +42,13 @@ def run_certification(
     organization: Organization | None = None,
     reuse_unchanged: bool = False,
 ) -> CertificationRun:
-    """Evaluate an edition through a month, store the run and its certifications, and audit it, all at once.
+    """Evaluate an edition through a month that has ended, store the run and its certifications, and audit it, all
+    at once.
 
     With `reuse_unchanged`, a stored run of the same question over the same input (`input_fingerprint`) is returned
     instead, with `reused=True` and no `evaluation`.
     """
+    ensure_month_ended(through=through)
     fingerprint = input_fingerprint(
         edition=edition, through=through, require_confidence=require_confidence, organization=organization
     )
@@ -101,20 +105,48 @@ def run_program_year(
 ) -> CertificationRun:
     """Certify a program year through one of its months under the edition in force for the year; store and audit
     the run, recorded as the year's."""
-    year = validate_program_year(year)
-    if through.year != year:
-        raise AppError(
-            code="through_outside_program_year",
-            message=f"A run for program year {year} is made through one of its months, not {through}.",
-            details=[ErrorDetail(message=f"expected {year}-01 to {year}-12", field="through")],
-        )
-    edition = edition_in_force(year=year)
+    year, edition = check_program_year_run(year=year, through=through)
     evaluation = evaluate_certifications(edition=edition, through=through, require_confidence=require_confidence)
     with transaction.atomic():
         if not ProgramYear.objects.filter(year=year).exists():
             # The year's first run fixes its edition: an edition added later does not change a year under way.
             set_program_year_edition(year=year, edition=edition, actor=actor, user=user)
         return store_run(evaluation=evaluation, edition=edition, actor=actor, user=user, program_year=year)
+
+
+def check_program_year_run(*, year, through: Month) -> tuple[int, Edition]:
+    """What a program year's run through `through` would be, before it is made: the year and its edition in force.
+    Refuses a year out of range, a month outside the year, and a month that has not ended."""
+    year = validate_program_year(year)
+    if through.year != year:
+        raise AppError(
+            code="through_outside_program_year",
+            message=gettext("A run for program year %(year)s is made through one of its months, not %(through)s.")
+            % {"year": year, "through": through},
+            details=[
+                ErrorDetail(
+                    message=gettext("expected %(first)s to %(last)s") % {"first": f"{year}-01", "last": f"{year}-12"},
+                    field="through",
+                )
+            ],
+        )
+    ensure_month_ended(through=through)
+    return year, edition_in_force(year=year)
+
+
+def ensure_month_ended(*, through: Month) -> None:
+    """Refuse a run through a month that has not ended: its surveys are not all in, and its certificates would state
+    a month that has not happened."""
+    latest = Month.of(timezone.localdate()) - 1
+    if through > latest:
+        raise AppError(
+            code="month_not_ended",
+            message=gettext(
+                "%(month)s has not ended: a run is made through a month that is over, %(latest)s at the latest."
+            )
+            % {"month": through, "latest": latest},
+            details=[ErrorDetail(message=gettext("after %(latest)s") % {"latest": latest}, field="through")],
+        )
 
 
 def store_run(

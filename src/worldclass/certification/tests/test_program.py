@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from worldclass.certification.domain.program import (
     publish_registry_year,
@@ -67,6 +68,25 @@ def test_a_run_through_a_month_of_another_year_is_refused(csr):
     with pytest.raises(AppError) as error:
         run_program_year(year=2025, through=Month(2026, 1), actor="staff")
     assert (error.value.code, CertificationRun.objects.count()) == ("through_outside_program_year", 0)
+
+
+def test_a_run_through_a_month_that_has_not_ended_is_refused(csr):
+    this_month = Month.of(timezone.localdate())
+    with pytest.raises(AppError) as error:
+        run_program_year(year=this_month.year, through=this_month, actor="staff")
+    assert (error.value.code, error.value.details[0].message, CertificationRun.objects.count()) == (
+        "month_not_ended",
+        f"after {this_month - 1}",
+        0,
+    )
+
+
+def test_an_exploratory_run_through_a_month_to_come_is_refused(csr):
+    with pytest.raises(AppError) as error:
+        run_certification(
+            edition=Edition.objects.get(year=2013), through=Month.of(timezone.localdate()) + 1, actor="staff"
+        )
+    assert (error.value.code, CertificationRun.objects.count()) == ("month_not_ended", 0)
 
 
 def test_setting_the_edition_in_force_is_audited():
@@ -136,6 +156,13 @@ def test_certify_year_stores_a_run_of_the_program_year(csr):
     run = CertificationRun.objects.get()
     assert (run.program_year, run.edition.year) == (2025, 2015)
     assert f"Run {run.pk}: program year 2025, edition 2015 through 2025-03." in output
+
+
+def test_certify_through_the_current_month_says_it_has_not_ended(csr):
+    this_month = Month.of(timezone.localdate())
+    with pytest.raises(CommandError) as error:
+        certify("--edition", "2013", "--through", str(this_month))
+    assert f"{this_month} has not ended" in str(error.value)
 
 
 def test_certify_edition_stays_an_exploratory_run(csr):

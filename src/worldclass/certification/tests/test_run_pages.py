@@ -132,6 +132,15 @@ def test_a_month_outside_the_program_year_is_refused_before_and_at_confirmation(
     assert (review.status_code, made.status_code, CertificationRun.objects.count()) == (400, 400, 0)
 
 
+def test_a_month_that_has_not_ended_is_refused_in_the_readers_language(staff_client):
+    this_month = Month.of(timezone.localdate())
+    query = {"year": str(this_month.year), "through": str(this_month)}
+    review = staff_client.get("/certification/runs/new/", query, HTTP_ACCEPT_LANGUAGE="fr")
+    made = staff_client.post("/certification/runs/new/", query)
+    assert (review.status_code, made.status_code, CertificationRun.objects.count()) == (400, 400, 0)
+    assert f"{this_month} n\u2019est pas terminé" in review.content.decode()
+
+
 def test_an_impossible_year_is_refused(staff_client):
     response = staff_client.post("/certification/runs/new/", {"year": "1999", "through": "1999-06"})
     assert (response.status_code, CertificationRun.objects.count()) == (400, 0)
@@ -153,7 +162,7 @@ def test_publishing_asks_first_then_pins_the_run_and_is_audited(staff_client):
 def test_an_exploratory_run_cannot_be_published(staff_client):
     run = CertificationRunFactory(program_year=None)
     response = staff_client.post(f"/certification/runs/{run.pk}/publish/", follow=True)
-    assert "Invalid program year" in response.content.decode()
+    assert "Only a program year&#x27;s run can be published" in response.content.decode()
     assert not AuditEvent.objects.filter(action="certification.registry_published").exists()
 
 

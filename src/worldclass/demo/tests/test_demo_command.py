@@ -160,3 +160,10 @@ def test_demo_links_use_the_port_it_serves_on(tmp_path, unscoped):
         True,
         "http://127.0.0.1:8101/",
     )
+
+
+def test_demo_of_a_month_that_has_not_ended_is_refused_before_any_data(tmp_path, unscoped):
+    this_month = Month.of(timezone.localdate())
+    with pytest.raises(CommandError, match=f"--end-month: {this_month} has not ended"):
+        run_demo(tmp_path, "--end-month", str(this_month))
+    assert list(tmp_path.iterdir()) == []

@@ -45,6 +45,12 @@ class Command(BaseCommand):
                 end_month = Month.parse(options["end_month"])
             except ValueError as error:
                 raise CommandError(f"--end-month: expected YYYY-MM ({error})") from error
+            from worldclass.certification.domain.runs import ensure_month_ended  # no database read
+
+            try:
+                ensure_month_ended(through=end_month)  # the demo certifies through it
+            except AppError as error:
+                raise CommandError(f"--end-month: {error.message}") from error
         if options["months"] < 1:
             raise CommandError("--months must be at least 1")
         if options["csrs"] < 10:
