@@ -147,6 +147,21 @@ def _complete(
         )
 
 
+def _open_web_invitation(*, organization: Organization, now: dt.datetime) -> Invitation | None:
+    """A web invitation a customer can still open for half an hour: the one whose link the demo prints."""
+    return (
+        Invitation.objects.filter(
+            organization=organization,
+            channel="web",
+            status=Invitation.Status.OPEN,
+            opens_at__lte=now,
+            expires_at__gt=now + dt.timedelta(minutes=30),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 def populate_demo(*, seed: int, stdout) -> None:
     """A month of calls at Northwind's Montréal site through the sample to web, IVR and interviewer answers.
 
@@ -220,11 +235,15 @@ def populate_demo(*, seed: int, stdout) -> None:
                         _complete(
                             rng=rng, invitation=invitation, after=import_at, until=next_import, interviewer=interviewer
                         )
-            # The sample decides which calls are surveyed and by which channel, so on some runs none of the last
-            # day's phone invitations is still open. Calls keep coming in: the latest are imported, a file at a
-            # time as a contact center sends them, until the interviewer has one to make.
+            # The sample decides which calls are surveyed and by which channel, so on some runs (a Monday, after a
+            # weekend without calls) none of the last day's phone or web invitations is still open. Calls keep
+            # coming in: the latest are imported, a file at a time as a contact center sends them, until the
+            # interviewer has one to make and a customer has a web survey to open.
             for batch in range(LATEST_BATCHES):
-                if channels.interviewer_queue(now=now).filter(site=site).exists():
+                if (
+                    channels.interviewer_queue(now=now).filter(site=site).exists()
+                    and _open_web_invitation(organization=organization, now=now) is not None
+                ):
                     break
                 import_calls(
                     organization=organization,
@@ -246,17 +265,7 @@ def populate_demo(*, seed: int, stdout) -> None:
                     notes="Demo review",
                     now=now,
                 )
-        open_web = (
-            Invitation.objects.filter(
-                organization=organization,
-                channel="web",
-                status=Invitation.Status.OPEN,
-                opens_at__lte=now,
-                expires_at__gt=now + dt.timedelta(minutes=30),
-            )
-            .order_by("-expires_at")
-            .first()
-        )
+        open_web = _open_web_invitation(organization=organization, now=now)
         cases = RecoveryCase.objects.filter(organization=organization).count()
         calls = Call.objects.filter(organization=organization).count()
         invited = Invitation.objects.filter(organization=organization).count()

@@ -80,4 +80,18 @@ def test_the_latest_calls_bring_a_phone_invitation_at_a_minute_whose_first_twent
     monkeypatch.setattr(timezone, "now", lambda: frozen)
     monkeypatch.setattr(demo, "_day_rows", lambda **kwargs: [])
     populate_demo(seed=7, stdout=io.StringIO())
-    assert interviewer_queue(now=frozen).count() == 1
+    assert interviewer_queue(now=frozen).exists()
+
+
+def test_on_a_sunday_morning_the_latest_calls_bring_a_web_survey_to_open(unscoped, monkeypatch):
+    """An outside review ran the demo on Sunday 2026-11-29 at 10:57 UTC: Friday's web invitations had expired and
+    the demo printed no survey link, which the README promises."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    frozen = dt.datetime(2026, 11, 29, 10, 57, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    out = io.StringIO()
+    populate_demo(seed=2015, stdout=out)  # the demo's default seed
+    assert "open web survey" in out.getvalue()
