@@ -28,7 +28,9 @@ IMPORT_TASK = "surveys.import_upload"  # surveys/tasks.py
 
 
 class SurveyUploadForm(forms.Form):
+    # An empty file reaches the upload's checks, which refuse it and record the rejected attempt.
     file = forms.FileField(
+        allow_empty_file=True,
         label=gettext_lazy("Survey-results file (CSV)"),
         help_text=gettext_lazy("UTF-8 with a header row: the interchange format, or a client's export with a mapping."),
     )

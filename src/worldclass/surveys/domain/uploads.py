@@ -7,6 +7,7 @@ how many rows it has read to the cache, which the upload's page polls.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from django_scopes import scopes_disabled
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, fill_template, worded_phrase
 from worldclass.directory.models import Organization
-from worldclass.surveys.domain.importing import ERRORS_WORDED, import_surveys
+from worldclass.surveys.domain.importing import ERRORS_WORDED, import_surveys, record_rejected_import
 from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
 from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.models import SavedMapping, SurveyUpload
@@ -50,9 +51,14 @@ def _mapping_text(mapping_file) -> str:
         raise _invalid(
             "mapping_file", gettext_noop("The mapping file is larger than {size} KB."), size=MAX_MAPPING_BYTES // 1024
         )
-    text = read_mapping_text(mapping_file.read(), source=mapping_file.name)
-    parse_mapping(text, source=mapping_file.name)  # refuse a bad mapping now, naming its keys
-    return text
+    return read_mapping_text(mapping_file.read(), source=mapping_file.name)
+
+
+def _uploaded_sha256(file) -> str:
+    digest = hashlib.sha256()
+    for block in file.chunks():
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def receive_survey_upload(
@@ -65,37 +71,79 @@ def receive_survey_upload(
     user,
     actor: str,
 ) -> SurveyUpload:
-    """Check an uploaded survey file and its mapping and keep the file until staff confirm its import."""
-    limit = settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES
-    if file.size == 0:
-        raise _invalid("file", gettext_noop("The survey file is empty."))
-    if file.size > limit:
-        raise _invalid("file", TOO_LARGE, limit=limit)
-    if saved_mapping is not None and mapping_file is not None:
-        raise _invalid("mapping_file", gettext_noop("Choose a saved mapping or upload a mapping file, not both."))
-    save_mapping_as = save_mapping_as.strip()
-    if save_mapping_as and (mapping_file is None or save_mapping_for is None):
-        raise _invalid(
-            "save_mapping_as", gettext_noop("To save a mapping, upload a mapping file and choose its organization.")
-        )
-    mapping_text, mapping_label = "", ""
-    if saved_mapping is not None:
-        mapping_text = saved_mapping.text
-        mapping_label = f"{saved_mapping.organization}: {saved_mapping.name}"
-    elif mapping_file is not None:
-        mapping_text = _mapping_text(mapping_file)
-        mapping_label = mapping_file.name
-    if save_mapping_as:
-        with scopes_disabled():  # staff save mappings for any organization
-            taken = SavedMapping.objects.filter(organization=save_mapping_for, name=save_mapping_as).exists()
-        if taken:
-            raise _invalid(
-                "save_mapping_as",
-                MAPPING_NAME_TAKEN,
-                organization=str(save_mapping_for),
-                name=save_mapping_as,
-            )
+    """Check an uploaded survey file and its mapping and keep the file until staff confirm its import.
 
+    A refusal is recorded as a rejected import with its audit event, as the API's and the command line's are."""
+    source_name = Path(file.name or "upload.csv").name[:500]
+    mapping = SurveyMapping()  # what the refusal records: the mapping once it has been read
+    try:
+        if saved_mapping is not None and mapping_file is not None:
+            raise _invalid("mapping_file", gettext_noop("Choose a saved mapping or upload a mapping file, not both."))
+        save_mapping_as = save_mapping_as.strip()
+        if save_mapping_as and (mapping_file is None or save_mapping_for is None):
+            raise _invalid(
+                "save_mapping_as", gettext_noop("To save a mapping, upload a mapping file and choose its organization.")
+            )
+        mapping_text, mapping_label = "", ""
+        if saved_mapping is not None:
+            mapping_text = saved_mapping.text
+            mapping_label = f"{saved_mapping.organization}: {saved_mapping.name}"
+        elif mapping_file is not None:
+            mapping_text = _mapping_text(mapping_file)
+            mapping_label = mapping_file.name
+        if mapping_text:
+            # Refuse a bad mapping now, naming its keys; read before the file is checked, as the API reads it.
+            mapping = parse_mapping(mapping_text, source=mapping_label)
+        limit = settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES
+        if file.size == 0:
+            raise _invalid("file", gettext_noop("The survey file is empty."))
+        if file.size > limit:
+            raise _invalid("file", TOO_LARGE, limit=limit)
+        if save_mapping_as:
+            with scopes_disabled():  # staff save mappings for any organization
+                taken = SavedMapping.objects.filter(organization=save_mapping_for, name=save_mapping_as).exists()
+            if taken:
+                raise _invalid(
+                    "save_mapping_as",
+                    MAPPING_NAME_TAKEN,
+                    organization=str(save_mapping_for),
+                    name=save_mapping_as,
+                )
+        return _keep_upload(
+            file=file,
+            source_name=source_name,
+            mapping_text=mapping_text,
+            mapping_label=mapping_label,
+            save_mapping_as=save_mapping_as,
+            save_mapping_for=save_mapping_for,
+            user=user,
+            actor=actor,
+        )
+    except AppError as error:
+        record_rejected_import(
+            error=error,
+            mapping=mapping,
+            actor=actor,
+            user=user,
+            sha256=_uploaded_sha256(file),
+            source_name=source_name,
+        )
+        raise
+
+
+def _keep_upload(
+    *,
+    file,
+    source_name: str,
+    mapping_text: str,
+    mapping_label: str,
+    save_mapping_as: str,
+    save_mapping_for: Organization | None,
+    user,
+    actor: str,
+) -> SurveyUpload:
+    """Write the checked file under a random name and record the upload awaiting confirmation."""
+    limit = settings.WORLDCLASS_SURVEY_UPLOAD_MAX_BYTES
     folder = Path(settings.WORLDCLASS_SURVEY_UPLOAD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{uuid.uuid4().hex}.csv"
@@ -109,7 +157,7 @@ def receive_survey_upload(
                 handle.write(block)
         with transaction.atomic():
             upload = SurveyUpload.objects.create(
-                source_name=Path(file.name or "upload.csv").name[:500],
+                source_name=source_name,
                 stored_name=stored_name,
                 size_bytes=written,
                 mapping_text=mapping_text,

@@ -1,6 +1,7 @@
 """Uploading survey files in the web app: receive, confirm, import as a task, report; and the import history."""
 
 import csv
+import hashlib
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from worldclass.certificates.tests.factories import user_with_role
 from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization
-from worldclass.surveys.domain.mapping import COLUMNS
+from worldclass.surveys.domain.mapping import COLUMNS, parse_mapping
 from worldclass.surveys.domain.uploads import (
     confirm_survey_upload,
     receive_survey_upload,
@@ -89,6 +90,47 @@ def test_a_bad_mapping_is_refused_at_upload_naming_its_key(staff):
     with pytest.raises(AppError) as caught:
         receive(staff, rows(1), mapping_file=mapping)
     assert [d.field for d in caught.value.details] == ["columns.not_a_column"]
+
+
+def test_an_empty_file_refused_at_upload_is_recorded_as_a_rejected_import(staff):
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), user=staff, actor="staff")
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.source_name, batch.sha256, batch.actor, batch.user, batch.errors[0]) == (
+        ImportBatch.Status.REJECTED,
+        "e.csv",
+        hashlib.sha256(b"").hexdigest(),
+        "staff",
+        staff,
+        {"code": "invalid_upload", "message": "The survey file is empty."},
+    )
+
+
+def test_a_refusal_at_upload_is_audited_as_a_rejected_import(staff):
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), user=staff, actor="staff")
+    event = AuditEvent.objects.get(action="surveys.import_rejected")
+    assert (event.object_id, event.summary) == (str(ImportBatch.objects.get().pk), "e.csv: The survey file is empty.")
+
+
+def test_a_bad_mapping_refused_at_upload_is_recorded_with_its_problems(staff):
+    mapping = SimpleUploadedFile("m.toml", b"[columns")
+    with pytest.raises(AppError):
+        receive(staff, rows(1), mapping_file=mapping)
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.sha256, [e["message"][:16] for e in batch.errors]) == (
+        ImportBatch.Status.REJECTED,
+        hashlib.sha256(csv_bytes(rows(1))).hexdigest(),
+        ["The mapping file", "not valid TOML: "],
+    )
+
+
+def test_a_refusal_at_upload_records_the_saved_mapping_it_would_have_used(staff):
+    organization = Organization.objects.create(code="acme", name="Acme")
+    saved = SavedMapping.objects.create(organization=organization, name="Acme export", text=RENAMING_MAPPING)
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), saved_mapping=saved, user=staff, actor="staff")
+    assert ImportBatch.objects.get().mapping == parse_mapping(RENAMING_MAPPING, source="saved").as_dict()
 
 
 def test_the_stored_file_never_takes_the_clients_name(staff, settings):
@@ -416,6 +458,19 @@ def test_a_refused_upload_form_is_worded_in_the_readers_language(client, staff):
         "/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping}, HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert "colonne d\u2019échange inconnue &#x27;not_a_column&#x27;" in response.content.decode()
+
+
+def test_an_empty_file_refused_on_the_form_is_listed_in_the_history_as_rejected(client, staff):
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": SimpleUploadedFile("empty.csv", b"")})
+    history = client.get("/surveys/imports/?status=rejected")
+    assert (response.status_code, [batch.source_name for batch in history.context["page"]]) == (400, ["empty.csv"])
+
+
+def test_the_form_keeps_showing_a_refusal_it_records(client, staff):
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": SimpleUploadedFile("empty.csv", b"")})
+    assert response.context["form"].errors == {"file": ["The survey file is empty."]}
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
