@@ -57,20 +57,21 @@ class SurveyUploadForm(forms.Form):
 
 
 def _add_app_error(form: forms.Form, error: AppError) -> None:
-    """Show a refused upload on the form, each detail on the field it names."""
-    placed = False
+    """Show a refused upload on the form: each detail on the field it names, the others under the refusal's own
+    message (which says what they are about, such as the mapping file), each with its line and key if it has them."""
+    elsewhere = []
     for detail in error.details:
         message = in_active_language_worded(detail.as_stored_dict())
         if detail.field in form.fields:
             form.add_error(detail.field, message)
-            placed = True
-        elif detail.line is not None or detail.field:
-            where = [_("line %(line)s") % {"line": detail.line}] if detail.line is not None else []
-            where += [detail.field] if detail.field else []
-            form.add_error(None, f"{', '.join(where)}: {message}")
-            placed = True
-    if not placed:
+            continue
+        where = [_("line %(line)s") % {"line": detail.line}] if detail.line is not None else []
+        where += [detail.field] if detail.field else []
+        elsewhere.append(f"{', '.join(where)}: {message}" if where else message)
+    if elsewhere or not error.details:
         form.add_error(None, in_active_language_worded(error.as_stored_dict()))
+    for message in elsewhere:
+        form.add_error(None, message)
 
 
 @certifier_staff_required

@@ -473,6 +473,31 @@ def test_the_form_keeps_showing_a_refusal_it_records(client, staff):
     assert response.context["form"].errors == {"file": ["The survey file is empty."]}
 
 
+def test_a_mapping_file_that_is_not_toml_says_why_on_the_form(client, staff):
+    client.force_login(staff)
+    mapping = SimpleUploadedFile("map.toml", b"[columns")
+    response = client.post("/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping})
+    errors = response.context["form"].non_field_errors()
+    assert (len(errors), errors[0], errors[1].startswith("not valid TOML: ")) == (
+        2,
+        "The mapping file map.toml is invalid.",
+        True,
+    )
+
+
+def test_a_mapping_file_that_is_not_toml_says_why_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    mapping = SimpleUploadedFile("map.toml", b"[columns")
+    response = client.post(
+        "/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    errors = response.context["form"].non_field_errors()
+    assert (errors[0], errors[1].startswith("TOML non valide : ")) == (
+        "Le fichier de correspondance map.toml n\u2019est pas valide.",
+        True,
+    )
+
+
 def test_confirming_twice_says_it_already_started(client, staff):
     client.force_login(staff)
     upload = imported(staff, rows(1))
