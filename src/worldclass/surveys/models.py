@@ -207,6 +207,9 @@ class SurveyUpload(models.Model):
     save_mapping_for = models.ForeignKey(
         "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    mapping_saved = models.BooleanField(
+        default=False, help_text="Whether its import, once applied, saved the mapping as save_mapping_as."
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)

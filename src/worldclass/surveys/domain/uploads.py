@@ -13,11 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
+from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, fill_template, worded_phrase
 from worldclass.directory.models import Organization
@@ -190,7 +191,7 @@ def _pending_upload(upload_id: int) -> SurveyUpload:
 
 
 def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
-    """Staff confirm an uploaded file's import: save its mapping if asked, and queue it (once)."""
+    """Staff confirm an uploaded file's import and queue it (once); its mapping is saved when the import succeeds."""
     with transaction.atomic(), scopes_disabled():  # staff save mappings for any organization
         upload = _pending_upload(upload_id)
         if upload.status != SurveyUpload.Status.UPLOADED:
@@ -199,18 +200,14 @@ def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
             started = gettext_noop("The import of {name} was already started ({status}).")
             params = {"name": upload.source_name, "status": status}
             raise Conflict(fill_template(started, params), template=started, params=params)
-        if upload.save_mapping_as:
-            if SavedMapping.objects.filter(
+        if upload.save_mapping_as and (
+            SavedMapping.objects.filter(
                 organization_id=upload.save_mapping_for_id, name=upload.save_mapping_as
-            ).exists():
-                params = {"organization": str(upload.save_mapping_for), "name": upload.save_mapping_as}
-                raise Conflict(fill_template(MAPPING_NAME_TAKEN, params), template=MAPPING_NAME_TAKEN, params=params)
-            SavedMapping.objects.create(
-                organization_id=upload.save_mapping_for_id,
-                name=upload.save_mapping_as,
-                text=upload.mapping_text,
-                created_by=user,
-            )
+            ).exists()
+        ):
+            # Taken since the upload was checked: said now, while staff can still discard and upload again.
+            params = {"organization": str(upload.save_mapping_for), "name": upload.save_mapping_as}
+            raise Conflict(fill_template(MAPPING_NAME_TAKEN, params), template=MAPPING_NAME_TAKEN, params=params)
         upload.status = SurveyUpload.Status.QUEUED
         upload.save(update_fields=["status"])
         record_audit_event(
@@ -221,10 +218,47 @@ def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
             object_type="surveys.surveyupload",
             object_id=upload.pk,
             summary=f"Confirmed the import of {upload.source_name}"
-            + (f"; saved its mapping as {upload.save_mapping_as!r}" if upload.save_mapping_as else ""),
+            + (
+                f"; its mapping to be saved as {upload.save_mapping_as!r} once imported"
+                if upload.save_mapping_as
+                else ""
+            ),
         )
     cache.set(progress_key(upload.pk), {"rows": 0, "total": None}, PROGRESS_TIMEOUT_SECONDS)
     return upload
+
+
+def _save_upload_mapping(*, upload: SurveyUpload) -> bool:
+    """Save an applied upload's mapping under the name asked, audited. False when the organization has a mapping of
+    that name by then (another upload saved it after this one was confirmed): the import stands, and its page says
+    the mapping was not saved. A refused import saves nothing, so its corrected file can ask for the same name."""
+    try:
+        with transaction.atomic(), scopes_disabled():  # staff save mappings for any organization
+            saved = SavedMapping.objects.create(
+                organization_id=upload.save_mapping_for_id,
+                name=upload.save_mapping_as,
+                text=upload.mapping_text,
+                created_by=upload.uploaded_by,
+            )
+            record_audit_event(
+                actor=_actor_of(upload),
+                user=upload.uploaded_by,
+                action="surveys.mapping_saved",
+                organization=upload.save_mapping_for,
+                object_type="surveys.savedmapping",
+                object_id=saved.pk,
+                summary=f"Saved the mapping of {upload.source_name} as {saved.name!r}",
+                details={"upload": upload.pk, "mapping": upload.mapping_label},
+            )
+    except IntegrityError as error:
+        if not is_unique_violation(error):
+            raise
+        return False
+    return True
+
+
+def _actor_of(upload: SurveyUpload) -> str:
+    return upload.uploaded_by.get_username() if upload.uploaded_by else "web upload"
 
 
 def _count_rows(path: Path, *, source_name: str) -> int | None:
@@ -249,7 +283,7 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
     started = SurveyUpload.objects.filter(pk=upload_id, status=SurveyUpload.Status.QUEUED).update(
         status=SurveyUpload.Status.RUNNING
     )
-    upload = SurveyUpload.objects.select_related("uploaded_by").filter(pk=upload_id).first()
+    upload = SurveyUpload.objects.select_related("uploaded_by", "save_mapping_for").filter(pk=upload_id).first()
     if upload is None:
         raise NotFound(f"There is no survey upload {upload_id}.")
     if not started:
@@ -269,7 +303,7 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
         report = import_surveys(
             path=path,
             mapping=mapping or SurveyMapping(),
-            actor=upload.uploaded_by.get_username() if upload.uploaded_by else "web upload",
+            actor=_actor_of(upload),
             user=upload.uploaded_by,
             source_name=upload.source_name,
             on_rows_read=lambda rows: cache.set(key, {"rows": rows, "total": total}, PROGRESS_TIMEOUT_SECONDS),
@@ -296,9 +330,11 @@ def run_survey_upload(*, upload_id: int) -> SurveyUpload:
     else:
         upload.status, upload.batch_id = SurveyUpload.Status.DONE, report.batch_id
         upload.report = {**report.as_dict(), "eligibility_lines": report.eligibility_lines()}
+        if upload.save_mapping_as:
+            upload.mapping_saved = _save_upload_mapping(upload=upload)
     finally:
         upload.finished_at = timezone.now()
-        upload.save(update_fields=["status", "report", "error", "batch", "finished_at"])
+        upload.save(update_fields=["status", "report", "error", "batch", "mapping_saved", "finished_at"])
         path.unlink(missing_ok=True)
         cache.delete(key)
     return upload

@@ -159,30 +159,103 @@ def test_a_bad_line_is_reported_with_its_line_number_and_nothing_is_imported(sta
     assert SurveyResponse.objects.count() == 0
 
 
-def test_a_saved_mapping_is_used_and_a_new_one_saved_on_confirmation(staff):
-    organization = Organization.objects.create(code="acme", name="Acme Insurance")
-    records = [{**r, "Survey ID": r["survey_id"]} for r in rows(2)]
-    columns = ["Survey ID", *COLUMNS[1:]]
-    upload = receive_survey_upload(
-        file=survey_file(records, columns=columns),
+ACME_COLUMNS = ["Survey ID", *COLUMNS[1:]]
+
+
+def acme_file(records) -> SimpleUploadedFile:
+    """A client's export whose survey_id column is "Survey ID", read through RENAMING_MAPPING."""
+    return survey_file([{**r, "Survey ID": r["survey_id"]} for r in records], columns=ACME_COLUMNS)
+
+
+def receive_saving_mapping(staff, records, organization, name="Acme export") -> SurveyUpload:
+    return receive_survey_upload(
+        file=acme_file(records),
         mapping_file=SimpleUploadedFile("acme.toml", RENAMING_MAPPING.encode()),
-        save_mapping_as="Acme export",
+        save_mapping_as=name,
         save_mapping_for=organization,
         user=staff,
         actor="staff",
     )
+
+
+def confirmed_and_run(staff, upload: SurveyUpload) -> SurveyUpload:
     confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    return run_survey_upload(upload_id=upload.pk)
+
+
+@pytest.fixture
+def acme():
+    return Organization.objects.create(code="acme", name="Acme Insurance")
+
+
+def test_a_mapping_asked_for_is_saved_once_its_import_succeeds(staff, acme):
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, rows(2), acme))
     saved = SavedMapping.objects.get()
-    assert (saved.organization, saved.name, saved.text) == (organization, "Acme export", RENAMING_MAPPING)
-    assert run_survey_upload(upload_id=upload.pk).report["rows_created"] == 2
+    assert (upload.mapping_saved, saved.organization, saved.name, saved.text, saved.created_by) == (
+        True,
+        acme,
+        "Acme export",
+        RENAMING_MAPPING,
+        staff,
+    )
+
+
+def test_a_mapping_is_not_saved_on_confirmation_alone(staff, acme):
+    upload = receive_saving_mapping(staff, rows(2), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    assert SavedMapping.objects.count() == 0
+
+
+def test_a_refused_import_does_not_save_its_mapping(staff, acme):
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, [row(overall_sat="9")], acme))
+    assert (upload.status, upload.mapping_saved, SavedMapping.objects.count()) == (SurveyUpload.Status.FAILED, False, 0)
+
+
+def test_the_corrected_file_of_a_refused_import_saves_the_mapping_under_the_same_name(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, [row(overall_sat="9")], acme))
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, [row()], acme))
+    assert (upload.status, list(SavedMapping.objects.values_list("name", flat=True))) == (
+        SurveyUpload.Status.DONE,
+        ["Acme export"],
+    )
+
+
+def test_a_mapping_name_taken_while_the_import_waited_leaves_the_import_applied(staff, acme):
+    upload = receive_saving_mapping(staff, rows(2), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    # A second upload saved the same name in between: the unique constraint refuses this one's save.
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="# the other upload's\n")
+    upload = run_survey_upload(upload_id=upload.pk)
+    assert (upload.status, upload.report["rows_created"], upload.mapping_saved) == (SurveyUpload.Status.DONE, 2, False)
+    assert SavedMapping.objects.get().text == "# the other upload's\n"
+
+
+def test_saving_a_mapping_is_audited(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, rows(1), acme))
+    event = AuditEvent.objects.get(action="surveys.mapping_saved")
+    assert (event.object_id, event.organization, event.summary) == (
+        str(SavedMapping.objects.get().pk),
+        acme,
+        "Saved the mapping of surveys.csv as 'Acme export'",
+    )
+
+
+def test_confirming_an_upload_whose_mapping_name_was_taken_since_is_a_conflict(staff, acme):
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="")
+    with pytest.raises(Conflict, match="already has a mapping named 'Acme export'"):
+        confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+
+
+def test_a_saved_mapping_is_used_for_a_later_upload(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, rows(2), acme))
     again = receive_survey_upload(
-        file=survey_file([{**row(survey_id="s9", call_id="c9"), "Survey ID": "s9"}], columns=columns),
-        saved_mapping=saved,
+        file=acme_file([row(survey_id="s9", call_id="c9")]),
+        saved_mapping=SavedMapping.objects.get(),
         user=staff,
         actor="staff",
     )
-    confirm_survey_upload(upload_id=again.pk, user=staff, actor="staff")
-    assert run_survey_upload(upload_id=again.pk).report["rows_created"] == 1
+    assert confirmed_and_run(staff, again).report["rows_created"] == 1
 
 
 def test_a_mapping_name_already_taken_is_refused(staff):
@@ -496,6 +569,34 @@ def test_a_mapping_file_that_is_not_toml_says_why_in_the_readers_language(client
         "Le fichier de correspondance map.toml n\u2019est pas valide.",
         True,
     )
+
+
+def test_the_page_of_an_applied_upload_says_its_mapping_was_saved(client, staff, acme):
+    client.force_login(staff)
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, rows(1), acme))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert '<p id="mapping-saved">The mapping was saved as “Acme export” for Acme Insurance.</p>' in page
+
+
+def test_the_page_says_when_a_mapping_could_not_be_saved_in_the_readers_language(client, staff, acme):
+    client.force_login(staff)
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="")
+    run_survey_upload(upload_id=upload.pk)
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    notice = page[page.index('id="mapping-saved">') :].split("</div>")[0].removeprefix('id="mapping-saved">')
+    assert notice == (
+        "La correspondance n\u2019a pas été enregistrée\xa0: Acme Insurance a une correspondance nommée "
+        "«\xa0Acme export\xa0» depuis la confirmation de ce téléversement."
+    )
+
+
+def test_the_confirmation_page_says_the_mapping_is_saved_if_the_import_succeeds(client, staff, acme):
+    client.force_login(staff)
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert "to be saved as “Acme export” for Acme Insurance if the import succeeds" in page
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
