@@ -19,7 +19,7 @@ from worldclass.core.paging import page_of, query_without_page
 from worldclass.core.views import announcement
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
-from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
+from worldclass.surveys.domain.uploads import confirm_survey_upload, discard_survey_upload, receive_survey_upload
 from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
@@ -149,6 +149,22 @@ def upload_confirm(request, pk: int):
         start_task(IMPORT_TASK, confirmed.pk)
         messages.info(request, _("The import of %(name)s has started.") % {"name": confirmed.source_name})
     return redirect("surveys:upload_detail", pk=pk)
+
+
+@certifier_staff_required
+@require_POST
+def upload_discard(request, pk: int):
+    """Staff cancel an upload instead of confirming it: its file is deleted, and they are back on the upload page."""
+    _upload_or_404(pk)
+    try:
+        discarded = discard_survey_upload(upload_id=pk, user=request.user, actor=actor_label(request.user))
+    except AppError as error:
+        messages.error(request, in_active_language_worded(error.as_stored_dict()))
+        return redirect("surveys:upload_detail", pk=pk)
+    messages.info(
+        request, _("The upload of %(name)s was discarded and its file deleted.") % {"name": discarded.source_name}
+    )
+    return redirect("surveys:upload")
 
 
 @certifier_staff_required

@@ -1,12 +1,14 @@
 """Survey files uploaded in the web app: received and checked, confirmed by certifier staff, imported in a task.
 
 The file waits in WORLDCLASS_SURVEY_UPLOAD_DIR under a random name (never the client's) until its import has run,
-then it is deleted: the import keeps its checksum, and the surveys themselves are in the database. The task reports
-how many rows it has read to the cache, which the upload's page polls.
+or until staff discard the upload (on its page, or `worldclass discard-unconfirmed-uploads` for those left
+waiting), then it is deleted: the import keeps its checksum, and the surveys themselves are in the database. The
+task reports how many rows it has read to the cache, which the upload's page polls.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from pathlib import Path
@@ -39,6 +41,10 @@ def upload_path(upload: SurveyUpload) -> Path:
 
 MAPPING_NAME_TAKEN = gettext_noop("{organization} already has a mapping named {name!r}.")
 TOO_LARGE = gettext_noop("The survey file is larger than the limit of {limit:,} bytes.")
+ALREADY_STARTED = gettext_noop("The import of {name} was already started ({status}).")
+UPLOAD_DISCARDED = gettext_noop(
+    "The upload of {name} was discarded and its file deleted: upload it again to import it."
+)
 
 
 def _invalid(field: str, template: str, **params) -> AppError:
@@ -190,16 +196,24 @@ def _pending_upload(upload_id: int) -> SurveyUpload:
     return upload
 
 
+def _ensure_awaiting_confirmation(upload: SurveyUpload) -> None:
+    if upload.status == SurveyUpload.Status.DISCARDED:
+        params = {"name": upload.source_name}
+        raise Conflict(
+            fill_template(UPLOAD_DISCARDED, params), code="upload_discarded", template=UPLOAD_DISCARDED, params=params
+        )
+    if upload.status != SurveyUpload.Status.UPLOADED:
+        with translation.override("en"):  # the label's msgid, which a page words again
+            status = worded_phrase(str(SurveyUpload.Status(upload.status).label))
+        params = {"name": upload.source_name, "status": status}
+        raise Conflict(fill_template(ALREADY_STARTED, params), template=ALREADY_STARTED, params=params)
+
+
 def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
     """Staff confirm an uploaded file's import and queue it (once); its mapping is saved when the import succeeds."""
     with transaction.atomic(), scopes_disabled():  # staff save mappings for any organization
         upload = _pending_upload(upload_id)
-        if upload.status != SurveyUpload.Status.UPLOADED:
-            with translation.override("en"):  # the label's msgid, which a page words again
-                status = worded_phrase(str(SurveyUpload.Status(upload.status).label))
-            started = gettext_noop("The import of {name} was already started ({status}).")
-            params = {"name": upload.source_name, "status": status}
-            raise Conflict(fill_template(started, params), template=started, params=params)
+        _ensure_awaiting_confirmation(upload)
         if upload.save_mapping_as and (
             SavedMapping.objects.filter(
                 organization_id=upload.save_mapping_for_id, name=upload.save_mapping_as
@@ -226,6 +240,46 @@ def confirm_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
         )
     cache.set(progress_key(upload.pk), {"rows": 0, "total": None}, PROGRESS_TIMEOUT_SECONDS)
     return upload
+
+
+def discard_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
+    """Staff discard an upload instead of confirming it: its file is deleted and the upload kept as discarded,
+    audited. Discarding it again changes nothing; an upload whose import was confirmed is no longer discarded."""
+    with transaction.atomic():
+        upload = _pending_upload(upload_id)
+        if upload.status == SurveyUpload.Status.DISCARDED:
+            return upload
+        _ensure_awaiting_confirmation(upload)
+        upload.status, upload.finished_at = SurveyUpload.Status.DISCARDED, timezone.now()
+        upload.save(update_fields=["status", "finished_at"])
+        record_audit_event(
+            actor=actor,
+            user=user,
+            action="surveys.upload_discarded",
+            object_type="surveys.surveyupload",
+            object_id=upload.pk,
+            summary=f"Discarded the upload of {upload.source_name} ({upload.size_bytes:,} bytes) without importing it",
+            counts={"bytes": upload.size_bytes},
+        )
+        # Last: a file that cannot be deleted undoes the discarding, rather than leaving a file no upload points to.
+        upload_path(upload).unlink(missing_ok=True)
+    return upload
+
+
+def discard_unconfirmed_survey_uploads(*, older_than: dt.timedelta, actor: str) -> int:
+    """Discard every upload left awaiting confirmation for longer than `older_than` (its file is the customer's
+    data, kept for nothing); returns how many were discarded."""
+    waiting = SurveyUpload.objects.filter(
+        status=SurveyUpload.Status.UPLOADED, uploaded_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    discarded = 0
+    for upload_id in list(waiting):
+        try:
+            discard_survey_upload(upload_id=upload_id, user=None, actor=actor)
+        except Conflict:
+            continue  # confirmed in the meantime: its import deletes the file
+        discarded += 1
+    return discarded
 
 
 def _save_upload_mapping(*, upload: SurveyUpload) -> bool:

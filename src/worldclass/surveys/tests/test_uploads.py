@@ -1,12 +1,14 @@
 """Uploading survey files in the web app: receive, confirm, import as a task, report; and the import history."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from worldclass.certificates.tests.factories import user_with_role
 from worldclass.core.errors import AppError, Conflict
@@ -15,6 +17,8 @@ from worldclass.directory.models import Organization
 from worldclass.surveys.domain.mapping import COLUMNS, parse_mapping
 from worldclass.surveys.domain.uploads import (
     confirm_survey_upload,
+    discard_survey_upload,
+    discard_unconfirmed_survey_uploads,
     receive_survey_upload,
     run_survey_upload,
     upload_path,
@@ -296,6 +300,72 @@ def test_upload_and_confirmation_are_audited(staff):
     upload = imported(staff, rows(1))
     events = AuditEvent.objects.filter(object_id=str(upload.pk), object_type="surveys.surveyupload")
     assert sorted(events.values_list("action", flat=True)) == ["surveys.upload_confirmed", "surveys.upload_received"]
+
+
+def discard(staff, upload: SurveyUpload) -> SurveyUpload:
+    return discard_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+
+
+def test_discarding_an_upload_deletes_its_file_and_keeps_it_as_discarded(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    assert (upload.status, upload_path(upload).exists(), SurveyUpload.objects.get().status) == (
+        SurveyUpload.Status.DISCARDED,
+        False,
+        SurveyUpload.Status.DISCARDED,
+    )
+
+
+def test_discarding_an_upload_is_audited(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    event = AuditEvent.objects.get(action="surveys.upload_discarded")
+    assert (event.object_id, event.user, event.counts) == (str(upload.pk), staff, {"bytes": upload.size_bytes})
+
+
+def test_discarding_twice_changes_nothing(staff):
+    upload = receive(staff, rows(1))
+    discard(staff, upload)
+    discard(staff, upload)
+    assert AuditEvent.objects.filter(action="surveys.upload_discarded").count() == 1
+
+
+def test_a_discarded_upload_cannot_be_confirmed(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    with pytest.raises(Conflict) as caught:
+        confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    assert (caught.value.code, caught.value.message) == (
+        "upload_discarded",
+        "The upload of surveys.csv was discarded and its file deleted: upload it again to import it.",
+    )
+
+
+def test_a_confirmed_upload_cannot_be_discarded(staff):
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    with pytest.raises(Conflict, match="already started"):
+        discard(staff, upload)
+
+
+def test_uploads_left_unconfirmed_too_long_are_discarded(staff):
+    old, recent = receive(staff, rows(1)), receive(staff, rows(2))
+    SurveyUpload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+    discarded = discard_unconfirmed_survey_uploads(older_than=dt.timedelta(days=7), actor="cron")
+    statuses = dict(SurveyUpload.objects.values_list("pk", "status"))
+    assert (discarded, statuses, upload_path(old).exists()) == (
+        1,
+        {old.pk: SurveyUpload.Status.DISCARDED, recent.pk: SurveyUpload.Status.UPLOADED},
+        False,
+    )
+
+
+def test_the_command_discards_uploads_left_unconfirmed(staff):
+    upload = receive(staff, rows(1))
+    SurveyUpload.objects.filter(pk=upload.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=3))
+    out = io.StringIO()
+    call_command("discard-unconfirmed-uploads", "--days", "2", stdout=out)
+    assert (out.getvalue(), SurveyUpload.objects.get().status) == (
+        "Discarded 1 upload(s) left unconfirmed for more than 2 day(s).\n",
+        SurveyUpload.Status.DISCARDED,
+    )
 
 
 def test_progress_is_complete_once_imported(staff):
@@ -597,6 +667,55 @@ def test_the_confirmation_page_says_the_mapping_is_saved_if_the_import_succeeds(
     upload = receive_saving_mapping(staff, rows(1), acme)
     page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
     assert "to be saved as “Acme export” for Acme Insurance if the import succeeds" in page
+
+
+def test_cancel_on_the_confirmation_page_posts_the_discard(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    form = page[page.index('id="discard-upload"') :].split("</form>")[0]
+    assert (f'action="/surveys/uploads/{upload.pk}/discard/" id="discard-upload"' in page, "Cancel" in form) == (
+        True,
+        True,
+    )
+
+
+def test_cancelling_an_upload_discards_it_and_returns_to_the_upload_page(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    response = client.post(f"/surveys/uploads/{upload.pk}/discard/", follow=True)
+    assert (response.redirect_chain, SurveyUpload.objects.get().status, upload_path(upload).exists()) == (
+        [("/surveys/upload/", 302)],
+        SurveyUpload.Status.DISCARDED,
+        False,
+    )
+    assert "The upload of surveys.csv was discarded and its file deleted." in response.content.decode()
+
+
+def test_the_page_of_a_discarded_upload_says_so_and_offers_no_confirmation(client, staff):
+    client.force_login(staff)
+    upload = discard(staff, receive(staff, rows(1)))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert ("Confirm the import" in page, "without being imported; its file was deleted." in page) == (False, True)
+
+
+def test_confirming_a_discarded_upload_says_it_was_discarded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = discard(staff, receive(staff, rows(1)))
+    response = client.post(f"/surveys/uploads/{upload.pk}/confirm/", follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert [str(message) for message in response.context["messages"]] == [
+        "Le téléversement de surveys.csv a été abandonné et son fichier supprimé\xa0: téléversez-le à nouveau "
+        "pour l\u2019importer."
+    ]
+
+
+def test_a_cancelled_upload_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    response = client.post(f"/surveys/uploads/{upload.pk}/discard/", follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert [str(message) for message in response.context["messages"]] == [
+        "Le téléversement de surveys.csv a été abandonné et son fichier supprimé."
+    ]
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
