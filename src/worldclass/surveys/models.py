@@ -189,7 +189,8 @@ class SavedMapping(models.Model):
 
 
 class SurveyUpload(models.Model):
-    """A survey file uploaded in the web app: awaiting confirmation, importing in a task, or done with a result."""
+    """A survey file uploaded in the web app: awaiting confirmation, importing in a task, done with a result, or
+    discarded by staff instead of imported (the row stays for the record, the file is deleted)."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded, awaiting confirmation")
@@ -197,15 +198,21 @@ class SurveyUpload(models.Model):
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Refused")
+        DISCARDED = "discarded", _("Discarded")
 
     source_name = models.CharField(max_length=500)
-    stored_name = models.CharField(max_length=200, help_text="The file's name in the upload folder, until imported.")
+    stored_name = models.CharField(
+        max_length=200, help_text="The file's name in the upload folder, until imported or discarded."
+    )
     size_bytes = models.PositiveBigIntegerField()
     mapping_text = models.TextField(blank=True, help_text="The TOML mapping used, empty for the interchange format.")
     mapping_label = models.CharField(max_length=300, blank=True)
     save_mapping_as = models.CharField(max_length=200, blank=True)
     save_mapping_for = models.ForeignKey(
         "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mapping_saved = models.BooleanField(
+        default=False, help_text="Whether its import, once applied, saved the mapping as save_mapping_as."
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -220,7 +227,7 @@ class SurveyUpload(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="survey_upload_status_known",
-                condition=Q(status__in=["uploaded", "queued", "running", "done", "failed"]),
+                condition=Q(status__in=["uploaded", "queued", "running", "done", "failed", "discarded"]),
             ),
             models.CheckConstraint(
                 name="survey_upload_saved_mapping_has_organization",
@@ -233,4 +240,4 @@ class SurveyUpload(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.DISCARDED)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("surveys/uploads/<int:pk>/", views.upload_detail, name="upload_detail"),
     path("surveys/uploads/<int:pk>/status/", views.upload_status, name="upload_status"),
     path("surveys/uploads/<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("surveys/uploads/<int:pk>/discard/", views.upload_discard, name="upload_discard"),
     path("surveys/imports/", views.history, name="history"),
 ]

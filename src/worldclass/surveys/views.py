@@ -19,7 +19,7 @@ from worldclass.core.paging import page_of, query_without_page
 from worldclass.core.views import announcement
 from worldclass.directory.models import Organization
 from worldclass.surveys import queries
-from worldclass.surveys.domain.uploads import confirm_survey_upload, receive_survey_upload
+from worldclass.surveys.domain.uploads import confirm_survey_upload, discard_survey_upload, receive_survey_upload
 from worldclass.surveys.filters import ImportBatchFilter
 from worldclass.surveys.models import SavedMapping, SurveyUpload
 
@@ -28,7 +28,9 @@ IMPORT_TASK = "surveys.import_upload"  # surveys/tasks.py
 
 
 class SurveyUploadForm(forms.Form):
+    # An empty file reaches the upload's checks, which refuse it and record the rejected attempt.
     file = forms.FileField(
+        allow_empty_file=True,
         label=gettext_lazy("Survey-results file (CSV)"),
         help_text=gettext_lazy("UTF-8 with a header row: the interchange format, or a client's export with a mapping."),
     )
@@ -55,20 +57,21 @@ class SurveyUploadForm(forms.Form):
 
 
 def _add_app_error(form: forms.Form, error: AppError) -> None:
-    """Show a refused upload on the form, each detail on the field it names."""
-    placed = False
+    """Show a refused upload on the form: each detail on the field it names, the others under the refusal's own
+    message (which says what they are about, such as the mapping file), each with its line and key if it has them."""
+    elsewhere = []
     for detail in error.details:
         message = in_active_language_worded(detail.as_stored_dict())
         if detail.field in form.fields:
             form.add_error(detail.field, message)
-            placed = True
-        elif detail.line is not None or detail.field:
-            where = [_("line %(line)s") % {"line": detail.line}] if detail.line is not None else []
-            where += [detail.field] if detail.field else []
-            form.add_error(None, f"{', '.join(where)}: {message}")
-            placed = True
-    if not placed:
+            continue
+        where = [_("line %(line)s") % {"line": detail.line}] if detail.line is not None else []
+        where += [detail.field] if detail.field else []
+        elsewhere.append(f"{', '.join(where)}: {message}" if where else message)
+    if elsewhere or not error.details:
         form.add_error(None, in_active_language_worded(error.as_stored_dict()))
+    for message in elsewhere:
+        form.add_error(None, message)
 
 
 @certifier_staff_required
@@ -146,6 +149,22 @@ def upload_confirm(request, pk: int):
         start_task(IMPORT_TASK, confirmed.pk)
         messages.info(request, _("The import of %(name)s has started.") % {"name": confirmed.source_name})
     return redirect("surveys:upload_detail", pk=pk)
+
+
+@certifier_staff_required
+@require_POST
+def upload_discard(request, pk: int):
+    """Staff cancel an upload instead of confirming it: its file is deleted, and they are back on the upload page."""
+    _upload_or_404(pk)
+    try:
+        discarded = discard_survey_upload(upload_id=pk, user=request.user, actor=actor_label(request.user))
+    except AppError as error:
+        messages.error(request, in_active_language_worded(error.as_stored_dict()))
+        return redirect("surveys:upload_detail", pk=pk)
+    messages.info(
+        request, _("The upload of %(name)s was discarded and its file deleted.") % {"name": discarded.source_name}
+    )
+    return redirect("surveys:upload")
 
 
 @certifier_staff_required

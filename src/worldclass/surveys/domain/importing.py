@@ -283,7 +283,9 @@ def import_surveys(
                 on_rows_read=on_rows_read,
             )
     except AppError as error:
-        _record_rejection(error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name)
+        record_rejected_import(
+            error=error, mapping=mapping, actor=actor, user=user, sha256=sha256, source_name=source_name
+        )
         raise
 
 
@@ -304,7 +306,7 @@ def import_surveys_with_mapping_file(
         try:
             mapping = parse_mapping(read_mapping_text(data, source=name), source=name)
         except AppError as error:
-            _record_rejection(
+            record_rejected_import(
                 error=error,
                 mapping=SurveyMapping(),
                 actor=actor,
@@ -746,10 +748,11 @@ def _record_batch(
     return report
 
 
-def _record_rejection(
+def record_rejected_import(
     *, error: AppError, mapping: SurveyMapping, actor: str, user, sha256: str, source_name: str
 ) -> None:
-    """Record a refused import. Runs after the import's transaction rolled back, so only the record is written."""
+    """Record a refused import (the one recorder: the command line, the API and the web upload's form all refuse
+    through it). Runs after the import's transaction rolled back, so only the record is written."""
     row_errors = [d for d in error.details if d.line is not None] or error.details
     with scopes_disabled(), transaction.atomic():
         batch = ImportBatch.objects.create(

@@ -40,5 +40,7 @@ CASES += [
     AccessCase("surveys:upload_status", _upload_path("status/"), only(STAFF), setup=_upload),
     # Staff are sent back to the upload's page (the file is gone, so the import is refused there).
     AccessCase("surveys:upload_confirm", _upload_path("confirm/"), only(STAFF, ok=302), method="post", setup=_upload),
+    # Staff are sent back to the upload page, the upload discarded.
+    AccessCase("surveys:upload_discard", _upload_path("discard/"), only(STAFF, ok=302), method="post", setup=_upload),
     AccessCase("surveys:history", lambda w: "/surveys/imports/", only(STAFF)),
 ]

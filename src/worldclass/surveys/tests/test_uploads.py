@@ -1,19 +1,24 @@
 """Uploading survey files in the web app: receive, confirm, import as a task, report; and the import history."""
 
 import csv
+import datetime as dt
+import hashlib
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.core.management import call_command
+from django.utils import timezone, translation
 
 from worldclass.certificates.tests.factories import user_with_role
 from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization
-from worldclass.surveys.domain.mapping import COLUMNS
+from worldclass.surveys.domain.mapping import COLUMNS, parse_mapping
 from worldclass.surveys.domain.uploads import (
     confirm_survey_upload,
+    discard_survey_upload,
+    discard_unconfirmed_survey_uploads,
     receive_survey_upload,
     run_survey_upload,
     upload_path,
@@ -91,6 +96,47 @@ def test_a_bad_mapping_is_refused_at_upload_naming_its_key(staff):
     assert [d.field for d in caught.value.details] == ["columns.not_a_column"]
 
 
+def test_an_empty_file_refused_at_upload_is_recorded_as_a_rejected_import(staff):
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), user=staff, actor="staff")
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.source_name, batch.sha256, batch.actor, batch.user, batch.errors[0]) == (
+        ImportBatch.Status.REJECTED,
+        "e.csv",
+        hashlib.sha256(b"").hexdigest(),
+        "staff",
+        staff,
+        {"code": "invalid_upload", "message": "The survey file is empty."},
+    )
+
+
+def test_a_refusal_at_upload_is_audited_as_a_rejected_import(staff):
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), user=staff, actor="staff")
+    event = AuditEvent.objects.get(action="surveys.import_rejected")
+    assert (event.object_id, event.summary) == (str(ImportBatch.objects.get().pk), "e.csv: The survey file is empty.")
+
+
+def test_a_bad_mapping_refused_at_upload_is_recorded_with_its_problems(staff):
+    mapping = SimpleUploadedFile("m.toml", b"[columns")
+    with pytest.raises(AppError):
+        receive(staff, rows(1), mapping_file=mapping)
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.sha256, [e["message"][:16] for e in batch.errors]) == (
+        ImportBatch.Status.REJECTED,
+        hashlib.sha256(csv_bytes(rows(1))).hexdigest(),
+        ["The mapping file", "not valid TOML: "],
+    )
+
+
+def test_a_refusal_at_upload_records_the_saved_mapping_it_would_have_used(staff):
+    organization = Organization.objects.create(code="acme", name="Acme")
+    saved = SavedMapping.objects.create(organization=organization, name="Acme export", text=RENAMING_MAPPING)
+    with pytest.raises(AppError):
+        receive_survey_upload(file=SimpleUploadedFile("e.csv", b""), saved_mapping=saved, user=staff, actor="staff")
+    assert ImportBatch.objects.get().mapping == parse_mapping(RENAMING_MAPPING, source="saved").as_dict()
+
+
 def test_the_stored_file_never_takes_the_clients_name(staff, settings):
     upload = receive_survey_upload(
         file=SimpleUploadedFile("../../etc/passwd.csv", csv_bytes(rows(1))), user=staff, actor="staff"
@@ -117,30 +163,103 @@ def test_a_bad_line_is_reported_with_its_line_number_and_nothing_is_imported(sta
     assert SurveyResponse.objects.count() == 0
 
 
-def test_a_saved_mapping_is_used_and_a_new_one_saved_on_confirmation(staff):
-    organization = Organization.objects.create(code="acme", name="Acme Insurance")
-    records = [{**r, "Survey ID": r["survey_id"]} for r in rows(2)]
-    columns = ["Survey ID", *COLUMNS[1:]]
-    upload = receive_survey_upload(
-        file=survey_file(records, columns=columns),
+ACME_COLUMNS = ["Survey ID", *COLUMNS[1:]]
+
+
+def acme_file(records) -> SimpleUploadedFile:
+    """A client's export whose survey_id column is "Survey ID", read through RENAMING_MAPPING."""
+    return survey_file([{**r, "Survey ID": r["survey_id"]} for r in records], columns=ACME_COLUMNS)
+
+
+def receive_saving_mapping(staff, records, organization, name="Acme export") -> SurveyUpload:
+    return receive_survey_upload(
+        file=acme_file(records),
         mapping_file=SimpleUploadedFile("acme.toml", RENAMING_MAPPING.encode()),
-        save_mapping_as="Acme export",
+        save_mapping_as=name,
         save_mapping_for=organization,
         user=staff,
         actor="staff",
     )
+
+
+def confirmed_and_run(staff, upload: SurveyUpload) -> SurveyUpload:
     confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    return run_survey_upload(upload_id=upload.pk)
+
+
+@pytest.fixture
+def acme():
+    return Organization.objects.create(code="acme", name="Acme Insurance")
+
+
+def test_a_mapping_asked_for_is_saved_once_its_import_succeeds(staff, acme):
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, rows(2), acme))
     saved = SavedMapping.objects.get()
-    assert (saved.organization, saved.name, saved.text) == (organization, "Acme export", RENAMING_MAPPING)
-    assert run_survey_upload(upload_id=upload.pk).report["rows_created"] == 2
+    assert (upload.mapping_saved, saved.organization, saved.name, saved.text, saved.created_by) == (
+        True,
+        acme,
+        "Acme export",
+        RENAMING_MAPPING,
+        staff,
+    )
+
+
+def test_a_mapping_is_not_saved_on_confirmation_alone(staff, acme):
+    upload = receive_saving_mapping(staff, rows(2), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    assert SavedMapping.objects.count() == 0
+
+
+def test_a_refused_import_does_not_save_its_mapping(staff, acme):
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, [row(overall_sat="9")], acme))
+    assert (upload.status, upload.mapping_saved, SavedMapping.objects.count()) == (SurveyUpload.Status.FAILED, False, 0)
+
+
+def test_the_corrected_file_of_a_refused_import_saves_the_mapping_under_the_same_name(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, [row(overall_sat="9")], acme))
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, [row()], acme))
+    assert (upload.status, list(SavedMapping.objects.values_list("name", flat=True))) == (
+        SurveyUpload.Status.DONE,
+        ["Acme export"],
+    )
+
+
+def test_a_mapping_name_taken_while_the_import_waited_leaves_the_import_applied(staff, acme):
+    upload = receive_saving_mapping(staff, rows(2), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    # A second upload saved the same name in between: the unique constraint refuses this one's save.
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="# the other upload's\n")
+    upload = run_survey_upload(upload_id=upload.pk)
+    assert (upload.status, upload.report["rows_created"], upload.mapping_saved) == (SurveyUpload.Status.DONE, 2, False)
+    assert SavedMapping.objects.get().text == "# the other upload's\n"
+
+
+def test_saving_a_mapping_is_audited(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, rows(1), acme))
+    event = AuditEvent.objects.get(action="surveys.mapping_saved")
+    assert (event.object_id, event.organization, event.summary) == (
+        str(SavedMapping.objects.get().pk),
+        acme,
+        "Saved the mapping of surveys.csv as 'Acme export'",
+    )
+
+
+def test_confirming_an_upload_whose_mapping_name_was_taken_since_is_a_conflict(staff, acme):
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="")
+    with pytest.raises(Conflict, match="already has a mapping named 'Acme export'"):
+        confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+
+
+def test_a_saved_mapping_is_used_for_a_later_upload(staff, acme):
+    confirmed_and_run(staff, receive_saving_mapping(staff, rows(2), acme))
     again = receive_survey_upload(
-        file=survey_file([{**row(survey_id="s9", call_id="c9"), "Survey ID": "s9"}], columns=columns),
-        saved_mapping=saved,
+        file=acme_file([row(survey_id="s9", call_id="c9")]),
+        saved_mapping=SavedMapping.objects.get(),
         user=staff,
         actor="staff",
     )
-    confirm_survey_upload(upload_id=again.pk, user=staff, actor="staff")
-    assert run_survey_upload(upload_id=again.pk).report["rows_created"] == 1
+    assert confirmed_and_run(staff, again).report["rows_created"] == 1
 
 
 def test_a_mapping_name_already_taken_is_refused(staff):
@@ -181,6 +300,72 @@ def test_upload_and_confirmation_are_audited(staff):
     upload = imported(staff, rows(1))
     events = AuditEvent.objects.filter(object_id=str(upload.pk), object_type="surveys.surveyupload")
     assert sorted(events.values_list("action", flat=True)) == ["surveys.upload_confirmed", "surveys.upload_received"]
+
+
+def discard(staff, upload: SurveyUpload) -> SurveyUpload:
+    return discard_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+
+
+def test_discarding_an_upload_deletes_its_file_and_keeps_it_as_discarded(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    assert (upload.status, upload_path(upload).exists(), SurveyUpload.objects.get().status) == (
+        SurveyUpload.Status.DISCARDED,
+        False,
+        SurveyUpload.Status.DISCARDED,
+    )
+
+
+def test_discarding_an_upload_is_audited(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    event = AuditEvent.objects.get(action="surveys.upload_discarded")
+    assert (event.object_id, event.user, event.counts) == (str(upload.pk), staff, {"bytes": upload.size_bytes})
+
+
+def test_discarding_twice_changes_nothing(staff):
+    upload = receive(staff, rows(1))
+    discard(staff, upload)
+    discard(staff, upload)
+    assert AuditEvent.objects.filter(action="surveys.upload_discarded").count() == 1
+
+
+def test_a_discarded_upload_cannot_be_confirmed(staff):
+    upload = discard(staff, receive(staff, rows(1)))
+    with pytest.raises(Conflict) as caught:
+        confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    assert (caught.value.code, caught.value.message) == (
+        "upload_discarded",
+        "The upload of surveys.csv was discarded and its file deleted: upload it again to import it.",
+    )
+
+
+def test_a_confirmed_upload_cannot_be_discarded(staff):
+    upload = receive(staff, rows(1))
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    with pytest.raises(Conflict, match="already started"):
+        discard(staff, upload)
+
+
+def test_uploads_left_unconfirmed_too_long_are_discarded(staff):
+    old, recent = receive(staff, rows(1)), receive(staff, rows(2))
+    SurveyUpload.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+    discarded = discard_unconfirmed_survey_uploads(older_than=dt.timedelta(days=7), actor="cron")
+    statuses = dict(SurveyUpload.objects.values_list("pk", "status"))
+    assert (discarded, statuses, upload_path(old).exists()) == (
+        1,
+        {old.pk: SurveyUpload.Status.DISCARDED, recent.pk: SurveyUpload.Status.UPLOADED},
+        False,
+    )
+
+
+def test_the_command_discards_uploads_left_unconfirmed(staff):
+    upload = receive(staff, rows(1))
+    SurveyUpload.objects.filter(pk=upload.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=3))
+    out = io.StringIO()
+    call_command("discard-unconfirmed-uploads", "--days", "2", stdout=out)
+    assert (out.getvalue(), SurveyUpload.objects.get().status) == (
+        "Discarded 1 upload(s) left unconfirmed for more than 2 day(s).\n",
+        SurveyUpload.Status.DISCARDED,
+    )
 
 
 def test_progress_is_complete_once_imported(staff):
@@ -416,6 +601,121 @@ def test_a_refused_upload_form_is_worded_in_the_readers_language(client, staff):
         "/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping}, HTTP_ACCEPT_LANGUAGE="fr"
     )
     assert "colonne d\u2019échange inconnue &#x27;not_a_column&#x27;" in response.content.decode()
+
+
+def test_an_empty_file_refused_on_the_form_is_listed_in_the_history_as_rejected(client, staff):
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": SimpleUploadedFile("empty.csv", b"")})
+    history = client.get("/surveys/imports/?status=rejected")
+    assert (response.status_code, [batch.source_name for batch in history.context["page"]]) == (400, ["empty.csv"])
+
+
+def test_the_form_keeps_showing_a_refusal_it_records(client, staff):
+    client.force_login(staff)
+    response = client.post("/surveys/upload/", {"file": SimpleUploadedFile("empty.csv", b"")})
+    assert response.context["form"].errors == {"file": ["The survey file is empty."]}
+
+
+def test_a_mapping_file_that_is_not_toml_says_why_on_the_form(client, staff):
+    client.force_login(staff)
+    mapping = SimpleUploadedFile("map.toml", b"[columns")
+    response = client.post("/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping})
+    errors = response.context["form"].non_field_errors()
+    assert (len(errors), errors[0], errors[1].startswith("not valid TOML: ")) == (
+        2,
+        "The mapping file map.toml is invalid.",
+        True,
+    )
+
+
+def test_a_mapping_file_that_is_not_toml_says_why_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    mapping = SimpleUploadedFile("map.toml", b"[columns")
+    response = client.post(
+        "/surveys/upload/", {"file": survey_file(rows(1)), "mapping_file": mapping}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    errors = response.context["form"].non_field_errors()
+    assert (errors[0], errors[1].startswith("TOML non valide : ")) == (
+        "Le fichier de correspondance map.toml n\u2019est pas valide.",
+        True,
+    )
+
+
+def test_the_page_of_an_applied_upload_says_its_mapping_was_saved(client, staff, acme):
+    client.force_login(staff)
+    upload = confirmed_and_run(staff, receive_saving_mapping(staff, rows(1), acme))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert '<p id="mapping-saved">The mapping was saved as “Acme export” for Acme Insurance.</p>' in page
+
+
+def test_the_page_says_when_a_mapping_could_not_be_saved_in_the_readers_language(client, staff, acme):
+    client.force_login(staff)
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    confirm_survey_upload(upload_id=upload.pk, user=staff, actor="staff")
+    SavedMapping.objects.create(organization=acme, name="Acme export", text="")
+    run_survey_upload(upload_id=upload.pk)
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    notice = page[page.index('id="mapping-saved">') :].split("</div>")[0].removeprefix('id="mapping-saved">')
+    assert notice == (
+        "La correspondance n\u2019a pas été enregistrée\xa0: Acme Insurance a une correspondance nommée "
+        "«\xa0Acme export\xa0» depuis la confirmation de ce téléversement."
+    )
+
+
+def test_the_confirmation_page_says_the_mapping_is_saved_if_the_import_succeeds(client, staff, acme):
+    client.force_login(staff)
+    upload = receive_saving_mapping(staff, rows(1), acme)
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert "to be saved as “Acme export” for Acme Insurance if the import succeeds" in page
+
+
+def test_cancel_on_the_confirmation_page_posts_the_discard(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    form = page[page.index('id="discard-upload"') :].split("</form>")[0]
+    assert (f'action="/surveys/uploads/{upload.pk}/discard/" id="discard-upload"' in page, "Cancel" in form) == (
+        True,
+        True,
+    )
+
+
+def test_cancelling_an_upload_discards_it_and_returns_to_the_upload_page(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    response = client.post(f"/surveys/uploads/{upload.pk}/discard/", follow=True)
+    assert (response.redirect_chain, SurveyUpload.objects.get().status, upload_path(upload).exists()) == (
+        [("/surveys/upload/", 302)],
+        SurveyUpload.Status.DISCARDED,
+        False,
+    )
+    assert "The upload of surveys.csv was discarded and its file deleted." in response.content.decode()
+
+
+def test_the_page_of_a_discarded_upload_says_so_and_offers_no_confirmation(client, staff):
+    client.force_login(staff)
+    upload = discard(staff, receive(staff, rows(1)))
+    page = client.get(f"/surveys/uploads/{upload.pk}/").content.decode()
+    assert ("Confirm the import" in page, "without being imported; its file was deleted." in page) == (False, True)
+
+
+def test_confirming_a_discarded_upload_says_it_was_discarded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = discard(staff, receive(staff, rows(1)))
+    response = client.post(f"/surveys/uploads/{upload.pk}/confirm/", follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert [str(message) for message in response.context["messages"]] == [
+        "Le téléversement de surveys.csv a été abandonné et son fichier supprimé\xa0: téléversez-le à nouveau "
+        "pour l\u2019importer."
+    ]
+
+
+def test_a_cancelled_upload_is_worded_in_the_readers_language(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(1))
+    response = client.post(f"/surveys/uploads/{upload.pk}/discard/", follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert [str(message) for message in response.context["messages"]] == [
+        "Le téléversement de surveys.csv a été abandonné et son fichier supprimé."
+    ]
 
 
 def test_confirming_twice_says_it_already_started(client, staff):
