@@ -257,6 +257,8 @@ WORLDCLASS_PERIODIC_TASKS = {
     # Opened web invitations go out within two minutes; contact details go daily, once their window is over.
     "operations-send-invitations": ("operations.send_due_invitations", {"minute": "*/2"}),
     "operations-purge-contacts": ("operations.purge_contacts", {"minute": 30, "hour": 3}),
+    # A survey file uploaded and never confirmed is the customer's data kept for nothing: discarded after 7 days.
+    "surveys-discard-unconfirmed-uploads": ("surveys.discard_unconfirmed_uploads", {"minute": 0, "hour": 4}),
     # Integrity (certification/domain/integrity.py): the audit chain, the surveys and rollups, checked daily.
     "certification-verify-audit": ("certification.verify_audit", {"hour": 3, "minute": 15}),
     "certification-verify-surveys": ("certification.verify_surveys", {"hour": 3, "minute": 45}),

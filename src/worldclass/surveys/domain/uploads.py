@@ -266,6 +266,10 @@ def discard_survey_upload(*, upload_id: int, user, actor: str) -> SurveyUpload:
     return upload
 
 
+# How long an upload may wait for confirmation before the daily job discards it (its file is the customer's data).
+UNCONFIRMED_UPLOAD_DAYS = 7
+
+
 def discard_unconfirmed_survey_uploads(*, older_than: dt.timedelta, actor: str) -> int:
     """Discard every upload left awaiting confirmation for longer than `older_than` (its file is the customer's
     data, kept for nothing); returns how many were discarded."""

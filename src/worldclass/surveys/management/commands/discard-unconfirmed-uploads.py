@@ -4,14 +4,19 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from worldclass.surveys.domain.uploads import discard_unconfirmed_survey_uploads
+from worldclass.surveys.domain.uploads import UNCONFIRMED_UPLOAD_DAYS, discard_unconfirmed_survey_uploads
 
 
 class Command(BaseCommand):
     help = "Discard the web uploads left awaiting confirmation for more than N days, deleting their files."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=7, help="How long an upload may wait (default 7 days).")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=UNCONFIRMED_UPLOAD_DAYS,
+            help=f"How long an upload may wait (default {UNCONFIRMED_UPLOAD_DAYS} days).",
+        )
 
     def handle(self, *args, days: int, **options):
         if days < 1:
