@@ -39,6 +39,16 @@ def new_serial(*, year: int) -> str:
     return f"WC{year}-{letters[:4]}-{letters[4:8]}-{letters[8:]}"
 
 
+# What a reader may type for a serial's letters, as Crockford's base32 reads them: any case, O for 0, I and L for 1.
+_TYPED_SERIAL = str.maketrans("OIL", "011")
+
+
+def normalize_serial(typed: str) -> str:
+    """A serial as it was printed, from one typed from paper: upper case, O read as 0, I and L as 1, no spaces."""
+    prefix, _, rest = typed.strip().upper().replace(" ", "").partition("-")
+    return f"{prefix}-{rest.translate(_TYPED_SERIAL)}" if rest else prefix
+
+
 def verification_url(serial: str) -> str:
     return absolute_url(reverse("certificates:verify", kwargs={"serial": serial}))
 

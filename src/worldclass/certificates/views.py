@@ -18,7 +18,12 @@ from django_scopes import scopes_disabled
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.accounts.rules import is_certifier_staff
 from worldclass.certificates import queries
-from worldclass.certificates.domain import abandon_certificate_issuing, queue_certificate_issuing, revoke_certificate
+from worldclass.certificates.domain import (
+    abandon_certificate_issuing,
+    normalize_serial,
+    queue_certificate_issuing,
+    revoke_certificate,
+)
 from worldclass.certificates.forms import CertificateListForm
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import render_certificate_pdf
@@ -89,6 +94,9 @@ def certificate_pdf(request, serial: str):
 
 def verify(request, serial: str):
     """Public: whether a certificate is valid, expired or revoked, and its facts."""
+    printed = normalize_serial(serial)
+    if printed != serial or request.path.endswith("/"):  # typed from paper: its page is the printed serial's
+        return redirect("certificates:verify", serial=printed)
     # Anyone holding a certificate (or its QR code) may check it, whatever their organization.
     with scopes_disabled():
         certificate = (

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from worldclass.certificates.domain import revoke_certificate
+from worldclass.certificates.domain import normalize_serial, revoke_certificate
 from worldclass.certificates.models import Certificate
 from worldclass.certificates.pdf import verify_certificate_pdf
 from worldclass.certificates.signing import key_id_for, load_public_key, load_signing_key
@@ -68,6 +68,28 @@ def test_verify_page_shows_valid_and_facts(client, unscoped):
         "valid",
         certificate.facts,
     )
+
+
+@pytest.mark.parametrize("typed", ["lower", "slash", "letters"])
+def test_a_serial_typed_from_paper_leads_to_its_certificate(client, unscoped, typed):
+    certificate = certified_with_certificate(valid_through_month=timezone.localdate().replace(day=1))
+    serial = certificate.serial
+    typed_serial = {
+        "lower": serial.lower(),
+        "slash": f"{serial}/",
+        # Crockford's base32 reads O as 0 and I, L as 1: serials hold neither letter.
+        "letters": serial[:7] + serial[7:].replace("0", "O").replace("1", "l").lower(),
+    }[typed]
+    response = client.get(f"/verify/{typed_serial}", follow=True)
+    assert (response.request["PATH_INFO"], response.context["status"]) == (f"/verify/{serial}", "valid")
+
+
+def test_normalizing_keeps_a_printed_serial():
+    assert normalize_serial("WC2015-7K3M-9QXR-2HDP") == "WC2015-7K3M-9QXR-2HDP"
+
+
+def test_normalizing_reads_a_typed_serial_as_crockfords_base32():
+    assert normalize_serial(" wc2015-7k3m-9qxr-2hdo ") == "WC2015-7K3M-9QXR-2HD0"
 
 
 def test_verify_page_shows_expired(client, unscoped):
