@@ -521,28 +521,42 @@ def check_header(source: TabularFile, mapping: SurveyMapping, *, required: list[
         problems.append(
             ErrorDetail.worded(gettext_noop("column {name!r} appears more than once"), field=name, line=1, name=name)
         )
-    if problems and source.format == "csv":
-        needed = {name for _, name in wanted}
-        for delimiter in DELIMITERS:
-            if delimiter != source.delimiter and needed <= set(source.header_split_on(delimiter)):
-                shown = "\\t" if delimiter == "\t" else delimiter
-                problems.insert(
-                    0,
-                    ErrorDetail.worded(
-                        gettext_noop(
-                            'the header has every column when split on {shown!r}: set [file] delimiter = "{shown}" '
-                            "in the mapping"
-                        ),
-                        line=1,
-                        shown=shown,
-                    ),
-                )
-                break
+    hint = _header_hint(source, mapping, needed={name for _, name in wanted}, required=required) if problems else None
+    if hint is not None:
+        problems.insert(0, hint)
     if problems:
         raise AppError.worded(
             gettext_noop("The file's header row is not as expected."), code="invalid_file", details=problems
         )
     return present
+
+
+def _header_hint(
+    source: TabularFile, mapping: SurveyMapping, *, needed: set[str], required: list[str]
+) -> ErrorDetail | None:
+    """What a refused header most likely means: another delimiter, or a client's export given without its mapping."""
+    if source.format == "csv":
+        for delimiter in DELIMITERS:
+            if delimiter != source.delimiter and needed <= set(source.header_split_on(delimiter)):
+                shown = "\\t" if delimiter == "\t" else delimiter
+                return ErrorDetail.worded(
+                    gettext_noop(
+                        'the header has every column when split on {shown!r}: set [file] delimiter = "{shown}" '
+                        "in the mapping"
+                    ),
+                    line=1,
+                    shown=shown,
+                )
+    if not mapping.columns and not mapping.constants and not set(source.header) & set(required):
+        # Not one interchange column: a client's own export, given without the mapping that reads it.
+        return ErrorDetail.worded(
+            gettext_noop(
+                "the header has none of the interchange format's columns: if this is a client's own export, "
+                "give its mapping (a saved mapping, or a mapping file; docs/import-format.md)"
+            ),
+            line=1,
+        )
+    return None
 
 
 def interchange_columns(

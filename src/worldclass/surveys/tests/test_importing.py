@@ -235,6 +235,17 @@ def test_missing_columns_are_reported_on_line_1(tmp_path):
     assert problems(caught.value) == [(1, "csr")]  # comment is optional
 
 
+def test_a_clients_export_given_without_its_mapping_is_told_to_give_one(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Call Id,Date,Agent,Score\nA1,2025-03-12 10:00,Kim,5\n")
+    with pytest.raises(AppError) as caught:
+        import_surveys(path=path, actor="tests")
+    assert caught.value.details[0].message == (
+        "the header has none of the interchange format's columns: if this is a client's own export, give its "
+        "mapping (a saved mapping, or a mapping file; docs/import-format.md)"
+    )
+
+
 def test_a_survey_repeated_with_different_content_in_one_file_is_refused(tmp_path):
     error = rejected(tmp_path, [row(), row(call_id="c2", survey_id="s2"), row(csr_sat="4")])
     assert [(d.line, d.field, d.message) for d in error.details] == [
@@ -436,7 +447,7 @@ def test_a_wide_header_is_checked_in_linear_time(tmp_path):
     path.write_text(",".join([f"x{i}" for i in range(100_000)]) + "\n", encoding="utf-8")
     with pytest.raises(AppError) as caught:
         import_surveys(path=path, actor="tests")
-    assert [d.field for d in caught.value.details] == REQUIRED_COLUMNS
+    assert [d.field for d in caught.value.details] == [None, *REQUIRED_COLUMNS]  # the mapping's hint, then each
 
 
 def test_skipped_rows_are_counted_per_rule_and_value(tmp_path):
