@@ -153,6 +153,25 @@ def test_the_month_field_hints_its_format_in_french_on_a_french_page(staff_clien
     assert ('type="month"' in page, 'placeholder="AAAA-MM"' in page) == (True, True)
 
 
+def test_the_review_names_the_edition_in_french_on_a_french_page(staff_client):
+    review = staff_client.get(
+        "/certification/runs/new/", {"year": "2015", "through": "2015-06"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Certification RPA de classe mondiale 2015" in review.content.decode()
+
+
+def test_the_runs_page_names_editions_in_french_on_a_french_page(staff_client):
+    CertificationRunFactory(program_year=2015)
+    page = staff_client.get("/certification/runs/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification RPA de classe mondiale 2015" in page, "World Class FCR" in page) == (True, False)
+
+
+def test_the_run_page_names_its_edition_in_french_on_a_french_page(staff_client):
+    run = CertificationRunFactory(program_year=None)
+    page = staff_client.get(f"/certification/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification RPA de classe mondiale 2015" in page, "World Class FCR" in page) == (True, False)
+
+
 def test_a_month_outside_the_program_year_is_refused_before_and_at_confirmation(staff_client):
     review = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
     made = staff_client.post("/certification/runs/new/", {"year": "2015", "through": "2016-01"})
