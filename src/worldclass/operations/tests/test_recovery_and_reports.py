@@ -79,6 +79,16 @@ def test_a_case_whose_answers_no_longer_give_its_stored_reason_shows_the_stored_
     assert [case.reason_worded for case in page.context["cases"]] == ["overall satisfaction 3"]
 
 
+def test_a_cases_page_gives_its_due_time_as_an_iso_date_in_the_sites_zone(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    RecoveryCase.objects.update(due_at=dt.datetime(2026, 11, 3, 7, 51, tzinfo=dt.UTC))
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get(f"/operations/cases/{RecoveryCase.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "2026-11-03 02:51 (America/Toronto)" in page.content.decode()
+
+
 def test_a_manager_of_another_site_does_not_see_the_case(invite, unscoped):
     invitation = invite("web")
     answer(Client(), invitation, UNHAPPY)
