@@ -4,10 +4,10 @@ from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from worldclass.core.i18n import format_percentage, in_active_language
+from worldclass.core.i18n import format_count, format_percentage, in_active_language
 
 register = template.Library()
 # Dates and times are written the ISO way on every page (the templates' `date:"Y-m-d H:i"`), in either language.
@@ -24,7 +24,7 @@ def grouped(value) -> str:
     """A count with the active language's thousands separator ("3,860"; "3 860" in French); an en dash for None."""
     if value is None or value == "":
         return "\u2013"
-    return number_format(value, force_grouping=True)
+    return format_count(value)
 
 
 @register.filter
