@@ -23,15 +23,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from worldclass.certificates.signing import FORMAT, SignatureCheck, canonical_bytes, check_signature
+from worldclass.certificates.wording import LEVEL_WORDING
 
 _TOKEN_RE = re.compile(rb"worldclass-certificate/1;key=([0-9a-f]{1,32});sig=([A-Za-z0-9+/=]+);facts=([A-Za-z0-9+/=]+)")
 
-LEVEL_WORDING = {
-    "csr": "World Class Customer Service Representative",
-    "supervisor": "World Class Supervisor",
-    "site": "World Class Contact Center",
-    "organization": "World Class Organization",
-}
 METRIC_WORDING = {"wcc": "World Class Calls", "fcr": "resolved on the first call"}
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from worldclass.accounts.rules import grants_for, is_certifier_staff
 from worldclass.certificates.domain import OPEN_ISSUING, issuing_has_stalled, issuing_progress
 from worldclass.certificates.models import Certificate, CertificateIssuing
+from worldclass.certificates.wording import LEVEL_WORDING
 from worldclass.certification.queries import Level, certifications
 from worldclass.core.months import Month
 from worldclass.directory.models import Site
@@ -184,11 +185,9 @@ def trophy_rows(certificates) -> list[dict]:
         if certification.level == Level.SITE:
             ship_to_site = certification.site
             entity = certification.site.name or certification.site.code
-            wording = "World Class Contact Center"
         else:
             ship_to_site = shipping_site.get(certification.organization_id)
             entity = certification.organization.name or certification.organization.code
-            wording = "World Class Organization"
         rows.append(
             {
                 "serial": certificate.serial,
@@ -196,7 +195,9 @@ def trophy_rows(certificates) -> list[dict]:
                 "entity": entity,
                 "organization": certification.organization.name,
                 "edition": certification.edition.name,
-                "wording": wording,
+                "edition_fr": certification.edition.name_fr,  # for the page (`|localized:"edition"`), not the CSV
+                # The certificate's title, in English as the CSV and the API give it; the page translates it.
+                "wording": LEVEL_WORDING[certification.level],
                 "year": certification.edition.year,
                 "certified_since": f"{certification.achieved_month:%Y-%m}",
                 "ship_to": ship_to_site.address if ship_to_site else "",

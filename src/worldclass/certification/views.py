@@ -14,8 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from worldclass.accounts.decorators import certifier_staff_required
 from worldclass.certification import run_queries
-from worldclass.certification.domain.evaluation import parse_month
-from worldclass.certification.domain.program import publish_registry_year
+from worldclass.certification.domain.program import (
+    FIRST_PROGRAM_YEAR,
+    LAST_PROGRAM_YEAR,
+    publish_registry_year,
+    validate_program_year,
+)
 from worldclass.certification.domain.runs import check_program_year_run, run_program_year, verify_run
 from worldclass.certification.filters import CertificationRunFilter
 from worldclass.certification.models import CertificationRun
@@ -23,6 +27,7 @@ from worldclass.certification.queries import program_year_status
 from worldclass.core.domain import actor_label
 from worldclass.core.errors import AppError
 from worldclass.core.exports import Table, csv_response
+from worldclass.core.forms import MonthField
 from worldclass.core.paging import page_of, query_without_page
 
 RUNS_PER_PAGE = 50
@@ -33,22 +38,28 @@ CHANGE_COLUMNS = ["change", "level", "name", "code", "organization"]
 
 
 class RunForm(forms.Form):
+    """A program year and a month of it. The page words its refusals for its reader; the command line keeps the
+    domain's English ones (`parse_month`, `validate_program_year`)."""
+
     year = forms.IntegerField(
         label=gettext_lazy("Program year"),
         help_text=gettext_lazy("The calendar year; its edition in force sets the rules."),
+        widget=forms.TextInput,
     )
-    through = forms.CharField(
+    through = MonthField(
         label=gettext_lazy("Through month"),
-        max_length=7,
         help_text=gettext_lazy("YYYY-MM, a month of the program year: the month the certification is evaluated at."),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
 
-    def clean_through(self):
+    def clean_year(self):
         try:
-            return parse_month(self.cleaned_data["through"].strip(), field_name="through")
-        except AppError as error:
-            raise forms.ValidationError(error.message) from error
+            return validate_program_year(self.cleaned_data["year"])
+        except AppError:
+            raise forms.ValidationError(
+                _("Enter a program year from %(first)s to %(last)s."),
+                code="invalid_year",
+                params={"first": FIRST_PROGRAM_YEAR, "last": LAST_PROGRAM_YEAR},
+            ) from None
 
 
 def _add_app_error(form: forms.Form, error: AppError) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from worldclass.core.errors import AppError, ErrorDetail
 from worldclass.core.months import Month
@@ -14,6 +14,10 @@ class MonthInput(forms.TextInput):
     """The browser's month picker; it submits YYYY-MM, the format the field parses."""
 
     input_type = "month"
+
+    def __init__(self, attrs=None):
+        # A browser without a month picker shows a text box: its hint is the format in the reader's letters (AAAA-MM).
+        super().__init__({"placeholder": pgettext_lazy("format of a month", "YYYY-MM"), **(attrs or {})})
 
 
 class MonthField(forms.Field):

@@ -17,6 +17,11 @@ def in_active_language(obj, field: str = "name") -> str:
     return read(field, "")
 
 
+def format_count(value) -> str:
+    """A count with the active language's thousands separator: "3,860" in English, "3 860" in French."""
+    return number_format(value, force_grouping=True)
+
+
 def percentage_pattern() -> str:
     """The active language's way of writing a percentage, as a %-format of `number`: "%(number)s%%" in English,
     with a no-break space before the sign in French ("81,2 %")."""
@@ -49,7 +54,7 @@ class _LocalNumber(int):
     """A whole number that a `{count:,}` field writes with the active language's grouping (1 234 in French)."""
 
     def __format__(self, spec: str) -> str:
-        return number_format(int(self), force_grouping=True) if spec == "," else format(int(self), spec)
+        return format_count(int(self)) if spec == "," else format(int(self), spec)
 
 
 def _worded_value(value):

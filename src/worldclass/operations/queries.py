@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from worldclass.core.models import IntegrityCheck
 from worldclass.core.stats import wilson_interval
 from worldclass.directory.models import Person
 from worldclass.operations.access import can_see_operations, visible_sites
+from worldclass.operations.domain.recovery import unhappy_reasons, word_reasons
 from worldclass.operations.models import (
     Call,
     InterviewReview,
@@ -147,6 +149,7 @@ def cases_for(*, site_ids, now: dt.datetime, filters: CaseFilters = CaseFilters(
         cases = list(queryset.select_related("site", "owner", "response"))
     for case in cases:
         case.is_overdue = is_overdue(case, now=now)
+        case.reason_worded = case_reason(case)
     return cases
 
 
@@ -163,6 +166,15 @@ def filter_cases(queryset: QuerySet, *, now: dt.datetime, filters: CaseFilters) 
     if filters.overdue_only:
         queryset = queryset.filter(due_at__lt=now).exclude(status=RecoveryCase.Status.CLOSED)
     return queryset.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS["due"]))
+
+
+def case_reason(case: RecoveryCase) -> str:
+    """Why the case was opened, in the active language, worded again from its survey's answers (the stored
+    `reason` is English, as the API gives it); the stored reason itself should the answers no longer give it."""
+    reasons = unhappy_reasons(case.response)
+    with translation.override("en"):
+        matches = word_reasons(reasons=reasons) == case.reason
+    return word_reasons(reasons=reasons) if matches else case.reason
 
 
 def is_overdue(case: RecoveryCase, *, now: dt.datetime) -> bool:

@@ -288,6 +288,7 @@ def case_detail(request, case_id: int):
         else:
             return redirect("operations:case_detail", case_id=case.pk)
     case.is_overdue = queries.is_overdue(case, now=timezone.now())
+    case.reason_worded = queries.case_reason(case)
     return render(request, "operations/case_detail.html", {"case": case, "form": form})
 
 

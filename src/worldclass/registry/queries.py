@@ -89,6 +89,8 @@ class HistoricalRegistry:
 class RegistryYear:
     year: int
     edition: str = ""
+    # For pages only (`|localized:"edition"`); the downloads, the API and the command line name the edition in English.
+    edition_fr: str = ""
     through: str = ""
     published: bool = False
     run_id: int | None = None
@@ -140,6 +142,7 @@ class RegistryYear:
 class RegistryYearSummary:
     year: int
     edition: str
+    edition_fr: str
     has_certifications: bool
     historical_names: int
     historical_statements: int
@@ -270,6 +273,7 @@ def registry_year(*, year: int, preview: bool = False) -> RegistryYear:
     return RegistryYear(
         year=year,
         edition=run.edition.name,
+        edition_fr=run.edition.name_fr,
         through=f"{run.through_month:%Y-%m}",
         published=not preview or is_published_run(year=year, run=run),
         run_id=run.pk,
@@ -292,6 +296,7 @@ def registry_years() -> list[RegistryYearSummary]:
                 RegistryYearSummary(
                     year=year,
                     edition=registry.edition,
+                    edition_fr=registry.edition_fr,
                     has_certifications=registry.has_platform_content,
                     historical_names=names.get(year, 0),
                     historical_statements=statements.get(year, 0),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import F, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
-from worldclass.core.i18n import in_active_language_worded
+from worldclass.core.i18n import format_count, in_active_language_worded
 from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.domain.reports import EligibilityFinding, ImportReport, describe_eligibility, describe_import
 from worldclass.surveys.models import ImportBatch, SavedMapping, SurveyResponse, SurveyUpload
@@ -151,27 +152,41 @@ class ReportSection:
     text: str = ""
 
 
+# The page's words for the report's keys it knows (its [skip] rows); a key it does not know is shown as named.
+SECTION_TITLES = {"skipped": gettext_lazy("Skipped by the mapping's [skip] rules")}
+COLUMN_NAMES = {"column": gettext_lazy("Column"), "value": gettext_lazy("Value"), "rows": gettext_lazy("Rows")}
+
+
 def report_sections(*, report: dict) -> list[ReportSection]:
     """The rest of an import report (skipped rows, eligibility per survey window, ...), whatever its shape, as
-    tables, so that what the import tells the command line the page tells too."""
+    tables, so that what the import tells the command line the page tells too; in the reader's language where the
+    page knows the key, counts grouped as the language writes them."""
     sections = []
     for key, value in report.items():
         if key in REPORT_FIELDS_SHOWN or value in (None, [], {}):
             continue
-        title = key.replace("_", " ").capitalize()
+        title = str(SECTION_TITLES.get(key) or key.replace("_", " ").capitalize())
         if isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):
             columns = list(dict.fromkeys(k for v in value.values() for k in v))
-            rows = [[name, *(v.get(c, "") for c in columns)] for name, v in value.items()]
-            sections.append(ReportSection(title=title, columns=["", *columns], rows=rows))
+            rows = [[name, *(_cell(v.get(c, "")) for c in columns)] for name, v in value.items()]
+            sections.append(ReportSection(title=title, columns=["", *_column_names(columns)], rows=rows))
         elif isinstance(value, dict):
-            sections.append(ReportSection(title=title, columns=[], rows=[[k, v] for k, v in value.items()]))
+            sections.append(ReportSection(title=title, columns=[], rows=[[k, _cell(v)] for k, v in value.items()]))
         elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
             columns = list(dict.fromkeys(k for v in value for k in v))
-            sections.append(
-                ReportSection(title=title, columns=columns, rows=[[v.get(c, "") for c in columns] for v in value])
-            )
+            rows = [[_cell(v.get(c, "")) for c in columns] for v in value]
+            sections.append(ReportSection(title=title, columns=_column_names(columns), rows=rows))
         elif isinstance(value, list):
-            sections.append(ReportSection(title=title, columns=[], rows=[[v] for v in value]))
+            sections.append(ReportSection(title=title, columns=[], rows=[[_cell(v)] for v in value]))
         else:
-            sections.append(ReportSection(title=title, columns=[], rows=[], text=str(value)))
+            sections.append(ReportSection(title=title, columns=[], rows=[], text=str(_cell(value))))
     return sections
+
+
+def _column_names(columns: list[str]) -> list[str]:
+    return [str(COLUMN_NAMES.get(column, column)) for column in columns]
+
+
+def _cell(value):
+    """A count written as the active language groups it; anything else as it is."""
+    return format_count(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -187,6 +187,17 @@ def test_the_pages_are_translated_to_french(cycle):
     assert "Prix des meilleures pratiques CX" in content
 
 
+def test_the_application_form_offers_the_categories_in_french(cycle):
+    user = applicant_user("ann")
+    client = client_for(user)
+    response = client.get("/awards/apply/", headers={"accept-language": "fr"})
+    offered = dict(response.context["form"].fields["category"].choices)
+    assert (offered[cycle.categories.get(name="Omni-Channel").pk], "Omni-Channel" in offered.values()) == (
+        "Omnicanal",
+        False,
+    )
+
+
 def test_the_staff_cycle_page_filters_applications_by_category(cycle, categories, staff):
     wanted = submitted_application(cycle=cycle, category=categories[1], user=applicant_user("wanted"))
     submitted_application(cycle=cycle, category=categories[0], user=applicant_user("other"))

@@ -31,6 +31,7 @@ from worldclass.awards.views.common import (
     run,
 )
 from worldclass.core.errors import AppError
+from worldclass.core.i18n import in_active_language
 from worldclass.core.months import Month
 
 
@@ -63,10 +64,10 @@ def my_applications(request):
     earlier = {a.pk: a for a in mine if cycle and a.cycle_id != cycle.pk}
     form = forms.ApplicationForm(request.POST or None)
     if cycle:
-        form.fields["category"].choices = [(c.pk, c.name) for c in queries.open_categories(cycle=cycle)]
+        form.fields["category"].choices = [(c.pk, in_active_language(c)) for c in queries.open_categories(cycle=cycle)]
     form.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
     form.fields["previous_application"].choices = [("", "—")] + [
-        (a.pk, f"{a.cycle.year}: {a.title} ({a.category.name})") for a in earlier.values()
+        (a.pk, f"{a.cycle.year}: {a.title} ({in_active_language(a.category)})") for a in earlier.values()
     ]
     status = 200
     if request.method == "POST" and cycle and form.is_valid():

@@ -30,6 +30,7 @@ from worldclass.awards.views.common import (
     post_form,
     run,
 )
+from worldclass.core.i18n import in_active_language
 
 APPLICATIONS_PER_PAGE = 50
 
@@ -77,7 +78,9 @@ def staff_cycle(request, pk: int):
     ]
     assign_form = forms.AssignForm()
     assign_form.fields["judge"].widget.choices = [(m.judge_id, m.judge.username) for m in panel]
-    assign_form.fields["category"].widget.choices = [(c.pk, c.name) for c in categories if c.retired_at is None]
+    assign_form.fields["category"].widget.choices = [
+        (c.pk, in_active_language(c)) for c in categories if c.retired_at is None
+    ]
     return render(
         request,
         "awards/staff_cycle.html",
@@ -281,7 +284,7 @@ def decide(request, pk: int):
 def application_section(section: queries.StaffSection) -> dict:
     """Staff's part of an application's page: the forms to move, extend and interview, and the history."""
     move_form = forms.MoveForm(auto_id="move_%s")
-    move_form.fields["category"].widget.choices = [(c.pk, c.name) for c in section.other_open_categories]
+    move_form.fields["category"].widget.choices = [(c.pk, in_active_language(c)) for c in section.other_open_categories]
     return {
         "move_form": move_form,
         "extension_form": forms.ExtensionForm(auto_id="extension_%s"),

@@ -92,6 +92,15 @@ def test_normalizing_reads_a_typed_serial_as_crockfords_base32():
     assert normalize_serial(" wc2015-7k3m-9qxr-2hdo ") == "WC2015-7K3M-9QXR-2HD0"
 
 
+def test_verify_page_names_the_edition_in_french_and_keeps_the_signed_facts(client, unscoped):
+    certificate = certified_with_certificate()
+    response = client.get(f"/verify/{certificate.serial}", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (
+        "Certification RPA de classe mondiale 2015" in response.content.decode(),
+        response.context["facts"]["edition"]["name"],
+    ) == (True, "2015 World Class FCR Certification")
+
+
 def test_verify_page_shows_expired(client, unscoped):
     certificate = certified_with_certificate(valid_through_month=dt.date(2016, 2, 1))
     assert client.get(f"/verify/{certificate.serial}").context["status"] == "expired"
@@ -149,6 +158,44 @@ def test_trophy_orders_list_sites_and_organizations_with_shipping_address(staff_
         (site.organization.name, "World Class Organization", "2015", "1 Harbour Rd\nHalifax NS"),
         ("Halifax", "World Class Contact Center", "2015", "1 Harbour Rd\nHalifax NS"),
     ]
+
+
+def test_trophy_page_names_the_edition_in_french(staff_client):
+    site_certification(SiteFactory())
+    from worldclass.certificates.domain import issue_certificates
+
+    issue_certificates()
+    page = staff_client.get("/certificates/trophies/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification RPA de classe mondiale 2015" in page, "World Class FCR" in page) == (True, False)
+
+
+def test_trophy_page_words_the_engraving_in_french(staff_client):
+    site = SiteFactory()
+    site_certification(site)
+    organization_certification(site.organization)
+    from worldclass.certificates.domain import issue_certificates
+
+    issue_certificates()
+    page = staff_client.get("/certificates/trophies/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert (
+        "Centre de contact de classe mondiale" in page,
+        "Organisation de classe mondiale" in page,
+        "World Class" in page,
+    ) == (True, True, False)
+
+
+def test_trophy_csv_and_api_keep_the_english_edition_and_engraving_whatever_the_language(staff_client):
+    site_certification(SiteFactory())
+    from worldclass.certificates.domain import issue_certificates
+
+    issue_certificates()
+    csv_text = staff_client.get("/certificates/trophies.csv", HTTP_ACCEPT_LANGUAGE="fr").content.decode("utf-8-sig")
+    api = staff_client.get("/api/v1/trophies/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    english = [("2015 World Class FCR Certification", "World Class Contact Center")]
+    assert (
+        [(row["edition"], row["wording"]) for row in csv.DictReader(io.StringIO(csv_text))],
+        [(row["edition"], row["wording"]) for row in api["results"]],
+    ) == (english, english)
 
 
 def test_trophy_orders_leave_out_revoked_certificates_and_people(staff_client):

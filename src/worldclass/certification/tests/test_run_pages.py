@@ -123,7 +123,53 @@ def test_a_program_year_run_is_reviewed_then_made_on_confirmation(staff_client):
 
 def test_a_bad_month_is_refused_with_the_field_named(staff_client):
     response = staff_client.get("/certification/runs/new/", {"year": "2015", "through": "June"})
-    assert (response.status_code, "Invalid month" in response.content.decode()) == (400, True)
+    assert (response.status_code, response.context["form"].errors) == (
+        400,
+        {"through": ["Enter a month as YYYY-MM, for example 2025-06."]},
+    )
+
+
+def test_a_bad_month_is_refused_in_french_on_a_french_page(staff_client):
+    response = staff_client.get(
+        "/certification/runs/new/", {"year": "2099", "through": "2099-13"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.context["form"].errors == {"through": ["Saisissez un mois au format AAAA-MM, par exemple 2025-06."]}
+
+
+def test_an_impossible_year_is_refused_in_the_pages_words(staff_client):
+    response = staff_client.get("/certification/runs/new/", {"year": "1899", "through": "1899-06"})
+    assert response.context["form"].errors == {"year": ["Enter a program year from 2000 to 2999."]}
+
+
+def test_an_impossible_year_is_refused_in_french_on_a_french_page(staff_client):
+    response = staff_client.get(
+        "/certification/runs/new/", {"year": "1899", "through": "1899-06"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.context["form"].errors == {"year": ["Saisissez une année de programme de 2000 à 2999."]}
+
+
+def test_the_month_field_hints_its_format_in_french_on_a_french_page(staff_client):
+    page = staff_client.get("/certification/runs/new/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ('type="month"' in page, 'placeholder="AAAA-MM"' in page) == (True, True)
+
+
+def test_the_review_names_the_edition_in_french_on_a_french_page(staff_client):
+    review = staff_client.get(
+        "/certification/runs/new/", {"year": "2015", "through": "2015-06"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Certification RPA de classe mondiale 2015" in review.content.decode()
+
+
+def test_the_runs_page_names_editions_in_french_on_a_french_page(staff_client):
+    CertificationRunFactory(program_year=2015)
+    page = staff_client.get("/certification/runs/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification RPA de classe mondiale 2015" in page, "World Class FCR" in page) == (True, False)
+
+
+def test_the_run_page_names_its_edition_in_french_on_a_french_page(staff_client):
+    run = CertificationRunFactory(program_year=None)
+    page = staff_client.get(f"/certification/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification RPA de classe mondiale 2015" in page, "World Class FCR" in page) == (True, False)
 
 
 def test_a_month_outside_the_program_year_is_refused_before_and_at_confirmation(staff_client):

@@ -4,12 +4,14 @@ from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from worldclass.core.i18n import format_percentage, in_active_language
+from worldclass.core.i18n import format_count, format_percentage, in_active_language
 
 register = template.Library()
+# Dates and times are written the ISO way on every page (the templates' `date:"Y-m-d H:i"`), in either language.
+ISO_MINUTE = "Y-m-d H:i"
 
 
 @register.filter
@@ -22,20 +24,20 @@ def grouped(value) -> str:
     """A count with the active language's thousands separator ("3,860"; "3 860" in French); an en dash for None."""
     if value is None or value == "":
         return "\u2013"
-    return number_format(value, force_grouping=True)
+    return format_count(value)
 
 
 @register.filter
 def in_zone(value, zone: str) -> str:
-    """A moment in the given IANA time zone (a site's), in the active language's format, labelled with the zone;
-    UTC when the zone is unknown."""
+    """A moment in the given IANA time zone (a site's), written as ISO dates are everywhere in the app
+    ("2026-01-05 14:30"), labelled with the zone; UTC when the zone is unknown."""
     if value is None:
         return "\u2013"
     try:
         tz = ZoneInfo(zone) if zone else UTC
     except (ZoneInfoNotFoundError, ValueError):
         tz, zone = UTC, "UTC"
-    return f"{date_format(localtime(value, tz), 'SHORT_DATETIME_FORMAT')} ({zone or 'UTC'})"
+    return f"{date_format(localtime(value, tz), ISO_MINUTE)} ({zone or 'UTC'})"
 
 
 @register.filter

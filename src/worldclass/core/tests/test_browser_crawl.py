@@ -3,7 +3,8 @@
 Each role signs in through the login page, then every page its navigation bar offers (and the home page; for
 the anonymous visitor also the login page and a customer's survey page) must: answer 200, fit the viewport at
 1366 and 375 px, log no console error, have no serious or critical axe-core violation, and, in French, show
-none of the UI's own English strings. A screenshot of each page goes to test-results/screenshots.
+none of the UI's own English strings, nor the English label of data that has a French one. A screenshot of each
+page goes to test-results/screenshots.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 
 import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
+from django.apps import apps
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -57,9 +59,28 @@ def _ui_phrases() -> list[str]:
     return sorted(phrases, key=len, reverse=True)
 
 
+def _phrase_patterns(phrases) -> list[tuple[str, re.Pattern]]:
+    return [(phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")) for phrase in phrases]
+
+
 UI_PHRASES = _ui_phrases()
 # Compiled once, not looked up in the re module's cache (512 patterns, shared with everything else) on every page.
-UI_PHRASE_PATTERNS = [(phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")) for phrase in UI_PHRASES]
+UI_PHRASE_PATTERNS = _phrase_patterns(UI_PHRASES)
+
+
+def _data_phrases() -> list[str]:
+    """The English labels of the data that has a French version (a field `<name>` beside `<name>_fr`: editions,
+    survey windows, awards cycles, categories and checklist items), of two words or more, whose French differs: a
+    French page shows `<name>_fr` (core.i18n.in_active_language), never these."""
+    phrases = set()
+    with scopes_disabled():
+        for model in apps.get_models():
+            names = {field.name for field in model._meta.concrete_fields}
+            for french in sorted(name for name in names if name.endswith("_fr") and name[:-3] in names):
+                for english, translated in model._default_manager.values_list(french[:-3], french):
+                    if translated and translated != english and len(english.split()) >= 2:
+                        phrases.add(english)
+    return sorted(phrases, key=len, reverse=True)
 
 
 @pytest.fixture
@@ -142,11 +163,13 @@ def _pages_for(page, base_url: str, role: str, world, language: str) -> tuple[li
     return list(dict.fromkeys(paths)), [f"/: {bar}"] if bar else []
 
 
-def _check_page(context, base_url: str, path: str, *, language: str, label: str, checked: set[str]) -> list[str]:
+def _check_page(
+    context, base_url: str, path: str, *, language: str, label: str, checked: set[str], english_patterns: list
+) -> list[str]:
     """Open the page in a fresh tab (so console listeners see this page only) and list what is wrong with it:
-    status, console errors, width at both sizes, axe-core violations and, in French, English UI strings. A page
-    that lands (after redirects) where another was checked in full is only asked to open; `checked` gains the
-    landing of a page checked in full."""
+    status, console errors, width at both sizes, axe-core violations and, in French, English UI strings and data
+    labels (`english_patterns`). A page that lands (after redirects) where another was checked in full is only
+    asked to open; `checked` gains the landing of a page checked in full."""
     page = context.new_page()
     problems: list[str] = []
     errors: list[str] = []
@@ -171,7 +194,7 @@ def _check_page(context, base_url: str, path: str, *, language: str, label: str,
             problems.append(f"{path}: axe {violation['id']} ({violation['impact']}) at {targets}")
     if language == "fr":
         text = page.inner_text("body")
-        english = [phrase for phrase, pattern in UI_PHRASE_PATTERNS if pattern.search(text)]
+        english = [phrase for phrase, pattern in english_patterns if pattern.search(text)]
         if english:
             problems.append(f"{path}: English in French: {english[:5]}")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -179,6 +202,14 @@ def _check_page(context, base_url: str, path: str, *, language: str, label: str,
     problems.extend(f"{path}: console error {error}" for error in errors)
     page.close()
     return problems
+
+
+def test_the_crawl_knows_the_english_labels_of_data_with_a_french_one():
+    phrases = _data_phrases()
+    assert ("2015 World Class FCR Certification" in phrases, "10 minutes to 24 hours after the call" in phrases) == (
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -191,6 +222,7 @@ def test_every_page_each_role_is_offered_works_for_everyone(_playwright_browser,
     # tab); a path no role has opened yet is opened in a tab at once, and checked in full unless it lands on a
     # checked page (one request, not a request and then a page).
     opened: set[str] = set()
+    english_patterns = UI_PHRASE_PATTERNS + _phrase_patterns(_data_phrases())
     for role in ROLES:
         context = _playwright_browser.new_context(locale="fr-FR" if language == "fr" else "en-US")
         context.set_extra_http_headers({"Accept-Language": language})
@@ -212,7 +244,13 @@ def test_every_page_each_role_is_offered_works_for_everyone(_playwright_browser,
                     continue
             opened.add(path)
             found = _check_page(
-                context, live_server.url, path, language=language, label=f"{role}-{number:02d}", checked=checked
+                context,
+                live_server.url,
+                path,
+                language=language,
+                label=f"{role}-{number:02d}",
+                checked=checked,
+                english_patterns=english_patterns,
             )
             problems += [f"{role} {problem}" for problem in found]
         context.close()

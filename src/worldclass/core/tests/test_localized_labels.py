@@ -42,9 +42,17 @@ def test_a_moment_shows_in_the_sites_time_zone_with_its_name():
 
     moment = dt.datetime(2026, 1, 5, 19, 30, tzinfo=dt.UTC)
     with translation.override("en"):
-        assert _render("{{ at|in_zone:zone }}", at=moment, zone="America/Toronto") == (
-            "01/05/2026 2:30 p.m. (America/Toronto)"
-        )
+        written = _render("{{ at|in_zone:zone }}", at=moment, zone="America/Toronto")
+    assert written == "2026-01-05 14:30 (America/Toronto)"
+
+
+def test_a_moment_in_a_zone_is_written_the_iso_way_in_french_too():
+    import datetime as dt
+
+    moment = dt.datetime(2026, 11, 3, 7, 51, tzinfo=dt.UTC)
+    with translation.override("fr"):
+        written = _render("{{ at|in_zone:zone }}", at=moment, zone="America/Toronto")
+    assert written == "2026-11-03 02:51 (America/Toronto)"
 
 
 def test_an_unknown_time_zone_falls_back_to_utc():
@@ -52,4 +60,4 @@ def test_an_unknown_time_zone_falls_back_to_utc():
 
     moment = dt.datetime(2026, 1, 5, 19, 30, tzinfo=dt.UTC)
     with translation.override("fr"):
-        assert _render("{{ at|in_zone:zone }}", at=moment, zone="Mars/Olympus") == "05/01/2026 19:30 (UTC)"
+        assert _render("{{ at|in_zone:zone }}", at=moment, zone="Mars/Olympus") == "2026-01-05 19:30 (UTC)"

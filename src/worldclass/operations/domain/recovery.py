@@ -6,24 +6,37 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_noop, pgettext
 
 from worldclass.core.domain import record_audit_event
-from worldclass.core.errors import AppError, ErrorDetail, NotFound
+from worldclass.core.errors import AppError, ErrorDetail, NotFound, worded_phrase
+from worldclass.core.i18n import in_active_language_worded
 from worldclass.operations.models import RecoveryCase
 
 UNHAPPY_RATING = 2
+# Why a case opens. The case stores them in English, as the API gives them; a page words the same phrases in its
+# reader's language from the answer (operations.queries.case_reason).
+NOT_RESOLVED = gettext_noop("not resolved")
+LOW_OVERALL_SATISFACTION = gettext_noop("overall satisfaction {rating}")
+LOW_REPRESENTATIVE_RATING = gettext_noop("representative rated {rating}")
 
 
-def unhappy_reasons(response) -> list[str]:
-    """Why a response needs a follow-up: unresolved, or rated 1 or 2 on either scale."""
+def unhappy_reasons(response) -> list[dict]:
+    """Why a response needs a follow-up (unresolved, or rated 1 or 2 on either scale), each a worded phrase."""
     reasons = []
     if not response.resolved:
-        reasons.append("not resolved")
+        reasons.append(worded_phrase(NOT_RESOLVED))
     if response.overall_sat <= UNHAPPY_RATING:
-        reasons.append(f"overall satisfaction {response.overall_sat}")
+        reasons.append(worded_phrase(LOW_OVERALL_SATISFACTION, rating=response.overall_sat))
     if response.csr_sat <= UNHAPPY_RATING:
-        reasons.append(f"representative rated {response.csr_sat}")
+        reasons.append(worded_phrase(LOW_REPRESENTATIVE_RATING, rating=response.csr_sat))
     return reasons
+
+
+def word_reasons(*, reasons: list[dict]) -> str:
+    """The reasons in one line, in the active language."""
+    return pgettext("between the reasons of a case", "; ").join(in_active_language_worded(r) for r in reasons)
 
 
 def open_case_if_unhappy(*, response, now: dt.datetime, actor: str) -> RecoveryCase | None:
@@ -31,12 +44,14 @@ def open_case_if_unhappy(*, response, now: dt.datetime, actor: str) -> RecoveryC
     reasons = unhappy_reasons(response)
     if not reasons:
         return None
+    with translation.override("en"):
+        reason = word_reasons(reasons=reasons)
     case, created = RecoveryCase.objects.get_or_create(
         response=response,
         defaults={
             "organization_id": response.organization_id,
             "site_id": response.site_id,
-            "reason": "; ".join(reasons),
+            "reason": reason,
             "due_at": now + dt.timedelta(hours=settings.WORLDCLASS_RECOVERY_DUE_HOURS),
             "created_at": now,
         },

@@ -40,6 +40,55 @@ def test_site_manager_sees_open_cases_with_overdue_flag(invite, unscoped):
     assert "Overdue" in page.content.decode()
 
 
+UNHAPPY_ON_ALL_COUNTS = {"resolved": "no", "first_call": "no", "overall_sat": "2", "csr_sat": "1"}
+REASON_IN_ENGLISH = "not resolved; overall satisfaction 2; representative rated 1"
+REASON_IN_FRENCH = "non résolu\xa0; satisfaction globale 2\xa0; représentant noté 1"
+
+
+def test_a_case_stores_its_reason_in_english_whatever_the_customers_language(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(HTTP_ACCEPT_LANGUAGE="fr"), invitation, UNHAPPY_ON_ALL_COUNTS)
+    assert RecoveryCase.objects.get().reason == REASON_IN_ENGLISH
+
+
+def test_the_cases_list_words_the_reason_in_french(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY_ON_ALL_COUNTS)
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get("/operations/cases/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert [case.reason_worded for case in page.context["cases"]] == [REASON_IN_FRENCH]
+
+
+def test_a_cases_page_words_the_reason_in_french(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY_ON_ALL_COUNTS)
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get(f"/operations/cases/{RecoveryCase.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (REASON_IN_FRENCH in page.content.decode(), REASON_IN_ENGLISH in page.content.decode()) == (True, False)
+
+
+def test_a_case_whose_answers_no_longer_give_its_stored_reason_shows_the_stored_reason(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY_ON_ALL_COUNTS)
+    RecoveryCase.objects.update(reason="overall satisfaction 3")
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get("/operations/cases/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert [case.reason_worded for case in page.context["cases"]] == ["overall satisfaction 3"]
+
+
+def test_a_cases_page_gives_its_due_time_as_an_iso_date_in_the_sites_zone(invite, unscoped):
+    invitation = invite("web")
+    answer(Client(), invitation, UNHAPPY)
+    RecoveryCase.objects.update(due_at=dt.datetime(2026, 11, 3, 7, 51, tzinfo=dt.UTC))
+    client = Client()
+    client.force_login(manager_of(invitation.site))
+    page = client.get(f"/operations/cases/{RecoveryCase.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "2026-11-03 02:51 (America/Toronto)" in page.content.decode()
+
+
 def test_a_manager_of_another_site_does_not_see_the_case(invite, unscoped):
     invitation = invite("web")
     answer(Client(), invitation, UNHAPPY)

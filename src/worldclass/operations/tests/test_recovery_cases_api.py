@@ -43,6 +43,12 @@ def test_lists_the_cases_not_closed_by_default_with_the_overdue_flag(cases):
     assert (row["id"], row["site_code"], row["status"], row["overdue"]) == (late.pk, "tor", "open", True)
 
 
+def test_gives_the_stored_english_reason_whatever_the_language(cases):
+    client, _late, _closed = cases
+    [row] = client.get("/api/v1/recovery-cases/", HTTP_ACCEPT_LANGUAGE="fr").json()["results"]
+    assert row["reason"] == "overall satisfaction 2"
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

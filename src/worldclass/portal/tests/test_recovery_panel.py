@@ -43,6 +43,16 @@ def test_org_admin_sees_the_cases_of_every_site_on_the_organization_dashboard(wo
     assert panel(world, "org_admin", f"/dashboard/organization/{world.org.id}/") == (2, 1, 2)
 
 
+def test_the_panel_words_each_reason_in_french(world):
+    client = Client()
+    client.force_login(world.users["site_manager"])
+    response = client.get(f"/dashboard/site/{world.site.id}/recovery/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert sorted(case.reason_worded for case in response.context["recovery"].cases) == [
+        "non résolu",
+        "satisfaction globale 1",
+    ]
+
+
 def test_a_managed_site_without_cases_shows_zero(world):
     assert panel(world, "org_admin", f"/dashboard/site/{world.sister_site.id}/") == (0, 0, 0)
 

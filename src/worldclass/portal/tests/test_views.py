@@ -236,6 +236,12 @@ def test_dashboard_speaks_french(world):
     assert ("Par mois" in content, "Mon tableau de bord" in content) == (True, True)
 
 
+def test_dashboard_describes_the_survey_window_in_french(world):
+    response = client_for(world, "csr").get(f"/dashboard/csr/{world.csr.id}/?edition=2015", HTTP_ACCEPT_LANGUAGE="fr")
+    sentence = "Taux parmi les sondages admissibles (De 10 minutes à 24 heures après l\u2019appel)"
+    assert sentence in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("page", "query"),
     [

@@ -335,3 +335,34 @@ def test_api_registry_filters_historical(client):
 def test_registry_page_speaks_french(client):
     body = client.get("/registry/2015/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert ("Registre de classe mondiale 2015" in body, "Historique" in body) == (True, True)
+
+
+def test_the_year_page_names_its_edition_in_french(client, unscoped):
+    certified_site(OrganizationFactory(name="Acme"), "Toronto")
+    store_run_and_issue()
+    body = unescape(client.get("/registry/2013/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "selon l'édition « Certification Appel de classe mondiale 2013 »" in body
+
+
+def test_the_index_names_editions_in_french(client, unscoped):
+    certified_site(OrganizationFactory(name="Acme"), "Toronto")
+    store_run_and_issue()
+    body = client.get("/registry/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ("Certification Appel de classe mondiale 2013" in body, "World Class Call" in body) == (True, False)
+
+
+def test_the_downloads_and_the_api_name_the_edition_in_english_whatever_the_language(client, unscoped):
+    certified_site(OrganizationFactory(name="Acme"), "Toronto")
+    store_run_and_issue()
+    downloaded_json = client.get("/registry/2013.json", HTTP_ACCEPT_LANGUAGE="fr").json()
+    downloaded_csv = client.get("/registry/2013.csv", HTTP_ACCEPT_LANGUAGE="fr").content.decode("utf-8-sig")
+    api = client.get("/api/v1/registry/2013/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert (
+        downloaded_json["edition"],
+        {row["edition"] for row in csv.DictReader(io.StringIO(downloaded_csv))},
+        api["edition"],
+    ) == (
+        "2013 World Class Call Certification",
+        {"2013 World Class Call Certification"},
+        "2013 World Class Call Certification",
+    )

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from worldclass.core.domain import record_audit_event
-from worldclass.core.i18n import in_active_language
+from worldclass.core.i18n import format_count, in_active_language
 from worldclass.surveys.models import ImportBatch
 
 
@@ -111,27 +110,28 @@ def describe_import(report: ImportReport) -> str:
                     "No change: all %(count)s rows were already loaded",
                     report.rows_total,
                 )
-                % {"count": _number(report.rows_total)}
+                % {"count": format_count(report.rows_total)}
             ]
     else:
         clauses = [
             ngettext("Imported %(count)s new survey", "Imported %(count)s new surveys", report.rows_created)
-            % {"count": _number(report.rows_created)}
+            % {"count": format_count(report.rows_created)}
         ]
     if report.skipped:
         rules = ", ".join(
-            f"{s.describe()}: {_number(s.rows)}" if len(report.skipped) > 1 else s.describe() for s in report.skipped
+            f"{s.describe()}: {format_count(s.rows)}" if len(report.skipped) > 1 else s.describe()
+            for s in report.skipped
         )
         clauses.append(
             ngettext("skipped %(count)s row (%(rules)s)", "skipped %(count)s rows (%(rules)s)", report.rows_skipped)
-            % {"count": _number(report.rows_skipped), "rules": rules}
+            % {"count": format_count(report.rows_skipped), "rules": rules}
         )
     if report.rows_created and report.rows_unchanged:
         clauses.append(
             ngettext(
                 "%(count)s already loaded, unchanged", "%(count)s already loaded, unchanged", report.rows_unchanged
             )
-            % {"count": _number(report.rows_unchanged)}
+            % {"count": format_count(report.rows_unchanged)}
         )
     return pgettext("clauses of a sentence", "; ").join(clauses) + "."
 
@@ -144,8 +144,8 @@ def describe_eligibility(report: ImportReport) -> list[EligibilityFinding]:
         values = {
             "window": in_active_language(window, "description"),
             "editions": _years(window["editions"]),
-            "eligible": _number(window["eligible"]),
-            "surveys": _number(window["surveys"]),
+            "eligible": format_count(window["eligible"]),
+            "surveys": format_count(window["surveys"]),
         }
         text = (
             ngettext(
@@ -173,7 +173,7 @@ def _warning(window: dict) -> str:
     cause = window.get("cause")
     if not cause:
         return window.get("warning", "")
-    count = _number(cause.get("surveys", 0))
+    count = format_count(cause.get("surveys", 0))
     if cause["code"] == "no_survey_time":
         return _("surveyed_at equals call_at on every row: this export has no survey time")
     if cause["code"] == "too_soon":
@@ -193,11 +193,6 @@ def _warning(window: dict) -> str:
         "%(count)s surveys were taken more than %(days)s business days after the call",
         cause["surveys"],
     ) % {"count": count, "days": cause["days"]}
-
-
-def _number(value: int) -> str:
-    """A count with the active language's thousands separator (1,234 in English, 1 234 in French)."""
-    return number_format(value, force_grouping=True)
 
 
 def _years(years: list[int]) -> str:

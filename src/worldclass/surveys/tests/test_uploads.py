@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
@@ -15,6 +16,7 @@ from worldclass.core.errors import AppError, Conflict
 from worldclass.core.models import AuditEvent
 from worldclass.directory.models import Organization
 from worldclass.surveys.domain.mapping import COLUMNS, parse_mapping
+from worldclass.surveys.domain.progress import progress_key
 from worldclass.surveys.domain.uploads import (
     confirm_survey_upload,
     discard_survey_upload,
@@ -381,9 +383,24 @@ def test_progress_of_a_queued_upload_is_zero(staff):
 
 def test_report_sections_show_what_else_the_import_reports():
     report = {"rows_total": 3, "skipped": [{"column": "Type", "value": "test", "rows": 2}], "channels": {"ivr": 2}}
-    assert [(s.title, s.columns, s.rows) for s in report_sections(report=report)] == [
-        ("Skipped", ["column", "value", "rows"], [["Type", "test", 2]]),
-        ("Channels", [], [["ivr", 2]]),
+    with translation.override("en"):
+        sections = [(s.title, s.columns, s.rows) for s in report_sections(report=report)]
+    assert sections == [
+        ("Skipped by the mapping's [skip] rules", ["Column", "Value", "Rows"], [["Type", "test", "2"]]),
+        ("Channels", [], [["ivr", "2"]]),
+    ]
+
+
+def test_report_sections_are_worded_in_french_with_grouped_counts():
+    report = {"skipped": [{"column": "Type", "value": "test", "rows": 12_000}]}
+    with translation.override("fr"):
+        sections = [(s.title, s.columns, s.rows) for s in report_sections(report=report)]
+    assert sections == [
+        (
+            "Ignorées par les règles [skip] de la correspondance",
+            ["Colonne", "Valeur", "Lignes"],
+            [["Type", "test", "12\xa0000"]],
+        )
     ]
 
 
@@ -500,6 +517,23 @@ def test_the_report_is_worded_in_the_readers_language(client, staff):
             "2 nouveaux sondages admissibles sur 2.",
         ],
     )
+
+
+def test_the_reports_counts_are_grouped_as_french_writes_them(client, staff):
+    client.force_login(staff)
+    upload = imported(staff, rows(2))
+    SurveyUpload.objects.filter(pk=upload.pk).update(report={**upload.report, "rows_total": 60_000})
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<th scope="row">Lignes du fichier</th><td>60\xa0000</td>' in page
+
+
+def test_the_progress_of_an_import_is_counted_as_french_writes_numbers(client, staff):
+    client.force_login(staff)
+    upload = receive(staff, rows(2))
+    SurveyUpload.objects.filter(pk=upload.pk).update(status=SurveyUpload.Status.RUNNING)
+    cache.set(progress_key(upload.pk), {"rows": 1_200, "total": 60_000})
+    page = client.get(f"/surveys/uploads/{upload.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "1\xa0200 lignes sur environ 60\xa0000 lues et vérifiées." in page
 
 
 def test_a_reports_warning_is_worded_in_the_readers_language_and_marked(client, staff):
