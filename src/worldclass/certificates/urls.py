@@ -30,7 +30,7 @@ urlpatterns = [
     path("certificates/<serial:serial>/revoke/", views.revoke, name="revoke"),
     path("verify/<serial:serial>", views.verify, name="verify"),
     # A serial typed with a trailing slash (as most other addresses of the site end).
-    path("verify/<serial:serial>/", views.verify),
+    path("verify/<serial:serial>/", views.verify, name="verify_typed"),
     path("certification/runs/<int:pk>/issue/", views.issue_run, name="issue_run"),
     path("certification/runs/<int:pk>/issue/status/", views.issue_run_status, name="issue_run_status"),
 ]

@@ -32,6 +32,8 @@ CASES = [
     ),
     AccessCase("certificates:verify", lambda w: f"/verify/{_serial(w)}", public(), setup=_csr_certificate),
     AccessCase("certificates:verify", lambda w: "/verify/WC2015-0000-0000-0000", public(404), label="unknown"),
+    # A serial typed from paper is sent to its printed form's page, whoever asks.
+    AccessCase("certificates:verify_typed", lambda w: f"/verify/{_serial(w)}/", public(302), setup=_csr_certificate),
     AccessCase("certificates:public_key", lambda w: "/certificates/public-key.pem", public()),
     AccessCase("certificates:how_to_verify", lambda w: "/certificates/how-to-verify/", public()),
     AccessCase(
