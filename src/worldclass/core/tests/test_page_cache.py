@@ -19,6 +19,7 @@ from worldclass.accounts.tests.world import build_role_world, client_for
 from worldclass.core import page_cache, tenancy
 from worldclass.core.page_cache import DatabaseSnapshotMiddleware, cached_until_data_changes, database_snapshot
 from worldclass.directory.models import Organization
+from worldclass.portal.api import SeesDashboards
 from worldclass.portal.tests.factories import rollups_for
 
 on_postgresql = pytest.mark.skipif(
@@ -290,21 +291,17 @@ def test_an_api_organization_withdrawn_while_the_request_reads_the_users_roles_i
         RoleAssignment.objects.create(user=admin, role=Role.ORG_ADMIN, organization=world.other_org)
         rollups_for(obj=world.other_org, level="organization", months=MONTHS)
     client = client_for(world, "org_admin")
-    real = tenancy.organization_ids_for
+    real = SeesDashboards.has_permission
 
-    calls = []
+    def withdraw_after_reading(permission, request, view):
+        # The last reading of the roles: the API view's scope is open and DRF has checked the permissions.
+        allowed = real(permission, request, view)
+        monkeypatch.setattr(SeesDashboards, "has_permission", real)
+        with scopes_disabled():
+            RoleAssignment.objects.filter(user=admin, organization=world.other_org).delete()
+        return allowed
 
-    def withdraw_after_reading(user):
-        # The second reading is the API view's own scope, after DRF has checked the permissions.
-        organization_ids = real(user)
-        calls.append(user)
-        if len(calls) == 2:
-            monkeypatch.setattr(tenancy, "organization_ids_for", real)
-            with scopes_disabled():
-                RoleAssignment.objects.filter(user=admin, organization=world.other_org).delete()
-        return organization_ids
-
-    monkeypatch.setattr(tenancy, "organization_ids_for", withdraw_after_reading)
+    monkeypatch.setattr(SeesDashboards, "has_permission", withdraw_after_reading)
     path = "/api/v1/monthly-metrics/?level=organization"
     first = client.get(path).json()["count"]
     assert (first, client.get(path).json()["count"]) == (4, 2)
