@@ -1,7 +1,7 @@
 """The words a certificate prints for its level: in English on the PDF and in the trophy orders' CSV and API; a page
 shows them in its reader's language (they are marked for translation)."""
 
-from django.utils.translation import gettext_noop
+from worldclass.core.i18n import gettext_noop
 
 LEVEL_WORDING = {
     "csr": gettext_noop("World Class Customer Service Representative"),

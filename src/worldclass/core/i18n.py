@@ -8,6 +8,13 @@ from django.utils.translation import get_language, gettext, pgettext
 from worldclass.core.errors import fill_template
 
 
+def gettext_noop(message: str) -> str:
+    """Mark `message` for `makemessages`, as Django's `gettext_noop` does, without reading settings (Django's reads
+    USE_I18N): modules that make their messages at import, such as the survey importer's rules, are also imported
+    where settings are not configured yet (a benchmark generating its file)."""
+    return message
+
+
 def in_active_language(obj, field: str = "name") -> str:
     """`obj.<field>_fr` in French when set, else `obj.<field>`; a dict (signed facts) is read by key."""
     read = obj.get if isinstance(obj, dict) else lambda name, default=None: getattr(obj, name, default)

@@ -7,11 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import pgettext
 
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, ErrorDetail, NotFound, worded_phrase
-from worldclass.core.i18n import in_active_language_worded
+from worldclass.core.i18n import gettext_noop, in_active_language_worded
 from worldclass.operations.models import RecoveryCase
 
 UNHAPPY_RATING = 2

@@ -41,13 +41,13 @@ import polars_hash
 import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 from psycopg.copy import QueuedLibpqWriter
 
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, fill_template, worded_phrase
+from worldclass.core.i18n import gettext_noop
 from worldclass.directory.domain import (
     DisplayNames,
     PersonSighting,

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils.translation import gettext_noop
-
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.i18n import gettext_noop
 
 # The interchange format's columns, in order (docs/import-format.md).
 COLUMNS = [

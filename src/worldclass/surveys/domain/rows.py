@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop
-
+from worldclass.core.i18n import gettext_noop
 from worldclass.core.lazy import lazy_module
 from worldclass.surveys.domain.eligibility import supported_countries
 from worldclass.surveys.models import Channel

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.utils.translation import gettext_noop
 
 from worldclass.core.errors import AppError, ErrorDetail
+from worldclass.core.i18n import gettext_noop
 from worldclass.surveys.domain.mapping import DELIMITERS, FileOptions, SurveyMapping
 
 EXCEL_MAGIC = b"PK\x03\x04"

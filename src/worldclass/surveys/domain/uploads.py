@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
 from worldclass.core.database import is_unique_violation
 from worldclass.core.domain import record_audit_event
 from worldclass.core.errors import AppError, Conflict, ErrorDetail, NotFound, fill_template, worded_phrase
+from worldclass.core.i18n import gettext_noop
 from worldclass.directory.models import Organization
 from worldclass.surveys.domain.importing import ERRORS_WORDED, import_surveys, record_rejected_import
 from worldclass.surveys.domain.mapping import SurveyMapping, parse_mapping, read_mapping_text
